@@ -1,0 +1,85 @@
+"""`annotator datasets`: list, create, rename and delete datasets."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from annotator.cli.common import DbOption, msg, open_store
+
+app = typer.Typer(help="List, create, rename and delete datasets.", no_args_is_help=False)
+
+
+@app.callback(invoke_without_command=True)
+def list_datasets(ctx: typer.Context, db: DbOption = None) -> None:
+    """List the datasets (the default when no subcommand is given)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    with open_store(db) as store:
+        datasets = store.list_datasets()
+        if not datasets:
+            msg.text("No datasets.")
+            return
+        rows = []
+        for dataset in datasets:
+            counts = store.stats(dataset.id).documents_by_status
+            labels = ", ".join(dataset.label_names) or "-"
+            rows.append((dataset.name, sum(counts.values()), counts.get("done", 0), labels))
+        msg.table(rows, header=("dataset", "documents", "done", "labels"), divider=True)
+
+
+@app.command("create")
+def create(
+    name: str,
+    labels: Annotated[str, typer.Option(help="Comma-separated label names.")] = "",
+    lang: Annotated[str, typer.Option(help="Tokenizer language.")] = "en",
+    allow_overlap: Annotated[bool, typer.Option("--allow-overlap")] = False,
+    db: DbOption = None,
+) -> None:
+    """Create an empty dataset."""
+    from annotator.core.model import Label, label_problem
+    from annotator.core.palette import color_for
+
+    names = [n.strip() for n in labels.split(",") if n.strip()]
+    for label in names:
+        problem = label_problem(label)
+        if problem:
+            from annotator.cli.common import fail
+
+            fail(problem)
+    with open_store(db) as store:
+        store.create_dataset(
+            name,
+            labels=[Label(n, color_for(n)) for n in names],
+            lang=lang,
+            allow_overlap=allow_overlap,
+        )
+    msg.good(f"Created dataset {name!r}")
+
+
+@app.command("rename")
+def rename(old: str, new: str, db: DbOption = None) -> None:
+    """Rename a dataset."""
+    with open_store(db) as store:
+        store.rename_dataset(old, new)
+    msg.good(f"Renamed {old!r} to {new!r}")
+
+
+@app.command("delete")
+def delete(
+    name: str,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Delete a dataset with all its documents and annotations."""
+    with open_store(db) as store:
+        dataset = store.get_dataset(name)
+        count = store.count_documents(dataset.id)
+        if not yes:
+            typer.confirm(
+                f"Delete dataset {name!r} and its {count} document(s)? This cannot be undone",
+                abort=True,
+            )
+        store.delete_dataset(name)
+    msg.good(f"Deleted dataset {name!r} ({count} documents)")

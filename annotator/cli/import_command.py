@@ -1,0 +1,73 @@
+"""`annotator import`: add articles and annotations to a dataset."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from tqdm import tqdm
+
+from annotator.cli.common import DEFAULT_DATASET, DatasetOption, DbOption, fail, msg, open_store
+from annotator.formats import IMPORT_FORMATS
+from annotator.services.importing import ImportOptions, ImportReport, expand_paths, import_paths
+
+_MAX_LISTED = 20
+
+
+def import_files(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to import.", show_default=False)],
+    dataset: DatasetOption = DEFAULT_DATASET,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help=f"One of: {', '.join(IMPORT_FORMATS)}.")
+    ] = "auto",
+    encoding: Annotated[str, typer.Option(help="Text encoding of the files.")] = "utf-8",
+    skip_invalid: Annotated[
+        bool, typer.Option("--skip-invalid", help="Import the valid records and list the others.")
+    ] = False,
+    add_labels: Annotated[
+        bool, typer.Option("--add-labels", help="Add labels the dataset does not have yet.")
+    ] = False,
+    allow_overlap: Annotated[
+        bool, typer.Option("--allow-overlap", help="Let a new dataset hold overlapping entities.")
+    ] = False,
+    lang: Annotated[str, typer.Option(help="Tokenizer language of a new dataset.")] = "en",
+    db: DbOption = None,
+) -> None:
+    """Import .txt/.md articles, Prodigy or doccano JSONL, Label Studio JSON or brat files.
+
+    By default a file with any invalid record is refused and nothing is imported.
+    """
+    if fmt not in IMPORT_FORMATS:
+        fail(f"unknown format {fmt!r}; choose one of {', '.join(IMPORT_FORMATS)}")
+    options = ImportOptions(fmt, encoding, skip_invalid, add_labels, allow_overlap, lang)
+    total = sum(1 for _ in expand_paths(paths))
+    with open_store(db) as store, tqdm(
+        total=total, unit="file", disable=total < 20, leave=False
+    ) as bar:
+        report = import_paths(store, paths, dataset, options, progress=bar.update)
+    _print_report(report, dataset, skip_invalid)
+
+
+def _print_report(report: ImportReport, dataset: str, skip_invalid: bool) -> None:
+    for problem in report.problems[:_MAX_LISTED]:
+        msg.fail(str(problem))
+    if len(report.problems) > _MAX_LISTED:
+        msg.fail(f"... and {len(report.problems) - _MAX_LISTED} more problems")
+    if report.refused:
+        fail(
+            f"Nothing imported: {len(report.problems)} problem(s) in the input. Fix them, or "
+            "pass --skip-invalid to import the valid records only."
+        )
+    if report.added:
+        msg.good(f"Imported {report.added} document(s) into dataset {dataset!r}")
+    else:
+        msg.info(f"No new documents for dataset {dataset!r}")
+    if report.duplicates:
+        msg.info(f"Skipped {report.duplicates} duplicate document(s) (same text)")
+    if report.duplicate_spans:
+        msg.info(f"Dropped {report.duplicate_spans} span(s) given twice in the same record")
+    if report.new_labels:
+        msg.info(f"New labels: {', '.join(report.new_labels)}")
+    if report.problems and skip_invalid:
+        msg.warn(f"Skipped {len(report.problems)} invalid record(s) or file(s), listed above")

@@ -1,0 +1,79 @@
+"""The `annotator` command: entry point, global options and error handling."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from annotator import __version__
+from annotator.cli import datasets_command, import_command, stats_command
+from annotator.cli.common import DbOption, msg, open_store, store_path
+from annotator.core.errors import AnnotatorError
+
+app = typer.Typer(
+    name="annotator",
+    help="Correct and add named-entity labels on news articles, offline.",
+    no_args_is_help=False,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+app.command("import")(import_command.import_files)
+app.add_typer(datasets_command.app, name="datasets")
+app.command("stats")(stats_command.stats)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        print(f"annotator {__version__}")
+        raise typer.Exit()
+
+
+@app.callback(invoke_without_command=True)
+def start(
+    ctx: typer.Context,
+    db: DbOption = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", help="Print the version and exit.", callback=_print_version, is_eager=True),
+    ] = False,
+) -> None:
+    """With no command: open the store and show what it holds."""
+    if ctx.invoked_subcommand is not None:
+        return
+    with open_store(db) as store:
+        msg.info(f"Store: {store_path(db)}")
+        datasets = store.list_datasets()
+        if not datasets:
+            msg.text("No datasets yet. Import articles with: annotator import ARTICLES/")
+        for dataset in datasets:
+            counts = store.stats(dataset.id).documents_by_status
+            total = sum(counts.values())
+            done = counts.get("done", 0)
+            msg.text(f"{dataset.name}: {total} documents, {done} done")
+
+
+def main() -> None:
+    """Run the command line; user errors print one clear message, never a traceback."""
+    try:
+        app(standalone_mode=False)
+    except AnnotatorError as error:
+        msg.fail(str(error))
+        sys.exit(1)
+    except KeyboardInterrupt:
+        msg.warn("Interrupted; finished work is saved.")
+        sys.exit(130)
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
+    except (typer.Abort, EOFError):
+        msg.warn("Aborted.")
+        sys.exit(1)
+    except Exception as error:  # click's usage errors
+        import click
+
+        if isinstance(error, click.ClickException):
+            error.show()
+            sys.exit(error.exit_code)
+        raise

@@ -1,0 +1,204 @@
+"""Reversible edits of a document.
+
+An edit is a value: `apply(document)` returns the changed document (or raises `EditError`
+without side effects) and `inverted()` returns the edit that undoes it. The window's undo
+stack wraps these; the store writes each applied edit in one transaction using `changes()`,
+the span rows it removes and adds, so a one-span edit costs one-span writes even on a
+document with thousands of spans.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+from annotator.core.errors import EditError
+from annotator.core.model import Document, Span, SpanState, Status, sort_key
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """What an edit does to the stored rows."""
+
+    removed: tuple[Span, ...] = ()
+    added: tuple[Span, ...] = ()
+    status: Status | None = None
+
+
+class Edit(Protocol):
+    @property
+    def description(self) -> str: ...
+
+    def apply(self, document: Document) -> Document: ...
+
+    def inverted(self) -> Edit: ...
+
+    def changes(self) -> Changes: ...
+
+
+def _find(spans: tuple[Span, ...], span: Span) -> int:
+    index = bisect_left(spans, sort_key(span), key=sort_key)
+    if index < len(spans) and spans[index] == span:
+        return index
+    return -1
+
+
+def _check_fits(document: Document, span: Span, *, allow_overlap: bool) -> None:
+    if span.end > len(document.text):
+        raise EditError(f"span {span.start}-{span.end} ends after the text ({len(document.text)})")
+    for old in document.spans:
+        if old.key == span.key:
+            raise EditError(f"{span.label} {span.start}-{span.end} is already annotated")
+        if (
+            not allow_overlap
+            and span.state.is_gold
+            and old.state.is_gold
+            and old.overlaps(span)
+        ):
+            raise EditError(
+                f"{span.label} {span.start}-{span.end} overlaps "
+                f"{old.label} {old.start}-{old.end} {document.covered_text(old)!r}"
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class AddSpan:
+    span: Span
+    allow_overlap: bool = False
+
+    @property
+    def description(self) -> str:
+        return f"Add {self.span.label}"
+
+    def apply(self, document: Document) -> Document:
+        _check_fits(document, self.span, allow_overlap=self.allow_overlap)
+        spans = document.spans
+        index = bisect_left(spans, sort_key(self.span), key=sort_key)
+        return replace(document, spans=(*spans[:index], self.span, *spans[index:]))
+
+    def inverted(self) -> Edit:
+        return RemoveSpan(self.span, allow_overlap=self.allow_overlap)
+
+    def changes(self) -> Changes:
+        return Changes(added=(self.span,))
+
+
+@dataclass(frozen=True, slots=True)
+class RemoveSpan:
+    span: Span
+    allow_overlap: bool = False
+
+    @property
+    def description(self) -> str:
+        return f"Remove {self.span.label}"
+
+    def apply(self, document: Document) -> Document:
+        index = _find(document.spans, self.span)
+        if index < 0:
+            raise EditError(f"no {self.span.label} span at {self.span.start}-{self.span.end}")
+        spans = document.spans
+        return replace(document, spans=spans[:index] + spans[index + 1 :])
+
+    def inverted(self) -> Edit:
+        return AddSpan(self.span, allow_overlap=self.allow_overlap)
+
+    def changes(self) -> Changes:
+        return Changes(removed=(self.span,))
+
+
+@dataclass(frozen=True, slots=True)
+class ReplaceSpan:
+    """Swap one span for another: accept, reject, relabel and resize are all this."""
+
+    old: Span
+    new: Span
+    allow_overlap: bool = False
+    description: str = ""
+
+    @staticmethod
+    def accept(span: Span) -> ReplaceSpan:
+        return ReplaceSpan(span, span.with_state(SpanState.ACCEPTED), description="Accept")
+
+    @staticmethod
+    def reject(span: Span) -> ReplaceSpan:
+        return ReplaceSpan(span, span.with_state(SpanState.REJECTED), description="Reject")
+
+    @staticmethod
+    def relabel(span: Span, label: str) -> ReplaceSpan:
+        state = SpanState.ACCEPTED if span.state is SpanState.SUGGESTED else span.state
+        new = replace(span, label=label, state=state)
+        return ReplaceSpan(span, new, description=f"Relabel as {label}")
+
+    @staticmethod
+    def resize(span: Span, start: int, end: int) -> ReplaceSpan:
+        state = SpanState.ACCEPTED if span.state is SpanState.SUGGESTED else span.state
+        new = replace(span, start=start, end=end, state=state)
+        return ReplaceSpan(span, new, description="Resize")
+
+    def apply(self, document: Document) -> Document:
+        without = RemoveSpan(self.old).apply(document)
+        return AddSpan(self.new, allow_overlap=self.allow_overlap).apply(without)
+
+    def inverted(self) -> Edit:
+        return ReplaceSpan(self.new, self.old, self.allow_overlap, self.description)
+
+    def changes(self) -> Changes:
+        return Changes(removed=(self.old,), added=(self.new,))
+
+
+@dataclass(frozen=True, slots=True)
+class SetStatus:
+    old: Status
+    new: Status
+
+    @property
+    def description(self) -> str:
+        return f"Mark {self.new.value.replace('_', ' ')}"
+
+    def apply(self, document: Document) -> Document:
+        if document.status is not self.old:
+            raise EditError(f"the document is {document.status.value}, not {self.old.value}")
+        return replace(document, status=self.new)
+
+    def inverted(self) -> Edit:
+        return SetStatus(self.new, self.old)
+
+    def changes(self) -> Changes:
+        return Changes(status=self.new)
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """Several edits that apply, undo and redo as one step (e.g. "accept all")."""
+
+    edits: tuple[Edit, ...]
+    description: str
+
+    def apply(self, document: Document) -> Document:
+        for edit in self.edits:
+            document = edit.apply(document)
+        return document
+
+    def inverted(self) -> Edit:
+        return Batch(tuple(edit.inverted() for edit in reversed(self.edits)), self.description)
+
+    def changes(self) -> Changes:
+        """The net effect: a span added then removed inside the batch touches no row."""
+        removed: dict[Span, None] = {}
+        added: dict[Span, None] = {}
+        status: Status | None = None
+        for edit in self.edits:
+            step = edit.changes()
+            for span in step.removed:
+                if span in added:
+                    del added[span]
+                else:
+                    removed[span] = None
+            for span in step.added:
+                if span in removed:
+                    del removed[span]
+                else:
+                    added[span] = None
+            status = step.status if step.status is not None else status
+        return Changes(tuple(removed), tuple(added), status)

@@ -1,0 +1,177 @@
+"""The domain values: datasets, labels, documents and spans.
+
+All values are frozen. A change to a document is an `Edit` (see `edits.py`) that returns a new
+document; nothing here is ever mutated in place, so values can be shared with worker threads
+and compared in tests.
+
+Offsets are Python code-point indices into `Document.text`, end exclusive, everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any
+
+from annotator.core.errors import EditError
+
+JsonDict = Mapping[str, Any]
+
+
+class Status(StrEnum):
+    """Where a document is in the annotation workflow."""
+
+    NEW = "new"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    SKIPPED = "skipped"
+    REJECTED = "rejected"
+
+
+class SpanState(StrEnum):
+    """Who stands behind a span.
+
+    `suggested` came from a model or a rule and is not yet confirmed; `accepted` is a
+    suggestion (or an imported span) a person confirmed; `manual` was drawn by a person;
+    `rejected` is a suggestion a person turned down (kept so it never comes back).
+    """
+
+    SUGGESTED = "suggested"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    MANUAL = "manual"
+
+    @property
+    def is_gold(self) -> bool:
+        """True for the spans that are training data: accepted and manual ones."""
+        return self in (SpanState.ACCEPTED, SpanState.MANUAL)
+
+
+_LABEL_FORBIDDEN = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def label_problem(name: object) -> str | None:
+    """Why `name` cannot be a label, or None if it can.
+
+    Labels end up as CoNLL tags and spaCy strings, so whitespace, control characters and
+    bidirectional marks (invisible, and they reorder text on screen) are refused.
+    """
+    if not isinstance(name, str):
+        return f"a label must be a string, not {type(name).__name__}"
+    if not name:
+        return "a label cannot be empty"
+    if len(name) > 100:
+        return f"label {name[:20]!r}... is longer than 100 characters"
+    bad = _LABEL_FORBIDDEN.search(name)
+    if bad:
+        return f"label {name!r} contains {_describe_char(bad.group())}, which labels cannot hold"
+    return None
+
+
+def _describe_char(char: str) -> str:
+    if char == " ":
+        return "a space"
+    return f"the character U+{ord(char):04X}"
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    """One entity type of a dataset, with how the window shows it."""
+
+    name: str
+    color: str = "#dddddd"
+    hotkey: str | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Dataset:
+    """A named collection of documents with its own label set."""
+
+    id: int
+    name: str
+    labels: tuple[Label, ...] = ()
+    lang: str = "en"
+    allow_overlap: bool = False
+    created_at: float = 0.0
+
+    @property
+    def label_names(self) -> tuple[str, ...]:
+        return tuple(label.name for label in self.labels)
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A labelled range `text[start:end]` of a document."""
+
+    start: int
+    end: int
+    label: str
+    state: SpanState = SpanState.MANUAL
+    source: str | None = None
+    score: float | None = None
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start < self.end:
+            raise EditError(f"a span needs 0 <= start < end, got start={self.start}, end={self.end}")
+
+    @property
+    def key(self) -> tuple[int, int, str]:
+        """Identity of a span within its document: no two spans share it."""
+        return (self.start, self.end, self.label)
+
+    def overlaps(self, other: Span) -> bool:
+        return self.start < other.end and other.start < self.end
+
+    def with_state(self, state: SpanState) -> Span:
+        return replace(self, state=state)
+
+
+def sort_key(span: Span) -> tuple[int, int, str]:
+    return span.key
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """An article and its annotations.
+
+    `meta` is free data shown to the annotator and exported unchanged (Prodigy's `meta`);
+    `extra` keeps the other top-level fields of an imported record so exports can return
+    them. `input_hash` is our stable de-duplication key; `prodigy_input_hash` is the
+    `_input_hash` of an imported Prodigy record, kept so that Prodigy recognises the text.
+    """
+
+    id: int
+    dataset_id: int
+    text: str
+    spans: tuple[Span, ...] = ()
+    status: Status = Status.NEW
+    meta: JsonDict = field(default_factory=dict)
+    extra: JsonDict = field(default_factory=dict)
+    source: str = ""
+    input_hash: str = ""
+    prodigy_input_hash: int | None = None
+    annotator: str | None = None
+    created_at: float = 0.0
+    updated_at: float = 0.0
+
+    def with_spans(self, spans: Iterable[Span]) -> Document:
+        return replace(self, spans=tuple(sorted(spans, key=sort_key)))
+
+    def covered_text(self, span: Span) -> str:
+        return self.text[span.start : span.end]
+
+    @property
+    def gold_spans(self) -> tuple[Span, ...]:
+        return tuple(span for span in self.spans if span.state.is_gold)
+
+    @property
+    def title(self) -> str:
+        """A one-line name for lists: the meta title, else the first line of the text."""
+        title = self.meta.get("title")
+        if isinstance(title, str) and title.strip():
+            return title.strip()
+        first = self.text.lstrip().split("\n", 1)[0]
+        return first[:80].strip()

@@ -1,0 +1,113 @@
+"""The checks every imported record passes before it may reach the store."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from annotator.core.errors import InputError
+from annotator.core.model import Span, label_problem, sort_key
+from annotator.core.records import RawSpan, Record
+from annotator.core.tokens import Alignment, Tokens
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedRecord:
+    record: Record
+    spans: tuple[Span, ...]
+    duplicate_spans: int  # identical spans given twice; kept once
+
+
+def check_record(
+    record: Record,
+    *,
+    tokens: Tokens | None,
+    allow_overlap: bool,
+    labels: Collection[str] | None,
+) -> CheckedRecord:
+    """Return the record's spans as checked `Span`s, or raise `InputError` saying why not.
+
+    `tokens` (when given) must contain every span boundary: spaCy's strict alignment, so
+    that every exported span survives `Doc.char_span(..., alignment_mode="strict")`.
+    `labels`, when given, is the closed label set of the target dataset.
+    """
+    if not record.text.strip():
+        _fail(record, "the text is empty")
+    seen: dict[tuple[int, int, str], Span] = {}
+    duplicates = 0
+    for raw in record.spans:
+        span = _check_span(record, raw, tokens=tokens, labels=labels)
+        if span.key in seen:
+            duplicates += 1
+            continue
+        seen[span.key] = span
+    spans = sorted(seen.values(), key=sort_key)
+    if not allow_overlap:
+        _check_no_overlap(record, [s for s in spans if s.state.is_gold])
+    return CheckedRecord(record, tuple(spans), duplicates)
+
+
+def _check_span(
+    record: Record,
+    raw: RawSpan,
+    *,
+    tokens: Tokens | None,
+    labels: Collection[str] | None,
+) -> Span:
+    text = record.text
+    where = f"span {raw.start}-{raw.end} {raw.label!r}"
+    problem = label_problem(raw.label)
+    if problem:
+        _fail(record, problem)
+    if labels is not None and raw.label not in labels:
+        known = ", ".join(sorted(labels)) or "none"
+        _fail(
+            record,
+            f"{where}: unknown label {raw.label!r} (the dataset's labels: {known}); "
+            "use --add-labels to add it",
+        )
+    if raw.start < 0 or raw.end < 0:
+        _fail(record, f"{where}: offsets cannot be negative")
+    if raw.end < raw.start:
+        _fail(record, f"{where}: the end comes before the start")
+    if raw.end == raw.start:
+        _fail(record, f"{where}: the span is empty")
+    if raw.end > len(text):
+        _fail(record, f"{where}: ends after the text, which has {len(text)} characters")
+    covered = text[raw.start : raw.end]
+    if raw.text is not None and raw.text != covered:
+        _fail(record, f"{where}: says it covers {raw.text!r} but the text there is {covered!r}")
+    if not covered.strip():
+        _fail(record, f"{where}: covers only whitespace")
+    if tokens is not None and tokens.token_span(raw.start, raw.end) is None:
+        _fail(
+            record,
+            f"{where} {covered!r}: does not start and end on token boundaries"
+            f"{_nearby_tokens(tokens, text, raw.start, raw.end)}",
+        )
+    return Span(raw.start, raw.end, raw.label, raw.state, raw.source, raw.score)
+
+
+def _nearby_tokens(tokens: Tokens, text: str, start: int, end: int) -> str:
+    expanded = tokens.align(start, end, Alignment.EXPAND, text)
+    if expanded is None:
+        return ""
+    return f" (the nearest tokens cover {expanded[0]}-{expanded[1]} {text[slice(*expanded)]!r})"
+
+
+def _check_no_overlap(record: Record, gold: list[Span]) -> None:
+    furthest: Span | None = None
+    for span in gold:
+        if furthest is not None and span.start < furthest.end:
+            _fail(
+                record,
+                f"span {span.start}-{span.end} {span.label!r} overlaps span "
+                f"{furthest.start}-{furthest.end} {furthest.label!r}; "
+                "use a dataset created with --allow-overlap for nested entities",
+            )
+        if furthest is None or span.end > furthest.end:
+            furthest = span
+
+
+def _fail(record: Record, reason: str) -> None:
+    raise InputError(record.path, record.line, reason)

@@ -1,0 +1,40 @@
+"""Write a file so that readers see either the old file or the complete new one."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+from annotator.core.errors import AnnotatorError
+
+
+@contextlib.contextmanager
+def atomic_output(path: Path, *, binary: bool = False) -> Iterator[IO[str] | IO[bytes]]:
+    """Yield a file in `path`'s folder; rename it onto `path` only if the block succeeds.
+
+    The data is flushed to disk before the rename, so an interrupted export (an error,
+    Ctrl-C or a killed process) never leaves a truncated file at `path`. The file is
+    created readable by its owner only.
+    """
+    folder = path.parent if str(path.parent) else Path()
+    if path.is_dir():
+        raise AnnotatorError(f"{path} is a directory; give a file name to export to")
+    if not folder.is_dir():
+        raise AnnotatorError(f"cannot write {path}: the folder {folder} does not exist")
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=folder)
+    try:
+        mode = "wb" if binary else "w"
+        encoding = None if binary else "utf-8"
+        newline = None if binary else "\n"
+        with os.fdopen(descriptor, mode, encoding=encoding, newline=newline) as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        Path(temporary).replace(path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

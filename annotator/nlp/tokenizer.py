@@ -1,0 +1,36 @@
+"""Token boundaries from spaCy's rule-based tokenizer (no trained pipeline needed)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from annotator.core.errors import AnnotatorError
+from annotator.core.tokens import Tokens
+
+
+class Tokenizer:
+    """Tokenizes texts the way a spaCy pipeline for `lang` would."""
+
+    def __init__(self, lang: str = "en") -> None:
+        try:
+            self._nlp: Language = spacy.blank(lang)
+        except (ImportError, KeyError, ValueError) as error:
+            raise AnnotatorError(f"spaCy has no tokenizer for language {lang!r}: {error}") from None
+        self.lang = lang
+
+    def tokens(self, text: str) -> Tokens:
+        return tokens_of(self._nlp.make_doc(text))
+
+    def tokens_many(self, texts: Iterable[str], *, batch_size: int = 256) -> Iterator[Tokens]:
+        for doc in self._nlp.tokenizer.pipe(texts, batch_size=batch_size):
+            yield tokens_of(doc)
+
+
+def tokens_of(doc: Doc) -> Tokens:
+    starts = tuple(token.idx for token in doc)
+    ends = tuple(token.idx + len(token) for token in doc)
+    return Tokens(starts, ends)

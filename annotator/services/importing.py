@@ -1,0 +1,182 @@
+"""Importing files into a dataset: read, check everything, then write.
+
+A file is written in one transaction, so it is in the store whole or not at all. By
+default every file is read and checked before anything is written, and one bad record
+refuses the whole import: the store is unchanged and the report lists what was wrong.
+With `skip_invalid` the good records go in and the bad ones are listed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annotator.core.errors import InputError
+from annotator.core.hashing import input_hash
+from annotator.core.model import Dataset, Document, Label
+from annotator.core.palette import color_for
+from annotator.core.records import Record
+from annotator.core.tokens import Tokens
+from annotator.core.validation import CheckedRecord, check_record
+from annotator.formats import SUFFIXES, read_file
+from annotator.nlp import Tokenizer
+from annotator.store import Store
+
+Progress = Callable[[int], None]
+
+
+@dataclass
+class ImportReport:
+    files: int = 0
+    records: int = 0
+    added: int = 0
+    duplicates: int = 0
+    duplicate_spans: int = 0
+    new_labels: list[str] = field(default_factory=list)
+    problems: list[InputError] = field(default_factory=list)
+    refused: bool = False  # nothing was written because of `problems`
+
+
+@dataclass
+class _CheckedFile:
+    path: Path
+    documents: list[tuple[Document, Tokens | None]]
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOptions:
+    fmt: str = "auto"
+    encoding: str = "utf-8"
+    skip_invalid: bool = False
+    add_labels: bool = False
+    allow_overlap: bool = False  # only for a dataset this import creates
+    lang: str = "en"
+
+
+def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files as given, folders walked (sorted) for the file types we read."""
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and child.suffix.lower() in SUFFIXES and not _hidden(child, path):
+                    yield child
+        elif path.exists():
+            yield path
+        else:
+            raise InputError(path, None, "does not exist")
+
+
+def _hidden(child: Path, root: Path) -> bool:
+    return any(part.startswith(".") for part in child.relative_to(root).parts)
+
+
+def import_paths(
+    store: Store,
+    paths: Sequence[Path],
+    dataset_name: str,
+    options: ImportOptions = ImportOptions(),
+    *,
+    progress: Progress | None = None,
+) -> ImportReport:
+    report = ImportReport()
+    dataset = store.find_dataset(dataset_name)
+    files = list(expand_paths(paths))
+    checker = _Checker(dataset, options)
+    checked: list[_CheckedFile] = []
+    for path in files:
+        report.files += 1
+        result = checker.check_file(path, report)
+        if result is not None:
+            checked.append(result)
+        if progress:
+            progress(1)
+    report.new_labels = list(checker.new_labels)
+    if report.problems and not options.skip_invalid:
+        report.refused = True
+        return report
+    if not any(f.documents for f in checked):
+        return report
+    if dataset is None:
+        dataset = store.create_dataset(
+            dataset_name, lang=options.lang, allow_overlap=options.allow_overlap
+        )
+    labels = [Label(name, color_for(name)) for name in checker.new_labels]
+    for item in checked:
+        result = store.add_documents(dataset.id, item.documents, new_labels=labels)
+        labels = []
+        report.added += result.added
+        report.duplicates += result.duplicates
+    return report
+
+
+class _Checker:
+    """Reads and checks files against one dataset, collecting the labels it meets."""
+
+    def __init__(self, dataset: Dataset | None, options: ImportOptions) -> None:
+        self._options = options
+        self._allow_overlap = dataset.allow_overlap if dataset else options.allow_overlap
+        known = dataset.label_names if dataset else ()
+        closed = bool(known) and not options.add_labels
+        self._closed_labels: frozenset[str] | None = frozenset(known) if closed else None
+        self._known = set(known)
+        self.new_labels: dict[str, None] = {}
+        self._tokenizer: Tokenizer | None = None
+        self._lang = dataset.lang if dataset else options.lang
+
+    def check_file(self, path: Path, report: ImportReport) -> _CheckedFile | None:
+        try:
+            records = read_file(path, self._options.fmt, encoding=self._options.encoding)
+        except InputError as error:
+            report.problems.append(error)
+            return None
+        documents: list[tuple[Document, Tokens | None]] = []
+        for record in records:
+            report.records += 1
+            try:
+                checked, tokens = self._check(record)
+            except InputError as error:
+                report.problems.append(error)
+                continue
+            report.duplicate_spans += checked.duplicate_spans
+            for span in checked.spans:
+                if span.label not in self._known:
+                    self._known.add(span.label)
+                    self.new_labels[span.label] = None
+            documents.append((_document(checked), tokens))
+        return _CheckedFile(path, documents)
+
+    def _check(self, record: Record) -> tuple[CheckedRecord, Tokens | None]:
+        tokens = record.tokens
+        if tokens is None and record.spans:
+            tokens = self._tokens(record.text)
+        checked = check_record(
+            record, tokens=tokens, allow_overlap=self._allow_overlap, labels=self._closed_labels
+        )
+        return checked, tokens
+
+    def _tokens(self, text: str) -> Tokens:
+        if self._tokenizer is None:  # spaCy loads only when a file brings spans
+            self._tokenizer = Tokenizer(self._lang)
+        return self._tokenizer.tokens(text)
+
+
+def _document(checked: CheckedRecord) -> Document:
+    record = checked.record
+    now = time.time()
+    return Document(
+        id=0,
+        dataset_id=0,
+        text=record.text,
+        spans=checked.spans,
+        status=record.status,
+        meta=record.meta,
+        extra=record.extra,
+        source=record.path,
+        input_hash=input_hash(record.text),
+        prodigy_input_hash=record.prodigy_input_hash,
+        annotator=record.annotator,
+        created_at=now,
+        updated_at=record.timestamp if record.timestamp is not None else now,
+    )

@@ -1,0 +1,6 @@
+"""The SQLite store: the only package that imports sqlmodel, SQLAlchemy or sqlite3."""
+
+from annotator.store.db import SCHEMA_VERSION
+from annotator.store.repository import AddResult, Stats, Store
+
+__all__ = ["SCHEMA_VERSION", "AddResult", "Stats", "Store"]

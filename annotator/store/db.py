@@ -1,0 +1,149 @@
+"""Opening the SQLite file: connection settings, schema version and migrations.
+
+Python 3.11's sqlite3 driver opens transactions on its own and never for DDL, which makes a
+failed migration half-applied. Each connection is therefore put in autocommit mode and a
+`begin` hook issues BEGIN itself: every transaction, DDL included, is real. Writers use
+BEGIN IMMEDIATE so that two processes queue on the busy timeout instead of failing with
+"database is locked" when a read turns into a write.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlmodel import SQLModel
+
+from annotator.core.errors import StoreError
+from annotator.store import tables as _tables  # noqa: F401  (registers the tables)
+
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 5000
+_WRITE = "annotator_write"
+
+# Version N -> N+1 steps, each run inside the one migration transaction.
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+
+
+def open_engine(path: Path) -> Engine:
+    """Open (creating or migrating) the store at `path` and return its engine."""
+    path = path.expanduser()
+    if path.is_dir():
+        raise StoreError(f"{path} is a directory, not a store file")
+    _create_private(path)
+    engine = create_engine(f"sqlite:///{path}")
+    event.listen(engine, "connect", _configure_connection)
+    event.listen(engine, "begin", _begin)
+    try:
+        _prepare_schema(engine, path)
+    except (DBAPIError, sqlite3.DatabaseError) as error:
+        engine.dispose()
+        raise StoreError(f"cannot open the store {path}: {_reason(error)}") from None
+    except StoreError:
+        engine.dispose()
+        raise
+    return engine
+
+
+@contextlib.contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """One short write transaction (BEGIN IMMEDIATE ... COMMIT), rolled back on error."""
+    try:
+        with engine.connect() as conn:
+            conn = conn.execution_options(**{_WRITE: True})
+            with conn.begin():
+                yield conn
+    except OperationalError as error:
+        raise StoreError(_reason(error)) from None
+
+
+@contextlib.contextmanager
+def read_transaction(engine: Engine) -> Iterator[Connection]:
+    """A consistent snapshot for reading; never blocks writers (WAL)."""
+    try:
+        with engine.connect() as conn, conn.begin():
+            yield conn
+    except OperationalError as error:
+        raise StoreError(_reason(error)) from None
+
+
+def _reason(error: BaseException) -> str:
+    original = getattr(error, "orig", None) or error
+    text = str(original)
+    if "locked" in text or "busy" in text:
+        return (
+            "the store is busy: another annotator process has been writing to it for more "
+            f"than {BUSY_TIMEOUT_MS // 1000} s; try again when it has finished"
+        )
+    if "not a database" in text:
+        return "the file is not an annotator store (not an SQLite database)"
+    return text
+
+
+def _create_private(path: Path) -> None:
+    """Create the file readable and writable by its owner only, before SQLite opens it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+
+
+def _configure_connection(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None  # we issue BEGIN ourselves (see module doc)
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.close()
+
+
+def _begin(conn: Connection) -> None:
+    immediate = conn.get_execution_options().get(_WRITE, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _prepare_schema(engine: Engine, path: Path) -> None:
+    with engine.connect() as conn:
+        version = conn.exec_driver_sql("PRAGMA user_version").scalar_one()
+        names = {row[0] for row in conn.exec_driver_sql("SELECT name FROM sqlite_master")}
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"the store {path} was written by a newer version of annotator (schema "
+            f"{version}, this version knows {SCHEMA_VERSION}); it was not changed. "
+            "Upgrade annotator to open it."
+        )
+    if version == 0:
+        if names - {"sqlite_sequence"}:
+            raise StoreError(f"{path} is an SQLite file but not an annotator store")
+        with write_transaction(engine) as conn:
+            SQLModel.metadata.create_all(conn)
+            conn.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        return
+    if version < SCHEMA_VERSION:
+        _backup(engine, path, version)
+        with write_transaction(engine) as conn:
+            for step in range(version, SCHEMA_VERSION):
+                MIGRATIONS[step](conn)
+            conn.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _backup(engine: Engine, path: Path, version: int) -> Path:
+    """Copy the store next to itself before a migration touches it."""
+    target = path.with_name(f"{path.name}.bak-v{version}")
+    raw = engine.raw_connection()
+    try:
+        destination = sqlite3.connect(target)
+        try:
+            raw.driver_connection.backup(destination)  # type: ignore[union-attr]
+        finally:
+            destination.close()
+    finally:
+        raw.close()
+    target.chmod(0o600)
+    return target

@@ -1,0 +1,76 @@
+"""The SQLite schema. Private to `annotator.store`: rows never leave it, core values do."""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, ForeignKey, Index, Integer, LargeBinary, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class DatasetRow(SQLModel, table=True):
+    __tablename__ = "dataset"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    lang: str = "en"
+    allow_overlap: bool = False
+    settings: str = "{}"  # JSON: model name, label mapping (read by later features)
+    created_at: float
+
+
+class LabelRow(SQLModel, table=True):
+    __tablename__ = "label"
+    __table_args__ = (UniqueConstraint("dataset_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    dataset_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("dataset.id", ondelete="CASCADE"), nullable=False)
+    )
+    name: str
+    color: str = "#dddddd"
+    hotkey: str | None = None
+    description: str = ""
+    position: int = 0
+
+
+class DocumentRow(SQLModel, table=True):
+    __tablename__ = "document"
+    __table_args__ = (
+        UniqueConstraint("dataset_id", "input_hash"),
+        Index("ix_document_dataset_status", "dataset_id", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    dataset_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("dataset.id", ondelete="CASCADE"), nullable=False)
+    )
+    text: str
+    meta: str = "{}"  # JSON object
+    extra: str = "{}"  # JSON object: other top-level fields of an imported record
+    source: str = ""
+    input_hash: str
+    prodigy_input_hash: int | None = None
+    status: str = "new"
+    annotator: str | None = None
+    created_at: float
+    updated_at: float
+    tokens: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+
+
+class SpanRow(SQLModel, table=True):
+    __tablename__ = "span"
+    # The unique key doubles as the (document_id, start) index for ordered scans.
+    __table_args__ = (
+        UniqueConstraint("document_id", "start", "end", "label"),
+        Index("ix_span_label", "label"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("document.id", ondelete="CASCADE"), nullable=False)
+    )
+    start: int
+    end: int
+    label: str
+    state: str = "manual"
+    source: str | None = None
+    score: float | None = None
