@@ -55,10 +55,10 @@ def start(
             msg.text(f"{dataset.name}: {total} documents, {done} done")
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     """Run the command line; user errors print one clear message, never a traceback."""
     try:
-        app(standalone_mode=False)
+        app(args=argv, prog_name="annotator", standalone_mode=False)
     except AnnotatorError as error:
         msg.fail(str(error))
         sys.exit(1)
@@ -67,6 +67,7 @@ def main() -> None:
         sys.exit(130)
     except typer.Exit as done:
         sys.exit(done.exit_code)
+    sys.exit(0)
     except (typer.Abort, EOFError):
         msg.warn("Aborted.")
         sys.exit(1)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from annotator.core.errors import InputError
 from annotator.core.records import Record
-from annotator.formats import text
+from annotator.formats.readers import text
 from annotator.formats.source import read_text
 
 Reader = Callable[[Path, str], Iterator[Record]]

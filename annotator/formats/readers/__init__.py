@@ -1,0 +1,1 @@
+"""One module per input format; each has `read(path, text) -> Iterator[Record]`."""
