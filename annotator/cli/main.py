@@ -67,7 +67,6 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     except typer.Exit as done:
         sys.exit(done.exit_code)
-    sys.exit(0)
     except (typer.Abort, EOFError):
         msg.warn("Aborted.")
         sys.exit(1)
@@ -78,3 +77,4 @@ def main(argv: list[str] | None = None) -> None:
             error.show()
             sys.exit(error.exit_code)
         raise
+    sys.exit(0)
