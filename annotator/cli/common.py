@@ -2,17 +2,51 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
-from wasabi import Printer
+import wasabi
 
 from annotator.paths import DB_ENV, default_store_path
 from annotator.store import Store
 
-msg = Printer(hide_animation=True)
-err = Printer(hide_animation=True, no_print=False)
+
+
+class Messages:
+    """One-line messages in wasabi's style, printed through click.
+
+    wasabi's own Printer wraps at 80 columns, which splits `file:line: reason` over lines;
+    click prints whole lines and drops the colours when the output is not a terminal.
+    Problems go to stderr, results to stdout.
+    """
+
+    def good(self, text: str) -> None:
+        typer.secho(f"\u2714 {text}", fg="green")
+
+    def info(self, text: str) -> None:
+        typer.secho(f"\u2139 {text}", fg="blue")
+
+    def warn(self, text: str) -> None:
+        typer.secho(f"\u26a0 {text}", fg="yellow", err=True)
+
+    def fail(self, text: str) -> None:
+        typer.secho(f"\u2718 {text}", fg="red", err=True)
+
+    def text(self, text: str) -> None:
+        typer.echo(text)
+
+    def divider(self, title: str = "") -> None:
+        typer.echo(f"\n{title}\n{'=' * max(len(title), 20)}")
+
+    def table(
+        self, rows: Sequence[Sequence[object]], *, header: Sequence[str], divider: bool = True
+    ) -> None:
+        typer.echo(wasabi.table(list(rows), header=list(header), divider=divider))
+
+
+msg = Messages()
 
 DbOption = Annotated[
     Path | None,

@@ -58,7 +58,7 @@ def start(
 def main(argv: list[str] | None = None) -> None:
     """Run the command line; user errors print one clear message, never a traceback."""
     try:
-        app(args=argv, prog_name="annotator", standalone_mode=False)
+        code = app(args=argv, prog_name="annotator", standalone_mode=False)
     except AnnotatorError as error:
         msg.fail(str(error))
         sys.exit(1)
@@ -77,4 +77,4 @@ def main(argv: list[str] | None = None) -> None:
             error.show()
             sys.exit(error.exit_code)
         raise
-    sys.exit(0)
+    sys.exit(code if isinstance(code, int) else 0)

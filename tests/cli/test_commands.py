@@ -1,0 +1,125 @@
+"""The command line as a user types it: import, datasets, stats, errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from annotator import __version__
+
+
+def test_version(cli) -> None:
+    result = cli("--version")
+    assert (result.code, result.out.strip()) == (0, f"annotator {__version__}")
+
+
+def test_python_dash_m_is_the_same_program(tmp_path: Path) -> None:
+    env = {**os.environ, "ANNOTATOR_DB": str(tmp_path / "s.db")}
+    done = subprocess.run(
+        [sys.executable, "-m", "annotator", "--version"], capture_output=True, text=True, env=env
+    )
+    assert done.returncode == 0
+    assert done.stdout.strip() == f"annotator {__version__}"
+
+
+def test_start_shows_the_store_and_its_datasets(cli, db_path: Path, tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Kyiv hosted the talks.", encoding="utf-8")
+    assert cli("import", tmp_path / "a.txt", "--dataset", "news", "--db", db_path).code == 0
+    result = cli("--db", db_path)
+    assert result.code == 0
+    assert str(db_path) in result.out
+    assert "news: 1 documents, 0 done" in result.out
+
+
+def test_the_environment_variable_points_at_the_store(cli, tmp_path: Path, monkeypatch) -> None:
+    target = tmp_path / "elsewhere.db"
+    monkeypatch.setenv("ANNOTATOR_DB", str(target))
+    (tmp_path / "a.txt").write_text("Quito is high.", encoding="utf-8")
+    assert cli("import", tmp_path / "a.txt").code == 0
+    assert target.is_file()
+
+
+def test_import_reports_counts_and_refusals(cli, db_path: Path, tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Lagos traffic.", encoding="utf-8")
+    (tmp_path / "b.txt").write_bytes(b"\xff\xfe\x00")
+    refused = cli("import", tmp_path, "--db", db_path)
+    assert refused.code == 1
+    assert f"{tmp_path / 'b.txt'}: is UTF-16" in refused.err
+    assert "Nothing imported" in refused.err
+    assert "Traceback" not in refused.out + refused.err
+
+    partial = cli("import", tmp_path, "--skip-invalid", "--db", db_path)
+    assert partial.code == 0
+    assert "Imported 1 document(s) into dataset 'default'" in partial.out
+    assert "Skipped 1 invalid" in partial.err
+
+
+def test_unknown_format_is_refused(cli, db_path: Path, tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("x y", encoding="utf-8")
+    result = cli("import", tmp_path / "a.txt", "--format", "excel", "--db", db_path)
+    assert result.code == 1
+    assert "unknown format 'excel'" in result.err
+
+
+def test_datasets_create_list_rename_delete(cli, db_path: Path) -> None:
+    assert cli("datasets", "create", "news", "--labels", "PERSON,ORG", "--db", db_path).code == 0
+    listing = cli("datasets", "--db", db_path)
+    assert "news" in listing.out
+    assert "PERSON, ORG" in listing.out
+
+    duplicate = cli("datasets", "create", "news", "--db", db_path)
+    assert duplicate.code == 1
+    assert "already exists" in duplicate.err
+
+    assert cli("datasets", "rename", "news", "world", "--db", db_path).code == 0
+    assert "world" in cli("datasets", "--db", db_path).out
+
+    assert cli("datasets", "delete", "world", "--yes", "--db", db_path).code == 0
+    assert "No datasets" in cli("datasets", "--db", db_path).out
+
+
+def test_delete_asks_first(db_path: Path) -> None:
+    env = {**os.environ, "ANNOTATOR_DB": str(db_path)}
+    run = [sys.executable, "-m", "annotator"]
+    subprocess.run([*run, "datasets", "create", "keep"], env=env, check=True, capture_output=True)
+    answered_no = subprocess.run(
+        [*run, "datasets", "delete", "keep"], input="n\n", text=True, capture_output=True, env=env
+    )
+    assert answered_no.returncode == 1
+    listing = subprocess.run([*run, "datasets"], env=env, capture_output=True, text=True)
+    assert "keep" in listing.stdout
+
+
+def test_bad_label_names_are_refused(cli, db_path: Path) -> None:
+    result = cli("datasets", "create", "news", "--labels", "GOOD,BAD LABEL", "--db", db_path)
+    assert result.code == 1
+    assert "'BAD LABEL' contains a space" in result.err
+
+
+def test_unknown_dataset_names_the_existing_ones(cli, db_path: Path) -> None:
+    cli("datasets", "create", "alpha", "--db", db_path)
+    result = cli("datasets", "rename", "beta", "gamma", "--db", db_path)
+    assert result.code == 1
+    assert "no dataset named 'beta' (datasets: alpha)" in result.err
+
+
+def test_stats_json(cli, db_path: Path, tmp_path: Path) -> None:
+    for name, text in (("a.txt", "One."), ("b.txt", "Two.")):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    cli("import", tmp_path, "--dataset", "news", "--db", db_path)
+    result = cli("stats", "--dataset", "news", "--json", "--db", db_path)
+    assert result.code == 0
+    assert json.loads(result.out)["documents"] == {"new": 2}
+
+
+def test_a_store_that_is_not_a_store_is_named(cli, tmp_path: Path) -> None:
+    bogus = tmp_path / "notes.db"
+    bogus.write_text("these are my notes, not a database\n" * 100, encoding="utf-8")
+    before = bogus.read_bytes()
+    result = cli("stats", "--db", bogus)
+    assert result.code == 1
+    assert "not an annotator store" in result.err
+    assert bogus.read_bytes() == before

@@ -1,0 +1,124 @@
+"""Importing files: what lands in the store, and that a refused import changes nothing."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from annotator.core.errors import InputError
+from annotator.core.model import Status
+from annotator.services.importing import ImportOptions, expand_paths, import_paths
+from annotator.store import Store
+
+
+def dump(db: Path) -> list[str]:
+    """Every row of the store, as SQL text: equal dumps mean an unchanged store."""
+    with sqlite3.connect(db) as conn:
+        return list(conn.iterdump())
+
+
+def write(path: Path, data: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, bytes):
+        path.write_bytes(data)
+    else:
+        path.write_bytes(data.encode("utf-8"))
+    return path
+
+
+def texts(store: Store, dataset: str) -> list[str]:
+    found = store.get_dataset(dataset)
+    return [doc.text for doc, _ in store.iter_documents(found.id)]
+
+
+def test_plain_text_keeps_title_and_normalises_line_ends(store: Store, tmp_path: Path) -> None:
+    article = write(tmp_path / "a.txt", "\ufeffStorm hits Lisbon\r\n\r\nThe storm arrived at 6 am.\r\n")
+    report = import_paths(store, [article], "news")
+    assert (report.added, report.problems) == (1, [])
+    document = next(store.iter_documents(store.get_dataset("news").id))[0]
+    assert document.text == "Storm hits Lisbon\n\nThe storm arrived at 6 am.\n"
+    assert document.meta == {"file": "a.txt", "title": "Storm hits Lisbon"}
+    assert document.status is Status.NEW
+
+
+def test_a_folder_is_read_recursively_and_hidden_files_are_skipped(store: Store, tmp_path: Path) -> None:
+    write(tmp_path / "in" / "one.txt", "First article.")
+    write(tmp_path / "in" / "sub" / "two.md", "Second article.")
+    write(tmp_path / "in" / ".hidden" / "three.txt", "Not me.")
+    write(tmp_path / "in" / "notes.csv", "not,an,article")
+    report = import_paths(store, [tmp_path / "in"], "news")
+    assert report.added == 2
+    assert sorted(texts(store, "news")) == ["First article.", "Second article."]
+
+
+def test_the_same_text_twice_is_counted_as_a_duplicate(store: Store, tmp_path: Path) -> None:
+    first = write(tmp_path / "a.txt", "Same words.")
+    second = write(tmp_path / "b.txt", "Same words.")
+    report = import_paths(store, [first, second], "news")
+    assert (report.added, report.duplicates) == (1, 1)
+    again = import_paths(store, [first], "news")
+    assert (again.added, again.duplicates) == (0, 1)
+    assert texts(store, "news") == ["Same words."]
+
+
+def test_same_text_in_two_datasets_is_not_a_duplicate(store: Store, tmp_path: Path) -> None:
+    article = write(tmp_path / "a.txt", "Shared article.")
+    import_paths(store, [article], "one")
+    report = import_paths(store, [article], "two")
+    assert report.added == 1
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"", "is empty"),
+        (b"   \n\t\n", "is empty"),
+        (b"caf\xe9 au lait", "not valid utf-8 (byte offset 3"),
+        (b"\xff\xfeh\x00i\x00", "UTF-16"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+    ],
+)
+def test_a_bad_file_refuses_the_whole_import(
+    store: Store, db_path: Path, tmp_path: Path, data: bytes, reason: str
+) -> None:
+    good = write(tmp_path / "good.txt", "A fine article about Oslo.")
+    bad = write(tmp_path / "bad.txt", data)
+    before = dump(db_path)
+    report = import_paths(store, [good, bad], "news")
+    assert report.refused
+    assert report.added == 0
+    assert len(report.problems) == 1
+    message = str(report.problems[0])
+    assert message.startswith(str(bad))
+    assert reason.lower() in message.lower()
+    assert dump(db_path) == before
+    assert store.find_dataset("news") is None
+
+
+def test_skip_invalid_imports_the_good_files_and_lists_the_bad(store: Store, tmp_path: Path) -> None:
+    good = write(tmp_path / "good.txt", "A fine article about Oslo.")
+    bad = write(tmp_path / "bad.txt", b"caf\xe9")
+    report = import_paths(store, [good, bad], "news", ImportOptions(skip_invalid=True))
+    assert not report.refused
+    assert report.added == 1
+    assert [p.path for p in report.problems] == [str(bad)]
+
+
+def test_another_encoding_can_be_named(store: Store, tmp_path: Path) -> None:
+    latin = write(tmp_path / "latin.txt", "Café in Zürich".encode("latin-1"))
+    report = import_paths(store, [latin], "news", ImportOptions(encoding="latin-1"))
+    assert report.added == 1
+    assert texts(store, "news") == ["Café in Zürich"]
+
+
+def test_a_missing_path_is_named(store: Store, tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="does not exist"):
+        list(expand_paths([tmp_path / "nowhere.txt"]))
+
+
+def test_a_folder_named_like_a_file_is_read_as_a_folder(store: Store, tmp_path: Path) -> None:
+    write(tmp_path / "article.txt" / "inside.txt", "Inside a folder called article.txt.")
+    report = import_paths(store, [tmp_path / "article.txt"], "news")
+    assert report.added == 1
