@@ -7,11 +7,10 @@ from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
-import wasabi
+from wasabi.tables import table
 
 from annotator.paths import DB_ENV, default_store_path
 from annotator.store import Store
-
 
 
 class Messages:
@@ -43,7 +42,7 @@ class Messages:
     def table(
         self, rows: Sequence[Sequence[object]], *, header: Sequence[str], divider: bool = True
     ) -> None:
-        typer.echo(wasabi.table(list(rows), header=list(header), divider=divider))
+        typer.echo(table(list(rows), header=list(header), divider=divider))
 
 
 msg = Messages()

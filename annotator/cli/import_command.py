@@ -16,7 +16,9 @@ _MAX_LISTED = 20
 
 
 def import_files(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders to import.", show_default=False)],
+    paths: Annotated[
+        list[Path], typer.Argument(help="Files or folders to import.", show_default=False)
+    ],
     dataset: DatasetOption = DEFAULT_DATASET,
     fmt: Annotated[
         str, typer.Option("--format", "-f", help=f"One of: {', '.join(IMPORT_FORMATS)}.")
@@ -42,9 +44,10 @@ def import_files(
         fail(f"unknown format {fmt!r}; choose one of {', '.join(IMPORT_FORMATS)}")
     options = ImportOptions(fmt, encoding, skip_invalid, add_labels, allow_overlap, lang)
     total = sum(1 for _ in expand_paths(paths))
-    with open_store(db) as store, tqdm(
-        total=total, unit="file", disable=total < 20, leave=False
-    ) as bar:
+    with (
+        open_store(db) as store,
+        tqdm(total=total, unit="file", disable=total < 20, leave=False) as bar,
+    ):
         report = import_paths(store, paths, dataset, options, progress=bar.update)
     _print_report(report, dataset, skip_invalid)
 

@@ -12,7 +12,9 @@ from annotator.core.model import SpanState, Status
 
 
 def stats(
-    dataset: Annotated[str | None, typer.Option("--dataset", "-d", help="Only this dataset.")] = None,
+    dataset: Annotated[
+        str | None, typer.Option("--dataset", "-d", help="Only this dataset.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
     db: DbOption = None,
 ) -> None:
@@ -34,7 +36,10 @@ def stats(
     msg.table([(s.value, docs.get(s.value, 0)) for s in Status], header=("status", "count"))
     msg.divider("Spans by label")
     states = [s.value for s in SpanState]
-    rows = [(label, *(by.get(s, 0) for s in states)) for label, by in sorted(result.spans_by_label.items())]
+    rows = [
+        (label, *(by.get(s, 0) for s in states))
+        for label, by in sorted(result.spans_by_label.items())
+    ]
     if rows:
         msg.table(rows, header=("label", *states))
     else:

@@ -50,12 +50,7 @@ def _check_fits(document: Document, span: Span, *, allow_overlap: bool) -> None:
     for old in document.spans:
         if old.key == span.key:
             raise EditError(f"{span.label} {span.start}-{span.end} is already annotated")
-        if (
-            not allow_overlap
-            and span.state.is_gold
-            and old.state.is_gold
-            and old.overlaps(span)
-        ):
+        if not allow_overlap and span.state.is_gold and old.state.is_gold and old.overlaps(span):
             raise EditError(
                 f"{span.label} {span.start}-{span.end} overlaps "
                 f"{old.label} {old.start}-{old.end} {document.covered_text(old)!r}"

@@ -115,7 +115,9 @@ class Span:
 
     def __post_init__(self) -> None:
         if not 0 <= self.start < self.end:
-            raise EditError(f"a span needs 0 <= start < end, got start={self.start}, end={self.end}")
+            raise EditError(
+                f"a span needs 0 <= start < end, got start={self.start}, end={self.end}"
+            )
 
     @property
     def key(self) -> tuple[int, int, str]:

@@ -96,7 +96,9 @@ def _irregular_positions(text: str) -> list[int]:
 
     A BOM counts only at the very start: elsewhere Qt keeps it as an ordinary character.
     """
-    return [m.start() for m in _IRREGULAR.finditer(text) if text[m.start()] != _BOM or not m.start()]
+    return [
+        m.start() for m in _IRREGULAR.finditer(text) if text[m.start()] != _BOM or not m.start()
+    ]
 
 
 _IRREGULAR = re.compile("\r(?=\n)|\ufeff|[\U00010000-\U0010ffff]")

@@ -32,10 +32,16 @@ def decode(path: Path, data: bytes, encoding: str = "utf-8") -> str:
     if encoding.lower().replace("-", "").replace("_", "") in {"utf8", "utf8sig"}:
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):
             raise InputError(
-                path, None, "is UTF-16 (it starts with a UTF-16 byte-order mark); use --encoding utf-16"
+                path,
+                None,
+                "is UTF-16 (it starts with a UTF-16 byte-order mark); use --encoding utf-16",
             )
         if b"\x00" in data[:_BINARY_SNIFF]:
-            raise InputError(path, _line_of(data, data.index(b"\x00")), "contains NUL bytes: it looks like a binary file, not text")
+            raise InputError(
+                path,
+                _line_of(data, data.index(b"\x00")),
+                "contains NUL bytes: it looks like a binary file, not text",
+            )
     try:
         return data.decode(encoding)
     except LookupError:
@@ -45,7 +51,8 @@ def decode(path: Path, data: bytes, encoding: str = "utf-8") -> str:
             path,
             _line_of(data, error.start),
             f"is not valid {encoding} (byte offset {error.start}: {error.reason}); "
-            "if the file uses another encoding, pass it with --encoding (for example --encoding latin-1)",
+            "if the file uses another encoding, pass it with --encoding "
+            "(for example --encoding latin-1)",
         ) from None
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 import spacy
 from spacy.language import Language
@@ -26,7 +27,8 @@ class Tokenizer:
         return tokens_of(self._nlp.make_doc(text))
 
     def tokens_many(self, texts: Iterable[str], *, batch_size: int = 256) -> Iterator[Tokens]:
-        for doc in self._nlp.tokenizer.pipe(texts, batch_size=batch_size):
+        tokenizer: Any = self._nlp.tokenizer  # typed as a plain callable in spaCy
+        for doc in tokenizer.pipe(texts, batch_size=batch_size):
             yield tokens_of(doc)
 
 

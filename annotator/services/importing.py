@@ -60,7 +60,11 @@ def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
     for path in paths:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and child.suffix.lower() in SUFFIXES and not _hidden(child, path):
+                if (
+                    child.is_file()
+                    and child.suffix.lower() in SUFFIXES
+                    and not _hidden(child, path)
+                ):
                     yield child
         elif path.exists():
             yield path
@@ -104,10 +108,10 @@ def import_paths(
         )
     labels = [Label(name, color_for(name)) for name in checker.new_labels]
     for item in checked:
-        result = store.add_documents(dataset.id, item.documents, new_labels=labels)
+        added = store.add_documents(dataset.id, item.documents, new_labels=labels)
         labels = []
-        report.added += result.added
-        report.duplicates += result.duplicates
+        report.added += added.added
+        report.duplicates += added.duplicates
     return report
 
 

@@ -34,7 +34,9 @@ def texts(store: Store, dataset: str) -> list[str]:
 
 
 def test_plain_text_keeps_title_and_normalises_line_ends(store: Store, tmp_path: Path) -> None:
-    article = write(tmp_path / "a.txt", "\ufeffStorm hits Lisbon\r\n\r\nThe storm arrived at 6 am.\r\n")
+    article = write(
+        tmp_path / "a.txt", "\ufeffStorm hits Lisbon\r\n\r\nThe storm arrived at 6 am.\r\n"
+    )
     report = import_paths(store, [article], "news")
     assert (report.added, report.problems) == (1, [])
     document = next(store.iter_documents(store.get_dataset("news").id))[0]
@@ -43,7 +45,9 @@ def test_plain_text_keeps_title_and_normalises_line_ends(store: Store, tmp_path:
     assert document.status is Status.NEW
 
 
-def test_a_folder_is_read_recursively_and_hidden_files_are_skipped(store: Store, tmp_path: Path) -> None:
+def test_a_folder_is_read_recursively_and_hidden_files_are_skipped(
+    store: Store, tmp_path: Path
+) -> None:
     write(tmp_path / "in" / "one.txt", "First article.")
     write(tmp_path / "in" / "sub" / "two.md", "Second article.")
     write(tmp_path / "in" / ".hidden" / "three.txt", "Not me.")
@@ -97,7 +101,9 @@ def test_a_bad_file_refuses_the_whole_import(
     assert store.find_dataset("news") is None
 
 
-def test_skip_invalid_imports_the_good_files_and_lists_the_bad(store: Store, tmp_path: Path) -> None:
+def test_skip_invalid_imports_the_good_files_and_lists_the_bad(
+    store: Store, tmp_path: Path
+) -> None:
     good = write(tmp_path / "good.txt", "A fine article about Oslo.")
     bad = write(tmp_path / "bad.txt", b"caf\xe9")
     report = import_paths(store, [good, bad], "news", ImportOptions(skip_invalid=True))
