@@ -63,8 +63,11 @@ class Tokens:
     def align(self, start: int, end: int, mode: Alignment, text: str) -> tuple[int, int] | None:
         """Fit `start:end` to tokens; None when nothing but whitespace would remain."""
         if mode is Alignment.STRICT:
-            return (start, end) if self.token_span(start, end) is not None else None
-        if mode is Alignment.EXPAND:
+            exact = self.token_span(start, end)
+            if exact is None:
+                return None
+            first, last = exact
+        elif mode is Alignment.EXPAND:
             first = bisect_right(self.ends, start)
             last = bisect_left(self.starts, end) - 1
         else:

@@ -146,9 +146,7 @@ def test_from_qt_inside_a_surrogate_pair_rounds_down_or_up(
         assert offsets.from_qt(inside) == index
         assert offsets.from_qt(inside, round_up=True) == index + 1
         # Qt would select half a character from there: the rounded ends select it whole.
-        whole = select(
-            document, offsets.to_qt(offsets.from_qt(inside)), offsets.to_qt(index + 1)
-        )
+        whole = select(document, offsets.to_qt(offsets.from_qt(inside)), offsets.to_qt(index + 1))
         assert whole == text[index]
 
 
