@@ -1,0 +1,1 @@
+"""Operations built from the store, spaCy and the file formats: import, export, ..."""
