@@ -1,0 +1,83 @@
+"""CoNLL-2003-style NER columns: one `TOKEN<TAB>TAG` line per token, IOB2 tags.
+
+Each document starts with `-DOCSTART- -X- O O` and a blank line, and ends with a blank
+line. That is the layout `spacy convert FILE OUT --converter ner` reads as one `Doc` per
+document; without the delimiter it would regroup documents ten "sentences" at a time.
+Whitespace tokens (newlines, double spaces) are not written: columns cannot hold them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from annotator.core.model import Document, Span
+from annotator.core.tokens import Tokens
+
+DOCSTART = "-DOCSTART- -X- O O"
+
+_WHITESPACE = re.compile(r"\s+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def non_overlapping(spans: Iterable[Span]) -> list[Span]:
+    """The spans to keep when none may overlap: longest first, then earliest first.
+
+    The same choice as `spacy.util.filter_spans`, so a CoNLL export and a `.spacy`
+    export of one dataset agree on which entities survive.
+    """
+    ordered = sorted(spans, key=lambda s: (-(s.end - s.start), s.start, s.label))
+    kept: list[Span] = []
+    for span in ordered:
+        if not any(span.overlaps(other) for other in kept):
+            kept.append(span)
+    return sorted(kept, key=lambda s: s.key)
+
+
+def tags(text: str, tokens: Tokens, spans: Sequence[Span]) -> tuple[list[str], int]:
+    """IOB2 tag of every token and how many spans were left out.
+
+    Left out: spans that overlap a longer one, and spans that do not start and end on
+    token boundaries. A whitespace token inside an entity keeps `O`: it is not written, so
+    the next word continues the entity with `I-`.
+    """
+    result = ["O"] * len(tokens)
+    aligned: list[tuple[Span, tuple[int, int]]] = []
+    for span in spans:
+        indices = tokens.token_span(span.start, span.end)
+        if indices is not None:
+            aligned.append((span, indices))
+    kept = non_overlapping(span for span, _ in aligned)
+    where = dict(aligned)
+    for span in kept:
+        first, last = where[span]
+        prefix = "B-"
+        for index in range(first, last + 1):
+            if _is_space(text, tokens, index):
+                continue
+            result[index] = prefix + span.label
+            prefix = "I-"
+    return result, len(spans) - len(kept)
+
+
+def block(document: Document, tokens: Tokens, spans: Sequence[Span]) -> tuple[str, int]:
+    """The lines of one document (ending in a blank line) and the spans left out."""
+    text = document.text
+    token_tags, left_out = tags(text, tokens, spans)
+    lines = [DOCSTART, ""]
+    for index, tag in enumerate(token_tags):
+        if not _is_space(text, tokens, index):
+            lines.append(f"{word(text[tokens.starts[index] : tokens.ends[index]])}\t{tag}")
+    lines.append("")
+    return "\n".join(lines) + "\n", left_out
+
+
+def word(token: str) -> str:
+    """A token as one column: inner whitespace becomes `_`, lone surrogates U+FFFD."""
+    token = _WHITESPACE.sub("_", token)
+    return _SURROGATE.sub("\ufffd", token)
+
+
+def _is_space(text: str, tokens: Tokens, index: int) -> bool:
+    """Whitespace (or empty) tokens, which a column file cannot hold."""
+    return not text[tokens.starts[index] : tokens.ends[index]].strip()

@@ -1,0 +1,121 @@
+"""Prodigy JSONL: one `ner_manual` task per document, as `prodigy db-out` writes it.
+
+The record carries its own `tokens`, so Prodigy (and a script building spaCy `Doc`s from
+it) sees exactly the tokenization the spans were checked against.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from annotator.core.hashing import prodigy_input_hash, prodigy_task_hash
+from annotator.core.model import Document, Span, SpanState, Status
+from annotator.core.tokens import Tokens
+
+_TASK_ANSWERS = {Status.DONE: "accept", Status.REJECTED: "reject", Status.SKIPPED: "ignore"}
+_SPAN_ANSWERS = {SpanState.ACCEPTED: "accept", SpanState.REJECTED: "reject"}
+
+# Keys this writer owns: an imported record's other fields never replace them.
+RESERVED_KEYS = frozenset(
+    {
+        "text",
+        "meta",
+        "_input_hash",
+        "_task_hash",
+        "tokens",
+        "spans",
+        "answer",
+        "_view_id",
+        "_annotator_id",
+        "_timestamp",
+    }
+)
+
+
+def record(document: Document, tokens: Tokens, spans: Sequence[Span]) -> tuple[dict[str, Any], int]:
+    """The task for `document` and how many of `spans` were left out.
+
+    A span whose boundaries are not token boundaries cannot be a Prodigy span (it needs
+    `token_start`/`token_end`), so it is left out and counted.
+    """
+    text = document.text
+    span_records: list[dict[str, Any]] = []
+    written: list[Span] = []
+    for span in sorted(spans, key=lambda s: s.key):
+        indices = tokens.token_span(span.start, span.end)
+        if indices is None:
+            continue
+        span_records.append(_span_record(span, indices))
+        written.append(span)
+    input_hash = document.prodigy_input_hash
+    if input_hash is None:
+        input_hash = prodigy_input_hash(text)
+    task: dict[str, Any] = {
+        "text": text,
+        "meta": dict(document.meta),
+        "_input_hash": input_hash,
+        "_task_hash": prodigy_task_hash(input_hash, written),
+        "tokens": token_records(text, tokens),
+        "spans": span_records,
+    }
+    answer = _TASK_ANSWERS.get(document.status)
+    if answer is not None:
+        task["answer"] = answer
+    task["_view_id"] = "ner_manual"
+    if document.annotator is not None:
+        task["_annotator_id"] = document.annotator
+    task["_timestamp"] = int(document.updated_at)
+    for key, value in document.extra.items():
+        if key not in RESERVED_KEYS:
+            task[key] = value
+    return task, len(spans) - len(written)
+
+
+def token_records(text: str, tokens: Tokens) -> list[dict[str, Any]]:
+    """Prodigy's token list: text, character offsets, index and trailing-space flag."""
+    return [
+        {
+            "text": text[start:end],
+            "start": start,
+            "end": end,
+            "id": index,
+            "ws": tokens.whitespace_after(index, text),
+        }
+        for index, (start, end) in enumerate(zip(tokens.starts, tokens.ends, strict=True))
+    ]
+
+
+def _span_record(span: Span, indices: tuple[int, int]) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "start": span.start,
+        "end": span.end,
+        "token_start": indices[0],
+        "token_end": indices[1],
+        "label": span.label,
+    }
+    if span.source is not None:
+        item["source"] = span.source
+    if span.score is not None:
+        item["score"] = span.score
+    answer = _SPAN_ANSWERS.get(span.state)
+    if answer is not None:
+        item["answer"] = answer
+    return item
+
+
+def line(document: Document, tokens: Tokens, spans: Sequence[Span]) -> tuple[str, int]:
+    """One JSONL line (with its newline) and the number of spans left out."""
+    task, left_out = record(document, tokens, spans)
+    return dumps(task), left_out
+
+
+def dumps(value: Any) -> str:
+    """Compact UTF-8 JSON line; falls back to `\\u` escapes for text UTF-8 cannot hold."""
+    text = json.dumps(value, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate, which only an escape can carry
+        text = json.dumps(value)
+    return text + "\n"

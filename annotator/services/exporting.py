@@ -1,0 +1,168 @@
+"""Exporting a dataset: stream documents from the store, write them, replace the file.
+
+Documents stream in id order with flat memory; tokens come from the store, or are
+computed in batches for documents that never had them saved (they are not written back:
+an export only reads). The output appears at its path only when the export succeeded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+from typing import IO, cast
+
+from annotator.core.errors import AnnotatorError
+from annotator.core.model import Document, Span, SpanState, Status
+from annotator.core.tokens import Tokens
+from annotator.formats.atomic import atomic_output
+from annotator.formats.writers import conll, doccano, prodigy
+from annotator.nlp import Tokenizer
+from annotator.nlp.docbin import DocBinWriter
+from annotator.store import Store
+
+EXPORT_FORMATS = ("prodigy", "doccano", "spacy", "conll")
+Progress = Callable[[int], None]
+Item = tuple[Document, Tokens | None]
+_BATCH = 256
+
+
+@dataclass(frozen=True, slots=True)
+class ExportOptions:
+    fmt: str = "prodigy"
+    statuses: frozenset[Status] | None = frozenset({Status.DONE})  # None: every status
+    include_suggestions: bool = False
+
+
+@dataclass
+class ExportReport:
+    documents: int = 0
+    spans: int = 0
+    left_out: int = 0  # spans the format could not hold
+    overlapping: int = 0  # .spacy only: spans kept in doc.spans["sc"] but not in doc.ents
+
+
+def export_dataset(
+    store: Store,
+    dataset_name: str,
+    out: Path,
+    options: ExportOptions = ExportOptions(),
+    *,
+    progress: Progress | None = None,
+) -> ExportReport:
+    """Write the dataset's documents with the chosen statuses to `out`."""
+    check_format(options.fmt)
+    dataset = store.get_dataset(dataset_name)
+    items = store.iter_documents(dataset.id, options.statuses, with_tokens=options.fmt != "doccano")
+    return write_documents(items, out, options, lang=dataset.lang, progress=progress)
+
+
+def count_documents(store: Store, dataset_name: str, options: ExportOptions) -> int:
+    dataset = store.get_dataset(dataset_name)
+    return store.count_documents(dataset.id, options.statuses)
+
+
+def check_format(fmt: str) -> None:
+    if fmt not in EXPORT_FORMATS:
+        raise AnnotatorError(
+            f"unknown export format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}"
+        )
+
+
+def write_documents(
+    items: Iterable[Item],
+    out: Path,
+    options: ExportOptions,
+    *,
+    lang: str = "en",
+    progress: Progress | None = None,
+) -> ExportReport:
+    """Write `items` to `out` in `options.fmt`; on any error `out` is left as it was."""
+    check_format(options.fmt)
+    report = ExportReport()
+    if options.fmt == "doccano":
+        documents: Iterable[Item] = items
+    else:
+        documents = with_tokens(items, lang)
+    if options.fmt == "spacy":
+        _write_docbin(documents, out, lang, report, progress)
+    else:
+        _write_lines(documents, out, options, report, progress)
+    return report
+
+
+def _write_lines(
+    documents: Iterable[Item],
+    out: Path,
+    options: ExportOptions,
+    report: ExportReport,
+    progress: Progress | None,
+) -> None:
+    fmt = options.fmt
+    with atomic_output(out) as raw:
+        handle = cast(IO[str], raw)
+        for document, tokens in documents:
+            spans = exported_spans(document, fmt, options.include_suggestions)
+            if fmt == "doccano":
+                text, left_out = doccano.line(document, spans)
+            else:
+                assert tokens is not None
+                writer = prodigy.line if fmt == "prodigy" else conll.block
+                text, left_out = writer(document, tokens, spans)
+            handle.write(text)
+            _count(report, spans, left_out, progress)
+
+
+def _write_docbin(
+    documents: Iterable[Item], out: Path, lang: str, report: ExportReport, progress: Progress | None
+) -> None:
+    writer = DocBinWriter(lang)
+    with atomic_output(out, binary=True) as handle:
+        for document, tokens in documents:
+            assert tokens is not None
+            spans = exported_spans(document, "spacy", include_suggestions=False)
+            _count(report, spans, writer.add(document, tokens, spans), progress)
+        cast(IO[bytes], handle).write(writer.to_bytes())
+    report.overlapping = writer.overlapping
+
+
+def _count(
+    report: ExportReport, spans: Sequence[Span], left_out: int, progress: Progress | None
+) -> None:
+    report.documents += 1
+    report.spans += len(spans) - left_out
+    report.left_out += left_out
+    if progress is not None:
+        progress(1)
+
+
+def exported_spans(document: Document, fmt: str, include_suggestions: bool) -> list[Span]:
+    """The spans a format receives.
+
+    Gold spans (accepted and manual) always. With suggestions, Prodigy also gets the
+    suggested spans (pre-annotations) and the rejected ones (with `"answer": "reject"`);
+    doccano gets the suggested ones (it has no way to say "rejected"). Training formats
+    (`spacy`, `conll`) only ever get gold spans.
+    """
+    if not include_suggestions or fmt in ("spacy", "conll"):
+        return [s for s in document.spans if s.state.is_gold]
+    if fmt == "doccano":
+        return [s for s in document.spans if s.state is not SpanState.REJECTED]
+    return list(document.spans)
+
+
+def with_tokens(items: Iterable[Item], lang: str) -> Iterator[tuple[Document, Tokens]]:
+    """Fill in missing tokens, a batch at a time, with the dataset's tokenizer.
+
+    spaCy is loaded only if some document has no stored tokens.
+    """
+    tokenizer: Tokenizer | None = None
+    iterator = iter(items)
+    while batch := list(islice(iterator, _BATCH)):
+        missing = [document.text for document, tokens in batch if tokens is None]
+        if missing and tokenizer is None:
+            tokenizer = Tokenizer(lang)
+        computed = iter(tokenizer.tokens_many(missing) if tokenizer and missing else ())
+        for document, tokens in batch:
+            yield document, tokens if tokens is not None else next(computed)
