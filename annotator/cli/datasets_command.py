@@ -6,7 +6,10 @@ from typing import Annotated
 
 import typer
 
-from annotator.cli.common import DbOption, msg, open_store
+from annotator.cli.common import DbOption, fail, msg, open_store
+from annotator.core.model import Label, label_problem
+from annotator.core.palette import color_for
+from annotator.services.presets import load_preset, preset_names
 
 app = typer.Typer(help="List, create, rename and delete datasets.", no_args_is_help=False)
 
@@ -33,25 +36,26 @@ def list_datasets(ctx: typer.Context, db: DbOption = None) -> None:
 def create(
     name: str,
     labels: Annotated[str, typer.Option(help="Comma-separated label names.")] = "",
+    preset: Annotated[
+        str | None,
+        typer.Option(help=f"Start from a label preset: {', '.join(preset_names())}."),
+    ] = None,
     lang: Annotated[str, typer.Option(help="Tokenizer language.")] = "en",
     allow_overlap: Annotated[bool, typer.Option("--allow-overlap")] = False,
     db: DbOption = None,
 ) -> None:
-    """Create an empty dataset."""
-    from annotator.core.model import Label, label_problem
-    from annotator.core.palette import color_for
-
-    names = [n.strip() for n in labels.split(",") if n.strip()]
-    for label in names:
-        problem = label_problem(label)
+    """Create an empty dataset, with labels from a preset and/or a list."""
+    chosen = list(load_preset(preset).labels) if preset else []
+    for label_name in (n.strip() for n in labels.split(",") if n.strip()):
+        problem = label_problem(label_name)
         if problem:
-            from annotator.cli.common import fail
-
             fail(problem)
+        if label_name not in {label.name for label in chosen}:
+            chosen.append(Label(label_name, color_for(label_name)))
     with open_store(db) as store:
         store.create_dataset(
             name,
-            labels=[Label(n, color_for(n)) for n in names],
+            labels=chosen,
             lang=lang,
             allow_overlap=allow_overlap,
         )

@@ -123,3 +123,33 @@ def test_a_store_that_is_not_a_store_is_named(cli, tmp_path: Path) -> None:
     assert result.code == 1
     assert "not an annotator store" in result.err
     assert bogus.read_bytes() == before
+
+
+def test_a_dataset_can_start_from_a_label_preset(cli, db_path: Path) -> None:
+    result = cli(
+        "datasets", "create", "wire", "--preset", "conll", "--labels", "DATE", "--db", db_path
+    )
+    assert result.code == 0
+    assert "PER, ORG, LOC, MISC, DATE" in cli("datasets", "--db", db_path).out
+    unknown = cli("datasets", "create", "other", "--preset", "nope", "--db", db_path)
+    assert unknown.code == 1
+    assert "no label preset 'nope' (presets: conll, news, ontonotes)" in unknown.err
+
+
+def test_a_preset_dataset_refuses_labels_it_does_not_have(
+    cli, db_path: Path, tmp_path: Path
+) -> None:
+    cli("datasets", "create", "wire", "--preset", "conll", "--db", db_path)
+    record = {
+        "text": "Ada Lovelace wrote notes.",
+        "spans": [{"start": 0, "end": 12, "label": "PERSON"}],
+    }
+    (tmp_path / "a.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    refused = cli("import", tmp_path / "a.jsonl", "--dataset", "wire", "--db", db_path)
+    assert refused.code == 1
+    assert f"{tmp_path / 'a.jsonl'}:1: span 0-12 'PERSON': unknown label 'PERSON'" in refused.err
+    accepted = cli(
+        "import", tmp_path / "a.jsonl", "--dataset", "wire", "--add-labels", "--db", db_path
+    )
+    assert accepted.code == 0
+    assert "New labels: PERSON" in accepted.out
