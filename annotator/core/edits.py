@@ -96,7 +96,9 @@ class RemoveSpan:
         return replace(document, spans=spans[:index] + spans[index + 1 :])
 
     def inverted(self) -> Edit:
-        return AddSpan(self.span, allow_overlap=self.allow_overlap)
+        # Undo restores a state the document was already in: the span fitted there, even
+        # where it overlaps spans of a dataset that allows overlap.
+        return AddSpan(self.span, allow_overlap=True)
 
     def changes(self) -> Changes:
         return Changes(removed=(self.span,))
@@ -112,31 +114,34 @@ class ReplaceSpan:
     description: str = ""
 
     @staticmethod
-    def accept(span: Span) -> ReplaceSpan:
-        return ReplaceSpan(span, span.with_state(SpanState.ACCEPTED), description="Accept")
+    def accept(span: Span, *, allow_overlap: bool = False) -> ReplaceSpan:
+        new = span.with_state(SpanState.ACCEPTED)
+        return ReplaceSpan(span, new, allow_overlap, description="Accept")
 
     @staticmethod
-    def reject(span: Span) -> ReplaceSpan:
-        return ReplaceSpan(span, span.with_state(SpanState.REJECTED), description="Reject")
+    def reject(span: Span, *, allow_overlap: bool = False) -> ReplaceSpan:
+        new = span.with_state(SpanState.REJECTED)
+        return ReplaceSpan(span, new, allow_overlap, description="Reject")
 
     @staticmethod
-    def relabel(span: Span, label: str) -> ReplaceSpan:
+    def relabel(span: Span, label: str, *, allow_overlap: bool = False) -> ReplaceSpan:
         state = SpanState.ACCEPTED if span.state is SpanState.SUGGESTED else span.state
         new = replace(span, label=label, state=state)
-        return ReplaceSpan(span, new, description=f"Relabel as {label}")
+        return ReplaceSpan(span, new, allow_overlap, description=f"Relabel as {label}")
 
     @staticmethod
-    def resize(span: Span, start: int, end: int) -> ReplaceSpan:
+    def resize(span: Span, start: int, end: int, *, allow_overlap: bool = False) -> ReplaceSpan:
         state = SpanState.ACCEPTED if span.state is SpanState.SUGGESTED else span.state
         new = replace(span, start=start, end=end, state=state)
-        return ReplaceSpan(span, new, description="Resize")
+        return ReplaceSpan(span, new, allow_overlap, description="Resize")
 
     def apply(self, document: Document) -> Document:
         without = RemoveSpan(self.old).apply(document)
         return AddSpan(self.new, allow_overlap=self.allow_overlap).apply(without)
 
     def inverted(self) -> Edit:
-        return ReplaceSpan(self.new, self.old, self.allow_overlap, self.description)
+        # Like RemoveSpan.inverted: `old` fitted the document before this edit.
+        return ReplaceSpan(self.new, self.old, True, self.description)
 
     def changes(self) -> Changes:
         return Changes(removed=(self.old,), added=(self.new,))

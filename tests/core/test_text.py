@@ -61,9 +61,9 @@ def qt_contributions(text: str) -> list[str]:
     """
     out: list[str] = []
     for index, char in enumerate(text):
-        if index == 0 and char == BOM:
-            out.append("")
-        elif char == "\n" and index > 0 and text[index - 1] == "\r":
+        dropped_bom = index == 0 and char == BOM
+        folded_newline = char == "\n" and text[index - 1 : index] == "\r"
+        if dropped_bom or folded_newline:
             out.append("")
         elif char in "\r\n\u2029":
             out.append(PARAGRAPH)
