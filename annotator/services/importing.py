@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotator.core.errors import InputError
 from annotator.core.hashing import input_hash
@@ -21,10 +22,13 @@ from annotator.core.records import Record
 from annotator.core.tokens import Tokens
 from annotator.core.validation import CheckedRecord, check_record
 from annotator.formats import SUFFIXES, read_file
-from annotator.nlp import Tokenizer
 from annotator.store import Store
 
+if TYPE_CHECKING:
+    from annotator.nlp import Tokenizer
+
 Progress = Callable[[int], None]
+BATCH_DOCUMENTS = 2000
 
 
 @dataclass
@@ -107,12 +111,28 @@ def import_paths(
             dataset_name, lang=options.lang, allow_overlap=options.allow_overlap
         )
     labels = [Label(name, color_for(name)) for name in checker.new_labels]
-    for item in checked:
-        added = store.add_documents(dataset.id, item.documents, new_labels=labels)
+    for batch in _batches(checked):
+        added = store.add_documents(dataset.id, batch, new_labels=labels)
         labels = []
         report.added += added.added
         report.duplicates += added.duplicates
     return report
+
+
+def _batches(files: list[_CheckedFile]) -> Iterator[list[tuple[Document, Tokens | None]]]:
+    """Whole files grouped into transactions of about `BATCH_DOCUMENTS` documents.
+
+    A file never straddles two transactions, so each file is in the store whole or not at
+    all; grouping small files saves a commit per file.
+    """
+    batch: list[tuple[Document, Tokens | None]] = []
+    for item in files:
+        batch.extend(item.documents)
+        if len(batch) >= BATCH_DOCUMENTS:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 class _Checker:
@@ -161,7 +181,9 @@ class _Checker:
         return checked, tokens
 
     def _tokens(self, text: str) -> Tokens:
-        if self._tokenizer is None:  # spaCy loads only when a file brings spans
+        if self._tokenizer is None:  # spaCy (a second to import) only when spans need it
+            from annotator.nlp import Tokenizer
+
             self._tokenizer = Tokenizer(self._lang)
         return self._tokenizer.tokens(text)
 
