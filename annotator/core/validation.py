@@ -58,7 +58,7 @@ def _check_span(
     where = f"span {raw.start}-{raw.end} {raw.label!r}"
     problem = label_problem(raw.label)
     if problem:
-        _fail(record, problem)
+        _fail(record, f"{where}: {problem}")
     if labels is not None and raw.label not in labels:
         known = ", ".join(sorted(labels)) or "none"
         _fail(
