@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from annotator.core.errors import InputError
 from annotator.core.records import Record
-from annotator.formats.readers import text
+from annotator.formats.readers import brat, doccano, labelstudio, prodigy, text
+from annotator.formats.readers.json_records import first_json_record
 from annotator.formats.source import read_text
 
 Reader = Callable[[Path, str], Iterator[Record]]
 
 READERS: dict[str, Reader] = {
     "text": text.read,
+    "prodigy": prodigy.read,
+    "doccano": doccano.read,
+    "labelstudio": labelstudio.read,
+    "brat": brat.read,
 }
 
 IMPORT_FORMATS = ("auto", "text", "prodigy", "doccano", "labelstudio", "brat")
@@ -23,41 +29,98 @@ SUFFIXES = frozenset({".txt", ".md", ".jsonl", ".json"})
 
 
 def detect_format(path: Path, content: str) -> str:
-    """Guess the format of `path` from its name, its neighbours and its first record."""
+    """Guess the format of `path` from its name, its neighbours and its first record.
+
+    Formats annotator recognises but cannot read are refused here, with what they are.
+    """
     suffix = path.suffix.lower()
     if suffix == ".ann" or (suffix == ".txt" and path.with_suffix(".ann").is_file()):
         return "brat"
     if suffix in {".txt", ".md"}:
+        _refuse_token_per_line(path, content)
         return "text"
-    if suffix == ".json":
-        return "labelstudio"
-    if suffix == ".jsonl":
-        return _sniff_jsonl(content)
+    if suffix in {".json", ".jsonl"}:
+        return _sniff_json(path, content)
     raise InputError(
         path, None, f"cannot tell the format from the name {path.name!r}; pass --format"
     )
 
 
-def _sniff_jsonl(content: str) -> str:
-    """doccano if the first record carries doccano's keys, Prodigy otherwise."""
-    for line in content.splitlines()[:50]:
-        stripped = line.strip()
-        if not stripped:
-            continue
-        head = stripped[:2000]
-        if '"label"' in head or '"labels"' in head or '"entities"' in head or '"data"' in head:
-            if '"spans"' not in head:
-                return "doccano"
+def _sniff_json(path: Path, content: str) -> str:
+    """Label Studio, doccano or Prodigy, from the keys of the first record.
+
+    `.json` and `.jsonl` are sniffed alike: doccano examples named `.jsonl` are sometimes
+    one pretty-printed object, and some tools write JSON Lines into `.json` files.
+    """
+    record = first_json_record(content)
+    if not isinstance(record, dict):
+        return "labelstudio" if path.suffix.lower() == ".json" else "prodigy"
+    if "paragraphs" in record:
+        raise InputError(
+            path,
+            None,
+            "is spaCy's v2 JSON training format (paragraphs of tokens with BILUO tags), which "
+            "annotator does not read; import the texts as Prodigy JSONL with character spans",
+        )
+    if isinstance(record.get("data"), dict) or "predictions" in record or "completions" in record:
+        return "labelstudio"
+    if "spans" in record or "tokens" in record:
         return "prodigy"
+    if any(key in record for key in doccano.SPAN_KEYS) or "data" in record:
+        return "doccano"
+    if any(_looks_like_triples(value) for value in record.values()):
+        return "doccano"  # doccano with custom column names: its reader explains
     return "prodigy"
+
+
+def _looks_like_triples(value: object) -> bool:
+    return isinstance(value, list) and bool(value) and isinstance(value[0], list)
+
+
+_IOB_LINE = re.compile(r"\S+[ \t]+(?:O|[BIESLU]-\S+)")
+
+
+def _refuse_token_per_line(path: Path, content: str) -> None:
+    """A `.txt` holding one token and its tag per line is CoNLL/IOB, not an article."""
+    lines = [line.strip() for line in content.splitlines()[:200] if line.strip()]
+    if len(lines) >= 3 and all(_IOB_LINE.fullmatch(line) for line in lines):
+        raise InputError(
+            path,
+            None,
+            "looks like token-per-line CoNLL/IOB data (a token and a tag such as B-PER on "
+            "each line), which annotator does not import; import the original articles",
+        )
+
+
+def _refuse_lone_ann(ann_path: Path, encoding: str) -> None:
+    """An `.ann` file without its `.txt`: brat without the text, or another tool's format."""
+    content = read_text(ann_path, encoding)
+    if _YEDDA.search(content):
+        raise InputError(
+            ann_path,
+            None,
+            "holds YEDDA inline annotations ([@text#Label*]), not brat standoff; annotator "
+            "does not import YEDDA files",
+        )
+    raise InputError(
+        ann_path,
+        None,
+        f"is a brat annotation file, but its text {ann_path.with_suffix('.txt').name} "
+        "is missing; put the .txt next to it",
+    )
+
+
+_YEDDA = re.compile(r"\[@[^\]\n]*?[#\uff03][^\]\n]*?\*\]")
 
 
 def read_file(path: Path, fmt: str = "auto", *, encoding: str = "utf-8") -> list[Record]:
     """All records of one file, or `InputError` for the first thing wrong with it."""
     if path.is_dir():
         raise InputError(path, None, "is a directory, not a file")
-    if fmt == "brat" or (fmt == "auto" and path.suffix.lower() == ".ann"):
-        path = path.with_suffix(".txt") if path.suffix.lower() == ".ann" else path
+    if fmt in {"brat", "auto"} and path.suffix.lower() == ".ann":
+        if not path.with_suffix(".txt").is_file():
+            _refuse_lone_ann(path, encoding)
+        path = path.with_suffix(".txt")
     content = read_text(path, encoding)
     name = detect_format(path, content) if fmt == "auto" else fmt
     reader = READERS.get(name)

@@ -1,0 +1,101 @@
+"""Records from a JSON Lines file or from one JSON document (a list or a single object).
+
+Tools write both: doccano's "JSONL" examples are sometimes pretty-printed, Label Studio
+writes one JSON list, Prodigy reads either. Each record comes with the line it starts on,
+so messages point at it in an editor.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from annotator.core.errors import InputError
+from annotator.formats.source import iter_json_lines, parse_json
+
+_DECODER = json.JSONDecoder()
+_SPACE = " \t\n\r"
+
+
+def iter_json_records(path: Path, text: str) -> Iterator[tuple[int, Any]]:
+    """Yield (line, value) for every record, whichever of the two layouts `text` uses."""
+    if _is_document(text):
+        yield from iter_json_document(path, text)
+    else:
+        yield from iter_json_lines(path, text)
+
+
+def iter_json_document(path: Path, text: str) -> Iterator[tuple[int, Any]]:
+    """Yield (line, value) for each item of a top-level list, or the one top-level object."""
+    body = text.removeprefix("\ufeff")
+    value = parse_json(path, None, body)
+    if isinstance(value, list):
+        yield from zip(_item_lines(body), value, strict=True)
+    elif isinstance(value, dict):
+        yield _line_at(body, len(body) - len(body.lstrip(_SPACE))), value
+    else:
+        kind = "a string" if isinstance(value, str) else "a single value"
+        raise InputError(path, None, f"must hold a JSON list of records or one object, not {kind}")
+
+
+def first_json_record(text: str) -> Any:
+    """The first record of `text` in either layout, or None if it is not JSON at all."""
+    body = text.removeprefix("\ufeff")
+    try:
+        if _is_document(body):
+            value = json.loads(body)
+            return value[0] if isinstance(value, list) and value else value
+        line = next((item for item in body.split("\n") if item.strip()), "")
+        return json.loads(line)
+    except (ValueError, RecursionError):
+        return None
+
+
+def _is_document(text: str) -> bool:
+    """True for a list, or for an object spread over several lines (not JSON Lines)."""
+    body = text.removeprefix("\ufeff").lstrip(_SPACE)
+    if body.startswith("["):
+        return True
+    if not body.startswith("{"):
+        return False
+    first_line = body.split("\n", 1)[0]
+    try:
+        json.loads(first_line)
+    except (ValueError, RecursionError):
+        return _parses(body)
+    return False
+
+
+def _parses(text: str) -> bool:
+    try:
+        json.loads(text)
+    except (ValueError, RecursionError):
+        return False
+    return True
+
+
+def _item_lines(body: str) -> Iterator[int]:
+    """The line each item of an already-validated top-level JSON list starts on."""
+    index = body.index("[") + 1
+    line = _line_at(body, index)
+    position = index
+    while True:
+        index = _skip(body, index, _SPACE + ",")
+        if index >= len(body) or body[index] == "]":
+            return
+        line += body.count("\n", position, index)
+        position = index
+        yield line
+        _, index = _DECODER.raw_decode(body, index)
+
+
+def _skip(text: str, index: int, chars: str) -> int:
+    while index < len(text) and text[index] in chars:
+        index += 1
+    return index
+
+
+def _line_at(text: str, index: int) -> int:
+    return text.count("\n", 0, index) + 1
