@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from annotator.core.errors import InputError
 from annotator.formats.source import iter_json_lines, parse_json
 
 _DECODER = json.JSONDecoder()
@@ -28,16 +27,13 @@ def iter_json_records(path: Path, text: str) -> Iterator[tuple[int, Any]]:
 
 
 def iter_json_document(path: Path, text: str) -> Iterator[tuple[int, Any]]:
-    """Yield (line, value) for each item of a top-level list, or the one top-level object."""
+    """Yield (line, item) for each item of a top-level list, else the one top-level value."""
     body = text.removeprefix("\ufeff")
     value = parse_json(path, None, body)
     if isinstance(value, list):
         yield from zip(_item_lines(body), value, strict=True)
-    elif isinstance(value, dict):
-        yield _line_at(body, len(body) - len(body.lstrip(_SPACE))), value
     else:
-        kind = "a string" if isinstance(value, str) else "a single value"
-        raise InputError(path, None, f"must hold a JSON list of records or one object, not {kind}")
+        yield _line_at(body, len(body) - len(body.lstrip(_SPACE))), value
 
 
 def first_json_record(text: str) -> Any:

@@ -1,0 +1,195 @@
+"""Label Studio reader: annotations, predictions, 0.x completions, and structural refusals."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from annotator.core.errors import InputError
+from annotator.core.model import SpanState, Status
+from annotator.core.records import RawSpan, Record
+from annotator.formats.readers import labelstudio
+
+TEXT = "Arrivals for the week ended February 22 were 155,221 bags."
+
+
+def region(
+    start: int, end: int, *labels: str, kind: str = "labels", **value: Any
+) -> dict[str, Any]:
+    return {
+        "id": "r1",
+        "from_name": "label",
+        "to_name": "text",
+        "type": kind,
+        "value": {"start": start, "end": end, "labels": list(labels), **value},
+    }
+
+
+DATE = region(28, 39, "Date", text="February 22")
+
+
+def task(**fields: Any) -> dict[str, Any]:
+    return {"id": 1, "data": {"text": TEXT}, **fields}
+
+
+def write(tmp_path: Path, content: Any) -> Path:
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(content, indent=2), encoding="utf-8")
+    return path
+
+
+def read_all(path: Path) -> list[Record]:
+    return list(labelstudio.read(path, path.read_text(encoding="utf-8")))
+
+
+def read_one(tmp_path: Path, content: Any) -> Record:
+    (only,) = read_all(write(tmp_path, content))
+    return only
+
+
+def refusal(tmp_path: Path, content: Any) -> InputError:
+    with pytest.raises(InputError) as caught:
+        read_all(write(tmp_path, content))
+    return caught.value
+
+
+def test_the_last_annotation_gives_manual_spans(tmp_path: Path) -> None:
+    record = read_one(
+        tmp_path,
+        [
+            task(
+                annotations=[
+                    {"id": 1, "result": [region(0, 8, "Thing")]},
+                    {"id": 2, "result": [DATE]},
+                    {"id": 3, "result": [region(0, 8, "Other")], "was_cancelled": True},
+                ]
+            )
+        ],
+    )
+    assert record.spans == (RawSpan(28, 39, "Date", SpanState.MANUAL, text="February 22"),)
+    assert (record.status, record.meta) == (Status.DONE, {"labelstudio_id": 1})
+
+
+def test_old_completions_are_annotations(tmp_path: Path) -> None:
+    record = read_one(tmp_path, task(completions=[{"id": 1001, "result": [DATE]}]))
+    assert [(s.label, s.state) for s in record.spans] == [("Date", SpanState.MANUAL)]
+    assert record.status is Status.DONE
+
+
+def test_without_annotations_the_best_prediction_gives_suggestions(tmp_path: Path) -> None:
+    predictions = [
+        {"model_version": "one", "score": 0.4, "result": [region(0, 8, "Thing")]},
+        {"model_version": "two", "score": 0.8, "result": [region(28, 39, "Date", score=0.7)]},
+    ]
+    record = read_one(tmp_path, task(predictions=predictions, annotations=[]))
+    assert record.spans == (RawSpan(28, 39, "Date", SpanState.SUGGESTED, "two", 0.7),)
+    assert record.status is Status.NEW
+
+
+def test_unscored_predictions_take_the_first_and_a_default_source(tmp_path: Path) -> None:
+    predictions = [{"result": [DATE]}, {"result": [region(0, 8, "Thing")]}]
+    (span,) = read_one(tmp_path, task(predictions=predictions)).spans
+    assert (span.label, span.source, span.score) == ("Date", "labelstudio", None)
+
+
+def test_a_task_whose_annotations_were_all_cancelled_is_skipped(tmp_path: Path) -> None:
+    record = read_one(tmp_path, task(annotations=[{"result": [DATE], "was_cancelled": True}]))
+    assert (record.status, record.spans) == (Status.SKIPPED, ())
+
+
+def test_each_label_of_a_region_is_a_span(tmp_path: Path) -> None:
+    record = read_one(tmp_path, task(annotations=[{"result": [region(28, 39, "Date", "Event")]}]))
+    assert [s.label for s in record.spans] == ["Date", "Event"]
+
+
+def test_other_result_types_are_counted_not_read(tmp_path: Path) -> None:
+    result = [
+        DATE,
+        {"type": "choices", "value": {"choices": ["Positive"]}},
+        {"type": "relation", "from_id": "a", "to_id": "b"},
+        {"type": "relation", "from_id": "b", "to_id": "a"},
+    ]
+    record = read_one(tmp_path, task(annotations=[{"result": result}]))
+    assert len(record.spans) == 1
+    assert record.meta["labelstudio_skipped"] == {"choices": 1, "relation": 2}
+
+
+def test_text_comes_from_the_only_text_field_and_other_data_is_meta(tmp_path: Path) -> None:
+    record = read_one(tmp_path, {"data": {"ner": TEXT, "page": 3}, "meta": {"batch": "b1"}})
+    assert record.text == TEXT
+    assert record.meta == {"page": 3, "batch": "b1"}
+
+
+def test_text_is_kept_exactly(tmp_path: Path) -> None:
+    text = "Line one\r\n\r\n  Line two 😂 "
+    assert read_one(tmp_path, {"data": {"text": text}}).text == text
+
+
+def test_each_task_points_at_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "export.json"
+    path.write_text('[\n  {"data": {"text": "One"}},\n  {"data": {"text": "Two"},\n   "id": 9}\n]')
+    assert [(r.line, r.text) for r in read_all(path)] == [(2, "One"), (3, "Two")]
+
+
+@pytest.mark.parametrize(
+    ("content", "line", "reason"),
+    [
+        ("just text", 1, 'task 1 must be an object {...}, not the string "just text"'),
+        (12, 1, "task 1 must be an object {...}, not the number 12"),
+        ([task(), 5], 8, "task 2 must be an object {...}, not the number 5"),
+        ([{"text": TEXT}], 2, 'task 1: "data" must be an object {...}, not null'),
+        (
+            [{"data": {"title": "T", "body": TEXT}}],
+            2,
+            'task 1: "data" has no "text" and no single text field to use instead '
+            '(its fields: "title", "body")',
+        ),
+        ([{"data": {"text": 3}}], 2, 'task 1: "data" -> "text" must be a string, not the number 3'),
+        (
+            [task(annotations={"result": []})],
+            2,
+            'task 1: "annotations" must be a list [...], not an object',
+        ),
+        (
+            [task(annotations=[{"result": "x"}])],
+            2,
+            'task 1: annotation 1: "result" must be a list [...], not the string "x"',
+        ),
+        (
+            [task(annotations=[{"result": [region("28", 39, "Date")]}])],
+            2,
+            'task 1, region 1: "start" must be a whole number, not the string "28"',
+        ),
+        (
+            [task(annotations=[{"result": [region(28, 39.0, "Date")]}])],
+            2,
+            'task 1, region 1: "end" must be a whole number, not the number 39.0',
+        ),
+        (
+            [task(annotations=[{"result": [region(28, 39)]}])],
+            2,
+            'task 1, region 1: "labels" is empty',
+        ),
+        (
+            [task(annotations=[{"result": [region(28, 39, 4)]}])],
+            2,
+            'task 1, region 1: each of "labels" must be a string, not the number 4',
+        ),
+        (
+            [task(annotations=[{"result": [{"type": "labels", "value": {"start": 1}}]}])],
+            2,
+            'task 1, region 1 has no "end" (its fields: "start")',
+        ),
+        (
+            [task(predictions=[{"score": "high", "result": []}])],
+            2,
+            'task 1: prediction "score" must be a number, not the string "high"',
+        ),
+    ],
+)
+def test_structure_problems(tmp_path: Path, content: Any, line: int | None, reason: str) -> None:
+    error = refusal(tmp_path, content)
+    assert (error.path, error.line, error.reason) == (str(tmp_path / "export.json"), line, reason)
