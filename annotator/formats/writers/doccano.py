@@ -1,8 +1,9 @@
 """doccano sequence-labelling JSONL, as doccano (>= 1.7) exports and imports it.
 
-`{"text": ..., "label": [[start, end, "LABEL"], ...], ...meta}`: doccano flattens a
-document's metadata into the top level, so the meta keys follow, minus any that would
-clash with `text` or `label`. Offsets are code points; doccano counts UTF-16 units unless
+`{"text": ..., "label": [[start, end, "LABEL"], ...], ...}`: doccano flattens a
+document's metadata into the top level, so the other fields of an imported record
+(`id`, `Comments`, ...) and then the meta keys follow, minus any that would clash with
+`text` or `label`. Prodigy's bookkeeping fields (`_session_id`, ...) are not carried over. Offsets are code points; doccano counts UTF-16 units unless
 the project counts grapheme clusters, so texts outside the BMP shift there.
 """
 
@@ -22,9 +23,11 @@ def record(document: Document, spans: Sequence[Span]) -> dict[str, Any]:
         "text": document.text,
         "label": [[s.start, s.end, s.label] for s in sorted(spans, key=lambda s: s.key)],
     }
-    for key, value in document.meta.items():
-        if key not in RESERVED_KEYS:
-            task[key] = value
+    extra = {k: v for k, v in document.extra.items() if not k.startswith("_")}
+    for fields in (extra, document.meta):
+        for key, value in fields.items():
+            if key not in RESERVED_KEYS and key not in task:
+                task[key] = value
     return task
 
 
