@@ -94,7 +94,9 @@ def _text_bound(line: str, text: str, found: _Annotations, at: tuple[Path, int])
     """A `T` line: `T1<tab>Label start end[;start end...]<tab>covered text`."""
     parts = line.split("\t", 2)
     if len(parts) < 2:
-        raise InputError(*at, f"{parts[0]}: expected a tab, then the label and the offsets")
+        raise InputError(
+            *at, f"expected an id, a tab, a label and offsets (T1<tab>Person 0 4), found {line!r}"
+        )
     ident, body = parts[0], parts[1]
     label, _, offsets = body.partition(" ")
     fragments = offsets.split(";")
