@@ -45,7 +45,7 @@ def open_engine(path: Path) -> Engine:
     except (DBAPIError, sqlite3.DatabaseError) as error:
         engine.dispose()
         raise StoreError(f"cannot open the store {path}: {_reason(error)}") from None
-    except StoreError:
+    except BaseException:
         engine.dispose()
         raise
     return engine
@@ -59,7 +59,7 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
             conn = conn.execution_options(**{_WRITE: True})
             with conn.begin():
                 yield conn
-    except OperationalError as error:
+    except (OperationalError, sqlite3.OperationalError) as error:
         raise StoreError(_reason(error)) from None
 
 
@@ -69,7 +69,7 @@ def read_transaction(engine: Engine) -> Iterator[Connection]:
     try:
         with engine.connect() as conn, conn.begin():
             yield conn
-    except OperationalError as error:
+    except (OperationalError, sqlite3.OperationalError) as error:
         raise StoreError(_reason(error)) from None
 
 
@@ -79,7 +79,7 @@ def _reason(error: BaseException) -> str:
     if "locked" in text or "busy" in text:
         return (
             "the store is busy: another annotator process has been writing to it for more "
-            f"than {BUSY_TIMEOUT_MS // 1000} s; try again when it has finished"
+            f"than {BUSY_TIMEOUT_MS / 1000:g} s; try again when it has finished"
         )
     if "not a database" in text:
         return "the file is not an annotator store (not an SQLite database)"
@@ -88,9 +88,12 @@ def _reason(error: BaseException) -> str:
 
 def _create_private(path: Path) -> None:
     """Create the file readable and writable by its owner only, before SQLite opens it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    except OSError as error:
+        raise StoreError(f"cannot create the store {path}: {error.strerror}") from None
 
 
 def _configure_connection(dbapi_connection: Any, _record: Any) -> None:
@@ -98,7 +101,6 @@ def _configure_connection(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys = ON")
-    cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = NORMAL")
     cursor.close()
 
@@ -118,19 +120,42 @@ def _prepare_schema(engine: Engine, path: Path) -> None:
             f"{version}, this version knows {SCHEMA_VERSION}); it was not changed. "
             "Upgrade annotator to open it."
         )
+    if version == 0 and names - {"sqlite_sequence"}:
+        raise StoreError(f"{path} is an SQLite file but not an annotator store")
+    # Only now that the file is known to be ours: WAL is a property of the file, and
+    # switching a refused file to it would rewrite that file's header.
+    _use_wal(engine)
     if version == 0:
-        if names - {"sqlite_sequence"}:
-            raise StoreError(f"{path} is an SQLite file but not an annotator store")
         with write_transaction(engine) as conn:
             SQLModel.metadata.create_all(conn)
             conn.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
         return
     if version < SCHEMA_VERSION:
-        _backup(engine, path, version)
-        with write_transaction(engine) as conn:
-            for step in range(version, SCHEMA_VERSION):
-                MIGRATIONS[step](conn)
-            conn.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        backup = _backup(engine, path, version)
+        try:
+            with write_transaction(engine) as conn:
+                for step in range(version, SCHEMA_VERSION):
+                    MIGRATIONS[step](conn)
+                conn.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        except StoreError:
+            raise
+        except Exception as error:
+            raise StoreError(
+                f"upgrading the store {path} from schema {version} to {SCHEMA_VERSION} "
+                f"failed ({error}); it was not changed, and a copy is at {backup}"
+            ) from error
+
+
+def _use_wal(engine: Engine) -> None:
+    """Switch the file to WAL (outside any transaction, which SQLite requires)."""
+    raw = engine.raw_connection()
+    try:
+        driver = raw.driver_connection
+        assert driver is not None
+        if driver.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            driver.execute("PRAGMA journal_mode = WAL")
+    finally:
+        raw.close()
 
 
 def _backup(engine: Engine, path: Path, version: int) -> Path:

@@ -16,13 +16,14 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import col
 
 from annotator.core.edits import Edit
 from annotator.core.errors import NotFoundError, StoreError
 from annotator.core.model import Dataset, Document, Label, Span, SpanState, Status
 from annotator.core.tokens import Tokens
 from annotator.store.db import open_engine, read_transaction, write_transaction
-from annotator.store.tables import DatasetRow, DocumentRow, LabelRow, SpanRow
+from annotator.store.tables import DatasetRow, DocumentRow, LabelRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,12 +70,12 @@ class Store:
 
     def list_datasets(self) -> list[Dataset]:
         with read_transaction(self._engine) as conn:
-            rows = conn.execute(select(DatasetRow).order_by(DatasetRow.name)).all()  # type: ignore[arg-type]
+            rows = conn.execute(select(DatasetRow).order_by(col(DatasetRow.name))).all()
             return [self._dataset(conn, DatasetRow.model_validate(r._mapping)) for r in rows]
 
     def get_dataset(self, name: str) -> Dataset:
         with read_transaction(self._engine) as conn:
-            row = conn.execute(select(DatasetRow).where(DatasetRow.name == name)).first()
+            row = conn.execute(select(DatasetRow).where(col(DatasetRow.name) == name)).first()
             if row is None:
                 raise NotFoundError(f"there is no dataset named {name!r}{self._known_names(conn)}")
             return self._dataset(conn, DatasetRow.model_validate(row._mapping))
@@ -93,8 +94,7 @@ class Store:
         lang: str = "en",
         allow_overlap: bool = False,
     ) -> Dataset:
-        if not name.strip() or name != name.strip():
-            raise StoreError(f"a dataset name cannot be empty or start/end with spaces: {name!r}")
+        _check_dataset_name(name)
         try:
             with write_transaction(self._engine) as conn:
                 result = conn.execute(
@@ -106,22 +106,28 @@ class Store:
                         created_at=time.time(),
                     )
                 )
-                dataset_id = int(result.inserted_primary_key[0])
+                key = result.inserted_primary_key
+                assert key is not None
+                dataset_id = int(key[0])
                 self._insert_labels(conn, dataset_id, labels, first_position=0)
         except IntegrityError:
             raise StoreError(f"a dataset named {name!r} already exists") from None
         return self.get_dataset(name)
 
     def rename_dataset(self, old: str, new: str) -> Dataset:
+        _check_dataset_name(new)
         dataset = self.get_dataset(old)
         if self.find_dataset(new) is not None:
             raise StoreError(f"a dataset named {new!r} already exists")
-        with write_transaction(self._engine) as conn:
-            conn.execute(
-                DatasetRow.__table__.update()  # type: ignore[attr-defined]
-                .where(DatasetRow.id == dataset.id)
-                .values(name=new)
-            )
+        try:
+            with write_transaction(self._engine) as conn:
+                conn.execute(
+                    DatasetRow.__table__.update()  # type: ignore[attr-defined]
+                    .where(DatasetRow.id == dataset.id)
+                    .values(name=new)
+                )
+        except IntegrityError:  # created by another process in the meantime
+            raise StoreError(f"a dataset named {new!r} already exists") from None
         return self.get_dataset(new)
 
     def delete_dataset(self, name: str) -> int:
@@ -129,7 +135,7 @@ class Store:
         dataset = self.get_dataset(name)
         with write_transaction(self._engine) as conn:
             count = conn.execute(
-                select(func.count()).where(DocumentRow.dataset_id == dataset.id)
+                select(func.count()).where(col(DocumentRow.dataset_id) == dataset.id)
             ).scalar_one()
             conn.execute(delete(DatasetRow).where(DatasetRow.id == dataset.id))  # type: ignore[arg-type]
         return int(count)
@@ -167,7 +173,8 @@ class Store:
             id=row.id,
             name=row.name,
             labels=tuple(
-                Label(r.name, r.color, r.hotkey, r.description) for r in (x._mapping for x in labels)
+                Label(r.name, r.color, r.hotkey, r.description)
+                for r in (x._mapping for x in labels)
             ),
             lang=row.lang,
             allow_overlap=row.allow_overlap,
@@ -176,7 +183,11 @@ class Store:
 
     @staticmethod
     def _known_names(conn: Connection) -> str:
-        names = conn.execute(select(DatasetRow.name).order_by(DatasetRow.name)).scalars().all()
+        names = (
+            conn.execute(select(col(DatasetRow.name)).order_by(col(DatasetRow.name)))
+            .scalars()
+            .all()
+        )
         return f" (datasets: {', '.join(names)})" if names else " (the store has no datasets yet)"
 
     # -- documents --------------------------------------------------------------------
@@ -197,7 +208,7 @@ class Store:
         with write_transaction(self._engine) as conn:
             if new_labels:
                 position = conn.execute(
-                    select(func.count()).where(LabelRow.dataset_id == dataset_id)
+                    select(func.count()).where(col(LabelRow.dataset_id) == dataset_id)
                 ).scalar_one()
                 self._insert_labels(conn, dataset_id, new_labels, first_position=int(position))
             cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
@@ -284,17 +295,23 @@ class Store:
             ).scalar()
         return None if data is None else Tokens.from_bytes(data)
 
-    def document_ids(self, dataset_id: int, statuses: Collection[Status] | None = None) -> list[int]:
+    def document_ids(
+        self, dataset_id: int, statuses: Collection[Status] | None = None
+    ) -> list[int]:
         where, params = _status_filter(dataset_id, statuses)
         with read_transaction(self._engine) as conn:
-            rows = conn.exec_driver_sql(f"SELECT id FROM document d WHERE {where} ORDER BY id", params)
+            rows = conn.exec_driver_sql(
+                f"SELECT id FROM document d WHERE {where} ORDER BY id", params
+            )
             return [int(r[0]) for r in rows]
 
     def count_documents(self, dataset_id: int, statuses: Collection[Status] | None = None) -> int:
         where, params = _status_filter(dataset_id, statuses)
         with read_transaction(self._engine) as conn:
             return int(
-                conn.exec_driver_sql(f"SELECT count(*) FROM document d WHERE {where}", params).scalar_one()
+                conn.exec_driver_sql(
+                    f"SELECT count(*) FROM document d WHERE {where}", params
+                ).scalar_one()
             )
 
     def iter_documents(
@@ -348,7 +365,8 @@ class Store:
             assert raw is not None
             if changes.removed:
                 raw.executemany(
-                    "DELETE FROM span WHERE document_id = ? AND start = ? AND end = ? AND label = ?",
+                    "DELETE FROM span"
+                    " WHERE document_id = ? AND start = ? AND end = ? AND label = ?",
                     [(document.id, s.start, s.end, s.label) for s in changes.removed],
                 )
             if changes.added:
@@ -395,6 +413,11 @@ class Store:
                 if annotator is not None:
                     by_annotator.setdefault(str(annotator), {})[str(status)] = int(n)
         return Stats(by_status, by_label, by_annotator)
+
+
+def _check_dataset_name(name: str) -> None:
+    if not name.strip() or name != name.strip():
+        raise StoreError(f"a dataset name cannot be empty or start/end with spaces: {name!r}")
 
 
 def _status_filter(

@@ -1,0 +1,545 @@
+"""The SQLite store on real files: settings, datasets, documents, edits, schema, locking."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import sqlite3
+import stat
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Connection
+
+from annotator.core.edits import AddSpan, Batch, RemoveSpan, ReplaceSpan, SetStatus
+from annotator.core.errors import EditError, NotFoundError, StoreError
+from annotator.core.hashing import input_hash
+from annotator.core.model import Dataset, Document, Label, Span, SpanState, Status
+from annotator.core.tokens import Tokens
+from annotator.store import SCHEMA_VERSION, AddResult, Store
+from annotator.store import db as store_db
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+def make_document(
+    text: str,
+    *spans: Span,
+    status: Status = Status.NEW,
+    meta: dict[str, Any] | None = None,
+    annotator: str | None = None,
+) -> Document:
+    return Document(
+        id=0,
+        dataset_id=0,
+        text=text,
+        spans=tuple(sorted(spans, key=lambda s: s.key)),
+        status=status,
+        meta=meta or {},
+        source="wire.txt",
+        input_hash=input_hash(text),
+        annotator=annotator,
+        created_at=1.0,
+        updated_at=1.0,
+    )
+
+
+ARTICLE = "Zaha Hadid opened the Riverside Museum in Glasgow 😀 in June 2011."
+PERSON = Span(0, 10, "PERSON")
+FAC = Span(22, 38, "FAC", SpanState.SUGGESTED, "model", 0.5)
+LABELS = (Label("PERSON", "#ff0000", "1"), Label("FAC"), Label("GPE"))
+
+
+def sql(path: Path, query: str, *params: object) -> Any:
+    """One value read with a plain sqlite3 connection, independent of the store's engine."""
+    connection = sqlite3.connect(path)
+    try:
+        return connection.execute(query, params).fetchone()[0]
+    finally:
+        connection.close()
+
+
+def counts(path: Path) -> tuple[int, int, int, int]:
+    return tuple(  # type: ignore[return-value]
+        sql(path, f"SELECT count(*) FROM {table}")
+        for table in ("dataset", "label", "document", "span")
+    )
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def one_document(store: Store, dataset: Dataset) -> Document:
+    store.add_documents(dataset.id, [(make_document(ARTICLE, PERSON, FAC), None)])
+    (document_id,) = store.document_ids(dataset.id)
+    return store.get_document(document_id)
+
+
+@pytest.fixture
+def dataset(store: Store) -> Dataset:
+    return store.create_dataset("news", labels=LABELS)
+
+
+# -- the file and its settings ------------------------------------------------------------
+
+
+def test_connection_settings_read_back(db_path: Path) -> None:
+    engine = store_db.open_engine(db_path)
+    try:
+        with engine.connect() as conn:
+            read = {
+                name: conn.exec_driver_sql(f"PRAGMA {name}").scalar_one()
+                for name in ("journal_mode", "foreign_keys", "busy_timeout", "synchronous")
+            }
+    finally:
+        engine.dispose()
+    assert read == {
+        "journal_mode": "wal",
+        "foreign_keys": 1,
+        "busy_timeout": 5000,
+        "synchronous": 1,
+    }
+    assert sql(db_path, "PRAGMA journal_mode") == "wal"  # kept in the file
+    assert sql(db_path, "PRAGMA user_version") == SCHEMA_VERSION
+
+
+def test_store_file_is_private(store: Store, dataset: Dataset, db_path: Path) -> None:
+    one_document(store, dataset)
+    assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
+    for companion in (
+        db_path.with_name(db_path.name + "-wal"),
+        db_path.with_name(db_path.name + "-shm"),
+    ):
+        if companion.exists():
+            assert stat.S_IMODE(companion.stat().st_mode) & 0o077 == 0
+
+
+def test_store_creates_missing_parent_directories(tmp_path: Path) -> None:
+    path = tmp_path / "a" / "b" / "annotations.db"
+    with Store.open(path) as store:
+        assert store.list_datasets() == []
+    assert path.is_file()
+
+
+# -- datasets -----------------------------------------------------------------------------
+
+
+def test_create_dataset_keeps_labels_in_order(store: Store) -> None:
+    created = store.create_dataset("news", labels=LABELS, lang="de", allow_overlap=True)
+    assert created.labels == LABELS
+    assert (created.lang, created.allow_overlap) == ("de", True)
+    assert store.get_dataset("news") == created
+    assert [d.name for d in store.list_datasets()] == ["news"]
+
+
+@pytest.mark.parametrize("name", ["", "  ", " news", "news "])
+def test_dataset_names_cannot_be_blank_or_padded(store: Store, name: str) -> None:
+    with pytest.raises(StoreError, match="cannot be empty or start/end with spaces"):
+        store.create_dataset(name)
+
+
+def test_duplicate_dataset_name_is_refused(store: Store, dataset: Dataset) -> None:
+    with pytest.raises(StoreError, match="a dataset named 'news' already exists"):
+        store.create_dataset("news")
+
+
+def test_missing_dataset_names_the_ones_that_exist(store: Store, dataset: Dataset) -> None:
+    with pytest.raises(NotFoundError, match=r"no dataset named 'sport' \(datasets: news\)"):
+        store.get_dataset("sport")
+    assert store.find_dataset("sport") is None
+
+
+def test_rename_dataset(store: Store, dataset: Dataset) -> None:
+    one_document(store, dataset)
+    renamed = store.rename_dataset("news", "news-2024")
+    assert (renamed.id, renamed.labels) == (dataset.id, dataset.labels)
+    assert store.find_dataset("news") is None
+    assert store.count_documents(renamed.id) == 1
+
+
+def test_rename_refuses_an_existing_or_blank_name(store: Store, dataset: Dataset) -> None:
+    store.create_dataset("sport")
+    with pytest.raises(StoreError, match="already exists"):
+        store.rename_dataset("news", "sport")
+    with pytest.raises(StoreError, match="cannot be empty"):
+        store.rename_dataset("news", " ")
+    with pytest.raises(NotFoundError):
+        store.rename_dataset("weather", "climate")
+    assert sorted(d.name for d in store.list_datasets()) == ["news", "sport"]
+
+
+def test_delete_dataset_cascades_to_documents_spans_and_labels(
+    store: Store, dataset: Dataset, db_path: Path
+) -> None:
+    other = store.create_dataset("sport", labels=[Label("TEAM")])
+    store.add_documents(
+        dataset.id, [(make_document(f"{ARTICLE} {i}", PERSON), None) for i in range(3)]
+    )
+    store.add_documents(other.id, [(make_document("Ajax won.", Span(0, 4, "TEAM")), None)])
+    assert counts(db_path) == (2, 4, 4, 4)
+    assert store.delete_dataset("news") == 3
+    assert counts(db_path) == (1, 1, 1, 1)
+    assert store.count_documents(other.id) == 1
+    with pytest.raises(NotFoundError):
+        store.delete_dataset("news")
+
+
+def test_add_labels_appends_after_existing(store: Store, dataset: Dataset) -> None:
+    store.add_labels(dataset.id, [Label("DATE"), Label("MONEY")])
+    assert store.get_dataset("news").label_names == ("PERSON", "FAC", "GPE", "DATE", "MONEY")
+
+
+# -- documents ----------------------------------------------------------------------------
+
+
+def test_add_documents_round_trips_every_field(store: Store, dataset: Dataset) -> None:
+    tokens = Tokens.from_pairs([(0, 4), (5, 10)])
+    original = make_document(
+        ARTICLE,
+        PERSON,
+        FAC,
+        status=Status.DONE,
+        meta={"title": "Über", "n": [1, 2]},
+        annotator="ana",
+    )
+    assert store.add_documents(dataset.id, [(original, tokens)]) == AddResult(1, 0)
+    (document_id,) = store.document_ids(dataset.id)
+    stored = store.get_document(document_id)
+    assert stored.text == ARTICLE
+    assert stored.spans == original.spans
+    assert (stored.status, stored.meta, stored.annotator) == (Status.DONE, original.meta, "ana")
+    assert (stored.source, stored.input_hash) == ("wire.txt", input_hash(ARTICLE))
+    assert store.get_tokens(document_id) == tokens
+    with pytest.raises(NotFoundError, match="no document with id 999"):
+        store.get_document(999)
+
+
+def test_duplicate_input_hash_is_skipped_and_counted(store: Store, dataset: Dataset) -> None:
+    first, second = make_document("one"), make_document("two")
+    assert store.add_documents(dataset.id, [(first, None), (second, None), (first, None)]) == (
+        AddResult(2, 1)
+    )
+    assert store.add_documents(dataset.id, [(make_document("three"), None), (second, None)]) == (
+        AddResult(1, 1)
+    )
+    assert store.count_documents(dataset.id) == 3
+    other = store.create_dataset("other")
+    assert store.add_documents(other.id, [(first, None)]) == AddResult(1, 0)  # per dataset
+
+
+def test_add_documents_is_all_or_nothing(store: Store, dataset: Dataset, db_path: Path) -> None:
+    one_document(store, dataset)
+    before = counts(db_path)
+
+    def documents() -> Iterator[tuple[Document, Tokens | None]]:
+        for i in range(5):
+            yield make_document(f"article {i}", Span(0, 7, "PERSON")), None
+        raise ValueError("line 6 is not JSON")
+
+    with pytest.raises(ValueError, match="line 6"):
+        store.add_documents(dataset.id, documents(), new_labels=[Label("DATE")])
+    assert counts(db_path) == before
+    assert store.get_dataset("news").label_names == ("PERSON", "FAC", "GPE")
+
+
+def test_a_full_disk_is_a_store_error_and_writes_nothing(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Store.open(db_path) as store:
+        dataset_id = store.create_dataset("news").id
+    configure = store_db._configure_connection
+
+    def small_disk(dbapi_connection: Any, record: Any) -> None:
+        configure(dbapi_connection, record)
+        dbapi_connection.execute("PRAGMA max_page_count = 40")
+
+    monkeypatch.setattr(store_db, "_configure_connection", small_disk)
+    big = [(make_document(f"{i} " + "news " * 2000), None) for i in range(40)]
+    with Store.open(db_path) as store, pytest.raises(StoreError, match="full"):
+        store.add_documents(dataset_id, big)
+    assert counts(db_path)[2] == 0
+
+
+# -- edits --------------------------------------------------------------------------------
+
+
+def test_applied_edits_survive_reopening(db_path: Path) -> None:
+    with Store.open(db_path) as store:
+        dataset = store.create_dataset("news", labels=LABELS)
+        document = one_document(store, dataset)
+        document = store.apply(document, ReplaceSpan.accept(FAC), annotator="ana")
+        document = store.apply(document, AddSpan(Span(42, 49, "GPE")))
+        document = store.apply(document, RemoveSpan(PERSON))
+        document = store.apply(document, SetStatus(Status.NEW, Status.DONE))
+    with Store.open(db_path) as reopened:
+        stored = reopened.get_document(document.id)
+    assert stored.spans == document.spans
+    assert [(s.label, s.state) for s in stored.spans] == [
+        ("FAC", SpanState.ACCEPTED),
+        ("GPE", SpanState.MANUAL),
+    ]
+    assert (stored.status, stored.annotator) == (Status.DONE, "ana")
+    assert stored.updated_at > 1.0
+
+
+def test_batch_and_its_undo_write_the_net_rows(store: Store, dataset: Dataset) -> None:
+    document = one_document(store, dataset)
+    gpe = Span(42, 49, "GPE")
+    batch = Batch(
+        (ReplaceSpan.accept(FAC), AddSpan(gpe), RemoveSpan(gpe), AddSpan(Span(11, 17, "GPE"))),
+        "Accept all",
+    )
+    changed = store.apply(document, batch)
+    assert store.get_document(document.id).spans == changed.spans
+    restored = store.apply(changed, batch.inverted())
+    assert store.get_document(document.id).spans == restored.spans == document.spans
+
+
+def test_an_invalid_edit_leaves_the_store_unchanged(
+    store: Store, dataset: Dataset, db_path: Path
+) -> None:
+    document = one_document(store, dataset)
+    before = digest(db_path), store.get_document(document.id)
+    for edit in (
+        AddSpan(Span(5, 15, "GPE")),  # overlaps PERSON
+        RemoveSpan(Span(42, 49, "GPE")),
+        SetStatus(Status.DONE, Status.NEW),
+        Batch((AddSpan(Span(42, 49, "GPE")), AddSpan(Span(42, 49, "GPE"))), "twice"),
+    ):
+        with pytest.raises(EditError):
+            store.apply(document, edit, annotator="ana")
+    assert (digest(db_path), store.get_document(document.id)) == before
+
+
+# -- reading ------------------------------------------------------------------------------
+
+
+def test_iter_documents_streams_spans_with_their_documents(store: Store, dataset: Dataset) -> None:
+    rng = random.Random(5)
+    statuses = list(Status)
+    originals = []
+    for i in range(120):
+        spans = [] if i % 3 == 0 else [Span(0, 3, "PERSON"), Span(4, 6, rng.choice(["FAC", "GPE"]))]
+        if i % 7 == 0:
+            spans.append(Span(1, 5, "GPE", SpanState.SUGGESTED, "model", 0.25))
+        originals.append(make_document(f"doc {i:03d} 😀", *spans, status=statuses[i % 5]))
+    store.add_documents(dataset.id, [(d, Tokens.from_pairs([(0, 3), (4, 7)])) for d in originals])
+    streamed = list(store.iter_documents(dataset.id, with_tokens=True))
+    assert [d.text for d, _ in streamed] == [d.text for d in originals]
+    assert [d.spans for d, _ in streamed] == [d.spans for d in originals]
+    assert all(tokens == Tokens.from_pairs([(0, 3), (4, 7)]) for _, tokens in streamed)
+    for document, _ in streamed[:10]:
+        assert store.get_document(document.id) == document
+
+    done = list(store.iter_documents(dataset.id, {Status.DONE, Status.SKIPPED}))
+    expected = [d for d in originals if d.status in (Status.DONE, Status.SKIPPED)]
+    assert [(d.text, d.spans) for d, _ in done] == [(d.text, d.spans) for d in expected]
+    assert all(tokens is None for _, tokens in done)
+    assert store.count_documents(dataset.id, [Status.DONE]) == 24
+    assert store.document_ids(dataset.id, [Status.DONE]) == [
+        d.id for d, _ in streamed if d.status is Status.DONE
+    ]
+
+
+def test_iter_documents_of_another_dataset_is_empty(store: Store, dataset: Dataset) -> None:
+    one_document(store, dataset)
+    other = store.create_dataset("other")
+    assert list(store.iter_documents(other.id)) == []
+
+
+def test_stats(store: Store, dataset: Dataset) -> None:
+    other = store.create_dataset("other")
+    store.add_documents(
+        dataset.id,
+        [
+            (make_document("a b", Span(0, 1, "PERSON"), status=Status.DONE, annotator="ana"), None),
+            (make_document("c d", Span(0, 1, "PERSON"), FAC_SHORT, annotator="ana"), None),
+            (make_document("e f"), None),
+        ],
+    )
+    store.add_documents(other.id, [(make_document("x y", Span(0, 1, "TEAM")), None)])
+    stats = store.stats(dataset.id)
+    assert stats.documents_by_status == {"done": 1, "new": 2}
+    assert stats.spans_by_label == {"PERSON": {"manual": 2}, "FAC": {"suggested": 1}}
+    assert stats.documents_by_annotator == {"ana": {"done": 1, "new": 1}}
+    everything = store.stats()
+    assert everything.documents_by_status == {"done": 1, "new": 3}
+    assert everything.spans_by_label["TEAM"] == {"manual": 1}
+
+
+FAC_SHORT = Span(2, 3, "FAC", SpanState.SUGGESTED)
+
+
+# -- schema: what the store refuses to open -----------------------------------------------
+
+
+def make_newer_store(path: Path, journal_mode: str) -> None:
+    with Store.open(path) as store:
+        store.create_dataset("future")
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.execute(f"PRAGMA journal_mode = {journal_mode}")
+    connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    connection.close()
+
+
+@pytest.mark.parametrize("journal_mode", ["wal", "delete"])
+def test_newer_store_is_refused_and_left_alone(db_path: Path, journal_mode: str) -> None:
+    make_newer_store(db_path, journal_mode)
+    before = digest(db_path)
+    with pytest.raises(StoreError) as caught:
+        Store.open(db_path)
+    message = str(caught.value)
+    assert f"schema {SCHEMA_VERSION + 1}, this version knows {SCHEMA_VERSION}" in message
+    assert "it was not changed" in message
+    assert "Traceback" not in message
+    assert digest(db_path) == before
+    assert sql(db_path, "PRAGMA journal_mode") == journal_mode
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        random.Random(3).randbytes(8192),
+        b"id,name\n1,Zaha Hadid\n2,Riverside Museum\n" * 40,
+        b"SQLite format 3\x00" + b"\xff" * 200,  # the right magic, then garbage
+    ],
+    ids=["random-bytes", "text", "bad-header"],
+)
+def test_a_file_that_is_not_sqlite_is_refused_unchanged(db_path: Path, content: bytes) -> None:
+    db_path.write_bytes(content)
+    with pytest.raises(StoreError, match="not an annotator store"):
+        Store.open(db_path)
+    assert db_path.read_bytes() == content
+    assert not db_path.with_name(db_path.name + "-wal").exists()
+
+
+def test_an_sqlite_file_of_another_program_is_refused_unchanged(db_path: Path) -> None:
+    connection = sqlite3.connect(db_path)
+    connection.execute("CREATE TABLE contacts (name TEXT)")
+    connection.execute("INSERT INTO contacts VALUES ('Zaha')")
+    connection.commit()
+    connection.close()
+    before = digest(db_path)
+    with pytest.raises(StoreError, match="is an SQLite file but not an annotator store"):
+        Store.open(db_path)
+    assert digest(db_path) == before
+    assert sql(db_path, "PRAGMA journal_mode") == "delete"
+
+
+def test_a_directory_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="is a directory, not a store file"):
+        Store.open(tmp_path)
+
+
+def test_a_path_under_a_file_is_a_store_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(StoreError, match="cannot create the store"):
+        Store.open(blocker / "annotations.db")
+
+
+# -- schema: migrations -------------------------------------------------------------------
+
+
+def add_topic_column(conn: Connection) -> None:
+    conn.exec_driver_sql("ALTER TABLE document ADD COLUMN topic TEXT DEFAULT 'news'")
+
+
+def add_column_then_fail(conn: Connection) -> None:
+    add_topic_column(conn)
+    raise RuntimeError("step 1 -> 2 failed half-way")
+
+
+def columns(path: Path, table: str) -> list[str]:
+    connection = sqlite3.connect(path)
+    try:
+        return [row[1] for row in connection.execute(f"PRAGMA table_info({table})")]
+    finally:
+        connection.close()
+
+
+@pytest.fixture
+def v1_store(db_path: Path) -> Path:
+    with Store.open(db_path) as store:
+        dataset = store.create_dataset("news", labels=LABELS)
+        one_document(store, dataset)
+    assert sql(db_path, "PRAGMA user_version") == 1
+    return db_path
+
+
+def test_migration_backs_up_then_upgrades(v1_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(store_db, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(store_db, "MIGRATIONS", {1: add_topic_column})
+    with Store.open(v1_store) as store:
+        (document,) = [d for d, _ in store.iter_documents(store.get_dataset("news").id)]
+        assert document.spans == (PERSON, FAC)
+    assert sql(v1_store, "PRAGMA user_version") == 2
+    assert "topic" in columns(v1_store, "document")
+    assert sql(v1_store, "SELECT topic FROM document") == "news"
+
+    backup = v1_store.with_name("annotations.db.bak-v1")
+    assert backup.is_file()
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    assert sql(backup, "PRAGMA user_version") == 1
+    assert "topic" not in columns(backup, "document")
+    assert counts(backup) == (1, 3, 1, 2)
+
+    with Store.open(v1_store) as again:  # already current: no second migration
+        assert again.count_documents(again.get_dataset("news").id) == 1
+
+
+def test_a_failing_migration_rolls_back_completely(
+    v1_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_db, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(store_db, "MIGRATIONS", {1: add_column_then_fail})
+    with pytest.raises(StoreError) as caught:
+        Store.open(v1_store)
+    message = str(caught.value)
+    assert "schema 1 to 2" in message and "half-way" in message
+    assert "annotations.db.bak-v1" in message
+    assert "topic" not in columns(v1_store, "document")
+    assert sql(v1_store, "PRAGMA user_version") == 1
+    assert counts(v1_store) == (1, 3, 1, 2)
+
+    monkeypatch.setattr(store_db, "SCHEMA_VERSION", 1)
+    with Store.open(v1_store) as store:  # the old version still opens it
+        assert store.get_dataset("news").label_names == ("PERSON", "FAC", "GPE")
+
+
+# -- another process holds the write lock -------------------------------------------------
+
+
+def test_a_locked_store_gives_a_busy_error_without_hanging(
+    store: Store, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.create_dataset("news")
+    store.close()
+    monkeypatch.setattr(store_db, "BUSY_TIMEOUT_MS", 200)
+    other = sqlite3.connect(db_path, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute(
+            "INSERT INTO dataset (name, lang, allow_overlap, settings, created_at)"
+            " VALUES ('theirs', 'en', 0, '{}', 0)"
+        )
+        with Store.open(db_path) as locked:
+            assert [d.name for d in locked.list_datasets()] == ["news"]  # reads still work
+            started = time.monotonic()
+            with pytest.raises(StoreError) as caught:
+                locked.create_dataset("sport")
+            assert time.monotonic() - started < 3
+            message = str(caught.value)
+            assert "the store is busy" in message
+            assert "0.2 s" in message
+            assert "Traceback" not in message and "sqlite3" not in message
+        other.execute("ROLLBACK")
+        with Store.open(db_path) as free:
+            free.create_dataset("sport")
+            assert [d.name for d in free.list_datasets()] == ["news", "sport"]
+    finally:
+        other.close()
