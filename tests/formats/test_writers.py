@@ -157,6 +157,17 @@ def test_prodigy_ws_is_spacys_trailing_whitespace() -> None:
     ]
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from("a b\n"), min_size=1, max_size=20), st.data())
+def test_prodigy_ws_agrees_with_tokens_whitespace_after(text: str, data: st.DataObject) -> None:
+    cuts = sorted(data.draw(st.sets(st.integers(0, len(text)), max_size=10)))
+    tokens = Tokens.from_pairs([(a, b) for a, b in zip(cuts[::2], cuts[1::2], strict=False)])
+    records = prodigy.token_records(text, tokens)
+    assert [t["ws"] for t in records] == [
+        tokens.whitespace_after(i, text) for i in range(len(tokens))
+    ]
+
+
 def test_prodigy_leaves_out_a_span_off_token_boundaries() -> None:
     text = "Microsoft's CEO"
     bad = Span(0, 4, "ORG")  # "Micr"

@@ -74,16 +74,25 @@ def record(document: Document, tokens: Tokens, spans: Sequence[Span]) -> tuple[d
 
 
 def token_records(text: str, tokens: Tokens) -> list[dict[str, Any]]:
-    """Prodigy's token list: text, character offsets, index and trailing-space flag."""
+    """Prodigy's token list: text, character offsets, index and trailing-space flag.
+
+    `ws` is `Tokens.whitespace_after`, computed inline: this loop is most of an export.
+    """
+    if not tokens:
+        return []
+    length = len(text)
+    next_starts = (*tokens.starts[1:], length + 1)
     return [
         {
             "text": text[start:end],
             "start": start,
             "end": end,
             "id": index,
-            "ws": tokens.whitespace_after(index, text),
+            "ws": end < length and text[end] == " " and following > end,
         }
-        for index, (start, end) in enumerate(zip(tokens.starts, tokens.ends, strict=True))
+        for index, (start, end, following) in enumerate(
+            zip(tokens.starts, tokens.ends, next_starts, strict=True)
+        )
     ]
 
 
