@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from annotator.core.errors import InputError
 from annotator.core.model import SpanState, Status
@@ -193,3 +195,27 @@ def test_each_task_points_at_its_line(tmp_path: Path) -> None:
 def test_structure_problems(tmp_path: Path, content: Any, line: int | None, reason: str) -> None:
     error = refusal(tmp_path, content)
     assert (error.path, error.line, error.reason) == (str(tmp_path / "export.json"), line, reason)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.text(st.characters(codec="utf-8", exclude_characters="\r"), min_size=1),
+            st.sampled_from(["", " ", "\n", "\n\n  ", "\t\n"]),
+            st.sampled_from([None, 2]),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_task_lines_match_where_each_task_starts(items: list[tuple[str, str, int | None]]) -> None:
+    content, expected = "[", []
+    for index, (text, gap, indent) in enumerate(items):
+        content += ("," if index else "") + gap
+        expected.append(content.count("\n") + 1)
+        content += json.dumps({"data": {"text": text}}, indent=indent)
+    content += "\n]"
+    records = list(labelstudio.read(Path("tasks.json"), content))
+    assert [(r.line, r.text) for r in records] == [
+        (line, text) for line, (text, _, _) in zip(expected, items, strict=True)
+    ]
