@@ -315,6 +315,26 @@ def test_an_invalid_edit_leaves_the_store_unchanged(
     assert (digest(db_path), store.get_document(document.id)) == before
 
 
+def test_a_stale_document_is_refused_and_nothing_is_written(
+    store: Store, dataset: Dataset, db_path: Path
+) -> None:
+    document = one_document(store, dataset)
+    gpe = Span(42, 49, "GPE")
+    store.apply(document, AddSpan(gpe))
+    before = store.get_document(document.id)
+    with pytest.raises(StoreError, match="changed elsewhere since it was opened"):
+        store.apply(document, Batch((SetStatus(Status.NEW, Status.DONE), AddSpan(gpe)), "b"))
+    assert store.get_document(document.id) == before
+
+
+def test_an_edit_of_a_deleted_document_is_not_acknowledged(store: Store, dataset: Dataset) -> None:
+    document = one_document(store, dataset)
+    store.delete_dataset("news")
+    for edit in (SetStatus(Status.NEW, Status.DONE), AddSpan(Span(42, 49, "GPE"))):
+        with pytest.raises(NotFoundError, match="no longer in the store"):
+            store.apply(document, edit)
+
+
 # -- reading ------------------------------------------------------------------------------
 
 
