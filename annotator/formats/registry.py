@@ -77,7 +77,7 @@ def _looks_like_triples(value: object) -> bool:
     return isinstance(value, list) and bool(value) and isinstance(value[0], list)
 
 
-_IOB_LINE = re.compile(r"\S+[ \t]+(?:O|[BIESLU]-\S+)")
+_IOB_LINE = re.compile(r"\S+(?:[ \t]+\S+)*[ \t]+(?:O|[BIESLU]-\S+)")  # tag last
 
 
 def _refuse_token_per_line(path: Path, content: str) -> None:

@@ -74,9 +74,16 @@ def test_spacy_v2_json_is_refused(tmp_path: Path, name: str) -> None:
     assert caught.value.reason.startswith("is spaCy's v2 JSON training format")
 
 
-def test_token_per_line_iob_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "content",
+    [
+        "EU\tB-ORG\nrejects O\nGerman  B-MISC\n\nPeter B-PER\n",
+        "-DOCSTART- -X- -X- O\n\nEU NNP B-NP B-ORG\nrejects VBZ B-VP O\nGerman JJ B-NP B-MISC\n",
+    ],
+)
+def test_token_per_line_iob_is_refused(tmp_path: Path, content: str) -> None:
     with pytest.raises(InputError) as caught:
-        detect(tmp_path, "train.txt", "EU\tB-ORG\nrejects O\nGerman  B-MISC\n\nPeter B-PER\n")
+        detect(tmp_path, "train.txt", content)
     assert caught.value.reason.startswith("looks like token-per-line CoNLL/IOB data")
 
 
