@@ -80,16 +80,18 @@ def _text(record: dict[str, Any], at: Location) -> str:
 
 
 def _spans(value: object, key: str, at: Location) -> tuple[RawSpan, ...]:
-    if isinstance(value, str) or (
-        isinstance(value, list) and value and all(isinstance(v, str) for v in value)
-    ):
+    if isinstance(value, str) or _all_strings(value):
+        found = describe(value) if isinstance(value, str) else "categories"
         raise fail(
             at,
-            f'"{key}" holds {describe(value) if isinstance(value, str) else "categories"}'
-            ": this is a text-classification record, not sequence labelling",
+            f'"{key}" holds {found}: this is a text-classification record, not sequence labelling',
         )
     items = require_list(value, f'"{key}"', at)
     return tuple(_span(item, f"span {n}", at) for n, item in enumerate(items, 1))
+
+
+def _all_strings(value: object) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(v, str) for v in value)
 
 
 def _span(value: object, name: str, at: Location) -> RawSpan:
