@@ -91,6 +91,11 @@ def test_without_annotations_the_best_prediction_gives_suggestions(tmp_path: Pat
     assert record.status is Status.NEW
 
 
+def test_a_numbered_model_version_is_the_source(tmp_path: Path) -> None:
+    (span,) = read_one(tmp_path, task(predictions=[{"model_version": 3, "result": [DATE]}])).spans
+    assert span.source == "3"
+
+
 def test_unscored_predictions_take_the_first_and_a_default_source(tmp_path: Path) -> None:
     predictions = [{"result": [DATE]}, {"result": [region(0, 8, "Thing")]}]
     (span,) = read_one(tmp_path, task(predictions=predictions)).spans
@@ -184,6 +189,11 @@ def test_each_task_points_at_its_line(tmp_path: Path) -> None:
             [task(annotations=[{"result": [{"type": "labels", "value": {"start": 1}}]}])],
             2,
             'task 1, region 1 has no "end" (its fields: "start")',
+        ),
+        (
+            [task(predictions=[{"model_version": ["v"], "result": []}])],
+            2,
+            'task 1: "model_version" must be a string, not a list',
         ),
         (
             [task(predictions=[{"score": "high", "result": []}])],

@@ -104,7 +104,10 @@ def _choose(task: dict[str, Any], name: str, at: Location) -> _Regions:
     prediction = _best_prediction(task, name, at)
     if prediction is None:
         return _Regions([], SpanState.SUGGESTED, None, status)
-    source = optional_str(prediction.get("model_version"), f'{name}: "model_version"', at)
+    version = prediction.get("model_version")
+    if isinstance(version, int | float) and not isinstance(version, bool):
+        version = str(version)  # some backends number their versions
+    source = optional_str(version, f'{name}: "model_version"', at)
     result = _result(prediction, f"{name}: prediction", at)
     return _Regions(result, SpanState.SUGGESTED, source or _DEFAULT_SOURCE, status)
 
