@@ -12,7 +12,8 @@ from annotator.formats.readers import brat, doccano, labelstudio, prodigy, text
 from annotator.formats.readers.json_records import first_json_record
 from annotator.formats.source import read_text
 
-Reader = Callable[[Path, str], Iterator[Record]]
+# A reader yields a Record per record, or the InputError that record raised.
+Reader = Callable[[Path, str], Iterator[Record | InputError]]
 
 READERS: dict[str, Reader] = {
     "text": text.read,
@@ -113,7 +114,9 @@ def _refuse_lone_ann(ann_path: Path, encoding: str) -> None:
 _YEDDA = re.compile(r"\[@[^\]\n]*?[#\uff03][^\]\n]*?\*\]")
 
 
-def read_file(path: Path, fmt: str = "auto", *, encoding: str = "utf-8") -> list[Record]:
+def read_file(
+    path: Path, fmt: str = "auto", *, encoding: str = "utf-8"
+) -> list[Record | InputError]:
     """All records of one file, or `InputError` for the first thing wrong with it."""
     if path.is_dir():
         raise InputError(path, None, "is a directory, not a file")

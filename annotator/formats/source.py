@@ -61,13 +61,20 @@ def _line_of(data: bytes, offset: int) -> int:
 
 
 def iter_json_lines(path: Path, text: str) -> Iterator[tuple[int, Any]]:
-    """Yield (line number, value) for each non-blank line of a JSON Lines text."""
+    """Yield (line number, value) for each non-blank line of a JSON Lines text.
+
+    A line that is not valid JSON yields its `InputError` as the value, so the lines
+    after it can still be read (`--skip-invalid` imports them).
+    """
     if text.startswith("\ufeff"):
         text = text[1:]
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
-        yield number, parse_json(path, number, line)
+        try:
+            yield number, parse_json(path, number, line)
+        except InputError as error:
+            yield number, error
 
 
 def parse_json(path: Path, line: int | None, text: str) -> Any:

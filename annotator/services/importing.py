@@ -158,6 +158,9 @@ class _Checker:
         documents: list[tuple[Document, Tokens | None]] = []
         for record in records:
             report.records += 1
+            if isinstance(record, InputError):
+                report.problems.append(record)
+                continue
             try:
                 checked, tokens = self._check(record)
             except InputError as error:

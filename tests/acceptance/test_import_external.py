@@ -23,7 +23,7 @@ file does, and why:
 | doccano/doccano__import_examples_relation_extraction_example.jsonl | 1 doc | `entities` objects; relations kept in `extra` |
 | doccano/doccano__import_examples_sequence_labeling_example.jsonl | refused, line 1 | custom column names `column_data`/`column_label` |
 | doccano/doccano__import_examples_sequence_labeling_example_conll.txt | refused | token-per-line CoNLL, not an article |
-| doccano/doccano__import_tests_sequence_labeling_example.jsonl | refused, line 3 | record 3 has no text (and record 1's span [0, 1] is inside a token) |
+| doccano/doccano__import_tests_sequence_labeling_example.jsonl | refused, lines 1 and 3 | record 1's span [0, 1] is inside a token; record 3 has no text; `--skip-invalid` imports record 2 |
 | doccano/doccano__import_tests_sequence_labeling_example_overlapping.jsonl | refused, line 1 | span [0, 1] "e" is inside the token "exampleA" |
 | labelstudio/label-studio-frontend__named_entity_annotations_1.json | 1 doc, 1 manual span | |
 | labelstudio/label-studio-frontend__named_entity_tasks.json | 1 doc, 1 suggested span | predictions only |
@@ -156,7 +156,7 @@ SKIP_INVALID: dict[str, int] = {
     "prodigy/prodigy-recipes__annotated_reddit-PRODUCT-ner.jsonl": 1765,
     "prodigy/projects__ner_tweets__test_annotated.jsonl": 511,
     "doccano/doccano__docs_tutorial_sequence_labeling_for_books_export.json": 0,
-    "doccano/doccano__import_tests_sequence_labeling_example.jsonl": 0,
+    "doccano/doccano__import_tests_sequence_labeling_example.jsonl": 1,
 }
 
 SEED = "news/GUM_news_nasa.txt"  # already in the store when a refusal is tried

@@ -44,7 +44,13 @@ def write(tmp_path: Path, content: Any) -> Path:
 
 
 def read_all(path: Path) -> list[Record]:
-    return list(labelstudio.read(path, path.read_text(encoding="utf-8")))
+    """The file's records; the first bad record's error is raised, as the importer refuses it."""
+    records = []
+    for value in labelstudio.read(path, path.read_text(encoding="utf-8")):
+        if isinstance(value, InputError):
+            raise value
+        records.append(value)
+    return records
 
 
 def read_one(tmp_path: Path, content: Any) -> Record:

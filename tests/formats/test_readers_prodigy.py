@@ -25,7 +25,13 @@ def write_jsonl(tmp_path: Path, *records: Any, name: str = "tasks.jsonl") -> Pat
 
 
 def read_all(path: Path) -> list[Record]:
-    return list(prodigy.read(path, path.read_text(encoding="utf-8")))
+    """The file's records; the first bad record's error is raised, as the importer refuses it."""
+    records = []
+    for value in prodigy.read(path, path.read_text(encoding="utf-8")):
+        if isinstance(value, InputError):
+            raise value
+        records.append(value)
+    return records
 
 
 def read_one(tmp_path: Path, record: dict[str, Any]) -> Record:
@@ -243,3 +249,17 @@ def test_invalid_json_names_its_line(tmp_path: Path) -> None:
 def test_token_problems(tmp_path: Path, tokens: Any, reason: str) -> None:
     error = refusal(tmp_path, {"text": TEXT, "tokens": tokens})
     assert (error.line, error.reason) == (1, reason)
+
+
+def test_a_bad_record_does_not_hide_the_records_after_it(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.jsonl"
+    path.write_text(
+        '{"text": "First."}\n{"text": "Trunc\n{"text": 5}\n{"text": "Last."}\n', encoding="utf-8"
+    )
+    values = list(prodigy.read(path, path.read_text(encoding="utf-8")))
+    assert [v.text for v in values if isinstance(v, Record)] == ["First.", "Last."]
+    errors = [v for v in values if isinstance(v, InputError)]
+    assert [(e.line, e.reason.split(" (")[0]) for e in errors] == [
+        (2, "invalid JSON"),
+        (3, '"text" must be a string, not the number 5'),
+    ]

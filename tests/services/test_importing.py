@@ -128,3 +128,28 @@ def test_a_folder_named_like_a_file_is_read_as_a_folder(store: Store, tmp_path: 
     write(tmp_path / "article.txt" / "inside.txt", "Inside a folder called article.txt.")
     report = import_paths(store, [tmp_path / "article.txt"], "news")
     assert report.added == 1
+
+
+def test_skip_invalid_keeps_the_good_lines_of_a_file_with_bad_ones(
+    store: Store, db_path: Path, tmp_path: Path
+) -> None:
+    lines = [
+        '{"text": "Oslo is cold.", "spans": [{"start": 0, "end": 4, "label": "GPE"}]}',
+        '{"text": "Truncated line',
+        '{"text": "Lima is warm.", "spans": [{"start": 0, "end": 4, "label": "GPE"}],'
+        ' "answer": "accept"}',
+        '{"text": "Bad span.", "spans": [{"start": 5, "end": 2, "label": "GPE"}]}',
+    ]
+    path = write(tmp_path / "mixed.jsonl", "\n".join(lines) + "\n")
+    before = dump(db_path)
+    refused = import_paths(store, [path], "news")
+    assert refused.refused
+    assert [(p.line, p.reason.split(" (")[0]) for p in refused.problems] == [
+        (2, "invalid JSON"),
+        (4, "span 5-2 'GPE': the end comes before the start"),
+    ]
+    assert dump(db_path) == before
+
+    report = import_paths(store, [path], "news", ImportOptions(skip_invalid=True))
+    assert (report.added, len(report.problems)) == (2, 2)
+    assert sorted(texts(store, "news")) == ["Lima is warm.", "Oslo is cold."]

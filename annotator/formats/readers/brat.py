@@ -37,7 +37,7 @@ class _Annotations:
     skipped: Counter[str] = field(default_factory=Counter)
 
 
-def read(path: Path, text: str) -> Iterator[Record]:
+def read(path: Path, text: str) -> Iterator[Record | InputError]:
     """`path` is the `.txt` file; its `.ann` sibling is read here."""
     ann_path = path.with_suffix(".ann")
     if not ann_path.is_file():

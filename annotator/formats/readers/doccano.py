@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from annotator.core.errors import InputError
 from annotator.core.model import SpanState, Status
 from annotator.core.records import RawSpan, Record
 from annotator.formats.readers.fields import (
@@ -26,16 +27,15 @@ from annotator.formats.readers.fields import (
     require_object,
     require_str,
 )
-from annotator.formats.readers.json_records import iter_json_records
+from annotator.formats.readers.json_records import read_json_records
 
 SPAN_KEYS = ("label", "labels", "entities", "annotations")
 _TEXT_KEYS = ("text", "data")
 _OWN_KEYS = frozenset({*SPAN_KEYS, *_TEXT_KEYS, "meta"})
 
 
-def read(path: Path, text: str) -> Iterator[Record]:
-    for line, value in iter_json_records(path, text):
-        yield _record(value, (path, line))
+def read(path: Path, text: str) -> Iterator[Record | InputError]:
+    return read_json_records(path, text, _record)
 
 
 def _record(value: object, at: Location) -> Record:

@@ -8,14 +8,35 @@ so messages point at it in an editor.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from annotator.core.errors import InputError
+from annotator.core.records import Record
+from annotator.formats.readers.fields import Location
 from annotator.formats.source import iter_json_lines, parse_json
 
 _DECODER = json.JSONDecoder()
 _SPACE = " \t\n\r"
+
+
+def read_json_records(
+    path: Path, text: str, build: Callable[[Any, Location], Record]
+) -> Iterator[Record | InputError]:
+    """Build a Record from each JSON record; a bad record yields its error and reading goes on.
+
+    Errors are values here so that one bad line costs only that line under
+    `--skip-invalid`; by default the importer still refuses the whole file.
+    """
+    for line, value in iter_json_records(path, text):
+        if isinstance(value, InputError):
+            yield value
+            continue
+        try:
+            yield build(value, (path, line))
+        except InputError as error:
+            yield error
 
 
 def iter_json_records(path: Path, text: str) -> Iterator[tuple[int, Any]]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from annotator.core.errors import InputError
 from annotator.core.model import SpanState, Status
 from annotator.core.records import RawSpan, Record
 from annotator.formats.readers.fields import (
@@ -42,9 +43,15 @@ class _Regions:
     status: Status
 
 
-def read(path: Path, text: str) -> Iterator[Record]:
+def read(path: Path, text: str) -> Iterator[Record | InputError]:
     for number, (line, value) in enumerate(iter_json_records(path, text), 1):
-        yield _record(value, number, (path, line))
+        if isinstance(value, InputError):
+            yield value
+            continue
+        try:
+            yield _record(value, number, (path, line))
+        except InputError as error:  # one bad task; the others can still be imported
+            yield error
 
 
 def _record(value: object, number: int, at: Location) -> Record:

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from annotator.core.errors import InputError
 from annotator.core.model import SpanState, Status
 from annotator.core.records import RawSpan, Record
 from annotator.core.tokens import Tokens
@@ -27,7 +28,7 @@ from annotator.formats.readers.fields import (
     require_object,
     require_str,
 )
-from annotator.formats.readers.json_records import iter_json_records
+from annotator.formats.readers.json_records import read_json_records
 
 # Fields the Prodigy writer regenerates; every other top-level field is kept in `extra`.
 REGENERATED = frozenset(
@@ -40,9 +41,8 @@ _SPAN_STATE = {"accept": SpanState.ACCEPTED, "reject": SpanState.REJECTED}
 _DEFAULT_SOURCE = "import"
 
 
-def read(path: Path, text: str) -> Iterator[Record]:
-    for line, value in iter_json_records(path, text):
-        yield _record(value, (path, line))
+def read(path: Path, text: str) -> Iterator[Record | InputError]:
+    return read_json_records(path, text, _record)
 
 
 def _record(value: object, at: Location) -> Record:

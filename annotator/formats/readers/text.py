@@ -12,7 +12,7 @@ from annotator.core.text import normalize_newlines
 _TITLE_MAX = 300
 
 
-def read(path: Path, text: str) -> Iterator[Record]:
+def read(path: Path, text: str) -> Iterator[Record | InputError]:
     """Line endings become `\\n` and a leading BOM goes; nothing else changes.
 
     A short first line followed by a blank line is taken as the headline and kept in
