@@ -54,9 +54,7 @@ def export(
     options = ExportOptions(fmt, parse_statuses(status or ["done"]), include_suggestions)
     with open_store(db) as store:
         total = count_documents(store, dataset, options)
-        with tqdm(
-            total=total, unit="doc", disable=total <= _PROGRESS_FROM, leave=False
-        ) as bar:
+        with tqdm(total=total, unit="doc", disable=total <= _PROGRESS_FROM, leave=False) as bar:
             report = export_dataset(store, dataset, out, options, progress=bar.update)
     _print_report(report, dataset, out, options)
 

@@ -67,16 +67,16 @@ def load_records(path: Path) -> list[tuple[int, Record]]:
     decoder = json.JSONDecoder()
     space = re.compile(r"\s*")
     result: list[tuple[int, Record]] = []
-    position = space.match(text, 0).end()  # type: ignore[union-attr]
+    position = space.match(text, 0).end()
     while position < len(text):
         value, end = decoder.raw_decode(text, position)
         line = text.count("\n", 0, position) + 1
         result.extend((line, item) for item in (value if isinstance(value, list) else [value]))
-        position = space.match(text, end).end()  # type: ignore[union-attr]
+        position = space.match(text, end).end()
     return result
 
 
-def import_for_round_trip(cli, source: Path, db: Path) -> set[int]:  # type: ignore[no-untyped-def]
+def import_for_round_trip(cli, source: Path, db: Path) -> set[int]:
     """Import `source`; return the lines of whitespace-text records left out, or skip."""
     result = cli("import", source, "--dataset", "d", "--db", db)
     if result.code == 0:
@@ -136,7 +136,7 @@ def doccano_view(record: Record) -> Record:
 
 
 def round_trip(
-    cli,  # type: ignore[no-untyped-def]
+    cli,
     source: Path,
     fmt: str,
     view: Callable[[Record], Record],

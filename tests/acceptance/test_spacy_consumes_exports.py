@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import subprocess
 import sys
@@ -26,7 +27,7 @@ FILES = {
 }
 
 
-def imported_store(cli, source: Path, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
+def imported_store(cli, source: Path, tmp_path: Path) -> Path:
     db = tmp_path / "store.db"
     # --skip-invalid: the tweets file has two records whose text is a single space.
     result = cli("import", source, "-d", "d", "--db", db, "--skip-invalid")
@@ -34,20 +35,20 @@ def imported_store(cli, source: Path, tmp_path: Path) -> Path:  # type: ignore[n
     return db
 
 
-def export(cli, db: Path, out: Path, fmt: str) -> Path:  # type: ignore[no-untyped-def]
+def export(cli, db: Path, out: Path, fmt: str) -> Path:
     result = cli("export", out, "-d", "d", "--db", db, "-f", fmt, "--status", "all")
     assert result.code == 0, result.err
     return out
 
 
-def prodigy_tasks(cli, db: Path, tmp_path: Path) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+def prodigy_tasks(cli, db: Path, tmp_path: Path) -> list[dict[str, Any]]:
     out = export(cli, db, tmp_path / "gold.jsonl", "prodigy")
     return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
 
 
 def overlaps(spans: list[tuple[int, int, str]]) -> bool:
     ordered = sorted(spans)
-    return any(b[0] < a[1] for a, b in zip(ordered, ordered[1:], strict=False))
+    return any(b[0] < a[1] for a, b in itertools.pairwise(ordered))
 
 
 @pytest.mark.parametrize("key", sorted(FILES))

@@ -47,7 +47,7 @@ def test_default_export_is_prodigy_done_documents(cli, db_path: Path, tmp_path: 
     assert "Exported 1 documents and 2 spans from dataset 'news'" in result.out
     (task,) = read_jsonl(out)
     assert task["text"] == TASKS[0]["text"]
-    assert [s["label"] for s in task["spans"]] == ["PERSON", "PERSON"]  # type: ignore[attr-defined]
+    assert [s["label"] for s in task["spans"]] == ["PERSON", "PERSON"]
 
 
 def test_status_is_repeatable_and_suggestions_are_opt_in(
@@ -60,7 +60,7 @@ def test_status_is_repeatable_and_suggestions_are_opt_in(
     assert result.code == 0, result.err
     tasks = read_jsonl(out)
     assert [t.get("answer") for t in tasks] == ["accept", "ignore"]
-    assert [s.get("answer") for s in tasks[0]["spans"]] == [None, "accept", "reject"]  # type: ignore[attr-defined]
+    assert [s.get("answer") for s in tasks[0]["spans"]] == [None, "accept", "reject"]
     assert cli("export", out, "--status", "all", *args).code == 0
     assert len(read_jsonl(out)) == 3
 
@@ -122,7 +122,7 @@ def test_empty_dataset_writes_an_empty_file(cli, db_path: Path, tmp_path: Path) 
     assert out.read_text() == ""
 
 
-def refusal(result) -> str:  # type: ignore[no-untyped-def]
+def refusal(result) -> str:
     assert result.code == 1
     text = (result.out + result.err).strip()
     assert "Traceback" not in text

@@ -21,12 +21,12 @@ VOCAB = spacy.blank("en").vocab
 
 
 def doc(text: str, *spans: Span, **fields: object) -> Document:
-    return Document(id=1, dataset_id=1, text=text, spans=spans, **fields)  # type: ignore[arg-type]
+    return Document(id=1, dataset_id=1, text=text, spans=spans, **fields)
 
 
 def span_at(text: str, covered: str, label: str, **fields: object) -> Span:
     start = text.index(covered)
-    return Span(start, start + len(covered), label, **fields)  # type: ignore[arg-type]
+    return Span(start, start + len(covered), label, **fields)
 
 
 # -- Prodigy --------------------------------------------------------------------------

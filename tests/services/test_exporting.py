@@ -69,7 +69,7 @@ def test_default_export_is_done_documents_with_gold_spans(filled: Store, tmp_pat
     report = export_dataset(filled, "news", out)
     (task,) = read_jsonl(out)
     assert task["text"] == TEXT and task["answer"] == "accept"
-    assert [(s["start"], s["end"], s.get("answer")) for s in task["spans"]] == [  # type: ignore[attr-defined]
+    assert [(s["start"], s["end"], s.get("answer")) for s in task["spans"]] == [
         (0, 13, None),
         (18, 33, "accept"),
     ]
@@ -80,7 +80,7 @@ def test_suggestions_and_rejections_are_exported_on_request(filled: Store, tmp_p
     out = tmp_path / "out.jsonl"
     report = export_dataset(filled, "news", out, ExportOptions(include_suggestions=True))
     (task,) = read_jsonl(out)
-    assert [(s["label"], s.get("answer")) for s in task["spans"]] == [  # type: ignore[attr-defined]
+    assert [(s["label"], s.get("answer")) for s in task["spans"]] == [
         ("PERSON", None),
         ("PERSON", "accept"),
         ("GPE", None),
@@ -149,7 +149,7 @@ def test_stored_tokens_are_used_as_they_are(store: Store, tmp_path: Path) -> Non
     store.add_documents(dataset.id, [(new_document("Hello world"), tokens)])
     export_dataset(store, "own", tmp_path / "out.jsonl")
     (task,) = read_jsonl(tmp_path / "out.jsonl")
-    assert [(t["start"], t["end"]) for t in task["tokens"]] == [(0, 5), (6, 11)]  # type: ignore[index]
+    assert [(t["start"], t["end"]) for t in task["tokens"]] == [(0, 5), (6, 11)]
 
 
 def test_missing_tokens_are_filled_in_batches_in_order() -> None:

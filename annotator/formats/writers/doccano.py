@@ -3,8 +3,10 @@
 `{"text": ..., "label": [[start, end, "LABEL"], ...], ...}`: doccano flattens a
 document's metadata into the top level, so the other fields of an imported record
 (`id`, `Comments`, ...) and then the meta keys follow, minus any that would clash with
-`text` or `label`. Prodigy's bookkeeping fields (`_session_id`, ...) are not carried over. Offsets are code points; doccano counts UTF-16 units unless
-the project counts grapheme clusters, so texts outside the BMP shift there.
+`text` or `label`. Prodigy's bookkeeping fields (`_session_id`, ...) are not carried over.
+
+Offsets are code points; doccano counts UTF-16 units unless the project counts grapheme
+clusters, so offsets after a character outside the BMP (an emoji) differ there.
 """
 
 from __future__ import annotations
