@@ -27,8 +27,10 @@ def check_record(
 ) -> CheckedRecord:
     """Return the record's spans as checked `Span`s, or raise `InputError` saying why not.
 
-    `tokens` (when given) must contain every span boundary: spaCy's strict alignment, so
-    that every exported span survives `Doc.char_span(..., alignment_mode="strict")`.
+    `tokens` (when given) must contain the boundaries of every gold span (accepted or
+    manual): spaCy's strict alignment, so that every exported entity survives
+    `Doc.char_span(..., alignment_mode="strict")`. Suggestions and rejected spans are not
+    training data; a model may have proposed them on other tokens, and they are kept.
     `labels`, when given, is the closed label set of the target dataset.
     """
     if not record.text.strip():
@@ -79,7 +81,7 @@ def _check_span(
         _fail(record, f"{where}: says it covers {raw.text!r} but the text there is {covered!r}")
     if not covered.strip():
         _fail(record, f"{where}: covers only whitespace")
-    if tokens is not None and tokens.token_span(raw.start, raw.end) is None:
+    if tokens is not None and raw.state.is_gold and tokens.token_span(raw.start, raw.end) is None:
         _fail(
             record,
             f"{where} {covered!r}: does not start and end on token boundaries"

@@ -32,7 +32,7 @@ file does, and why:
 | news/gum_wikinews_news_articles.jsonl | 24 docs | Prodigy input |
 | other/YEDDA__demotext_*.ann | refused | YEDDA inline annotations, not brat |
 | prodigy/prodigy-recipes__annotated_news_headlines-ORG-PERSON-LOCATION-ner.jsonl | 373 docs | |
-| prodigy/prodigy-recipes__annotated_reddit-PRODUCT-ner.jsonl | refused, line 371; `--skip-invalid`: 1765 docs | spaCy does not split "Steel--http://..." where the span ends; 34 texts repeat |
+| prodigy/prodigy-recipes__annotated_reddit-PRODUCT-ner.jsonl | 1766 docs | binary `ner.teach` answers; 34 texts repeat; one rejected suggestion ends inside the spaCy token "Steel--http://...", which is allowed for rejected and suggested spans (they are not training data) |
 | prodigy/prodigy-recipes__bio_events.jsonl | 129 docs, suggestions | unanswered pre-annotations |
 | prodigy/prodigy-recipes__raw_news_headlines.jsonl | 178 docs | 22 headlines repeat |
 | prodigy/projects__nel_emerson__emerson_annotated_text.jsonl | 30 docs | |
@@ -79,6 +79,7 @@ IMPORTED: dict[str, int] = {
     "labelstudio/label-studio-frontend__named_entity_tasks.json": 1,
     "news/gum_wikinews_news_articles.jsonl": 24,
     "prodigy/prodigy-recipes__annotated_news_headlines-ORG-PERSON-LOCATION-ner.jsonl": 373,
+    "prodigy/prodigy-recipes__annotated_reddit-PRODUCT-ner.jsonl": 1766,
     "prodigy/prodigy-recipes__bio_events.jsonl": 129,
     "prodigy/prodigy-recipes__raw_news_headlines.jsonl": 178,
     "prodigy/projects__nel_emerson__emerson_annotated_text.jsonl": 30,
@@ -136,10 +137,6 @@ REFUSED: dict[str, tuple[int | None, str]] = {
     ),
     "other/YEDDA__demotext_EnglishDemo.txt.ann": (None, "holds YEDDA inline annotations"),
     "other/YEDDA__demotext_UserC_CRLF.ann": (None, "holds YEDDA inline annotations"),
-    "prodigy/prodigy-recipes__annotated_reddit-PRODUCT-ner.jsonl": (
-        371,
-        "span 195-210 'PRODUCT' 'Stainless Steel': does not start and end on token boundaries",
-    ),
     "prodigy/projects__ner_tweets__test_annotated.jsonl": (286, "the text is empty"),
     "spacy/spaCy__ner-token-per-line.iob.txt": (None, "looks like token-per-line CoNLL/IOB data"),
     "spacy/spaCy__ner-token-per-line.json": (None, "is spaCy's v2 JSON training format"),
@@ -153,7 +150,6 @@ REFUSED: dict[str, tuple[int | None, str]] = {
 
 # What `--skip-invalid` keeps of a refused file: the valid records, repeated texts once.
 SKIP_INVALID: dict[str, int] = {
-    "prodigy/prodigy-recipes__annotated_reddit-PRODUCT-ner.jsonl": 1765,
     "prodigy/projects__ner_tweets__test_annotated.jsonl": 511,
     "doccano/doccano__docs_tutorial_sequence_labeling_for_books_export.json": 0,
     "doccano/doccano__import_tests_sequence_labeling_example.jsonl": 1,

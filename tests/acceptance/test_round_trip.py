@@ -5,6 +5,9 @@ answer), the task answer, the meta and every other field of the original record.
 the import skips by design are dropped from the expectation first: a repeated text (only
 its first occurrence is kept) and, where the import refuses a file only for them, records
 whose text is whitespace (there is nothing to annotate).
+
+One span answer is not kept as such: `"ignore"` on a span means the question was skipped,
+and the span comes back as what it is, an open suggestion without an answer.
 """
 
 from __future__ import annotations
@@ -110,7 +113,7 @@ def prodigy_view(record: Record) -> Record:
         "text": record["text"],
         "spans": sorted(
             {
-                (s["start"], s["end"], s["label"], s.get("answer"))
+                (s["start"], s["end"], s["label"], _decided(s.get("answer")))
                 for s in record.get("spans") or []
             },
             key=str,
@@ -119,6 +122,11 @@ def prodigy_view(record: Record) -> Record:
         "meta": record.get("meta") or {},
         "fields": {k: v for k, v in record.items() if k not in PRODIGY_OWN},
     }
+
+
+def _decided(answer: str | None) -> str | None:
+    """A span answer that records a decision; "ignore" (no decision) reads as none."""
+    return None if answer == "ignore" else answer
 
 
 def doccano_view(record: Record) -> Record:

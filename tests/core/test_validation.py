@@ -180,3 +180,13 @@ def test_offsets_are_code_points() -> None:
     start = text.index("Glasgow")
     checked = check(raw(start, start + 7, "GPE", text="Glasgow"), text=text, tokens=tokens_of(text))
     assert checked.spans[0].start == start
+
+
+@pytest.mark.parametrize("state", [SpanState.SUGGESTED, SpanState.REJECTED])
+def test_only_gold_spans_must_sit_on_token_boundaries(state: SpanState) -> None:
+    """A model may have proposed a span on other tokens; it is kept, not training data."""
+    inside = raw(0, 3, "PERSON", state=state)  # "Zah", inside the token "Zaha"
+    checked = check(inside, tokens=tokens_of(TEXT))
+    assert [(s.start, s.end, s.state) for s in checked.spans] == [(0, 3, state)]
+    message = refusal(raw(0, 3, "PERSON", state=SpanState.ACCEPTED), tokens=tokens_of(TEXT))
+    assert "does not start and end on token boundaries" in message

@@ -177,6 +177,23 @@ def test_prodigy_leaves_out_a_span_off_token_boundaries() -> None:
     assert [(s["start"], s["end"]) for s in task["spans"]] == [(0, 9)]
 
 
+def test_prodigy_writes_an_off_token_rejected_suggestion_without_token_indices() -> None:
+    text = "Stainless Steel--http://example.com is sold out"
+    rejected = Span(0, 15, "PRODUCT", SpanState.REJECTED, "core_web_sm", 0.4)
+    task, left_out = prodigy.record(doc(text), TOKENIZER.tokens(text), [rejected])
+    assert left_out == 0
+    assert task["spans"] == [
+        {
+            "start": 0,
+            "end": 15,
+            "label": "PRODUCT",
+            "source": "core_web_sm",
+            "score": 0.4,
+            "answer": "reject",
+        }
+    ]
+
+
 def test_prodigy_line_is_one_utf8_json_line() -> None:
     text = "Zoë 👍\u2028next"  # U+2028 must not break the line
     line, _ = prodigy.line(doc(text), TOKENIZER.tokens(text), ())

@@ -37,15 +37,16 @@ RESERVED_KEYS = frozenset(
 def record(document: Document, tokens: Tokens, spans: Sequence[Span]) -> tuple[dict[str, Any], int]:
     """The task for `document` and how many of `spans` were left out.
 
-    A span whose boundaries are not token boundaries cannot be a Prodigy span (it needs
-    `token_start`/`token_end`), so it is left out and counted.
+    A gold span must sit on token boundaries (it needs `token_start`/`token_end` to train
+    from); one that does not is left out and counted. A suggestion or a rejected span that
+    does not is written without token indices, as Prodigy's own `ner.teach` output is.
     """
     text = document.text
     span_records: list[dict[str, Any]] = []
     written: list[Span] = []
     for span in sorted(spans, key=lambda s: s.key):
         indices = tokens.token_span(span.start, span.end)
-        if indices is None:
+        if indices is None and span.state.is_gold:
             continue
         span_records.append(_span_record(span, indices))
         written.append(span)
@@ -96,14 +97,11 @@ def token_records(text: str, tokens: Tokens) -> list[dict[str, Any]]:
     ]
 
 
-def _span_record(span: Span, indices: tuple[int, int]) -> dict[str, Any]:
-    item: dict[str, Any] = {
-        "start": span.start,
-        "end": span.end,
-        "token_start": indices[0],
-        "token_end": indices[1],
-        "label": span.label,
-    }
+def _span_record(span: Span, indices: tuple[int, int] | None) -> dict[str, Any]:
+    item: dict[str, Any] = {"start": span.start, "end": span.end}
+    if indices is not None:
+        item["token_start"], item["token_end"] = indices
+    item["label"] = span.label
     if span.source is not None:
         item["source"] = span.source
     if span.score is not None:
