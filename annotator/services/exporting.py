@@ -11,16 +11,17 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import IO, cast
+from typing import IO, TYPE_CHECKING, cast
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Document, Span, SpanState, Status
 from annotator.core.tokens import Tokens
 from annotator.formats.atomic import atomic_output
 from annotator.formats.writers import conll, doccano, prodigy
-from annotator.nlp import Tokenizer
-from annotator.nlp.docbin import DocBinWriter
 from annotator.store import Store
+
+if TYPE_CHECKING:
+    from annotator.nlp import Tokenizer
 
 EXPORT_FORMATS = ("prodigy", "doccano", "spacy", "conll")
 Progress = Callable[[int], None]
@@ -117,6 +118,8 @@ def _write_lines(
 def _write_docbin(
     documents: Iterable[Item], out: Path, lang: str, report: ExportReport, progress: Progress | None
 ) -> None:
+    from annotator.nlp.docbin import DocBinWriter  # spaCy: a second to import, load late
+
     writer = DocBinWriter(lang)
     with atomic_output(out, binary=True) as handle:
         for document, tokens in documents:
@@ -162,6 +165,8 @@ def with_tokens(items: Iterable[Item], lang: str) -> Iterator[tuple[Document, To
     while batch := list(islice(iterator, _BATCH)):
         missing = [document.text for document, tokens in batch if tokens is None]
         if missing and tokenizer is None:
+            from annotator.nlp import Tokenizer
+
             tokenizer = Tokenizer(lang)
         computed = iter(tokenizer.tokens_many(missing) if tokenizer and missing else ())
         for document, tokens in batch:

@@ -153,3 +153,10 @@ def test_a_preset_dataset_refuses_labels_it_does_not_have(
     )
     assert accepted.code == 0
     assert "New labels: PERSON" in accepted.out
+
+
+def test_starting_the_command_line_does_not_load_spacy() -> None:
+    """spaCy takes about a second to import; only commands that tokenize may pay for it."""
+    probe = "import sys, annotator.cli; print(sorted({'spacy', 'thinc'} & set(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
