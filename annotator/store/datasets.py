@@ -1,0 +1,153 @@
+"""Datasets and their label sets."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+from sqlalchemy import Connection, Engine, delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col
+
+from annotator.core.errors import NotFoundError, StoreError
+from annotator.core.model import Dataset, Label
+from annotator.store.db import read_transaction, write_transaction
+from annotator.store.tables import DatasetRow, DocumentRow, LabelRow
+
+
+class DatasetQueries:
+    """The dataset half of `Store`."""
+
+    _engine: Engine
+
+    def list_datasets(self) -> list[Dataset]:
+        with read_transaction(self._engine) as conn:
+            rows = conn.execute(select(DatasetRow).order_by(col(DatasetRow.name))).all()
+            return [self._dataset(conn, DatasetRow.model_validate(r._mapping)) for r in rows]
+
+    def get_dataset(self, name: str) -> Dataset:
+        with read_transaction(self._engine) as conn:
+            row = conn.execute(select(DatasetRow).where(col(DatasetRow.name) == name)).first()
+            if row is None:
+                raise NotFoundError(f"there is no dataset named {name!r}{self._known_names(conn)}")
+            return self._dataset(conn, DatasetRow.model_validate(row._mapping))
+
+    def find_dataset(self, name: str) -> Dataset | None:
+        try:
+            return self.get_dataset(name)
+        except NotFoundError:
+            return None
+
+    def create_dataset(
+        self,
+        name: str,
+        *,
+        labels: Sequence[Label] = (),
+        lang: str = "en",
+        allow_overlap: bool = False,
+    ) -> Dataset:
+        _check_dataset_name(name)
+        try:
+            with write_transaction(self._engine) as conn:
+                result = conn.execute(
+                    DatasetRow.__table__.insert().values(  # type: ignore[attr-defined]
+                        name=name,
+                        lang=lang,
+                        allow_overlap=allow_overlap,
+                        settings="{}",
+                        created_at=time.time(),
+                    )
+                )
+                key = result.inserted_primary_key
+                assert key is not None
+                dataset_id = int(key[0])
+                append_labels(conn, dataset_id, labels)
+        except IntegrityError:
+            raise StoreError(f"a dataset named {name!r} already exists") from None
+        return self.get_dataset(name)
+
+    def rename_dataset(self, old: str, new: str) -> Dataset:
+        _check_dataset_name(new)
+        dataset = self.get_dataset(old)
+        if self.find_dataset(new) is not None:
+            raise StoreError(f"a dataset named {new!r} already exists")
+        try:
+            with write_transaction(self._engine) as conn:
+                conn.execute(
+                    DatasetRow.__table__.update()  # type: ignore[attr-defined]
+                    .where(DatasetRow.id == dataset.id)
+                    .values(name=new)
+                )
+        except IntegrityError:  # created by another process in the meantime
+            raise StoreError(f"a dataset named {new!r} already exists") from None
+        return self.get_dataset(new)
+
+    def delete_dataset(self, name: str) -> int:
+        """Delete a dataset with its documents and spans; return how many documents went."""
+        dataset = self.get_dataset(name)
+        with write_transaction(self._engine) as conn:
+            count = conn.execute(
+                select(func.count()).where(col(DocumentRow.dataset_id) == dataset.id)
+            ).scalar_one()
+            conn.execute(delete(DatasetRow).where(DatasetRow.id == dataset.id))  # type: ignore[arg-type]
+        return int(count)
+
+    def add_labels(self, dataset_id: int, labels: Sequence[Label]) -> None:
+        with write_transaction(self._engine) as conn:
+            append_labels(conn, dataset_id, labels)
+
+    def _dataset(self, conn: Connection, row: DatasetRow) -> Dataset:
+        labels = conn.execute(
+            select(LabelRow).where(LabelRow.dataset_id == row.id).order_by(LabelRow.position)  # type: ignore[arg-type]
+        ).all()
+        assert row.id is not None
+        return Dataset(
+            id=row.id,
+            name=row.name,
+            labels=tuple(
+                Label(r.name, r.color, r.hotkey, r.description)
+                for r in (x._mapping for x in labels)
+            ),
+            lang=row.lang,
+            allow_overlap=row.allow_overlap,
+            created_at=row.created_at,
+        )
+
+    @staticmethod
+    def _known_names(conn: Connection) -> str:
+        names = (
+            conn.execute(select(col(DatasetRow.name)).order_by(col(DatasetRow.name)))
+            .scalars()
+            .all()
+        )
+        return f" (datasets: {', '.join(names)})" if names else " (the store has no datasets yet)"
+
+
+def _check_dataset_name(name: str) -> None:
+    if not name.strip() or name != name.strip():
+        raise StoreError(f"a dataset name cannot be empty or start/end with spaces: {name!r}")
+
+
+def append_labels(conn: Connection, dataset_id: int, labels: Sequence[Label]) -> None:
+    """Add `labels` after the dataset's existing ones, inside the caller's transaction."""
+    if not labels:
+        return
+    first_position = int(
+        conn.execute(
+            select(func.count()).where(col(LabelRow.dataset_id) == dataset_id)
+        ).scalar_one()
+    )
+    conn.execute(
+        LabelRow.__table__.insert(),  # type: ignore[attr-defined]
+        [
+            {
+                "dataset_id": dataset_id,
+                "name": label.name,
+                "color": label.color,
+                "hotkey": label.hotkey,
+                "description": label.description,
+                "position": first_position + i,
+            }
+            for i, label in enumerate(labels)
+        ],
+    )

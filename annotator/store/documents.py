@@ -1,0 +1,238 @@
+"""Documents with their spans and tokens: bulk insert, reads, streaming, edits."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine
+
+from annotator.core.edits import Edit
+from annotator.core.errors import NotFoundError, StoreError
+from annotator.core.model import Document, Label, Span, Status
+from annotator.core.tokens import Tokens
+from annotator.store.datasets import append_labels
+from annotator.store.db import read_transaction, write_transaction
+from annotator.store.rows import (
+    DOC_COLUMNS,
+    SPAN_COLUMNS,
+    document_from_row,
+    dump,
+    span_from_row,
+    status_filter,
+)
+from annotator.store.tables import DocumentRow
+
+
+@dataclass(frozen=True, slots=True)
+class AddResult:
+    added: int
+    duplicates: int
+
+
+class DocumentQueries:
+    """The document half of `Store`."""
+
+    _engine: Engine
+
+    def add_documents(
+        self,
+        dataset_id: int,
+        documents: Iterable[tuple[Document, Tokens | None]],
+        *,
+        new_labels: Sequence[Label] = (),
+    ) -> AddResult:
+        """Add documents (and labels) in one transaction: all of them or, on error, none.
+
+        A document whose `input_hash` the dataset already holds (or that repeats one
+        earlier in `documents`) is skipped and counted as a duplicate.
+        """
+        added = duplicates = 0
+        with write_transaction(self._engine) as conn:
+            append_labels(conn, dataset_id, new_labels)
+            cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+            try:
+                for document, tokens in documents:
+                    if self._insert_document(cursor, dataset_id, document, tokens):
+                        added += 1
+                    else:
+                        duplicates += 1
+            finally:
+                cursor.close()
+        return AddResult(added, duplicates)
+
+    @staticmethod
+    def _insert_document(
+        cursor: Any, dataset_id: int, document: Document, tokens: Tokens | None
+    ) -> bool:
+        cursor.execute(
+            "INSERT OR IGNORE INTO document (dataset_id, text, meta, extra, source, input_hash,"
+            " prodigy_input_hash, status, annotator, created_at, updated_at, tokens)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                dataset_id,
+                document.text,
+                dump(document.meta),
+                dump(document.extra),
+                document.source,
+                document.input_hash,
+                document.prodigy_input_hash,
+                document.status.value,
+                document.annotator,
+                document.created_at,
+                document.updated_at,
+                None if tokens is None else tokens.to_bytes(),
+            ),
+        )
+        if cursor.rowcount == 0:
+            return False
+        document_id = cursor.lastrowid
+        if document.spans:
+            cursor.executemany(
+                "INSERT INTO span (document_id, start, end, label, state, source, score)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (document_id, s.start, s.end, s.label, s.state.value, s.source, s.score)
+                    for s in document.spans
+                ],
+            )
+        return True
+
+    def save_tokens(self, document_id: int, tokens: Tokens) -> None:
+        with write_transaction(self._engine) as conn:
+            conn.execute(
+                DocumentRow.__table__.update()  # type: ignore[attr-defined]
+                .where(DocumentRow.id == document_id)
+                .values(tokens=tokens.to_bytes())
+            )
+
+    def save_tokens_many(self, pairs: Iterable[tuple[int, Tokens]]) -> None:
+        with write_transaction(self._engine) as conn:
+            conn.exec_driver_sql(
+                "UPDATE document SET tokens = ? WHERE id = ?",
+                [(tokens.to_bytes(), document_id) for document_id, tokens in pairs],
+            )
+
+    def get_document(self, document_id: int) -> Document:
+        with read_transaction(self._engine) as conn:
+            row = conn.exec_driver_sql(
+                f"SELECT {DOC_COLUMNS} FROM document WHERE id = ?", (document_id,)
+            ).first()
+            if row is None:
+                raise NotFoundError(f"there is no document with id {document_id}")
+            spans = conn.exec_driver_sql(
+                f"SELECT {SPAN_COLUMNS} FROM span WHERE document_id = ? ORDER BY start, end, label",
+                (document_id,),
+            ).all()
+            return document_from_row(tuple(row), [span_from_row(tuple(s)) for s in spans])
+
+    def get_tokens(self, document_id: int) -> Tokens | None:
+        with read_transaction(self._engine) as conn:
+            data = conn.exec_driver_sql(
+                "SELECT tokens FROM document WHERE id = ?", (document_id,)
+            ).scalar()
+        return None if data is None else Tokens.from_bytes(data)
+
+    def document_ids(
+        self, dataset_id: int, statuses: Collection[Status] | None = None
+    ) -> list[int]:
+        where, params = status_filter(dataset_id, statuses)
+        with read_transaction(self._engine) as conn:
+            rows = conn.exec_driver_sql(
+                f"SELECT id FROM document d WHERE {where} ORDER BY id", params
+            )
+            return [int(r[0]) for r in rows]
+
+    def count_documents(self, dataset_id: int, statuses: Collection[Status] | None = None) -> int:
+        where, params = status_filter(dataset_id, statuses)
+        with read_transaction(self._engine) as conn:
+            return int(
+                conn.exec_driver_sql(
+                    f"SELECT count(*) FROM document d WHERE {where}", params
+                ).scalar_one()
+            )
+
+    def iter_documents(
+        self,
+        dataset_id: int,
+        statuses: Collection[Status] | None = None,
+        *,
+        with_tokens: bool = False,
+    ) -> Iterator[tuple[Document, Tokens | None]]:
+        """Stream documents in id order with their spans, in one read snapshot.
+
+        Memory stays flat: two cursors (documents, and spans ordered by document) are
+        merged as they go, so nothing is loaded whole.
+        """
+        where, params = status_filter(dataset_id, statuses)
+        token_column = ", tokens" if with_tokens else ", NULL"
+        with read_transaction(self._engine) as conn:
+            raw = conn.connection.driver_connection
+            assert raw is not None
+            documents = raw.execute(
+                f"SELECT {DOC_COLUMNS}{token_column} FROM document d WHERE {where} ORDER BY id",
+                params,
+            )
+            spans = raw.execute(
+                "SELECT s.document_id, s.start, s.end, s.label, s.state, s.source, s.score"
+                " FROM document d JOIN span s ON s.document_id = d.id"
+                f" WHERE {where} ORDER BY d.id, s.start, s.end, s.label",
+                params,
+            )
+            pending = spans.fetchone()
+            for row in documents:
+                document_id = row[0]
+                own: list[Span] = []
+                while pending is not None and pending[0] == document_id:
+                    own.append(span_from_row(pending[1:]))
+                    pending = spans.fetchone()
+                tokens = None if row[-1] is None else Tokens.from_bytes(row[-1])
+                yield document_from_row(row[:-1], own), tokens
+
+    def apply(self, document: Document, edit: Edit, *, annotator: str | None = None) -> Document:
+        """Apply `edit` to `document` and write it in one transaction; return the result.
+
+        The edit is applied to the value first: an invalid edit raises `EditError` before
+        anything is written.
+        """
+        changed = edit.apply(document)
+        changes = edit.changes()
+        now = time.time()
+        try:
+            with write_transaction(self._engine) as conn:
+                raw = conn.connection.driver_connection
+                assert raw is not None
+                updated = raw.execute(
+                    "UPDATE document SET status = ?, updated_at = ?,"
+                    " annotator = coalesce(?, annotator) WHERE id = ?",
+                    (changed.status.value, now, annotator, document.id),
+                ).rowcount
+                if updated == 0:
+                    raise NotFoundError(
+                        f"document {document.id} is no longer in the store (its dataset was "
+                        "deleted?); the change was not saved"
+                    )
+                if changes.removed:
+                    raw.executemany(
+                        "DELETE FROM span"
+                        " WHERE document_id = ? AND start = ? AND end = ? AND label = ?",
+                        [(document.id, s.start, s.end, s.label) for s in changes.removed],
+                    )
+                if changes.added:
+                    raw.executemany(
+                        "INSERT INTO span (document_id, start, end, label, state, source, score)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        [
+                            (document.id, s.start, s.end, s.label, s.state.value, s.source, s.score)
+                            for s in changes.added
+                        ],
+                    )
+        except sqlite3.IntegrityError:
+            raise StoreError(
+                f"document {document.id} was changed elsewhere since it was opened (a span this "
+                "edit adds is already stored); reopen it and try again. Nothing was saved."
+            ) from None
+        return changed

@@ -1,0 +1,50 @@
+"""Between SQL rows and core values: column lists, JSON fields, status filters."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Sequence
+from typing import Any
+
+from annotator.core.model import Document, Span, SpanState, Status
+
+DOC_COLUMNS = (
+    "id, dataset_id, text, meta, extra, source, input_hash, prodigy_input_hash, status, "
+    "annotator, created_at, updated_at"
+)
+SPAN_COLUMNS = "start, end, label, state, source, score"
+
+
+def status_filter(
+    dataset_id: int, statuses: Collection[Status] | None
+) -> tuple[str, tuple[Any, ...]]:
+    if not statuses:
+        return "d.dataset_id = ?", (dataset_id,)
+    marks = ", ".join("?" * len(statuses))
+    return f"d.dataset_id = ? AND d.status IN ({marks})", (dataset_id, *(s.value for s in statuses))
+
+
+def dump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def document_from_row(row: Sequence[Any], spans: list[Span]) -> Document:
+    return Document(
+        id=row[0],
+        dataset_id=row[1],
+        text=row[2],
+        spans=tuple(spans),
+        meta=json.loads(row[3]),
+        extra=json.loads(row[4]),
+        source=row[5],
+        input_hash=row[6],
+        prodigy_input_hash=row[7],
+        status=Status(row[8]),
+        annotator=row[9],
+        created_at=row[10],
+        updated_at=row[11],
+    )
+
+
+def span_from_row(row: Sequence[Any]) -> Span:
+    return Span(row[0], row[1], row[2], SpanState(row[3]), row[4], row[5])
