@@ -6,20 +6,18 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from tqdm import tqdm
 
 from annotator.cli.common import DEFAULT_DATASET, DatasetOption, DbOption, fail, msg, open_store
+from annotator.cli.progress import StageBars
 from annotator.core.model import Status
 from annotator.services.exporting import (
     EXPORT_FORMATS,
     ExportOptions,
     ExportReport,
-    count_documents,
     export_dataset,
 )
 
 STATUS_CHOICES = ("all", *(status.value for status in Status))
-_PROGRESS_FROM = 200  # documents; below this the bar would only flicker
 
 
 def export(
@@ -52,10 +50,8 @@ def export(
     if fmt not in EXPORT_FORMATS:
         fail(f"unknown format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")
     options = ExportOptions(fmt, parse_statuses(status or ["done"]), include_suggestions)
-    with open_store(db) as store:
-        total = count_documents(store, dataset, options)
-        with tqdm(total=total, unit="doc", disable=total <= _PROGRESS_FROM, leave=False) as bar:
-            report = export_dataset(store, dataset, out, options, progress=bar.update)
+    with open_store(db) as store, StageBars() as bars:
+        report = export_dataset(store, dataset, out, options, progress=bars)
     _print_report(report, dataset, out, options)
 
 

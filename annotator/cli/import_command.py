@@ -6,11 +6,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from tqdm import tqdm
 
 from annotator.cli.common import DEFAULT_DATASET, DatasetOption, DbOption, fail, msg, open_store
+from annotator.cli.progress import StageBars
 from annotator.formats import IMPORT_FORMATS
-from annotator.services.importing import ImportOptions, ImportReport, expand_paths, import_paths
+from annotator.services.importing import ImportOptions, ImportReport, import_paths
 
 _MAX_LISTED = 20
 
@@ -43,12 +43,8 @@ def import_files(
     if fmt not in IMPORT_FORMATS:
         fail(f"unknown format {fmt!r}; choose one of {', '.join(IMPORT_FORMATS)}")
     options = ImportOptions(fmt, encoding, skip_invalid, add_labels, allow_overlap, lang)
-    total = sum(1 for _ in expand_paths(paths))
-    with (
-        open_store(db) as store,
-        tqdm(total=total, unit="file", disable=total < 20, leave=False) as bar,
-    ):
-        report = import_paths(store, paths, dataset, options, progress=bar.update)
+    with open_store(db) as store, StageBars() as bars:
+        report = import_paths(store, paths, dataset, options, progress=bars)
     _print_report(report, dataset, skip_invalid)
 
 

@@ -7,7 +7,7 @@ an export only reads). The output appears at its path only when the export succe
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -18,13 +18,13 @@ from annotator.core.model import Document, Span, SpanState, Status
 from annotator.core.tokens import Tokens
 from annotator.formats.atomic import atomic_output
 from annotator.formats.writers import conll, doccano, prodigy
+from annotator.services.progress import NoProgress, Progress
 from annotator.store import Store
 
 if TYPE_CHECKING:
     from annotator.nlp import Tokenizer
 
 EXPORT_FORMATS = ("prodigy", "doccano", "spacy", "conll")
-Progress = Callable[[int], None]
 Item = tuple[Document, Tokens | None]
 _BATCH = 256
 
@@ -55,13 +55,10 @@ def export_dataset(
     """Write the dataset's documents with the chosen statuses to `out`."""
     check_format(options.fmt)
     dataset = store.get_dataset(dataset_name)
+    progress = progress or NoProgress()
+    progress.stage("Exporting", store.count_documents(dataset.id, options.statuses), "doc")
     items = store.iter_documents(dataset.id, options.statuses, with_tokens=options.fmt != "doccano")
     return write_documents(items, out, options, lang=dataset.lang, progress=progress)
-
-
-def count_documents(store: Store, dataset_name: str, options: ExportOptions) -> int:
-    dataset = store.get_dataset(dataset_name)
-    return store.count_documents(dataset.id, options.statuses)
 
 
 def check_format(fmt: str) -> None:
@@ -137,7 +134,7 @@ def _count(
     report.spans += len(spans) - left_out
     report.left_out += left_out
     if progress is not None:
-        progress(1)
+        progress.advance()
 
 
 def exported_spans(document: Document, fmt: str, include_suggestions: bool) -> list[Span]:

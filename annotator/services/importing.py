@@ -9,7 +9,7 @@ With `skip_invalid` the good records go in and the bad ones are listed.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,12 +22,12 @@ from annotator.core.records import Record
 from annotator.core.tokens import Tokens
 from annotator.core.validation import CheckedRecord, check_record
 from annotator.formats import SUFFIXES, read_file
+from annotator.services.progress import NoProgress, Progress
 from annotator.store import Store
 
 if TYPE_CHECKING:
     from annotator.nlp import Tokenizer
 
-Progress = Callable[[int], None]
 BATCH_DOCUMENTS = 2000
 
 
@@ -88,35 +88,51 @@ def import_paths(
     *,
     progress: Progress | None = None,
 ) -> ImportReport:
+    """Read, check and (unless refused) save `paths` into the dataset `dataset_name`."""
+    progress = progress or NoProgress()
     report = ImportReport()
     dataset = store.find_dataset(dataset_name)
     files = list(expand_paths(paths))
+    parsed = _read_files(files, options, report, progress)
     checker = _Checker(dataset, options)
-    checked: list[_CheckedFile] = []
-    for path in files:
-        report.files += 1
-        result = checker.check_file(path, report)
-        if result is not None:
-            checked.append(result)
-        if progress:
-            progress(1)
+    progress.stage("Checking", sum(len(records) for _, records in parsed), "record")
+    checked = [checker.check_records(path, records, report, progress) for path, records in parsed]
     report.new_labels = list(checker.new_labels)
     if report.problems and not options.skip_invalid:
         report.refused = True
         return report
-    if not any(f.documents for f in checked):
+    total = sum(len(item.documents) for item in checked)
+    if not total:
         return report
     if dataset is None:
         dataset = store.create_dataset(
             dataset_name, lang=options.lang, allow_overlap=options.allow_overlap
         )
     labels = [Label(name, color_for(name)) for name in checker.new_labels]
+    progress.stage("Saving", total, "doc")
     for batch in _batches(checked):
         added = store.add_documents(dataset.id, batch, new_labels=labels)
         labels = []
         report.added += added.added
         report.duplicates += added.duplicates
+        progress.advance(len(batch))
     return report
+
+
+def _read_files(
+    files: list[Path], options: ImportOptions, report: ImportReport, progress: Progress
+) -> list[tuple[Path, list[Record | InputError]]]:
+    """Parse every file; a file that cannot be read at all becomes one problem."""
+    progress.stage("Reading", len(files), "file")
+    parsed: list[tuple[Path, list[Record | InputError]]] = []
+    for path in files:
+        report.files += 1
+        try:
+            parsed.append((path, read_file(path, options.fmt, encoding=options.encoding)))
+        except InputError as error:
+            report.problems.append(error)
+        progress.advance()
+    return parsed
 
 
 def _batches(files: list[_CheckedFile]) -> Iterator[list[tuple[Document, Tokens | None]]]:
@@ -149,15 +165,17 @@ class _Checker:
         self._tokenizer: Tokenizer | None = None
         self._lang = dataset.lang if dataset else options.lang
 
-    def check_file(self, path: Path, report: ImportReport) -> _CheckedFile | None:
-        try:
-            records = read_file(path, self._options.fmt, encoding=self._options.encoding)
-        except InputError as error:
-            report.problems.append(error)
-            return None
+    def check_records(
+        self,
+        path: Path,
+        records: list[Record | InputError],
+        report: ImportReport,
+        progress: Progress,
+    ) -> _CheckedFile:
         documents: list[tuple[Document, Tokens | None]] = []
         for record in records:
             report.records += 1
+            progress.advance()
             if isinstance(record, InputError):
                 report.problems.append(record)
                 continue

@@ -154,13 +154,17 @@ def test_a_failed_export_keeps_the_previous_file(cli, db_path: Path, tmp_path: P
     assert out.read_text() == "previous\n"
 
 
-def test_progress_bar_for_large_exports(cli, db_path: Path, tmp_path: Path) -> None:
+def test_progress_bar_for_slow_exports(cli, db_path: Path, tmp_path: Path, monkeypatch) -> None:
     records = [{"text": f"Article number {n} about Oslo.", "answer": "accept"} for n in range(250)]
     source = write_jsonl(tmp_path / "many.jsonl", records)
     assert cli("import", source, "--db", db_path).code == 0
     out = tmp_path / "out.jsonl"
+    quick = cli("export", out, "--db", db_path)
+    assert "Exporting" not in quick.err  # done before a bar was worth showing
+    monkeypatch.setattr("annotator.cli.progress.SHOW_AFTER_SECONDS", 0)
     result = cli("export", out, "--db", db_path)
-    assert "0/250" in result.err  # the bar, on stderr; it clears itself when done
+    assert "Exporting:" in result.err
+    assert "/250 [" in result.err  # the bar, on stderr; it clears itself when done
     assert len(read_jsonl(out)) == 250
-    few = cli("export", out, "--db", db_path, "--status", "new")
-    assert "doc/s" not in few.err and "Exported 0 documents" in few.out
+    none = cli("export", out, "--db", db_path, "--status", "new")
+    assert "Exported 0 documents" in none.out

@@ -216,10 +216,21 @@ def test_bad_output_paths_are_refused(filled: Store, tmp_path: Path) -> None:
         export_dataset(filled, "news", tmp_path / "missing" / "out.jsonl")
 
 
+class RecordedProgress:
+    def __init__(self) -> None:
+        self.events: list[tuple[str, int]] = []
+
+    def stage(self, name: str, total: int, unit: str) -> None:
+        self.events.append((name, total))
+
+    def advance(self, count: int = 1) -> None:
+        self.events.append(("advance", count))
+
+
 def test_progress_counts_every_document(filled: Store, tmp_path: Path) -> None:
-    seen: list[int] = []
-    export_dataset(filled, "news", tmp_path / "o", ALL_STATUSES, progress=seen.append)
-    assert seen == [1, 1, 1, 1]
+    seen = RecordedProgress()
+    export_dataset(filled, "news", tmp_path / "o", ALL_STATUSES, progress=seen)
+    assert seen.events == [("Exporting", 4)] + [("advance", 1)] * 4
 
 
 def _peak_export_memory(store: Store, name: str, count: int, out: Path) -> int:

@@ -153,3 +153,24 @@ def test_skip_invalid_keeps_the_good_lines_of_a_file_with_bad_ones(
     report = import_paths(store, [path], "news", ImportOptions(skip_invalid=True))
     assert (report.added, len(report.problems)) == (2, 2)
     assert sorted(texts(store, "news")) == ["Lima is warm.", "Oslo is cold."]
+
+
+def test_import_reports_its_stages(store: Store, tmp_path: Path) -> None:
+    class Recorded:
+        def __init__(self) -> None:
+            self.stages: dict[str, list[int]] = {}
+            self._current = ""
+
+        def stage(self, name: str, total: int, unit: str) -> None:
+            self._current = name
+            self.stages[name] = [total, 0]
+
+        def advance(self, count: int = 1) -> None:
+            self.stages[self._current][1] += count
+
+    lines = "\n".join(f'{{"text": "Report {n} from Accra."}}' for n in range(30))
+    write(tmp_path / "many.jsonl", lines + "\n")
+    write(tmp_path / "one.txt", "A single article.")
+    progress = Recorded()
+    import_paths(store, [tmp_path], "news", progress=progress)
+    assert progress.stages == {"Reading": [2, 2], "Checking": [31, 31], "Saving": [31, 31]}
