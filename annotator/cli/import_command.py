@@ -66,6 +66,9 @@ def _print_report(report: ImportReport, dataset: str, skip_invalid: bool) -> Non
         msg.info(f"Skipped {report.duplicates} duplicate document(s) (same text)")
     if report.duplicate_spans:
         msg.info(f"Dropped {report.duplicate_spans} span(s) given twice in the same record")
+    if report.not_imported:
+        kinds = ", ".join(f"{kind} ({n})" for kind, n in sorted(report.not_imported.items()))
+        msg.warn(f"Not imported (annotator keeps continuous entity spans only): {kinds}")
     if report.new_labels:
         msg.info(f"New labels: {', '.join(report.new_labels)}")
     if report.problems and skip_invalid:

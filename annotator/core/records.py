@@ -42,6 +42,8 @@ class Record:
     prodigy_input_hash: int | None = None
     annotator: str | None = None
     timestamp: float | None = None
+    # What the file held that annotator does not import (e.g. {"relation": 2}): reported.
+    not_imported: dict[str, int] = field(default_factory=dict)
 
     @property
     def location(self) -> str:

@@ -25,7 +25,12 @@ def atomic_output(path: Path, *, binary: bool = False) -> Iterator[IO[str] | IO[
         raise AnnotatorError(f"{path} is a directory; give a file name to export to")
     if not folder.is_dir():
         raise AnnotatorError(f"cannot write {path}: the folder {folder} does not exist")
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=folder)
+    try:
+        descriptor, temporary = tempfile.mkstemp(
+            prefix=f".{path.name}.", suffix=".partial", dir=folder
+        )
+    except OSError as error:
+        raise AnnotatorError(f"cannot write in {folder}: {error.strerror or error}") from None
     try:
         mode = "wb" if binary else "w"
         encoding = None if binary else "utf-8"
@@ -35,6 +40,9 @@ def atomic_output(path: Path, *, binary: bool = False) -> Iterator[IO[str] | IO[
             handle.flush()
             os.fsync(handle.fileno())
         Path(temporary).replace(path)
+    except OSError as error:  # disk full, quota, the target became a folder...
+        Path(temporary).unlink(missing_ok=True)
+        raise AnnotatorError(f"cannot write {path}: {error.strerror or error}") from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

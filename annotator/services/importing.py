@@ -9,6 +9,7 @@ With `skip_invalid` the good records go in and the bad ones are listed.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +40,7 @@ class ImportReport:
     duplicates: int = 0
     duplicate_spans: int = 0
     new_labels: list[str] = field(default_factory=list)
+    not_imported: Counter[str] = field(default_factory=Counter)  # kind -> count
     problems: list[InputError] = field(default_factory=list)
     refused: bool = False  # nothing was written because of `problems`
 
@@ -185,6 +187,7 @@ class _Checker:
                 report.problems.append(error)
                 continue
             report.duplicate_spans += checked.duplicate_spans
+            report.not_imported.update(record.not_imported)
             for span in checked.spans:
                 if span.label not in self._known:
                     self._known.add(span.label)

@@ -160,3 +160,15 @@ def test_starting_the_command_line_does_not_load_spacy() -> None:
     probe = "import sys, annotator.cli; print(sorted({'spacy', 'thinc'} & set(sys.modules)))"
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_import_says_what_it_did_not_import(cli, db_path: Path, tmp_path: Path) -> None:
+    (tmp_path / "doc.txt").write_text("Sony bought Ericsson.\n", encoding="utf-8")
+    (tmp_path / "doc.ann").write_text(
+        "T1\tOrganization 0 4\tSony\nT2\tOrganization 12 20\tEricsson\n"
+        "R1\tBought Arg1:T1 Arg2:T2\n",
+        encoding="utf-8",
+    )
+    result = cli("import", tmp_path / "doc.txt", "--db", db_path)
+    assert result.code == 0
+    assert "Not imported (annotator keeps continuous entity spans only): relation (1)" in result.err

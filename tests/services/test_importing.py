@@ -174,3 +174,17 @@ def test_import_reports_its_stages(store: Store, tmp_path: Path) -> None:
     progress = Recorded()
     import_paths(store, [tmp_path], "news", progress=progress)
     assert progress.stages == {"Reading": [2, 2], "Checking": [31, 31], "Saving": [31, 31]}
+
+
+def test_what_a_brat_file_holds_beyond_entities_is_reported(store: Store, tmp_path: Path) -> None:
+    write(tmp_path / "doc.txt", "Sony bought Ericsson in Stockholm.\n")
+    write(
+        tmp_path / "doc.ann",
+        "T1\tOrganization 0 4\tSony\n"
+        "T2\tOrganization 12 20\tEricsson\n"
+        "T3\tGPE 24 29;30 33\tStock holm\n"
+        "R1\tAcquired Arg1:T1 Arg2:T2\t\n",
+    )
+    report = import_paths(store, [tmp_path / "doc.txt"], "news")
+    assert report.added == 1
+    assert dict(report.not_imported) == {"relation": 1, "discontinuous": 1}

@@ -57,6 +57,7 @@ def read(path: Path, text: str) -> Iterator[Record | InputError]:
         spans=tuple(spans),
         status=Status.DONE if annotated else Status.NEW,
         meta=meta,
+        not_imported=skipped,
     )
 
 

@@ -77,6 +77,7 @@ def _record(value: object, number: int, at: Location) -> Record:
         spans=tuple(spans),
         status=regions.status,
         meta=meta,
+        not_imported={f"{kind} result": count for kind, count in skipped.items()},
     )
 
 
