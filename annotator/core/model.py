@@ -96,10 +96,20 @@ class Dataset:
     lang: str = "en"
     allow_overlap: bool = False
     created_at: float = 0.0
+    model: str | None = None  # the spaCy pipeline (name or path) that suggests for it
+    # Model label -> dataset label ("" drops it). Unlisted model labels are kept when the
+    # dataset has a label of that name, and dropped otherwise.
+    label_map: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def label_names(self) -> tuple[str, ...]:
         return tuple(label.name for label in self.labels)
+
+    def map_label(self, model_label: str) -> str | None:
+        """The dataset label a model's label becomes, or None when it is dropped."""
+        if model_label in self.label_map:
+            return self.label_map[model_label] or None
+        return model_label if model_label in self.label_names else None
 
 
 @dataclass(frozen=True, slots=True)

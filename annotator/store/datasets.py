@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from sqlalchemy import Connection, Engine, delete, func, select
 from sqlalchemy.exc import IntegrityError
@@ -45,6 +46,8 @@ class DatasetQueries:
         labels: Sequence[Label] = (),
         lang: str = "en",
         allow_overlap: bool = False,
+        model: str | None = None,
+        label_map: Mapping[str, str] | None = None,
     ) -> Dataset:
         _check_dataset_name(name)
         try:
@@ -54,7 +57,7 @@ class DatasetQueries:
                         name=name,
                         lang=lang,
                         allow_overlap=allow_overlap,
-                        settings="{}",
+                        settings=_settings_json(model, label_map or {}),
                         created_at=time.time(),
                     )
                 )
@@ -92,6 +95,17 @@ class DatasetQueries:
             conn.execute(delete(DatasetRow).where(DatasetRow.id == dataset.id))  # type: ignore[arg-type]
         return int(count)
 
+    def save_settings(
+        self, dataset_id: int, *, model: str | None, label_map: Mapping[str, str]
+    ) -> None:
+        """Set the dataset's model and its model-label mapping (both replaced whole)."""
+        with write_transaction(self._engine) as conn:
+            conn.execute(
+                DatasetRow.__table__.update()  # type: ignore[attr-defined]
+                .where(DatasetRow.id == dataset_id)
+                .values(settings=_settings_json(model, label_map))
+            )
+
     def add_labels(self, dataset_id: int, labels: Sequence[Label]) -> None:
         with write_transaction(self._engine) as conn:
             append_labels(conn, dataset_id, labels)
@@ -101,6 +115,7 @@ class DatasetQueries:
             select(LabelRow).where(LabelRow.dataset_id == row.id).order_by(LabelRow.position)  # type: ignore[arg-type]
         ).all()
         assert row.id is not None
+        settings = json.loads(row.settings or "{}")
         return Dataset(
             id=row.id,
             name=row.name,
@@ -111,6 +126,8 @@ class DatasetQueries:
             lang=row.lang,
             allow_overlap=row.allow_overlap,
             created_at=row.created_at,
+            model=settings.get("model"),
+            label_map=dict(settings.get("label_map", {})),
         )
 
     @staticmethod
@@ -121,6 +138,13 @@ class DatasetQueries:
             .all()
         )
         return f" (datasets: {', '.join(names)})" if names else " (the store has no datasets yet)"
+
+
+def _settings_json(model: str | None, label_map: Mapping[str, str]) -> str:
+    settings: dict[str, object] = {"label_map": dict(label_map)}
+    if model is not None:
+        settings["model"] = model
+    return json.dumps(settings, ensure_ascii=False, sort_keys=True)
 
 
 def _check_dataset_name(name: str) -> None:

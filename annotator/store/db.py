@@ -23,12 +23,19 @@ from sqlmodel import SQLModel
 from annotator.core.errors import StoreError
 from annotator.store import tables as _tables  # noqa: F401  (registers the tables)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 5000
 _WRITE = "annotator_write"
 
+
 # Version N -> N+1 steps, each run inside the one migration transaction.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+def _add_suggestion_marks(conn: Connection) -> None:
+    """1 -> 2: remember which documents a suggester has been over, and with what."""
+    conn.exec_driver_sql("ALTER TABLE document ADD COLUMN suggested_with VARCHAR")
+    conn.exec_driver_sql("ALTER TABLE document ADD COLUMN suggested_at FLOAT")
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _add_suggestion_marks}
 
 
 def open_engine(path: Path) -> Engine:

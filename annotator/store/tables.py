@@ -13,7 +13,7 @@ class DatasetRow(SQLModel, table=True):
     name: str = Field(unique=True)
     lang: str = "en"
     allow_overlap: bool = False
-    settings: str = "{}"  # JSON: model name, label mapping (read by later features)
+    settings: str = "{}"  # JSON: {"model": name or path, "label_map": {model label: label}}
     created_at: float
 
 
@@ -54,6 +54,9 @@ class DocumentRow(SQLModel, table=True):
     created_at: float
     updated_at: float
     tokens: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    # Set when a suggester has been over the document (schema 2): `suggest` skips it then.
+    suggested_with: str | None = None
+    suggested_at: float | None = None
 
 
 class SpanRow(SQLModel, table=True):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import shutil
 import sqlite3
 import stat
 import time
@@ -482,53 +483,81 @@ def columns(path: Path, table: str) -> list[str]:
         connection.close()
 
 
+CURRENT = store_db.SCHEMA_VERSION
+NEXT = CURRENT + 1
+
+
 @pytest.fixture
-def v1_store(db_path: Path) -> Path:
+def current_store(db_path: Path) -> Path:
     with Store.open(db_path) as store:
         dataset = store.create_dataset("news", labels=LABELS)
         one_document(store, dataset)
-    assert sql(db_path, "PRAGMA user_version") == 1
+    assert sql(db_path, "PRAGMA user_version") == CURRENT
     return db_path
 
 
-def test_migration_backs_up_then_upgrades(v1_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(store_db, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(store_db, "MIGRATIONS", {1: add_topic_column})
-    with Store.open(v1_store) as store:
+def test_migration_backs_up_then_upgrades(
+    current_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_db, "SCHEMA_VERSION", NEXT)
+    monkeypatch.setattr(store_db, "MIGRATIONS", {CURRENT: add_topic_column})
+    with Store.open(current_store) as store:
         (document,) = [d for d, _ in store.iter_documents(store.get_dataset("news").id)]
         assert document.spans == (PERSON, FAC)
-    assert sql(v1_store, "PRAGMA user_version") == 2
-    assert "topic" in columns(v1_store, "document")
-    assert sql(v1_store, "SELECT topic FROM document") == "news"
+    assert sql(current_store, "PRAGMA user_version") == NEXT
+    assert "topic" in columns(current_store, "document")
+    assert sql(current_store, "SELECT topic FROM document") == "news"
 
-    backup = v1_store.with_name("annotations.db.bak-v1")
+    backup = current_store.with_name(f"annotations.db.bak-v{CURRENT}")
     assert backup.is_file()
     assert stat.S_IMODE(backup.stat().st_mode) == 0o600
-    assert sql(backup, "PRAGMA user_version") == 1
+    assert sql(backup, "PRAGMA user_version") == CURRENT
     assert "topic" not in columns(backup, "document")
     assert counts(backup) == (1, 3, 1, 2)
 
-    with Store.open(v1_store) as again:  # already current: no second migration
+    with Store.open(current_store) as again:  # already current: no second migration
         assert again.count_documents(again.get_dataset("news").id) == 1
 
 
 def test_a_failing_migration_rolls_back_completely(
-    v1_store: Path, monkeypatch: pytest.MonkeyPatch
+    current_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(store_db, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(store_db, "MIGRATIONS", {1: add_column_then_fail})
+    monkeypatch.setattr(store_db, "SCHEMA_VERSION", NEXT)
+    monkeypatch.setattr(store_db, "MIGRATIONS", {CURRENT: add_column_then_fail})
     with pytest.raises(StoreError) as caught:
-        Store.open(v1_store)
+        Store.open(current_store)
     message = str(caught.value)
-    assert "schema 1 to 2" in message and "half-way" in message
-    assert "annotations.db.bak-v1" in message
-    assert "topic" not in columns(v1_store, "document")
-    assert sql(v1_store, "PRAGMA user_version") == 1
-    assert counts(v1_store) == (1, 3, 1, 2)
+    assert f"schema {CURRENT} to {NEXT}" in message and "half-way" in message
+    assert f"annotations.db.bak-v{CURRENT}" in message
+    assert "topic" not in columns(current_store, "document")
+    assert sql(current_store, "PRAGMA user_version") == CURRENT
+    assert counts(current_store) == (1, 3, 1, 2)
 
-    monkeypatch.setattr(store_db, "SCHEMA_VERSION", 1)
-    with Store.open(v1_store) as store:  # the old version still opens it
+    monkeypatch.setattr(store_db, "SCHEMA_VERSION", CURRENT)
+    with Store.open(current_store) as store:  # the old version still opens it
         assert store.get_dataset("news").label_names == ("PERSON", "FAC", "GPE")
+
+
+def test_a_store_written_by_schema_1_opens_after_a_backup(tmp_path: Path) -> None:
+    """`data/annotations-v1.db` was written by annotator 0.1.0's first schema."""
+    original = Path(__file__).parent / "data" / "annotations-v1.db"
+    path = tmp_path / "annotations.db"
+    shutil.copyfile(original, path)
+    with Store.open(path) as store:
+        dataset = store.get_dataset("fixture")
+        documents = [d for d, _ in store.iter_documents(dataset.id)]
+    assert sql(path, "PRAGMA user_version") == CURRENT
+    assert {"suggested_with", "suggested_at"} <= set(columns(path, "document"))
+    assert [d.text[:13] for d in documents] == ["Angela Merkel", "The 😀 emoji p", "Raw text with"]
+    assert [(s.start, s.end, s.label, s.state.value) for s in documents[0].spans] == [
+        (0, 13, "PERSON", "manual"),
+        (18, 33, "PERSON", "manual"),
+        (37, 42, "GPE", "rejected"),
+    ]
+    assert documents[1].covered_text(documents[1].spans[0]) == "Berlin"
+    backup = path.with_name("annotations.db.bak-v1")
+    assert sql(backup, "PRAGMA user_version") == 1
+    assert backup.read_bytes() != path.read_bytes()
 
 
 # -- another process holds the write lock -------------------------------------------------
