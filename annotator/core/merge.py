@@ -1,0 +1,177 @@
+"""Putting new suggestions into a document without undoing anything the annotator did.
+
+`merge_suggestions` turns a suggester's output into one `Batch`, so the window undoes it in
+one step and the store writes it in one transaction. The rules, in the order they apply:
+
+1. A suggestion never overwrites or overlaps an annotator's own span: a suggestion that
+   overlaps an accepted or manual span is dropped. In a dataset that allows overlapping
+   entities (`allow_overlap=True`) only a suggestion that covers exactly the range of a
+   gold span, or overlaps a gold span of its own label, is dropped.
+2. A rejected suggestion never comes back: a suggestion with the key (start, end, label)
+   of a rejected span is dropped.
+3. `replace=True` (re-suggesting with --force) first removes every existing suggestion;
+   accepted, manual and rejected spans are never touched.
+4. Memory ranks above the model: where a suggestion from "memory" overlaps a model
+   suggestion, new or already in the document, the model one goes. Among overlapping
+   suggestions of the same rank the longest stays, then the earliest, then the one already
+   in the document, then the first label in alphabetical order.
+5. A suggestion with the key of a suggestion already in the document is not added again,
+   except that a memory suggestion replaces a model one, so the source says memory.
+
+Suggestions never overlap one another after a merge, except pairs that already overlapped
+before it (those are left as they were).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from annotator.core.edits import AddSpan, Batch, Edit, RemoveSpan
+from annotator.core.errors import EditError
+from annotator.core.model import Document, Span, SpanState, sort_key
+from annotator.core.suggestions import MEMORY_SOURCE
+
+
+def is_memory(span: Span) -> bool:
+    """True for a suggestion that repeats what the annotator decided elsewhere."""
+    return span.source == MEMORY_SOURCE
+
+
+class SpanIndex:
+    """Overlap queries over spans sorted by start, without scanning them all.
+
+    A span overlapping `start:end` starts before `end` and no earlier than `start` minus
+    the longest span's length, so a query bisects to that window and checks only it.
+    """
+
+    def __init__(self, spans: Iterable[Span]) -> None:
+        self._spans = sorted(spans, key=sort_key)
+        self._starts = [span.start for span in self._spans]
+        self._longest = max((span.end - span.start for span in self._spans), default=0)
+
+    def overlapping(self, start: int, end: int) -> Iterator[Span]:
+        """The spans that share at least one character with `start:end`."""
+        low = bisect_right(self._starts, start - self._longest)
+        high = bisect_left(self._starts, end)
+        for span in self._spans[low:high]:
+            if span.end > start:
+                yield span
+
+
+def blocked_by_gold(
+    start: int, end: int, label: str, gold: SpanIndex, *, allow_overlap: bool
+) -> bool:
+    """Whether a gold span forbids a suggestion at `start:end` (rule 1 above)."""
+    for span in gold.overlapping(start, end):
+        if not allow_overlap or span.label == label:
+            return True
+        if (span.start, span.end) == (start, end):
+            return True
+    return False
+
+
+def merge_suggestions(
+    document: Document,
+    suggestions: Sequence[Span],
+    *,
+    replace: bool,
+    allow_overlap: bool = False,
+) -> Batch:
+    """One undoable edit that puts `suggestions` into `document` by the rules above.
+
+    Raises `EditError` if a suggestion is not in the suggested state or ends after the text.
+    """
+    _check(document, suggestions)
+    gold = SpanIndex(span for span in document.spans if span.state.is_gold)
+    rejected = {span.key for span in document.spans if span.state is SpanState.REJECTED}
+    existing = [span for span in document.spans if span.state is SpanState.SUGGESTED]
+    fresh = [
+        span
+        for span in suggestions
+        if span.key not in rejected
+        and not blocked_by_gold(span.start, span.end, span.label, gold, allow_overlap=allow_overlap)
+    ]
+    pool = _by_key([] if replace else existing, fresh)
+    winners = set(_resolve(pool, set(existing)))
+    old = set(existing)
+    removals = [span for span in existing if span not in winners]
+    additions = sorted((span for span in winners if span not in old), key=sort_key)
+    edits: list[Edit] = [RemoveSpan(span) for span in removals]
+    edits += [AddSpan(span, allow_overlap=allow_overlap) for span in additions]
+    return Batch(tuple(edits), _describe(len(additions), len(removals)))
+
+
+def _check(document: Document, suggestions: Sequence[Span]) -> None:
+    for span in suggestions:
+        if span.state is not SpanState.SUGGESTED:
+            raise EditError(
+                f"{span.label} {span.start}-{span.end} is {span.state.value}, not a suggestion"
+            )
+        if span.end > len(document.text):
+            raise EditError(
+                f"suggestion {span.start}-{span.end} ends after the text ({len(document.text)})"
+            )
+
+
+def _by_key(existing: Iterable[Span], fresh: Iterable[Span]) -> list[Span]:
+    """One candidate per key: the existing one, unless memory replaces a model one (rule 5)."""
+    chosen: dict[tuple[int, int, str], Span] = {span.key: span for span in existing}
+    for span in fresh:
+        held = chosen.get(span.key)
+        if held is None or (is_memory(span) and not is_memory(held)):
+            chosen[span.key] = span
+    return list(chosen.values())
+
+
+@dataclass
+class _Kept:
+    """The suggestions kept so far, sorted by start, for overlap checks (rule 4)."""
+
+    longest: int
+    starts: list[int] = field(default_factory=list)
+    spans: list[Span] = field(default_factory=list)
+
+    def conflicts(self, span: Span, existing: set[Span]) -> bool:
+        low = bisect_right(self.starts, span.start - self.longest)
+        high = bisect_left(self.starts, span.end)
+        for kept in self.spans[low:high]:
+            if kept.end > span.start and not (span in existing and kept in existing):
+                return True
+        return False
+
+    def add(self, span: Span) -> None:
+        index = bisect_right(self.starts, span.start)
+        self.starts.insert(index, span.start)
+        self.spans.insert(index, span)
+
+
+def _resolve(pool: list[Span], existing: set[Span]) -> list[Span]:
+    """Keep suggestions in rank order, skipping any that overlaps one kept before it."""
+
+    def rank(span: Span) -> tuple[bool, int, int, bool, str]:
+        return (
+            not is_memory(span),
+            span.start - span.end,
+            span.start,
+            span not in existing,
+            span.label,
+        )
+
+    kept = _Kept(longest=max((span.end - span.start for span in pool), default=0))
+    for span in sorted(pool, key=rank):
+        if not kept.conflicts(span, existing):
+            kept.add(span)
+    return kept.spans
+
+
+def _describe(added: int, removed: int) -> str:
+    noun = "entity" if added == 1 else "entities"
+    text = f"Suggest {added} {noun}" if added else "Suggest no new entities"
+    if removed:
+        text += f" (replacing {removed})"
+    return text
+
+
+__all__ = ["SpanIndex", "blocked_by_gold", "is_memory", "merge_suggestions"]
