@@ -1,14 +1,15 @@
-"""`annotator datasets`: list, create, rename and delete datasets."""
+"""`annotator datasets`: list, create, rename and delete datasets, and set their model."""
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from annotator.cli.common import DbOption, fail, msg, open_store
-from annotator.core.model import Label, label_problem
-from annotator.core.palette import color_for
+from annotator.core.labels import new_label
 from annotator.services.presets import load_preset, preset_names
 
 app = typer.Typer(help="List, create, rename and delete datasets.", no_args_is_help=False)
@@ -45,21 +46,53 @@ def create(
     db: DbOption = None,
 ) -> None:
     """Create an empty dataset, with labels from a preset and/or a list."""
-    chosen = list(load_preset(preset).labels) if preset else []
+    chosen_preset = load_preset(preset) if preset else None
+    chosen = list(chosen_preset.labels) if chosen_preset else []
     for label_name in (n.strip() for n in labels.split(",") if n.strip()):
-        problem = label_problem(label_name)
-        if problem:
-            fail(problem)
         if label_name not in {label.name for label in chosen}:
-            chosen.append(Label(label_name, color_for(label_name)))
+            chosen.append(new_label(chosen, label_name))
     with open_store(db) as store:
         store.create_dataset(
             name,
             labels=chosen,
             lang=lang,
             allow_overlap=allow_overlap,
+            label_map=chosen_preset.mapping if chosen_preset else None,
         )
     msg.good(f"Created dataset {name!r}")
+
+
+@app.command("set-model")
+def set_model(
+    name: str,
+    model: Annotated[
+        str | None, typer.Argument(help="A spaCy pipeline: package name or folder.")
+    ] = None,
+    clear: Annotated[bool, typer.Option("--clear", help="Forget the dataset's model.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Set the spaCy model that suggests entities for a dataset (or --clear it)."""
+    if clear == (model is not None):
+        fail("give either a model (a spaCy package name or folder) or --clear")
+    with open_store(db) as store:
+        dataset = store.get_dataset(name)
+        store.set_model(dataset.id, model)
+    if model is None:
+        msg.good(f"Dataset {name!r} has no model of its own now")
+        return
+    msg.good(f"Dataset {name!r} suggests with {model}")
+    if not _looks_installed(model):
+        msg.warn(f"{model} is neither an installed package nor a folder here yet")
+
+
+def _looks_installed(model: str) -> bool:
+    """Whether `model` is a folder or an importable package (checked without loading it)."""
+    if Path(model).expanduser().is_dir():
+        return True
+    try:
+        return model.isidentifier() and importlib.util.find_spec(model) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 @app.command("rename")

@@ -8,7 +8,13 @@ from typing import Annotated
 import typer
 
 from annotator import __version__
-from annotator.cli import datasets_command, export_command, import_command, stats_command
+from annotator.cli import (
+    datasets_command,
+    export_command,
+    import_command,
+    labels_command,
+    stats_command,
+)
 from annotator.cli.common import DbOption, msg, open_store, store_path
 from annotator.core.errors import AnnotatorError
 
@@ -23,6 +29,7 @@ app = typer.Typer(
 app.command("import")(import_command.import_files)
 app.command("export")(export_command.export)
 app.add_typer(datasets_command.app, name="datasets")
+app.add_typer(labels_command.app, name="labels")
 app.command("stats")(stats_command.stats)
 
 

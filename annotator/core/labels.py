@@ -55,7 +55,7 @@ def check_hotkey(text: str, labels: Sequence[Label], *, owner: str | None = None
     if holder is not None:
         raise LabelError(
             f"hotkey {hotkey} is already used by label {holder}; "
-            f"free it first with: annotator labels edit {holder} --hotkey none"
+            f"give {holder} another hotkey (or 'none') first"
         )
     return hotkey
 
