@@ -15,7 +15,8 @@ from typing import Protocol
 from annotator.core.model import Span
 from annotator.core.tokens import Tokens
 
-MODEL_SOURCE_PREFIX = "model:"
+# A suggestion's `source`: "memory" for the phrase memory and propagation, otherwise the
+# name of the pipeline that proposed it (e.g. "en_core_web_sm"), as Prodigy records it.
 MEMORY_SOURCE = "memory"
 
 

@@ -27,9 +27,14 @@ class Tokenizer:
         return tokens_of(self._nlp.make_doc(text))
 
     def tokens_many(self, texts: Iterable[str], *, batch_size: int = 256) -> Iterator[Tokens]:
-        tokenizer: Any = self._nlp.tokenizer  # typed as a plain callable in spaCy
-        for doc in tokenizer.pipe(texts, batch_size=batch_size):
+        for doc in tokenize(self._nlp, texts, batch_size=batch_size):
             yield tokens_of(doc)
+
+
+def tokenize(nlp: Language, texts: Iterable[str], *, batch_size: int = 256) -> Iterator[Doc]:
+    """Docs with tokens only (no pipeline components run)."""
+    tokenizer: Any = nlp.tokenizer  # typed as a plain callable in spaCy, it has `pipe`
+    yield from tokenizer.pipe(texts, batch_size=batch_size)
 
 
 def tokens_of(doc: Doc) -> Tokens:

@@ -199,40 +199,45 @@ class DocumentQueries:
         anything is written.
         """
         changed = edit.apply(document)
-        changes = edit.changes()
-        now = time.time()
         try:
             with write_transaction(self._engine) as conn:
                 raw = conn.connection.driver_connection
                 assert raw is not None
-                updated = raw.execute(
-                    "UPDATE document SET status = ?, updated_at = ?,"
-                    " annotator = coalesce(?, annotator) WHERE id = ?",
-                    (changed.status.value, now, annotator, document.id),
-                ).rowcount
-                if updated == 0:
-                    raise NotFoundError(
-                        f"document {document.id} is no longer in the store (its dataset was "
-                        "deleted?); the change was not saved"
-                    )
-                if changes.removed:
-                    raw.executemany(
-                        "DELETE FROM span"
-                        " WHERE document_id = ? AND start = ? AND end = ? AND label = ?",
-                        [(document.id, s.start, s.end, s.label) for s in changes.removed],
-                    )
-                if changes.added:
-                    raw.executemany(
-                        "INSERT INTO span (document_id, start, end, label, state, source, score)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        [
-                            (document.id, s.start, s.end, s.label, s.state.value, s.source, s.score)
-                            for s in changes.added
-                        ],
-                    )
+                write_edit(raw, document, changed, edit, annotator=annotator)
         except sqlite3.IntegrityError:
             raise StoreError(
                 f"document {document.id} was changed elsewhere since it was opened (a span this "
                 "edit adds is already stored); reopen it and try again. Nothing was saved."
             ) from None
         return changed
+
+
+def write_edit(
+    raw: Any, document: Document, changed: Document, edit: Edit, *, annotator: str | None
+) -> None:
+    """Write what `edit` did to `document` (now `changed`) inside the caller's transaction."""
+    changes = edit.changes()
+    updated = raw.execute(
+        "UPDATE document SET status = ?, updated_at = ?,"
+        " annotator = coalesce(?, annotator) WHERE id = ?",
+        (changed.status.value, time.time(), annotator, document.id),
+    ).rowcount
+    if updated == 0:
+        raise NotFoundError(
+            f"document {document.id} is no longer in the store (its dataset was "
+            "deleted?); the change was not saved"
+        )
+    if changes.removed:
+        raw.executemany(
+            "DELETE FROM span WHERE document_id = ? AND start = ? AND end = ? AND label = ?",
+            [(document.id, s.start, s.end, s.label) for s in changes.removed],
+        )
+    if changes.added:
+        raw.executemany(
+            "INSERT INTO span (document_id, start, end, label, state, source, score)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (document.id, s.start, s.end, s.label, s.state.value, s.source, s.score)
+                for s in changes.added
+            ],
+        )

@@ -16,9 +16,10 @@ from annotator.store.datasets import DatasetQueries
 from annotator.store.db import open_engine
 from annotator.store.documents import DocumentQueries
 from annotator.store.statistics import StatisticsQueries
+from annotator.store.suggestions import SuggestionQueries
 
 
-class Store(DatasetQueries, DocumentQueries, StatisticsQueries):
+class Store(DatasetQueries, DocumentQueries, StatisticsQueries, SuggestionQueries):
     """Datasets, documents and spans in one SQLite file."""
 
     def __init__(self, engine: Engine, path: Path) -> None:

@@ -1,0 +1,102 @@
+"""Entity suggestions from a spaCy pipeline and from the dataset's phrase memory."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+from spacy.util import filter_spans
+
+from annotator.core.errors import AnnotatorError
+from annotator.core.memory import PhraseMemory
+from annotator.core.model import Span, SpanState
+from annotator.core.suggestions import MEMORY_SOURCE, Analysis
+from annotator.nlp.tokenizer import tokenize, tokens_of
+
+LabelFor = Callable[[str], str | None]
+
+
+class MemoryMatcher:
+    """Finds the memory's phrases in a Doc: exact words, case-sensitive, whole tokens.
+
+    Where phrases overlap ("New York" and "New York Times") the longest wins.
+    """
+
+    def __init__(self, nlp: Language, memory: PhraseMemory) -> None:
+        self._matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        by_label: dict[str, list[str]] = defaultdict(list)
+        for phrase, label in memory.labels.items():
+            by_label[label].append(phrase)
+        for label, phrases in by_label.items():
+            self._matcher.add(label, list(tokenize(nlp, phrases)))
+
+    def __call__(self, doc: Doc) -> list[Span]:
+        found = filter_spans(self._matcher(doc, as_spans=True))
+        return [
+            Span(m.start_char, m.end_char, m.label_, SpanState.SUGGESTED, MEMORY_SOURCE)
+            for m in sorted(found, key=lambda m: m.start_char)
+        ]
+
+
+class SpacySuggester:
+    """A pipeline's `doc.ents` (labels mapped onto the dataset's) plus memory matches.
+
+    With `nlp=None` there is no statistical model: texts are only tokenized and the
+    memory suggests alone.
+    """
+
+    def __init__(
+        self,
+        nlp: Language | None,
+        *,
+        label_for: LabelFor,
+        memory: PhraseMemory | None = None,
+        lang: str = "en",
+    ) -> None:
+        self._nlp = nlp
+        self._label_for = label_for
+        self._memory = memory or PhraseMemory()
+        self._base = nlp if nlp is not None else _blank(lang)
+        self._matcher = MemoryMatcher(self._base, self._memory) if self._memory else None
+        self._source = _pipeline_name(nlp) if nlp is not None else MEMORY_SOURCE
+
+    @property
+    def name(self) -> str:
+        return self._source
+
+    def analyse(
+        self, texts: Iterable[str], *, batch_size: int = 64, n_process: int = 1
+    ) -> Iterator[Analysis]:
+        if self._nlp is not None:
+            docs: Iterable[Doc] = self._nlp.pipe(texts, batch_size=batch_size, n_process=n_process)
+        else:
+            docs = tokenize(self._base, texts, batch_size=batch_size)
+        for doc in docs:
+            yield self._analysis(doc)
+
+    def _analysis(self, doc: Doc) -> Analysis:
+        suggestions = []
+        for ent in doc.ents:
+            label = self._label_for(ent.label_)
+            if label is not None and self._memory.allows(ent.text, label):
+                span = Span(ent.start_char, ent.end_char, label, SpanState.SUGGESTED, self._source)
+                suggestions.append(span)
+        if self._matcher is not None:
+            suggestions.extend(self._matcher(doc))
+        return Analysis(tokens_of(doc), tuple(suggestions))
+
+
+def _pipeline_name(nlp: Language) -> str:
+    """`en_core_web_sm`-style name as Prodigy records it in a span's `source`."""
+    return f"{nlp.meta.get('lang', nlp.lang)}_{nlp.meta.get('name', 'pipeline')}"
+
+
+def _blank(lang: str) -> Language:
+    try:
+        return spacy.blank(lang)
+    except (ImportError, KeyError, ValueError) as error:
+        raise AnnotatorError(f"spaCy has no tokenizer for language {lang!r}: {error}") from None

@@ -1,0 +1,121 @@
+"""Pre-annotating a dataset: run the suggester over its open documents and save the results.
+
+Documents stream from the store in pages, through the suggester (spaCy's `nlp.pipe`, with
+its batching and processes), and back into the store one transaction per batch. A batch
+that was written stays written: stopping the run (Ctrl-C) loses at most the batch in
+flight, and the next run carries on where this one stopped, because a visited document is
+marked and skipped. `force` visits every open document again; the merge rules keep every
+accepted, drawn and rejected span (see `annotator.core.merge`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from annotator.core.memory import PhraseMemory
+from annotator.core.merge import merge_suggestions
+from annotator.core.model import Dataset, Document, SpanState
+from annotator.core.suggestions import Suggester
+from annotator.services.progress import NoProgress, Progress
+from annotator.store import Store
+from annotator.store.suggestions import SuggestedDocument
+
+
+@dataclass(frozen=True, slots=True)
+class SuggestOptions:
+    model: str | None = None  # a spaCy package name or folder; None: the dataset's, or a default
+    force: bool = False
+    batch_size: int = 64
+    n_process: int = 1
+
+
+@dataclass
+class SuggestReport:
+    suggester: str = ""
+    notice: str = ""  # set when no statistical model is installed
+    documents: int = 0
+    added: Counter[str] = field(default_factory=Counter)  # source -> suggestions added
+    memory_phrases: int = 0
+
+
+def load_suggester(
+    store: Store, dataset: Dataset, model: str | None, report: SuggestReport
+) -> Suggester:
+    """The suggester for `dataset`: its model resolved and loaded, its memory built.
+
+    Without any trained pipeline the memory suggests alone and `report.notice` says how
+    to install one.
+    """
+    from annotator.nlp.models import INSTALL_HINT, load_pipeline, resolve_model
+    from annotator.nlp.suggester import SpacySuggester
+
+    memory = PhraseMemory.from_counts(store.phrase_counts(dataset.id))
+    choice = resolve_model(model, dataset.model)
+    nlp = load_pipeline(choice) if choice is not None else None
+    report.memory_phrases = len(memory)
+    report.notice = "" if choice is not None else INSTALL_HINT
+    return SpacySuggester(nlp, label_for=dataset.map_label, memory=memory, lang=dataset.lang)
+
+
+def suggest_dataset(
+    store: Store,
+    dataset_name: str,
+    options: SuggestOptions = SuggestOptions(),
+    *,
+    suggester: Suggester | None = None,
+    progress: Progress | None = None,
+) -> SuggestReport:
+    """Suggest entities for the dataset's open documents that have none yet."""
+    progress = progress or NoProgress()
+    dataset = store.get_dataset(dataset_name)
+    report = SuggestReport()
+    if suggester is None:
+        suggester = load_suggester(store, dataset, options.model, report)
+    report.suggester = suggester.name
+    progress.stage("Suggesting", store.count_to_suggest(dataset.id, force=options.force), "doc")
+    pending: deque[Document] = deque()
+    batch: list[SuggestedDocument] = []
+    analyses = suggester.analyse(
+        _feed(store.documents_to_suggest(dataset.id, force=options.force), pending),
+        batch_size=options.batch_size,
+        n_process=options.n_process,
+    )
+    for analysis in analyses:
+        document = pending.popleft()
+        edit = merge_suggestions(
+            document,
+            analysis.suggestions,
+            replace=options.force,
+            allow_overlap=dataset.allow_overlap,
+        )
+        batch.append(SuggestedDocument(document, edit, analysis.tokens))
+        added = edit.changes().added
+        report.added.update(s.source or "" for s in added if s.state is SpanState.SUGGESTED)
+        if len(batch) >= options.batch_size:
+            _save(store, batch, suggester.name, report, progress)
+    _save(store, batch, suggester.name, report, progress)
+    return report
+
+
+def _feed(documents: Iterator[Document], pending: deque[Document]) -> Iterator[str]:
+    """The texts for the suggester; each document waits in `pending` for its analysis."""
+    for document in documents:
+        pending.append(document)
+        yield document.text
+
+
+def _save(
+    store: Store,
+    batch: list[SuggestedDocument],
+    name: str,
+    report: SuggestReport,
+    progress: Progress,
+) -> None:
+    if not batch:
+        return
+    store.save_suggestions(batch, suggester=name)
+    report.documents += len(batch)
+    progress.advance(len(batch))
+    batch.clear()
