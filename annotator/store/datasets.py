@@ -271,8 +271,8 @@ def _refuse_duplicate_spans(conn: Connection, dataset_id: int, old: str, new: st
     others = len({clash[0] for clash in clashes}) - 1
     more = f" (and {others} more document(s))" if others else ""
     raise StoreError(
-        f"cannot merge {old} into {new}: document {document_id} ({title!r}) has both an {old} "
-        f"and a {new} span at {start}-{end}{more}; remove one of them first. Nothing was changed."
+        f"cannot merge {old} into {new}: document {document_id} ({title!r}) has both {old} "
+        f"and {new} spans at {start}-{end}{more}; remove one of them first. Nothing was changed."
     )
 
 
