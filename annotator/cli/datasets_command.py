@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from annotator.cli.common import DbOption, fail, msg, open_store
+from annotator.cli.labels_command import inherited
 from annotator.core.labels import new_label
 from annotator.services.presets import load_preset, preset_names
 
@@ -20,7 +21,7 @@ def list_datasets(ctx: typer.Context, db: DbOption = None) -> None:
     """List the datasets (the default when no subcommand is given)."""
     if ctx.invoked_subcommand is not None:
         return
-    with open_store(db) as store:
+    with open_store(inherited(ctx, "db", db)) as store:
         datasets = store.list_datasets()
         if not datasets:
             msg.text("No datasets.")
@@ -35,6 +36,7 @@ def list_datasets(ctx: typer.Context, db: DbOption = None) -> None:
 
 @app.command("create")
 def create(
+    ctx: typer.Context,
     name: str,
     labels: Annotated[str, typer.Option(help="Comma-separated label names.")] = "",
     preset: Annotated[
@@ -51,7 +53,7 @@ def create(
     for label_name in (n.strip() for n in labels.split(",") if n.strip()):
         if label_name not in {label.name for label in chosen}:
             chosen.append(new_label(chosen, label_name))
-    with open_store(db) as store:
+    with open_store(inherited(ctx, "db", db)) as store:
         store.create_dataset(
             name,
             labels=chosen,
@@ -64,6 +66,7 @@ def create(
 
 @app.command("set-model")
 def set_model(
+    ctx: typer.Context,
     name: str,
     model: Annotated[
         str | None, typer.Argument(help="A spaCy pipeline: package name or folder.")
@@ -74,7 +77,7 @@ def set_model(
     """Set the spaCy model that suggests entities for a dataset (or --clear it)."""
     if clear == (model is not None):
         fail("give either a model (a spaCy package name or folder) or --clear")
-    with open_store(db) as store:
+    with open_store(inherited(ctx, "db", db)) as store:
         dataset = store.get_dataset(name)
         store.set_model(dataset.id, model)
     if model is None:
@@ -96,21 +99,22 @@ def _looks_installed(model: str) -> bool:
 
 
 @app.command("rename")
-def rename(old: str, new: str, db: DbOption = None) -> None:
+def rename(ctx: typer.Context, old: str, new: str, db: DbOption = None) -> None:
     """Rename a dataset."""
-    with open_store(db) as store:
+    with open_store(inherited(ctx, "db", db)) as store:
         store.rename_dataset(old, new)
     msg.good(f"Renamed {old!r} to {new!r}")
 
 
 @app.command("delete")
 def delete(
+    ctx: typer.Context,
     name: str,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
     db: DbOption = None,
 ) -> None:
     """Delete a dataset with all its documents and annotations."""
-    with open_store(db) as store:
+    with open_store(inherited(ctx, "db", db)) as store:
         dataset = store.get_dataset(name)
         count = store.count_documents(dataset.id)
         if not yes:

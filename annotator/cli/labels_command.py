@@ -37,7 +37,7 @@ HotkeyOption = Annotated[
 DescriptionOption = Annotated[str | None, typer.Option("--description", help="What it marks.")]
 
 
-def _inherited(ctx: typer.Context, name: str, value: Any) -> Any:
+def inherited(ctx: typer.Context, name: str, value: Any) -> Any:
     """`value`, else the same option given before the subcommand (`labels --db X add`)."""
     current: Any = ctx
     while value is None and current.parent is not None:
@@ -50,8 +50,8 @@ def _inherited(ctx: typer.Context, name: str, value: Any) -> Any:
 def _opened(
     ctx: typer.Context, dataset: str | None, db: Path | None
 ) -> Iterator[tuple[Store, Dataset]]:
-    name = _inherited(ctx, "dataset", dataset) or DEFAULT_DATASET
-    with open_store(_inherited(ctx, "db", db)) as store:
+    name = inherited(ctx, "dataset", dataset) or DEFAULT_DATASET
+    with open_store(inherited(ctx, "db", db)) as store:
         yield store, store.get_dataset(name)
 
 

@@ -298,3 +298,12 @@ def test_set_model_and_clear(cli, news: Path) -> None:
     neither = cli("datasets", "set-model", "news", "--db", news)
     assert neither.code == 1
     assert "give either a model" in neither.err
+
+
+def test_db_given_before_the_command_is_the_store_used(cli, db_path: Path) -> None:
+    assert cli("--db", db_path, "datasets", "create", "news", "--labels", "PER").code == 0
+    assert cli("datasets", "--db", db_path, "create", "sport").code == 0
+    assert cli("--db", db_path, "labels", "-d", "news", "add", "ORG").code == 0
+    with Store.open(db_path) as store:
+        assert [d.name for d in store.list_datasets()] == ["news", "sport"]
+    assert stored(db_path).label_names == ("PER", "ORG")
