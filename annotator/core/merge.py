@@ -27,8 +27,9 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from dataclasses import replace as with_fields
 
-from annotator.core.edits import AddSpan, Batch, Edit, RemoveSpan
+from annotator.core.edits import Batch, Changes, Edit
 from annotator.core.errors import EditError
 from annotator.core.model import Document, Span, SpanState, sort_key
 from annotator.core.suggestions import MEMORY_SOURCE
@@ -39,6 +40,70 @@ def is_memory(span: Span) -> bool:
     return span.source == MEMORY_SOURCE
 
 
+@dataclass(frozen=True, slots=True)
+class SwapSuggestions:
+    """Remove and add many suggested or rejected spans in one pass over the document.
+
+    The bulk form of `RemoveSpan` and `AddSpan` for spans nobody has confirmed: a merge or a
+    propagation that touches thousands of spans copies the document's spans once, not once
+    per span. Gold spans are refused (they go through the one-span edits, which check their
+    overlaps), so the only clash is an added span with the key of a span that stays.
+    """
+
+    removed: tuple[Span, ...]
+    added: tuple[Span, ...]
+    description: str = ""
+
+    def apply(self, document: Document) -> Document:
+        for span in (*self.removed, *self.added):
+            if span.state.is_gold:
+                raise EditError(
+                    f"{span.label} {span.start}-{span.end} is {span.state.value}: "
+                    "only suggestions and rejections change in bulk"
+                )
+        kept = _without(document.spans, self.removed)
+        return with_fields(document, spans=_with(kept, self.added, len(document.text)))
+
+    def inverted(self) -> Edit:
+        return SwapSuggestions(self.added, self.removed, self.description)
+
+    def changes(self) -> Changes:
+        return Changes(removed=self.removed, added=self.added)
+
+
+def _without(spans: tuple[Span, ...], removed: Sequence[Span]) -> list[Span]:
+    cuts: set[int] = set()
+    for span in removed:
+        index = bisect_left(spans, span.key, key=sort_key)
+        if index == len(spans) or spans[index] != span or index in cuts:
+            raise EditError(f"no {span.label} span at {span.start}-{span.end}")
+        cuts.add(index)
+    kept: list[Span] = []
+    previous = 0
+    for index in sorted(cuts):
+        kept += spans[previous:index]
+        previous = index + 1
+    kept += spans[previous:]
+    return kept
+
+
+def _with(kept: list[Span], added: Sequence[Span], text_length: int) -> tuple[Span, ...]:
+    result: list[Span] = []
+    previous = 0
+    last_key: tuple[int, int, str] | None = None
+    for span in sorted(added, key=sort_key):
+        if span.end > text_length:
+            raise EditError(f"span {span.start}-{span.end} ends after the text ({text_length})")
+        index = bisect_left(kept, span.key, key=sort_key)
+        if span.key == last_key or (index < len(kept) and kept[index].key == span.key):
+            raise EditError(f"{span.label} {span.start}-{span.end} is already annotated")
+        result += kept[previous:index]
+        result.append(span)
+        previous, last_key = index, span.key
+    result += kept[previous:]
+    return tuple(result)
+
+
 class SpanIndex:
     """Overlap queries over spans sorted by start, without scanning them all.
 
@@ -46,8 +111,9 @@ class SpanIndex:
     the longest span's length, so a query bisects to that window and checks only it.
     """
 
-    def __init__(self, spans: Iterable[Span]) -> None:
-        self._spans = sorted(spans, key=sort_key)
+    def __init__(self, spans: Sequence[Span]) -> None:
+        """`spans` in document order (sorted by start, as `Document.spans` is)."""
+        self._spans = spans
         self._starts = [span.start for span in self._spans]
         self._longest = max((span.end - span.start for span in self._spans), default=0)
 
@@ -84,23 +150,41 @@ def merge_suggestions(
     Raises `EditError` if a suggestion is not in the suggested state or ends after the text.
     """
     _check(document, suggestions)
-    gold = SpanIndex(span for span in document.spans if span.state.is_gold)
-    rejected = {span.key for span in document.spans if span.state is SpanState.REJECTED}
-    existing = [span for span in document.spans if span.state is SpanState.SUGGESTED]
+    gold, existing, rejected = split_by_state(document.spans)
+    gold_index = SpanIndex(gold)
+    rejected_keys = {span.key for span in rejected}
     fresh = [
         span
         for span in suggestions
-        if span.key not in rejected
-        and not blocked_by_gold(span.start, span.end, span.label, gold, allow_overlap=allow_overlap)
+        if span.key not in rejected_keys
+        and not blocked_by_gold(
+            span.start, span.end, span.label, gold_index, allow_overlap=allow_overlap
+        )
     ]
-    pool = _by_key([] if replace else existing, fresh)
-    winners = set(_resolve(pool, set(existing)))
     old = set(existing)
-    removals = [span for span in existing if span not in winners]
-    additions = sorted((span for span in winners if span not in old), key=sort_key)
-    edits: list[Edit] = [RemoveSpan(span) for span in removals]
-    edits += [AddSpan(span, allow_overlap=allow_overlap) for span in additions]
-    return Batch(tuple(edits), _describe(len(additions), len(removals)))
+    winners = set(_resolve(_by_key([] if replace else existing, fresh), old))
+    removals = tuple(span for span in existing if span not in winners)
+    additions = tuple(sorted((span for span in winners if span not in old), key=sort_key))
+    description = _describe(len(additions), len(removals))
+    if not removals and not additions:
+        return Batch((), description)
+    return Batch((SwapSuggestions(removals, additions, description),), description)
+
+
+def split_by_state(spans: Iterable[Span]) -> tuple[list[Span], list[Span], list[Span]]:
+    """Gold, suggested and rejected spans, each in the order given, in one pass."""
+    gold: list[Span] = []
+    suggested: list[Span] = []
+    rejected: list[Span] = []
+    for span in spans:
+        state = span.state
+        if state is SpanState.SUGGESTED:
+            suggested.append(span)
+        elif state is SpanState.REJECTED:
+            rejected.append(span)
+        else:
+            gold.append(span)
+    return gold, suggested, rejected
 
 
 def _check(document: Document, suggestions: Sequence[Span]) -> None:
@@ -174,4 +258,11 @@ def _describe(added: int, removed: int) -> str:
     return text
 
 
-__all__ = ["SpanIndex", "blocked_by_gold", "is_memory", "merge_suggestions"]
+__all__ = [
+    "SpanIndex",
+    "SwapSuggestions",
+    "blocked_by_gold",
+    "is_memory",
+    "merge_suggestions",
+    "split_by_state",
+]

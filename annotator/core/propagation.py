@@ -13,23 +13,24 @@ of a suggestion; the annotator's own spans are never touched. The rules:
     a gold span of the same label, or one covering exactly the same range), or
   - a rejected span has that exact key (a rejected suggestion never comes back), or
   - a suggestion with that exact key is already there (it is left alone), or
-  - the occurrence overlaps an earlier occurrence that got the suggestion.
+  - the occurrence overlaps an earlier one that has (or got) that suggestion.
   Any other suggestion overlapping the occurrence is removed: memory ranks above the model.
 - After an edit that rejects a suggestion, every other suggestion with the same text and
   the same label is rejected too.
 - Removing a span, or an edit that is not about one span (a status change, a batch of
-  several spans), propagates nothing.
+  several edits), propagates nothing.
 
-The batch is described as the edit, plus " (+N elsewhere)" when something followed.
+The batch is the edit followed by at most one `SwapSuggestions` holding every consequence,
+described as the edit plus " (+N elsewhere)", N the spans suggested or rejected elsewhere.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, insort
 from collections.abc import Iterator
 
-from annotator.core.edits import AddSpan, Batch, Edit, RemoveSpan, ReplaceSpan
-from annotator.core.merge import SpanIndex, blocked_by_gold
+from annotator.core.edits import Batch, Changes, Edit
+from annotator.core.merge import SpanIndex, SwapSuggestions, blocked_by_gold, split_by_state
 from annotator.core.model import Document, Span, SpanState, sort_key
 from annotator.core.suggestions import MEMORY_SOURCE
 from annotator.core.tokens import Tokens
@@ -40,21 +41,31 @@ def propagate(
 ) -> Batch:
     """`edit` and its consequences elsewhere in `document`, as one undoable `Batch`.
 
-    Raises `EditError` when `edit` itself does not fit `document`.
+    The edit is not applied here: if it does not fit the document, applying the batch
+    raises `EditError` and changes nothing, as the edit alone would.
     """
-    after = edit.apply(document)
     changes = edit.changes()
-    consequences: list[Edit] = []
-    if changes.status is None and len(changes.added) == 1 and len(changes.removed) <= 1:
-        span = changes.added[0]
-        if span.state.is_gold:
-            consequences = _suggest_elsewhere(after, span, tokens, allow_overlap=allow_overlap)
-        elif _is_rejection(span, changes.removed):
-            consequences = _reject_elsewhere(after, span, allow_overlap=allow_overlap)
-    description = edit.description
-    if consequences:
-        description += f" (+{len(consequences)} elsewhere)"
-    return Batch((edit, *consequences), description)
+    if not _is_one_decision(edit, changes):
+        return Batch((edit,), edit.description)
+    span = changes.added[0]
+    after = _State(document.text, _spans_after(document.spans, changes))
+    if span.state.is_gold:
+        swap = after.suggest_elsewhere(span, tokens, allow_overlap=allow_overlap)
+    elif _is_rejection(span, changes.removed):
+        swap = after.reject_elsewhere(span)
+    else:
+        return Batch((edit,), edit.description)
+    if not swap.added:
+        return Batch((edit,), edit.description)
+    description = f"{edit.description} (+{len(swap.added)} elsewhere)"
+    return Batch((edit, SwapSuggestions(swap.removed, swap.added, description)), description)
+
+
+def _is_one_decision(edit: Edit, changes: Changes) -> bool:
+    """One span added (and at most one removed), nothing else: not a batch of several."""
+    if isinstance(edit, Batch) and len(edit.edits) != 1:
+        return False
+    return changes.status is None and len(changes.added) == 1 and len(changes.removed) <= 1
 
 
 def _is_rejection(added: Span, removed: tuple[Span, ...]) -> bool:
@@ -65,6 +76,18 @@ def _is_rejection(added: Span, removed: tuple[Span, ...]) -> bool:
     )
 
 
+def _spans_after(spans: tuple[Span, ...], changes: Changes) -> list[Span]:
+    """The document's spans as the edit leaves them, without the edit's own checks."""
+    result = list(spans)
+    for span in changes.removed:
+        index = bisect_left(result, span.key, key=sort_key)
+        if index < len(result) and result[index] == span:
+            del result[index]
+    for span in changes.added:
+        insort(result, span, key=sort_key)
+    return result
+
+
 def occurrences(text: str, needle: str) -> Iterator[tuple[int, int]]:
     """Every (start, end) where `needle` occurs in `text`, overlapping ones included."""
     start = text.find(needle)
@@ -73,53 +96,50 @@ def occurrences(text: str, needle: str) -> Iterator[tuple[int, int]]:
         start = text.find(needle, start + 1)
 
 
-def _suggest_elsewhere(
-    document: Document, gold: Span, tokens: Tokens | None, *, allow_overlap: bool
-) -> list[Edit]:
-    """Memory suggestions of `gold`'s label on the other occurrences of its text."""
-    gold_index = SpanIndex(span for span in document.spans if span.state.is_gold)
-    suggested = SpanIndex(span for span in document.spans if span.state is SpanState.SUGGESTED)
-    removals: list[Edit] = []
-    additions: list[Edit] = []
-    removed: set[Span] = set()
-    last_end = 0
-    for start, end in occurrences(document.text, document.covered_text(gold)):
-        if start == gold.start or start < last_end:
-            continue
-        if tokens is not None and tokens.token_span(start, end) is None:
-            continue
-        if blocked_by_gold(start, end, gold.label, gold_index, allow_overlap=allow_overlap):
-            continue
-        held = _at_key(document, (start, end, gold.label))
-        if held is not None:  # rejected, or already suggested: left alone
-            if held.state is SpanState.SUGGESTED:
-                last_end = end
-            continue
-        in_way = [span for span in suggested.overlapping(start, end) if span not in removed]
-        removed.update(in_way)
-        removals += [RemoveSpan(span) for span in in_way]
-        memory = Span(start, end, gold.label, SpanState.SUGGESTED, source=MEMORY_SOURCE)
-        additions.append(AddSpan(memory, allow_overlap=allow_overlap))
-        last_end = end
-    return removals + additions
+class _State:
+    """A document's text and spans after the edit, indexed for overlap queries."""
 
+    def __init__(self, text: str, spans: list[Span]) -> None:
+        gold, suggested, rejected = split_by_state(spans)
+        self.text = text
+        self.gold = SpanIndex(gold)
+        self.suggested = SpanIndex(suggested)
+        self.rejected = {span.key for span in rejected}
 
-def _reject_elsewhere(document: Document, rejected: Span, *, allow_overlap: bool) -> list[Edit]:
-    """Rejections of the other suggestions with `rejected`'s text and label."""
-    edits: list[Edit] = []
-    for start, end in occurrences(document.text, document.covered_text(rejected)):
-        held = _at_key(document, (start, end, rejected.label))
-        if held is not None and held.state is SpanState.SUGGESTED:
-            edits.append(ReplaceSpan.reject(held, allow_overlap=allow_overlap))
-    return edits
+    def suggest_elsewhere(
+        self, gold: Span, tokens: Tokens | None, *, allow_overlap: bool
+    ) -> SwapSuggestions:
+        """Memory suggestions of `gold`'s label on the other occurrences of its text."""
+        removed: dict[Span, None] = {}
+        added: list[Span] = []
+        last_end = 0
+        for start, end in occurrences(self.text, self.text[gold.start : gold.end]):
+            if start == gold.start or start < last_end:
+                continue
+            if tokens is not None and tokens.token_span(start, end) is None:
+                continue
+            key = (start, end, gold.label)
+            if key in self.rejected or blocked_by_gold(
+                start, end, gold.label, self.gold, allow_overlap=allow_overlap
+            ):
+                continue
+            in_way = list(self.suggested.overlapping(start, end))
+            last_end = end
+            if any(span.key == key for span in in_way):
+                continue  # already suggested: left alone
+            removed.update(dict.fromkeys(in_way))
+            added.append(Span(start, end, gold.label, SpanState.SUGGESTED, source=MEMORY_SOURCE))
+        return SwapSuggestions(tuple(removed), tuple(added))
 
-
-def _at_key(document: Document, key: tuple[int, int, str]) -> Span | None:
-    """The span of `document` with this key, found by bisection (keys are unique)."""
-    index = bisect_left(document.spans, key, key=sort_key)
-    if index < len(document.spans) and document.spans[index].key == key:
-        return document.spans[index]
-    return None
+    def reject_elsewhere(self, rejected: Span) -> SwapSuggestions:
+        """Rejections of the other suggestions with `rejected`'s text and label."""
+        found: list[Span] = []
+        for start, end in occurrences(self.text, self.text[rejected.start : rejected.end]):
+            for span in self.suggested.overlapping(start, end):
+                if span.key == (start, end, rejected.label):
+                    found.append(span)
+        rejections = tuple(span.with_state(SpanState.REJECTED) for span in found)
+        return SwapSuggestions(tuple(found), rejections)
 
 
 __all__ = ["occurrences", "propagate"]

@@ -16,7 +16,7 @@ TEXT = (
     "Angela Merkel met Emmanuel Macron in Paris on Monday. "
     "Merkel said the Parisian talks with the European Commission went well."
 )
-MODEL = "model:en_core_web_sm"
+MODEL = "en_core_web_sm"
 
 
 def at(needle: str, nth: int = 0, text: str = TEXT) -> tuple[int, int]:
