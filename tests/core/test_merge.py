@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotator.core.edits import AddSpan, Batch
+from annotator.core.edits import AddSpan, Batch, Changes
 from annotator.core.errors import EditError
-from annotator.core.merge import SpanIndex, merge_suggestions
+from annotator.core.merge import SpanIndex, SwapSuggestions, merge_suggestions
 from annotator.core.model import Document, Span, SpanState
 from annotator.core.suggestions import MEMORY_SOURCE
 
@@ -242,3 +242,34 @@ def test_merging_never_touches_decisions_and_undoes_exactly(
         dropped = {s for s in doc.spans if s.state is SpanState.SUGGESTED} - set(now)
         assert all(any(d.overlaps(s) for s in new) for d in dropped)
     assert batch.inverted().apply(after) == doc
+
+
+# -- SwapSuggestions: the bulk edit both merge and propagation use ---------------------------
+
+
+def test_swap_suggestions_round_trips_and_reports_its_rows() -> None:
+    old = model("Paris", "GPE")
+    doc = document(gold("Angela Merkel", "PERSON"), old)
+    new = (memory("Paris", "GPE"), memory("Merkel", "PERSON", nth=1))
+    swap = SwapSuggestions((old,), new, "swap")
+    after = swap.apply(doc)
+    assert after.spans == (gold("Angela Merkel", "PERSON"), *new)
+    assert swap.changes() == Changes(removed=(old,), added=new)
+    assert swap.inverted().apply(after) == doc
+
+
+@pytest.mark.parametrize(
+    ("swap", "message"),
+    [
+        (SwapSuggestions((), (gold("Paris", "GPE"),)), "only suggestions and rejections"),
+        (SwapSuggestions((model("Paris", "LOC"),), ()), "no LOC span at"),
+        (SwapSuggestions((model("Paris", "GPE"),) * 2, ()), "no GPE span at"),
+        (SwapSuggestions((), (memory("Paris", "GPE"),)), "already annotated"),
+        (SwapSuggestions((), (memory("Macron", "X"),) * 2), "already annotated"),
+        (SwapSuggestions((), (Span(3, len(TEXT) + 1, "X", SpanState.SUGGESTED),)), "after the"),
+    ],
+)
+def test_swap_suggestions_refuses_what_does_not_fit(swap: SwapSuggestions, message: str) -> None:
+    doc = document(model("Paris", "GPE"))
+    with pytest.raises(EditError, match=message):
+        swap.apply(doc)
