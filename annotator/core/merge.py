@@ -19,7 +19,9 @@ one step and the store writes it in one transaction. The rules, in the order the
    except that a memory suggestion replaces a model one, so the source says memory.
 
 Suggestions never overlap one another after a merge, except pairs that already overlapped
-before it (those are left as they were).
+before it (those are left as they were). The batch holds one `SwapSuggestions` (none when
+nothing changes) and is described as "Suggest N entities", plus " (replacing M)" when M
+suggestions went.
 """
 
 from __future__ import annotations
@@ -256,13 +258,3 @@ def _describe(added: int, removed: int) -> str:
     if removed:
         text += f" (replacing {removed})"
     return text
-
-
-__all__ = [
-    "SpanIndex",
-    "SwapSuggestions",
-    "blocked_by_gold",
-    "is_memory",
-    "merge_suggestions",
-    "split_by_state",
-]

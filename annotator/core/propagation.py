@@ -140,6 +140,3 @@ class _State:
                     found.append(span)
         rejections = tuple(span.with_state(SpanState.REJECTED) for span in found)
         return SwapSuggestions(tuple(found), rejections)
-
-
-__all__ = ["occurrences", "propagate"]
