@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 from wasabi.tables import table
@@ -42,7 +42,7 @@ class Messages:
     def table(
         self, rows: Sequence[Sequence[object]], *, header: Sequence[str], divider: bool = True
     ) -> None:
-        typer.echo(table(list(rows), header=list(header), divider=divider))
+        typer.echo(table(list(rows), header=list(header), divider=divider, widths="auto"))
 
 
 msg = Messages()
@@ -66,7 +66,28 @@ DEFAULT_DATASET = "default"
 
 
 def store_path(db: Path | None) -> Path:
+    """`--db` given to this command, else given before it (`annotator --db X import`)."""
+    if db is None:
+        db = given_before("db")
     return db.expanduser() if db is not None else default_store_path()
+
+
+def given_before(name: str) -> Any:
+    """The value of option `name` on an enclosing command (`labels --db X add`), or None."""
+    context: Any = typer_context()
+    while context is not None:
+        value = context.params.get(name)
+        if value is not None:
+            return value
+        context = context.parent
+    return None
+
+
+def typer_context() -> Any:
+    """The click context of the command being run, or None outside the command line."""
+    from typer._click.globals import get_current_context  # typer ships its own click
+
+    return get_current_context(silent=True)
 
 
 def open_store(db: Path | None) -> Store:

@@ -17,7 +17,8 @@ _MAX_LISTED = 20
 
 def import_files(
     paths: Annotated[
-        list[Path], typer.Argument(help="Files or folders to import.", show_default=False)
+        list[Path],
+        typer.Argument(help="Files or folders to import.", show_default=False, metavar="PATH..."),
     ],
     dataset: DatasetOption = DEFAULT_DATASET,
     fmt: Annotated[
@@ -43,8 +44,15 @@ def import_files(
     if fmt not in IMPORT_FORMATS:
         fail(f"unknown format {fmt!r}; choose one of {', '.join(IMPORT_FORMATS)}")
     options = ImportOptions(fmt, encoding, skip_invalid, add_labels, allow_overlap, lang)
-    with open_store(db) as store, StageBars() as bars:
-        report = import_paths(store, paths, dataset, options, progress=bars)
+    try:
+        with open_store(db) as store, StageBars() as bars:
+            report = import_paths(store, paths, dataset, options, progress=bars)
+    except KeyboardInterrupt:
+        msg.warn(
+            "Stopped. Files saved before the stop are in the store whole, the others not at "
+            "all; run the same import again to finish (nothing is imported twice)."
+        )
+        raise typer.Exit(130) from None
     _print_report(report, dataset, skip_invalid)
 
 

@@ -68,25 +68,13 @@ def start(
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run the command line; user errors print one clear message, never a traceback."""
+    """Run the command line; user errors print one clear message, never a traceback.
+
+    click (inside typer) reports usage errors, `--help` and Ctrl-C itself and exits with
+    its codes; an `AnnotatorError` from a command is printed here as one line.
+    """
     try:
-        code = app(args=argv, prog_name="annotator", standalone_mode=False)
+        app(args=argv, prog_name="annotator", standalone_mode=True)
     except AnnotatorError as error:
         msg.fail(str(error))
         sys.exit(1)
-    except KeyboardInterrupt:
-        msg.warn("Interrupted; finished work is saved.")
-        sys.exit(130)
-    except typer.Exit as done:
-        sys.exit(done.exit_code)
-    except (typer.Abort, EOFError):
-        msg.warn("Aborted.")
-        sys.exit(1)
-    except Exception as error:  # click's usage errors
-        import click
-
-        if isinstance(error, click.ClickException):
-            error.show()
-            sys.exit(error.exit_code)
-        raise
-    sys.exit(code if isinstance(code, int) else 0)

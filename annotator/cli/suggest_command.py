@@ -37,8 +37,12 @@ def suggest(
     if n_process < 1 or batch_size < 1:
         fail("--n-process and --batch-size must be at least 1")
     options = SuggestOptions(model, force, batch_size, n_process)
-    with open_store(db) as store, StageBars() as bars:
-        report = suggest_dataset(store, dataset, options, progress=bars)
+    try:
+        with open_store(db) as store, StageBars() as bars:
+            report = suggest_dataset(store, dataset, options, progress=bars)
+    except KeyboardInterrupt:
+        msg.warn("Stopped. Suggestions saved so far are kept; run suggest again to carry on.")
+        raise typer.Exit(130) from None
     _print_report(report, dataset)
 
 

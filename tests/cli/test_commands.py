@@ -172,3 +172,29 @@ def test_import_says_what_it_did_not_import(cli, db_path: Path, tmp_path: Path) 
     result = cli("import", tmp_path / "doc.txt", "--db", db_path)
     assert result.code == 0
     assert "Not imported (annotator keeps continuous entity spans only): relation (1)" in result.err
+
+
+def test_usage_errors_are_explained_without_a_traceback(cli) -> None:
+    for args in (("import", "--bogus"), ("nosuchcommand",)):
+        result = cli(*args)
+        assert result.code == 2
+        assert "Error:" in result.err
+        assert "Traceback" not in result.out + result.err
+
+
+def test_db_given_before_the_command_is_used_by_it(cli, tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Accra is coastal.", encoding="utf-8")
+    target = tmp_path / "chosen.db"
+    assert cli("--db", target, "import", tmp_path / "a.txt").code == 0
+    result = cli("--db", target, "stats", "--json")
+    assert json.loads(result.out)["documents"] == {"new": 1}
+
+
+def test_stopping_suggest_says_what_is_kept(cli, db_path: Path, monkeypatch) -> None:
+    def stopped(*_args: object, **_kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("annotator.cli.suggest_command.suggest_dataset", stopped)
+    result = cli("suggest", "--db", db_path)
+    assert result.code == 130
+    assert "Suggestions saved so far are kept; run suggest again" in result.err
