@@ -10,6 +10,7 @@ document with thousands of spans.
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -202,3 +203,67 @@ class Batch:
                     added[span] = None
             status = step.status if step.status is not None else status
         return Changes(tuple(removed), tuple(added), status)
+
+
+@dataclass(frozen=True, slots=True)
+class SwapSuggestions:
+    """Remove and add many suggested or rejected spans in one pass over the document.
+
+    The bulk form of `RemoveSpan` and `AddSpan` for spans nobody has confirmed: a merge or a
+    propagation that touches thousands of spans copies the document's spans once, not once
+    per span. Gold spans are refused (they go through the one-span edits, which check their
+    overlaps), so the only clash is an added span with the key of a span that stays.
+    """
+
+    removed: tuple[Span, ...]
+    added: tuple[Span, ...]
+    description: str = ""
+
+    def apply(self, document: Document) -> Document:
+        for span in (*self.removed, *self.added):
+            if span.state.is_gold:
+                raise EditError(
+                    f"{span.label} {span.start}-{span.end} is {span.state.value}: "
+                    "only suggestions and rejections change in bulk"
+                )
+        kept = _without(document.spans, self.removed)
+        return replace(document, spans=_with(kept, self.added, len(document.text)))
+
+    def inverted(self) -> Edit:
+        return SwapSuggestions(self.added, self.removed, self.description)
+
+    def changes(self) -> Changes:
+        return Changes(removed=self.removed, added=self.added)
+
+
+def _without(spans: tuple[Span, ...], removed: Sequence[Span]) -> list[Span]:
+    cuts: set[int] = set()
+    for span in removed:
+        index = bisect_left(spans, span.key, key=sort_key)
+        if index == len(spans) or spans[index] != span or index in cuts:
+            raise EditError(f"no {span.label} span at {span.start}-{span.end}")
+        cuts.add(index)
+    kept: list[Span] = []
+    previous = 0
+    for index in sorted(cuts):
+        kept += spans[previous:index]
+        previous = index + 1
+    kept += spans[previous:]
+    return kept
+
+
+def _with(kept: list[Span], added: Sequence[Span], text_length: int) -> tuple[Span, ...]:
+    result: list[Span] = []
+    previous = 0
+    last_key: tuple[int, int, str] | None = None
+    for span in sorted(added, key=sort_key):
+        if span.end > text_length:
+            raise EditError(f"span {span.start}-{span.end} ends after the text ({text_length})")
+        index = bisect_left(kept, span.key, key=sort_key)
+        if span.key == last_key or (index < len(kept) and kept[index].key == span.key):
+            raise EditError(f"{span.label} {span.start}-{span.end} is already annotated")
+        result += kept[previous:index]
+        result.append(span)
+        previous, last_key = index, span.key
+    result += kept[previous:]
+    return tuple(result)

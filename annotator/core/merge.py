@@ -12,7 +12,9 @@ one step and the store writes it in one transaction. The rules, in the order the
 3. `replace=True` (re-suggesting with --force) first removes every existing suggestion;
    accepted, manual and rejected spans are never touched.
 4. Memory ranks above the model: where a suggestion from "memory" overlaps a model
-   suggestion, new or already in the document, the model one goes. Among overlapping
+   suggestion, new or already in the document, the model one goes, except that a memory
+   suggestion lying inside a longer model suggestion of the same label gives way to it
+   (a surname learnt as PERSON does not cut "Angela Merkel" down to "Merkel"). Among overlapping
    suggestions of the same rank the longest stays, then the earliest, then the one already
    in the document, then the first label in alphabetical order.
 5. A suggestion with the key of a suggestion already in the document is not added again,
@@ -29,81 +31,27 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from dataclasses import replace as with_fields
 
-from annotator.core.edits import Batch, Changes, Edit
+from annotator.core.edits import Batch, SwapSuggestions
 from annotator.core.errors import EditError
 from annotator.core.model import Document, Span, SpanState, sort_key
 from annotator.core.suggestions import MEMORY_SOURCE
 
 
+def inside_longer(span: Span, other: Span) -> bool:
+    """True when `other` has `span`'s label and covers it and more ("Merkel" in
+    "Angela Merkel"): the longer name is the better suggestion."""
+    return (
+        other.label == span.label
+        and other.start <= span.start
+        and span.end <= other.end
+        and other.end - other.start > span.end - span.start
+    )
+
+
 def is_memory(span: Span) -> bool:
     """True for a suggestion that repeats what the annotator decided elsewhere."""
     return span.source == MEMORY_SOURCE
-
-
-@dataclass(frozen=True, slots=True)
-class SwapSuggestions:
-    """Remove and add many suggested or rejected spans in one pass over the document.
-
-    The bulk form of `RemoveSpan` and `AddSpan` for spans nobody has confirmed: a merge or a
-    propagation that touches thousands of spans copies the document's spans once, not once
-    per span. Gold spans are refused (they go through the one-span edits, which check their
-    overlaps), so the only clash is an added span with the key of a span that stays.
-    """
-
-    removed: tuple[Span, ...]
-    added: tuple[Span, ...]
-    description: str = ""
-
-    def apply(self, document: Document) -> Document:
-        for span in (*self.removed, *self.added):
-            if span.state.is_gold:
-                raise EditError(
-                    f"{span.label} {span.start}-{span.end} is {span.state.value}: "
-                    "only suggestions and rejections change in bulk"
-                )
-        kept = _without(document.spans, self.removed)
-        return with_fields(document, spans=_with(kept, self.added, len(document.text)))
-
-    def inverted(self) -> Edit:
-        return SwapSuggestions(self.added, self.removed, self.description)
-
-    def changes(self) -> Changes:
-        return Changes(removed=self.removed, added=self.added)
-
-
-def _without(spans: tuple[Span, ...], removed: Sequence[Span]) -> list[Span]:
-    cuts: set[int] = set()
-    for span in removed:
-        index = bisect_left(spans, span.key, key=sort_key)
-        if index == len(spans) or spans[index] != span or index in cuts:
-            raise EditError(f"no {span.label} span at {span.start}-{span.end}")
-        cuts.add(index)
-    kept: list[Span] = []
-    previous = 0
-    for index in sorted(cuts):
-        kept += spans[previous:index]
-        previous = index + 1
-    kept += spans[previous:]
-    return kept
-
-
-def _with(kept: list[Span], added: Sequence[Span], text_length: int) -> tuple[Span, ...]:
-    result: list[Span] = []
-    previous = 0
-    last_key: tuple[int, int, str] | None = None
-    for span in sorted(added, key=sort_key):
-        if span.end > text_length:
-            raise EditError(f"span {span.start}-{span.end} ends after the text ({text_length})")
-        index = bisect_left(kept, span.key, key=sort_key)
-        if span.key == last_key or (index < len(kept) and kept[index].key == span.key):
-            raise EditError(f"{span.label} {span.start}-{span.end} is already annotated")
-        result += kept[previous:index]
-        result.append(span)
-        previous, last_key = index, span.key
-    result += kept[previous:]
-    return tuple(result)
 
 
 class SpanIndex:
@@ -164,7 +112,8 @@ def merge_suggestions(
         )
     ]
     old = set(existing)
-    winners = set(_resolve(_by_key([] if replace else existing, fresh), old))
+    pool = _without_nested_memory(_by_key([] if replace else existing, fresh))
+    winners = set(_resolve(pool, old))
     removals = tuple(span for span in existing if span not in winners)
     additions = tuple(sorted((span for span in winners if span not in old), key=sort_key))
     description = _describe(len(additions), len(removals))
@@ -209,6 +158,17 @@ def _by_key(existing: Iterable[Span], fresh: Iterable[Span]) -> list[Span]:
         if held is None or (is_memory(span) and not is_memory(held)):
             chosen[span.key] = span
     return list(chosen.values())
+
+
+def _without_nested_memory(pool: list[Span]) -> list[Span]:
+    """Drop memory suggestions that lie inside a longer model suggestion of their label."""
+    models = SpanIndex(sorted((s for s in pool if not is_memory(s)), key=sort_key))
+    return [
+        span
+        for span in pool
+        if not is_memory(span)
+        or not any(inside_longer(span, other) for other in models.overlapping(span.start, span.end))
+    ]
 
 
 @dataclass

@@ -13,7 +13,9 @@ of a suggestion; the annotator's own spans are never touched. The rules:
     a gold span of the same label, or one covering exactly the same range), or
   - a rejected span has that exact key (a rejected suggestion never comes back), or
   - a suggestion with that exact key is already there (it is left alone), or
-  - the occurrence overlaps an earlier one that has (or got) that suggestion.
+  - the occurrence overlaps an earlier one that has (or got) that suggestion, or
+  - it lies inside a longer suggestion of the same label (accepting "Merkel" does not cut
+    a suggested "Angela Merkel" down to "Merkel").
   Any other suggestion overlapping the occurrence is removed: memory ranks above the model.
 - After an edit that rejects a suggestion, every other suggestion with the same text and
   the same label is rejected too.
@@ -29,8 +31,13 @@ from __future__ import annotations
 from bisect import bisect_left, insort
 from collections.abc import Iterator
 
-from annotator.core.edits import Batch, Changes, Edit
-from annotator.core.merge import SpanIndex, SwapSuggestions, blocked_by_gold, split_by_state
+from annotator.core.edits import Batch, Changes, Edit, SwapSuggestions
+from annotator.core.merge import (
+    SpanIndex,
+    blocked_by_gold,
+    inside_longer,
+    split_by_state,
+)
 from annotator.core.model import Document, Span, SpanState, sort_key
 from annotator.core.suggestions import MEMORY_SOURCE
 from annotator.core.tokens import Tokens
@@ -127,6 +134,8 @@ class _State:
             last_end = end
             if any(span.key == key for span in in_way):
                 continue  # already suggested: left alone
+            if any(inside_longer(Span(start, end, gold.label), span) for span in in_way):
+                continue  # part of a longer name of the same kind: the longer one stays
             removed.update(dict.fromkeys(in_way))
             added.append(Span(start, end, gold.label, SpanState.SUGGESTED, source=MEMORY_SOURCE))
         return SwapSuggestions(tuple(removed), tuple(added))

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotator.core.edits import AddSpan, Batch, Changes
+from annotator.core.edits import AddSpan, Batch, Changes, SwapSuggestions
 from annotator.core.errors import EditError
-from annotator.core.merge import SpanIndex, SwapSuggestions, merge_suggestions
+from annotator.core.merge import SpanIndex, merge_suggestions
 from annotator.core.model import Document, Span, SpanState
 from annotator.core.suggestions import MEMORY_SOURCE
 
@@ -273,3 +273,25 @@ def test_swap_suggestions_refuses_what_does_not_fit(swap: SwapSuggestions, messa
     doc = document(model("Paris", "GPE"))
     with pytest.raises(EditError, match=message):
         swap.apply(doc)
+
+
+def test_a_learnt_surname_does_not_cut_down_a_longer_name_of_its_kind() -> None:
+    text = "Angela Merkel met reporters. Merkel left."
+    full = Span(0, 13, "PERSON", SpanState.SUGGESTED, "en_core_web_sm")
+    surname = text.index("Merkel")
+    inner = Span(surname, surname + 6, "PERSON", SpanState.SUGGESTED, MEMORY_SOURCE)
+    later = text.rindex("Merkel")
+    alone = Span(later, later + 6, "PERSON", SpanState.SUGGESTED, MEMORY_SOURCE)
+    document = Document(1, 1, text)
+    merged = merge_suggestions(document, [full, inner, alone], replace=False).apply(document)
+    assert [document.covered_text(s) for s in merged.spans] == ["Angela Merkel", "Merkel"]
+    assert [s.source for s in merged.spans] == ["en_core_web_sm", MEMORY_SOURCE]
+
+
+def test_memory_with_another_label_still_beats_a_longer_model_span() -> None:
+    text = "Dushanbe Sanguine despite the reports."
+    wrong = Span(0, 17, "ORG", SpanState.SUGGESTED, "en_core_web_sm")
+    place = Span(0, 8, "GPE", SpanState.SUGGESTED, MEMORY_SOURCE)
+    document = Document(1, 1, text)
+    merged = merge_suggestions(document, [wrong, place], replace=False).apply(document)
+    assert [(document.covered_text(s), s.label) for s in merged.spans] == [("Dushanbe", "GPE")]

@@ -318,3 +318,17 @@ def test_propagation_only_adds_suggestions_and_rejections_and_undoes_in_one_step
         assert all(tokens.token_span(m.start, m.end) is not None for m in memories)
     assert (len(batch.edits) > 1) == ("elsewhere)" in batch.description)
     assert batch.inverted().apply(after) == doc
+
+
+def test_accepting_a_surname_leaves_a_suggested_full_name_whole() -> None:
+    text = "Angela Merkel met reporters. Merkel left. Later Merkel spoke."
+    full = Span(0, 13, "PERSON", SpanState.SUGGESTED, "en_core_web_sm")
+    second = text.index("Merkel left")
+    drawn = Span(second, second + 6, "PERSON", SpanState.MANUAL)
+    document = Document(1, 1, text, spans=(full,))
+    result = propagate(document, AddSpan(drawn), None).apply(document)
+    assert [(document.covered_text(s), s.state.value) for s in result.spans] == [
+        ("Angela Merkel", "suggested"),
+        ("Merkel", "manual"),
+        ("Merkel", "suggested"),  # "Later Merkel spoke": a new suggestion from memory
+    ]
