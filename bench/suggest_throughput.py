@@ -23,9 +23,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from synthetic import articles  # noqa: E402
+from synthetic import articles
 
-from annotator.nlp.models import ModelChoice, load_pipeline, resolve_model  # noqa: E402
+from annotator.nlp.models import ModelChoice, load_pipeline, resolve_model
 
 TARGET = 0.9
 

@@ -28,12 +28,13 @@ NON_LATIN = ["Фёдор Алексеев", "فهد القحطاني", "山田 �
 MONTHS = ["January", "March", "May", "July", "September", "November"]
 EMOJI = ["🚢", "📈", "🌍", "⚽", "🇰🇪"]
 VERBS = ["said", "announced", "told reporters", "confirmed", "warned", "added"]
-FILLER = (
+FILLER_TEXT = (
     "the plan would take several years to complete and cost more than expected "
     "officials in the region have asked for more time to study the proposal before "
     "a final decision is made later this year according to people familiar with the talks "
     "the figures published on Tuesday showed a sharp rise compared with the previous quarter"
-).split()
+)
+FILLER = FILLER_TEXT.split()
 
 
 def article(rng: random.Random, words: int) -> str:
@@ -60,7 +61,8 @@ def article(rng: random.Random, words: int) -> str:
 def _sentence(
     rng: random.Random, person: str, surname: str, place: str, other: str, org: str, date: str
 ) -> str:
-    subject = rng.choice([person, surname, surname, org.capitalize() if org.startswith("the") else org])
+    named_org = org.capitalize() if org.startswith("the") else org
+    subject = rng.choice([person, surname, surname, named_org])
     filler = " ".join(rng.choice(FILLER) for _ in range(rng.randint(8, 18)))
     where = rng.choice([place, place, other])
     extra = ""

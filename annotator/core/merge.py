@@ -13,8 +13,9 @@ one step and the store writes it in one transaction. The rules, in the order the
    accepted, manual and rejected spans are never touched.
 4. Memory ranks above the model: where a suggestion from "memory" overlaps a model
    suggestion, new or already in the document, the model one goes, except that a memory
-   suggestion lying inside a longer model suggestion of the same label gives way to it
-   (a surname learnt as PERSON does not cut "Angela Merkel" down to "Merkel"). Among overlapping
+   suggestion inside a longer name of its label gives way to it: a surname learnt as
+   PERSON does not cut "Angela Merkel" down to "Merkel" (see `part_of_longer_name`).
+   Among overlapping
    suggestions of the same rank the longest stays, then the earliest, then the one already
    in the document, then the first label in alphabetical order.
 5. A suggestion with the key of a suggestion already in the document is not added again,
@@ -32,20 +33,18 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+from annotator.core import names
 from annotator.core.edits import Batch, SwapSuggestions
 from annotator.core.errors import EditError
 from annotator.core.model import Document, Span, SpanState, sort_key
 from annotator.core.suggestions import MEMORY_SOURCE
 
 
-def inside_longer(span: Span, other: Span) -> bool:
-    """True when `other` has `span`'s label and covers it and more ("Merkel" in
-    "Angela Merkel"): the longer name is the better suggestion."""
-    return (
-        other.label == span.label
-        and other.start <= span.start
-        and span.end <= other.end
-        and other.end - other.start > span.end - span.start
+def part_of_longer_name(text: str, span: Span, other: Span) -> bool:
+    """True when `other` is a longer name of `span`'s label around it ("Angela Merkel"
+    around "Merkel"); lowercase additions ("the", "'s") do not make a longer name."""
+    return other.label == span.label and names.part_of_longer_name(
+        text, (span.start, span.end), (other.start, other.end)
     )
 
 
@@ -112,7 +111,7 @@ def merge_suggestions(
         )
     ]
     old = set(existing)
-    pool = _without_nested_memory(_by_key([] if replace else existing, fresh))
+    pool = _without_nested_memory(document.text, _by_key([] if replace else existing, fresh))
     winners = set(_resolve(pool, old))
     removals = tuple(span for span in existing if span not in winners)
     additions = tuple(sorted((span for span in winners if span not in old), key=sort_key))
@@ -160,14 +159,17 @@ def _by_key(existing: Iterable[Span], fresh: Iterable[Span]) -> list[Span]:
     return list(chosen.values())
 
 
-def _without_nested_memory(pool: list[Span]) -> list[Span]:
-    """Drop memory suggestions that lie inside a longer model suggestion of their label."""
+def _without_nested_memory(text: str, pool: list[Span]) -> list[Span]:
+    """Drop memory suggestions that lie inside a longer model name of their label."""
     models = SpanIndex(sorted((s for s in pool if not is_memory(s)), key=sort_key))
     return [
         span
         for span in pool
         if not is_memory(span)
-        or not any(inside_longer(span, other) for other in models.overlapping(span.start, span.end))
+        or not any(
+            part_of_longer_name(text, span, other)
+            for other in models.overlapping(span.start, span.end)
+        )
     ]
 
 

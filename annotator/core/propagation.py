@@ -14,8 +14,10 @@ of a suggestion; the annotator's own spans are never touched. The rules:
   - a rejected span has that exact key (a rejected suggestion never comes back), or
   - a suggestion with that exact key is already there (it is left alone), or
   - the occurrence overlaps an earlier one that has (or got) that suggestion, or
-  - it lies inside a longer suggestion of the same label (accepting "Merkel" does not cut
-    a suggested "Angela Merkel" down to "Merkel").
+  - it lies inside a longer name of the same label (accepting "Merkel" does not cut a
+    suggested "Angela Merkel" down to "Merkel"; see `merge.part_of_longer_name`), or
+  - it is part of a longer name in the text ("Chile" in "AFP Chile"; see
+    `annotator.core.names`), unless the decided span was itself such a part.
   Any other suggestion overlapping the occurrence is removed: memory ranks above the model.
 - After an edit that rejects a suggestion, every other suggestion with the same text and
   the same label is rejected too.
@@ -35,10 +37,11 @@ from annotator.core.edits import Batch, Changes, Edit, SwapSuggestions
 from annotator.core.merge import (
     SpanIndex,
     blocked_by_gold,
-    inside_longer,
+    part_of_longer_name,
     split_by_state,
 )
 from annotator.core.model import Document, Span, SpanState, sort_key
+from annotator.core.names import continues_a_name
 from annotator.core.suggestions import MEMORY_SOURCE
 from annotator.core.tokens import Tokens
 
@@ -120,11 +123,15 @@ class _State:
         removed: dict[Span, None] = {}
         added: list[Span] = []
         last_end = 0
+        # Skip name fragments, unless the decision itself was about one (then it is meant).
+        fragment_rule = not continues_a_name(self.text, gold.start, gold.end)
         for start, end in occurrences(self.text, self.text[gold.start : gold.end]):
             if start == gold.start or start < last_end:
                 continue
             if tokens is not None and tokens.token_span(start, end) is None:
                 continue
+            if fragment_rule and continues_a_name(self.text, start, end):
+                continue  # "Chile" inside "AFP Chile": part of another name
             key = (start, end, gold.label)
             if key in self.rejected or blocked_by_gold(
                 start, end, gold.label, self.gold, allow_overlap=allow_overlap
@@ -134,7 +141,8 @@ class _State:
             last_end = end
             if any(span.key == key for span in in_way):
                 continue  # already suggested: left alone
-            if any(inside_longer(Span(start, end, gold.label), span) for span in in_way):
+            occurrence = Span(start, end, gold.label)
+            if any(part_of_longer_name(self.text, occurrence, span) for span in in_way):
                 continue  # part of a longer name of the same kind: the longer one stays
             removed.update(dict.fromkeys(in_way))
             added.append(Span(start, end, gold.label, SpanState.SUGGESTED, source=MEMORY_SOURCE))

@@ -14,6 +14,7 @@ from spacy.util import filter_spans
 from annotator.core.errors import AnnotatorError
 from annotator.core.memory import PhraseMemory
 from annotator.core.model import Span, SpanState
+from annotator.core.names import continues_a_name
 from annotator.core.suggestions import MEMORY_SOURCE, Analysis
 from annotator.nlp.tokenizer import tokenize, tokens_of
 
@@ -23,7 +24,8 @@ LabelFor = Callable[[str], str | None]
 class MemoryMatcher:
     """Finds the memory's phrases in a Doc: exact words, case-sensitive, whole tokens.
 
-    Where phrases overlap ("New York" and "New York Times") the longest wins.
+    Where phrases overlap ("New York" and "New York Times") the longest wins; a match that
+    is part of a longer name in the text ("Chile" in "AFP Chile") is not a suggestion.
     """
 
     def __init__(self, nlp: Language, memory: PhraseMemory) -> None:
@@ -39,6 +41,7 @@ class MemoryMatcher:
         return [
             Span(m.start_char, m.end_char, m.label_, SpanState.SUGGESTED, MEMORY_SOURCE)
             for m in sorted(found, key=lambda m: m.start_char)
+            if not continues_a_name(doc.text, m.start_char, m.end_char)
         ]
 
 

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 
 from annotator.core.errors import InputError
 from annotator.core.hashing import input_hash
+from annotator.core.labels import new_label
 from annotator.core.model import Dataset, Document, Label
-from annotator.core.palette import color_for
 from annotator.core.records import Record
 from annotator.core.tokens import Tokens
 from annotator.core.validation import CheckedRecord, check_record
@@ -110,7 +110,7 @@ def import_paths(
         dataset = store.create_dataset(
             dataset_name, lang=options.lang, allow_overlap=options.allow_overlap
         )
-    labels = [Label(name, color_for(name)) for name in checker.new_labels]
+    labels = _labels_to_add(dataset.labels, checker.new_labels)
     progress.stage("Saving", total, "doc")
     for batch in _batches(checked):
         added = store.add_documents(dataset.id, batch, new_labels=labels)
@@ -135,6 +135,14 @@ def _read_files(
             report.problems.append(error)
         progress.advance()
     return parsed
+
+
+def _labels_to_add(existing: Sequence[Label], names: Iterable[str]) -> list[Label]:
+    """New labels with their default colours and the next free hotkeys."""
+    added: list[Label] = []
+    for name in names:
+        added.append(new_label([*existing, *added], name))
+    return added
 
 
 def _batches(files: list[_CheckedFile]) -> Iterator[list[tuple[Document, Tokens | None]]]:

@@ -14,6 +14,7 @@ from collections import Counter, deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from annotator.core.edits import Batch, SwapSuggestions
 from annotator.core.memory import PhraseMemory
 from annotator.core.merge import merge_suggestions
 from annotator.core.model import Dataset, Document, SpanState
@@ -97,6 +98,37 @@ def suggest_dataset(
             _save(store, batch, suggester.name, report, progress)
     _save(store, batch, suggester.name, report, progress)
     return report
+
+
+def suggest_from_memory(store: Store, dataset: Dataset, document: Document) -> Document:
+    """Bring an open document up to date with the phrase memory, in one transaction.
+
+    The batch `suggest` knew only the decisions made before it ran; this adds what the
+    annotators have taught since (memory suggestions, merged by the usual rules) and
+    removes model suggestions whose words and label people now reject more than accept.
+    Returns the document as stored afterwards.
+    """
+    from annotator.nlp.suggester import SpacySuggester
+
+    memory = PhraseMemory.from_counts(store.phrase_counts(dataset.id))
+    if not memory and not memory.rejected:
+        return document
+    refused = tuple(
+        span
+        for span in document.spans
+        if span.state is SpanState.SUGGESTED
+        and not memory.allows(document.covered_text(span), span.label)
+    )
+    cleaned = SwapSuggestions(refused, (), "Forget refused suggestions").apply(document)
+    suggester = SpacySuggester(None, label_for=dataset.map_label, memory=memory, lang=dataset.lang)
+    analysis = next(iter(suggester.analyse([document.text])))
+    merge = merge_suggestions(
+        cleaned, analysis.suggestions, replace=False, allow_overlap=dataset.allow_overlap
+    )
+    if not refused and not merge.edits:
+        return document
+    edit = Batch((SwapSuggestions(refused, (), ""), *merge.edits), merge.description)
+    return store.apply(document, edit)
 
 
 def _feed(documents: Iterator[Document], pending: deque[Document]) -> Iterator[str]:

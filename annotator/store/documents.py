@@ -14,8 +14,8 @@ from annotator.core.edits import Edit
 from annotator.core.errors import NotFoundError, StoreError
 from annotator.core.model import Document, Label, Span, Status
 from annotator.core.tokens import Tokens
-from annotator.store.datasets import append_labels
 from annotator.store.db import read_transaction, write_transaction
+from annotator.store.labels import append_labels
 from annotator.store.rows import (
     DOC_COLUMNS,
     SPAN_COLUMNS,

@@ -15,11 +15,12 @@ from sqlalchemy import Engine
 from annotator.store.datasets import DatasetQueries
 from annotator.store.db import open_engine
 from annotator.store.documents import DocumentQueries
+from annotator.store.labels import LabelQueries
 from annotator.store.statistics import StatisticsQueries
 from annotator.store.suggestions import SuggestionQueries
 
 
-class Store(DatasetQueries, DocumentQueries, StatisticsQueries, SuggestionQueries):
+class Store(DatasetQueries, LabelQueries, DocumentQueries, StatisticsQueries, SuggestionQueries):
     """Datasets, documents and spans in one SQLite file."""
 
     def __init__(self, engine: Engine, path: Path) -> None:

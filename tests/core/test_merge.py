@@ -295,3 +295,14 @@ def test_memory_with_another_label_still_beats_a_longer_model_span() -> None:
     document = Document(1, 1, text)
     merged = merge_suggestions(document, [wrong, place], replace=False).apply(document)
     assert [(document.covered_text(s), s.label) for s in merged.spans] == [("Dushanbe", "GPE")]
+
+
+def test_a_learnt_name_does_replace_a_model_span_that_only_adds_lowercase_words() -> None:
+    text = "Officials at the Environment Agency said so."
+    model = Span(13, 35, "ORG", SpanState.SUGGESTED, "en_core_web_sm")  # "the Environment Agency"
+    learnt = Span(17, 35, "ORG", SpanState.SUGGESTED, MEMORY_SOURCE)  # "Environment Agency"
+    document = Document(1, 1, text)
+    merged = merge_suggestions(document, [model, learnt], replace=False).apply(document)
+    assert [(document.covered_text(s), s.source) for s in merged.spans] == [
+        ("Environment Agency", MEMORY_SOURCE)
+    ]

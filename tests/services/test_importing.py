@@ -188,3 +188,14 @@ def test_what_a_brat_file_holds_beyond_entities_is_reported(store: Store, tmp_pa
     report = import_paths(store, [tmp_path / "doc.txt"], "news")
     assert report.added == 1
     assert dict(report.not_imported) == {"relation": 1, "discontinuous": 1}
+
+
+def test_labels_an_import_creates_get_colours_and_hotkeys(store: Store, tmp_path: Path) -> None:
+    record = '{"text": "Ada Lovelace met Babbage in London.", "spans": ['
+    record += (
+        '{"start": 0, "end": 12, "label": "PERSON"}, {"start": 29, "end": 35, "label": "GPE"}]}'
+    )
+    import_paths(store, [write(tmp_path / "a.jsonl", record + "\n")], "news")
+    labels = store.get_dataset("news").labels
+    assert [(label.name, label.hotkey) for label in labels] == [("PERSON", "1"), ("GPE", "2")]
+    assert all(label.color.startswith("#") for label in labels)

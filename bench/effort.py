@@ -1,0 +1,170 @@
+"""How many actions an annotator needs to turn suggestions into the gold annotation.
+
+    python bench/effort.py GOLD.jsonl [--model NAME]
+
+The gold documents' texts go into a fresh store and are pre-annotated with `annotator
+suggest`. A simulated annotator then opens them one at a time, in file order, and uses the
+real edit engine (`annotator.core.edits`, written through `Store.apply`) to reach the gold
+spans. Each of these is one action: reject a suggestion, relabel one, resize one, draw a
+missing span, and accept all the suggestions left in the document at once (the window's
+accept-all key, as in Prodigy's `ner.correct`, where correct suggestions cost nothing).
+Left to right, the annotator fixes each wrong suggestion: a relabel when gold has its range
+with another label, a resize when it overlaps a gold span of its label (and a relabel too
+when the label differs as well: two actions), a reject otherwise. Then it draws the gold
+spans still missing, and accepts the rest. Marking the document done is not counted:
+every way of working needs it.
+
+With propagation (the product as shipped) each decision goes through
+`annotator.core.propagation.propagate`, and each document is brought up to date with the
+phrase memory when it is opened (`services.suggesting.suggest_from_memory`). Model-only is
+the same replay with both turned off. Prints one JSON line:
+{"documents", "gold_spans", "actions", "actions_without_suggestions", "actions_model_only"}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from annotator.core.edits import AddSpan, Batch, Edit, ReplaceSpan, SetStatus
+from annotator.core.model import Document, Span, SpanState, Status
+from annotator.core.propagation import propagate
+from annotator.services.importing import import_paths
+from annotator.services.presets import load_preset
+from annotator.services.suggesting import SuggestOptions, suggest_dataset, suggest_from_memory
+from annotator.store import Store
+
+Key = tuple[int, int, str]
+
+
+@dataclass(frozen=True, slots=True)
+class GoldDocument:
+    text: str
+    spans: frozenset[Key]
+
+
+def main(argv: Sequence[str] | None = None) -> dict[str, int]:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("gold", type=Path)
+    parser.add_argument("--model", default=None, help="spaCy pipeline (default: as suggest)")
+    parser.add_argument("--preset", default="news", help="label preset of the dataset")
+    args = parser.parse_args(argv)
+    gold = read_gold(args.gold)
+    with tempfile.TemporaryDirectory() as folder:
+        actions = replay(gold, Path(folder) / "full.db", args, learning=True)
+        model_only = replay(gold, Path(folder) / "model.db", args, learning=False)
+    result = {
+        "documents": len(gold),
+        "gold_spans": sum(len(g.spans) for g in gold),
+        "actions": actions,
+        "actions_without_suggestions": sum(len(g.spans) for g in gold),
+        "actions_model_only": model_only,
+    }
+    print(json.dumps(result))
+    return result
+
+
+def read_gold(path: Path) -> list[GoldDocument]:
+    documents = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            record = json.loads(line)
+            keys = frozenset((s["start"], s["end"], s["label"]) for s in record["spans"])
+            documents.append(GoldDocument(record["text"], keys))
+    return documents
+
+
+def replay(gold: list[GoldDocument], db: Path, args: argparse.Namespace, *, learning: bool) -> int:
+    """Annotate every gold document in a fresh store; return the actions it took."""
+    texts = db.with_suffix(".jsonl")
+    texts.write_text("".join(json.dumps({"text": g.text}) + "\n" for g in gold), "utf-8")
+    with Store.open(db) as store:
+        preset = load_preset(args.preset)
+        dataset = store.create_dataset("effort", labels=preset.labels, label_map=preset.mapping)
+        import_paths(store, [texts], "effort")
+        suggest_dataset(store, "effort", SuggestOptions(model=args.model))
+        ids = store.document_ids(dataset.id)
+        total = 0
+        for document_id, target in zip(ids, gold, strict=True):
+            document = store.get_document(document_id)
+            if learning:
+                document = suggest_from_memory(store, dataset, document)
+            simulated = _Annotator(store, target.spans, learning=learning)
+            document = simulated.annotate(document)
+            store.apply(document, SetStatus(document.status, Status.DONE))
+            total += simulated.actions
+        return total
+
+
+class _Annotator:
+    """Turns one document's spans into its gold spans, counting each decision."""
+
+    def __init__(self, store: Store, gold: frozenset[Key], *, learning: bool) -> None:
+        self._store = store
+        self._gold = gold
+        self._learning = learning
+        self.actions = 0
+
+    def annotate(self, document: Document) -> Document:
+        """Fix wrong suggestions, draw what is missing, then accept the rest in one go.
+
+        After every action the document is read again: propagation may have suggested
+        (or rejected) spans elsewhere, and those are decided like any other.
+        """
+        while True:
+            wrong = next((s for s in _suggestions(document) if s.key not in self._gold), None)
+            if wrong is not None:
+                for edit in self._decide(document, wrong):
+                    document = self._act(document, edit)
+                continue
+            by_key = {span.key: span for span in document.spans}
+            missing = sorted(k for k in self._gold if k not in by_key or _rejected(by_key[k]))
+            if missing:
+                held = by_key.get(missing[0])  # rejected here by a decision made elsewhere
+                edit = ReplaceSpan.accept(held) if held else AddSpan(Span(*missing[0]))
+                document = self._act(document, edit)
+                continue
+            right = _suggestions(document)
+            if not right:
+                return document
+            accept_all = Batch(tuple(ReplaceSpan.accept(s) for s in right), "Accept all")
+            document = self._act(document, accept_all)
+
+    def _decide(self, document: Document, span: Span) -> list[Edit]:
+        if span.key in self._gold:
+            return [ReplaceSpan.accept(span)]
+        present = {s.key for s in document.spans}
+        same_range = [k for k in self._gold if k[:2] == span.key[:2] and k not in present]
+        if same_range:
+            return [ReplaceSpan.relabel(span, same_range[0][2])]
+        taken = {s.key[:2] for s in document.spans if s is not span}
+        for start, end, label in sorted(self._gold):
+            if start < span.end and span.start < end and (start, end) not in taken:
+                resized = ReplaceSpan.resize(span, start, end)
+                if label == span.label:
+                    return [resized]
+                return [resized, ReplaceSpan.relabel(resized.new, label)]
+        return [ReplaceSpan.reject(span)]
+
+    def _act(self, document: Document, edit: Edit) -> Document:
+        self.actions += 1
+        if self._learning:
+            edit = propagate(document, edit, self._store.get_tokens(document.id))
+        return self._store.apply(document, edit)
+
+
+def _rejected(span: Span) -> bool:
+    return span.state is SpanState.REJECTED
+
+
+def _suggestions(document: Document) -> list[Span]:
+    return [s for s in document.spans if s.state is SpanState.SUGGESTED]
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
