@@ -212,3 +212,34 @@ def test_without_any_trained_pipeline_the_memory_suggests_alone(
         ("Merkel", "PERSON", "suggested", "memory"),  # the word, inside "Angela Merkel"
         ("Merkel", "PERSON", "manual", None),
     ]
+
+
+def test_an_opened_document_catches_up_with_what_was_taught_since(news: Store) -> None:
+    from annotator.services.suggesting import suggest_from_memory
+
+    suggest_dataset(news, "news", suggester=suggester_for(news))
+    first, second, _ = documents(news)
+    news.apply(second, ReplaceSpan.relabel(second.spans[0], "PERSON"))  # Samadov: a person
+    dataset = news.get_dataset("news")
+    updated = suggest_from_memory(news, dataset, news.get_document(second.id))
+    assert spans_of(updated)[2] == ("Samadov", "PERSON", "suggested", "memory")
+    assert spans_of(news.get_document(second.id)) == spans_of(updated)  # written through
+    unchanged = news.get_document(first.id)
+    assert suggest_from_memory(news, dataset, unchanged) == unchanged
+
+
+def test_model_suggestions_people_keep_rejecting_are_dropped_when_opened(news: Store) -> None:
+    from annotator.core.hashing import input_hash
+    from annotator.core.model import Document
+    from annotator.services.suggesting import suggest_from_memory
+
+    dataset = news.get_dataset("news")
+    text = "Apple shares rose; Apple said nothing."
+    news.add_documents(dataset.id, [(Document(0, 0, text, input_hash=input_hash(text)), None)])
+    suggest_dataset(news, "news", suggester=suggester_for(news))
+    third = documents(news)[2]
+    news.apply(third, ReplaceSpan.reject(third.spans[0]))  # "Apple" is not an ORG here
+    fourth = documents(news)[3]
+    assert [label for _, label, _, _ in spans_of(fourth)] == ["ORG", "ORG"]
+    updated = suggest_from_memory(news, dataset, fourth)
+    assert spans_of(updated) == []

@@ -1,0 +1,60 @@
+"""The effort replay: propagation saves the repeated corrections model-only needs."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import spacy
+
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+TEXT = (
+    "Zikruhudo Samadov spoke in Ishkashim. Samadov said the clinic is full. "
+    "Later Samadov added that Ishkashim needs doctors."
+)
+
+
+def load_effort() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("effort", BENCH / "effort.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["effort"] = module  # dataclasses look their module up while it loads
+    spec.loader.exec_module(module)
+    return module
+
+
+def gold_span(text: str, word: str, label: str, occurrence: int) -> dict[str, object]:
+    start = -1
+    for _ in range(occurrence + 1):
+        start = text.index(word, start + 1)
+    return {"start": start, "end": start + len(word), "label": label}
+
+
+def test_propagation_turns_three_relabels_into_one(tmp_path: Path) -> None:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("entity_ruler").add_patterns(
+        [
+            {"label": "PERSON", "pattern": "Zikruhudo Samadov"},
+            {"label": "ORG", "pattern": "Samadov"},  # the model's repeated mistake
+            {"label": "GPE", "pattern": "Ishkashim"},
+        ]
+    )
+    nlp.to_disk(tmp_path / "model")
+    spans = [gold_span(TEXT, "Zikruhudo Samadov", "PERSON", 0)]
+    spans += [gold_span(TEXT, "Samadov", "PERSON", n) for n in (1, 2)]
+    spans += [gold_span(TEXT, "Ishkashim", "GPE", n) for n in (0, 1)]
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"text": TEXT, "spans": spans}) + "\n", encoding="utf-8")
+
+    result = load_effort().main([str(gold), "--model", str(tmp_path / "model")])
+
+    assert result == {
+        "documents": 1,
+        "gold_spans": 5,
+        "actions": 2,  # relabel one "Samadov", the other follows; accept all
+        "actions_without_suggestions": 5,
+        "actions_model_only": 3,  # relabel both "Samadov"; accept all
+    }
