@@ -14,11 +14,11 @@ from collections import Counter, deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from annotator.core.edits import Batch, SwapSuggestions
 from annotator.core.memory import PhraseMemory
 from annotator.core.merge import merge_suggestions
 from annotator.core.model import Dataset, Document, SpanState
 from annotator.core.suggestions import Suggester
+from annotator.services.document_analysis import catch_up_edit, memory_analysis, save_analysis
 from annotator.services.progress import NoProgress, Progress
 from annotator.store import Store
 from annotator.store.suggestions import SuggestedDocument
@@ -106,29 +106,15 @@ def suggest_from_memory(store: Store, dataset: Dataset, document: Document) -> D
     The batch `suggest` knew only the decisions made before it ran; this adds what the
     annotators have taught since (memory suggestions, merged by the usual rules) and
     removes model suggestions whose words and label people now reject more than accept.
-    Returns the document as stored afterwards.
+    Returns the document as stored afterwards. The window does the same off its thread
+    with `document_analysis.DocumentAnalyser`.
     """
-    from annotator.nlp.suggester import SpacySuggester
-
     memory = PhraseMemory.from_counts(store.phrase_counts(dataset.id))
     if not memory and not memory.rejected:
         return document
-    refused = tuple(
-        span
-        for span in document.spans
-        if span.state is SpanState.SUGGESTED
-        and not memory.allows(document.covered_text(span), span.label)
-    )
-    cleaned = SwapSuggestions(refused, (), "Forget refused suggestions").apply(document)
-    suggester = SpacySuggester(None, label_for=dataset.map_label, memory=memory, lang=dataset.lang)
-    analysis = next(iter(suggester.analyse([document.text])))
-    merge = merge_suggestions(
-        cleaned, analysis.suggestions, replace=False, allow_overlap=dataset.allow_overlap
-    )
-    if not refused and not merge.edits:
-        return document
-    edit = Batch((SwapSuggestions(refused, (), ""), *merge.edits), merge.description)
-    return store.apply(document, edit)
+    analysis = memory_analysis(dataset, document, memory)
+    edit = catch_up_edit(document, analysis, allow_overlap=dataset.allow_overlap)
+    return save_analysis(store, document, analysis, edit)
 
 
 def _feed(documents: Iterator[Document], pending: deque[Document]) -> Iterator[str]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from annotator.core.edits import Edit
-from annotator.core.errors import StoreError
+from annotator.core.errors import NotFoundError, StoreError
 from annotator.core.memory import PhraseCount
 from annotator.core.model import Document, Span, SpanState, Status
 from annotator.core.tokens import Tokens
@@ -80,6 +80,16 @@ class SuggestionQueries:
             for row in rows:
                 yield document_from_row(row, spans.get(row[0], []))
             last = rows[-1][0]
+
+    def was_suggested(self, document_id: int) -> bool:
+        """Whether a suggester's results were ever saved for the document (`save_suggestions`)."""
+        with read_transaction(self._engine) as conn:
+            row = conn.exec_driver_sql(
+                "SELECT suggested_with IS NOT NULL FROM document WHERE id = ?", (document_id,)
+            ).first()
+        if row is None:
+            raise NotFoundError(f"there is no document with id {document_id}")
+        return bool(row[0])
 
     def save_suggestions(self, results: Sequence[SuggestedDocument], *, suggester: str) -> None:
         """Write a batch of suggester results in one transaction, marking each document."""

@@ -1,0 +1,215 @@
+"""Analysing the document the annotator opened: its tokens, the model, and the memory.
+
+A document opened in the window needs its tokens (to snap mouse selections), the model's
+suggestions if no suggester has been over it yet, and what the dataset's phrase memory has
+learnt since it was suggested. `DocumentAnalyser` computes all three on a worker thread
+and returns a `DocumentAnalysis`, a plain value. The window then turns it into one edit
+with `catch_up_edit`, against the document as it is *then* (the annotator may have edited
+it meanwhile), and writes it with `save_analysis`.
+
+spaCy is imported only inside the methods that need it, so importing this module (as the
+window does) costs nothing and never loads spaCy on the calling thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from annotator.core.edits import Batch, Edit, SwapSuggestions
+from annotator.core.memory import PhraseMemory
+from annotator.core.merge import merge_suggestions
+from annotator.core.model import Dataset, Document, Span, SpanState
+from annotator.core.tokens import Tokens
+from annotator.services.tokens import TokenCache
+from annotator.store import Store
+from annotator.store.suggestions import OPEN_STATUSES, SuggestedDocument
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+    from annotator.nlp.models import ModelChoice
+    from annotator.nlp.suggester import SpacySuggester
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentAnalysis:
+    """What the worker found for one document, computed from its text alone."""
+
+    document_id: int
+    tokens: Tokens
+    suggestions: tuple[Span, ...]  # model (if it ran) + memory; dataset labels, SUGGESTED
+    memory: PhraseMemory  # the memory they were computed with
+    model: str | None  # the suggester's name when the model ran now, else None
+
+
+@dataclass(frozen=True, slots=True)
+class ModelStatus:
+    """Which pipeline suggests after `DocumentAnalyser.load`."""
+
+    name: str  # as suggestions record it in `source` ("en_core_web_sm"); "" when none
+    notice: str = ""  # what to tell the user: how to install a model when none is installed
+
+    @property
+    def installed(self) -> bool:
+        return bool(self.name)
+
+
+class DocumentAnalyser:
+    """Holds the loaded pipeline and analyses one document at a time.
+
+    Not thread-safe: one thread (the window's worker) owns it. The store and the token
+    cache may be shared with other threads.
+    """
+
+    def __init__(self, store: Store, tokens: TokenCache) -> None:
+        self._store = store
+        self._tokens = tokens
+        self._choice: ModelChoice | None = None
+        self._nlp: Language | None = None
+
+    def load(
+        self,
+        dataset: Dataset,
+        model: str | None = None,
+        *,
+        on_loading: Callable[[str], None] | None = None,
+    ) -> ModelStatus:
+        """Resolve the dataset's pipeline and load it, unless it is the one already loaded.
+
+        `on_loading` hears the model's name just before a (slow) load starts. Raises
+        `AnnotatorError` when a named model is missing or cannot load; the analyser then
+        has no model and suggests from the memory alone.
+        """
+        from annotator.nlp.models import INSTALL_HINT, load_pipeline, resolve_model
+
+        try:
+            choice = resolve_model(model, dataset.model)
+            if choice is None:
+                self._unload()
+                return ModelStatus("", INSTALL_HINT)
+            if choice != self._choice or self._nlp is None:
+                self._unload()
+                if on_loading is not None:
+                    on_loading(_display_name(choice.name))
+                self._nlp = load_pipeline(choice)
+                self._choice = choice
+        except BaseException:
+            self._unload()
+            raise
+        return ModelStatus(_suggester(self._nlp, dataset, PhraseMemory()).name)
+
+    @property
+    def model_loaded(self) -> bool:
+        return self._nlp is not None
+
+    def analyse(self, dataset: Dataset, document: Document) -> DocumentAnalysis:
+        """Tokens, plus the model's suggestions when no suggester has been over the document
+        yet, plus the memory's, read fresh from the store. Finished documents (done,
+        skipped, rejected) get their tokens and nothing else."""
+        tokens = self._tokens.tokens(document)
+        memory = PhraseMemory.from_counts(self._store.phrase_counts(dataset.id))
+        if document.status not in OPEN_STATUSES:
+            return DocumentAnalysis(document.id, tokens, (), memory, None)
+        with_model = self._nlp is not None and not self._store.was_suggested(document.id)
+        if not with_model and not memory:
+            return DocumentAnalysis(document.id, tokens, (), memory, None)
+        suggester = _suggester(self._nlp if with_model else None, dataset, memory)
+        found = next(iter(suggester.analyse([document.text])))
+        model = suggester.name if with_model else None
+        return DocumentAnalysis(document.id, tokens, found.suggestions, memory, model)
+
+    def _unload(self) -> None:
+        self._nlp = None
+        self._choice = None
+
+
+def memory_analysis(dataset: Dataset, document: Document, memory: PhraseMemory) -> DocumentAnalysis:
+    """The memory's suggestions for a document, with spaCy's tokens (no model)."""
+    found = next(iter(_suggester(None, dataset, memory).analyse([document.text])))
+    return DocumentAnalysis(document.id, found.tokens, found.suggestions, memory, None)
+
+
+def catch_up_edit(
+    document: Document, analysis: DocumentAnalysis, *, allow_overlap: bool
+) -> Edit | None:
+    """One edit that brings `document`, as it is now, up to date with `analysis`.
+
+    Open suggestions that the analysis' memory refuses (words and label people rejected
+    more often than accepted) go; the analysis' suggestions come in by the merge rules
+    (`merge_suggestions`: never over a person's span, never a rejected one back). Gold
+    and rejected spans are never touched. None when nothing would change, or when the
+    document is no longer open (marked done meanwhile).
+    """
+    if analysis.document_id != document.id:
+        raise ValueError(
+            f"the analysis is of document {analysis.document_id}, not of {document.id}"
+        )
+    if document.status not in OPEN_STATUSES:
+        return None
+    refused = _refused(document, analysis.memory)
+    cleaned = SwapSuggestions(refused, ()).apply(document) if refused else document
+    merge = merge_suggestions(
+        cleaned, analysis.suggestions, replace=False, allow_overlap=allow_overlap
+    )
+    removed: tuple[Span, ...] = refused
+    added: tuple[Span, ...] = ()
+    for edit in merge.edits:
+        assert isinstance(edit, SwapSuggestions)  # what merge_suggestions makes
+        removed += edit.removed
+        added += edit.added
+    if not removed and not added:
+        return None
+    description = merge.description if added else _describe_dropped(len(refused))
+    if added and refused:
+        description += ", " + _describe_dropped(len(refused)).lower()
+    return Batch((SwapSuggestions(removed, added, description),), description)
+
+
+def save_analysis(
+    store: Store, document: Document, analysis: DocumentAnalysis, edit: Edit | None
+) -> Document:
+    """Write `edit` (from `catch_up_edit`) in one transaction and return the document.
+
+    When the model ran for this analysis, the same transaction marks the document as
+    suggested (with its tokens), so the model never runs over it again.
+    """
+    if analysis.model is not None:
+        step = edit if edit is not None else Batch((), "")
+        store.save_suggestions(
+            [SuggestedDocument(document, step, analysis.tokens)], suggester=analysis.model
+        )
+        return step.apply(document)
+    if edit is None:
+        return document
+    return store.apply(document, edit)
+
+
+def _suggester(nlp: Language | None, dataset: Dataset, memory: PhraseMemory) -> SpacySuggester:
+    """The pipeline's entities (none without `nlp`) plus the memory's matches."""
+    from annotator.nlp.suggester import SpacySuggester
+
+    return SpacySuggester(nlp, label_for=dataset.map_label, memory=memory, lang=dataset.lang)
+
+
+def _refused(document: Document, memory: PhraseMemory) -> tuple[Span, ...]:
+    if not memory.rejected:
+        return ()
+    return tuple(
+        span
+        for span in document.spans
+        if span.state is SpanState.SUGGESTED
+        and not memory.allows(document.covered_text(span), span.label)
+    )
+
+
+def _describe_dropped(count: int) -> str:
+    noun = "suggestion" if count == 1 else "suggestions"
+    return f"Drop {count} refused {noun}"
+
+
+def _display_name(name: str) -> str:
+    """A package name as it is; a model folder by its last part."""
+    return Path(name).name if ("/" in name or "\\" in name) else name
