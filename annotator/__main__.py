@@ -1,6 +1,6 @@
 """`python -m annotator` is the same program as the `annotator` command."""
 
-from annotator.cli import main
+from annotator.app import main
 
 if __name__ == "__main__":
     main()

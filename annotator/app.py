@@ -1,0 +1,99 @@
+"""The composition root: `annotator` opens the window; `annotator COMMAND` runs the CLI.
+
+This is the only module that picks concrete parts (the SQLite file, the spaCy worker,
+the settings file) and connects them. Nothing imports it. Qt and the window are imported
+only when the window is wanted, so the command line starts without them.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    wanted, db = window_arguments(args)
+    if not wanted:
+        from annotator.cli import main as cli_main
+
+        cli_main(args)
+        return
+    sys.exit(run_window(db))
+
+
+def window_arguments(args: list[str]) -> tuple[bool, Path | None]:
+    """Whether `args` ask for the window (nothing, or only `--db PATH`), and the store."""
+    if not args:
+        return True, None
+    if len(args) == 2 and args[0] == "--db":
+        return True, Path(args[1])
+    if len(args) == 1 and args[0].startswith("--db="):
+        return True, Path(args[0].removeprefix("--db="))
+    return False, None
+
+
+def store_location(db: Path | None) -> Path:
+    from annotator.paths import default_store_path
+
+    if db is not None:
+        return db
+    env = os.environ.get("ANNOTATOR_DB")
+    return Path(env) if env else default_store_path()
+
+
+def run_window(db: Path | None) -> int:
+    from PySide6.QtCore import QSettings, QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from annotator.core.errors import AnnotatorError
+    from annotator.services.document_analysis import DocumentAnalyser
+    from annotator.services.tokens import TokenCache
+    from annotator.store import Store
+    from annotator.ui.editing import Editing
+    from annotator.ui.main_window import MainWindow
+    from annotator.ui.nlp_worker import NlpWorker
+    from annotator.ui.session import DocumentSession
+    from annotator.ui.workflow import Workflow
+
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    QApplication.setOrganizationName("annotator")
+    QApplication.setApplicationName("annotator")
+    QApplication.setApplicationDisplayName("annotator")
+    QApplication.setDesktopFileName("annotator")
+    path = store_location(db)
+    try:
+        store = Store.open(path)
+    except AnnotatorError as error:
+        QMessageBox.critical(None, "annotator", f"Cannot open the store {path}:\n{error}")
+        return 1
+    settings = QSettings()
+
+    def make_analyser() -> DocumentAnalyser:  # called on the worker thread
+        return DocumentAnalyser(store, TokenCache(store, lang="en"))
+
+    session = DocumentSession(store, annotator=_annotator_name())
+    editing = Editing(session)
+    worker = NlpWorker(make_analyser)
+    workflow = Workflow(store, session, worker, settings)
+    window = MainWindow(session, editing, workflow, settings)
+    worker.model_loading.connect(window.model_state.loading)
+    worker.model_ready.connect(window.model_state.ready)
+    worker.model_failed.connect(window.model_state.failed)
+    window.show()
+    QTimer.singleShot(0, workflow.reopen_last)  # the window first, then the data
+    try:
+        return app.exec()
+    finally:
+        worker.shutdown()
+        store.close()
+
+
+def _annotator_name() -> str | None:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return None

@@ -1,0 +1,204 @@
+"""Every command of the window, its menu, its keys and its help text, in one table.
+
+Menus, keyboard shortcuts and Help > Keyboard Shortcuts are all built from `SPECS`, so
+they cannot disagree. Keys follow `QKeySequence.StandardKey` where Qt has a convention
+(open, new, find, undo, redo, quit, help); the annotation keys follow the peers' habits:
+number keys for labels, Enter to accept, Delete to reject, Tab to move between spans.
+
+Two scopes: `work` actions act on the article and answer only while the article, the
+span list or the label bar has focus (so typing in the search box never labels a span);
+`window` actions answer anywhere in the window.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+
+Key = QKeySequence.StandardKey | str
+Scope = Literal["window", "work"]
+SK = QKeySequence.StandardKey
+
+
+@dataclass(frozen=True, slots=True)
+class ActionSpec:
+    id: str
+    menu: str
+    text: str
+    keys: tuple[Key, ...] = ()
+    tip: str = ""
+    scope: Scope = "window"
+    checkable: bool = False
+
+
+def _label_specs() -> tuple[ActionSpec, ...]:
+    plain = tuple(
+        ActionSpec(f"label.{n}", "Labels", f"Label {n}", (str(n),), scope="work")
+        for n in range(1, 10)
+    )
+    shifted = tuple(
+        ActionSpec(f"label.Shift+{n}", "Labels", f"Label Shift+{n}", (f"Shift+{n}",), scope="work")
+        for n in range(1, 10)
+    )
+    return plain + shifted
+
+
+SPECS: tuple[ActionSpec, ...] = (
+    ActionSpec("file.new_dataset", "&File", "&New Dataset…", (SK.New,)),
+    ActionSpec("file.import", "&File", "&Import Articles…", (SK.Open,)),
+    ActionSpec("file.samples", "&File", "Open the &Sample Articles"),
+    ActionSpec("file.export", "&File", "&Export…", ("Ctrl+E",)),
+    ActionSpec("file.quit", "&File", "&Quit", (SK.Quit,)),
+    ActionSpec(
+        "span.next", "&Annotate", "&Next Span", ("Tab",), "Make the next span current", "work"
+    ),
+    ActionSpec("span.previous", "&Annotate", "&Previous Span", ("Shift+Tab",), scope="work"),
+    ActionSpec(
+        "span.accept",
+        "&Annotate",
+        "&Accept",
+        ("Return", "Enter"),
+        "Accept the current suggestion and go to the next one",
+        "work",
+    ),
+    ActionSpec(
+        "span.reject",
+        "&Annotate",
+        "&Reject or Remove",
+        ("Delete", "Backspace"),
+        "Reject the current suggestion (or remove a span you drew) and go to the next one",
+        "work",
+    ),
+    ActionSpec("span.start_left", "&Annotate", "Start One Token Left", ("[",), scope="work"),
+    ActionSpec("span.start_right", "&Annotate", "Start One Token Right", ("]",), scope="work"),
+    ActionSpec("span.end_left", "&Annotate", "End One Token Left", ("Shift+[", "{"), scope="work"),
+    ActionSpec(
+        "span.end_right", "&Annotate", "End One Token Right", ("Shift+]", "}"), scope="work"
+    ),
+    ActionSpec(
+        "span.label_all",
+        "&Annotate",
+        "&Label All Occurrences",
+        ("Ctrl+L",),
+        "Give every occurrence of these words in the article the current span's label",
+        "work",
+    ),
+    ActionSpec(
+        "span.remove_all",
+        "&Annotate",
+        "Re&move All Occurrences",
+        ("Ctrl+Shift+L",),
+        "Reject or remove every span with these words and this label",
+        "work",
+    ),
+    ActionSpec("span.clear", "&Annotate", "Clear Selection", ("Escape",), scope="work"),
+    ActionSpec(
+        "doc.accept_all",
+        "&Document",
+        "Accept &All Suggestions",
+        ("A",),
+        "Accept every open suggestion in this article, as one undo step",
+        "work",
+    ),
+    ActionSpec(
+        "doc.done",
+        "&Document",
+        "Mark &Done and Open Next",
+        ("Ctrl+Return", "Ctrl+Enter"),
+        "Mark this article done and open the next one not done",
+    ),
+    ActionSpec(
+        "doc.skip",
+        "&Document",
+        "&Skip and Open Next",
+        ("Ctrl+Shift+Return", "Ctrl+Shift+Enter"),
+        "Mark this article skipped and open the next one not done",
+    ),
+    ActionSpec("doc.next", "&Document", "Ne&xt Article", ("Ctrl+PgDown",)),
+    ActionSpec("doc.previous", "&Document", "Pre&vious Article", ("Ctrl+PgUp",)),
+    ActionSpec("doc.find", "&Document", "&Find Articles…", (SK.Find,)),
+    ActionSpec(
+        "view.show_rejected",
+        "&View",
+        "Show &Rejected Suggestions",
+        ("Ctrl+Shift+H",),
+        checkable=True,
+    ),
+    ActionSpec("help.shortcuts", "&Help", "&Keyboard Shortcuts", (SK.HelpContents,)),
+    ActionSpec("help.about", "&Help", "&About annotator"),
+    *_label_specs(),
+)
+
+MENUS = ("&File", "&Edit", "&Annotate", "&Document", "&View", "&Help")
+
+
+def sequences(spec: ActionSpec) -> list[QKeySequence]:
+    """The key sequences of `spec` (a standard key may stand for several on a platform)."""
+    found: list[QKeySequence] = []
+    for key in spec.keys:
+        if isinstance(key, QKeySequence.StandardKey):
+            found += QKeySequence.keyBindings(key)
+        else:
+            found.append(QKeySequence(key))
+    return found
+
+
+def build_actions(
+    parent: QObject, handlers: Mapping[str, Callable[..., object]]
+) -> dict[str, QAction]:
+    """One QAction per spec, wired to its handler; a spec without a handler is a bug.
+
+    Handlers of checkable actions receive the new checked state; the others no argument.
+    """
+    missing = [spec.id for spec in SPECS if spec.id not in handlers]
+    if missing:
+        raise KeyError(f"actions without a handler: {', '.join(missing)}")
+    actions: dict[str, QAction] = {}
+    for spec in SPECS:
+        action = QAction(spec.text, parent)
+        action.setObjectName(spec.id)
+        action.setShortcuts(sequences(spec))
+        action.setCheckable(spec.checkable)
+        action.setStatusTip(spec.tip)
+        action.setToolTip(spec.tip or spec.text.replace("&", "").rstrip("…"))
+        if spec.scope == "work":
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        if spec.checkable:
+            action.toggled.connect(handlers[spec.id])
+        else:
+            action.triggered.connect(_without_argument(handlers[spec.id]))
+        actions[spec.id] = action
+    return actions
+
+
+def _without_argument(handler: Callable[..., object]) -> Callable[[], None]:
+    """`triggered` passes `checked`; handlers of plain actions take nothing."""
+
+    def call() -> None:
+        handler()
+
+    return call
+
+
+def shortcut_rows() -> list[tuple[str, str, str]]:
+    """(menu, command, keys) for Help > Keyboard Shortcuts, in menu order."""
+    rows: list[tuple[str, str, str]] = [
+        ("Edit", "Undo", "Ctrl+Z"),
+        ("Edit", "Redo", "Ctrl+Shift+Z, Ctrl+Y"),
+        ("Labels", "Label the selection, or relabel the current span", "1-9, Shift+1-9"),
+    ]
+    for spec in SPECS:
+        if spec.menu == "Labels":
+            continue
+        keys = ", ".join(
+            s.toString(QKeySequence.SequenceFormat.NativeText) for s in sequences(spec)
+        )
+        if keys:
+            rows.append((spec.menu.replace("&", ""), spec.text.replace("&", ""), keys))
+    order = [menu.replace("&", "") for menu in MENUS]
+    order.insert(order.index("Annotate") + 1, "Labels")
+    return sorted(rows, key=lambda row: order.index(row[0]))

@@ -1,0 +1,14 @@
+"""The window's dialogs, one concern per module; the window calls these functions."""
+
+from annotator.ui.dialogs.datasets import new_dataset
+from annotator.ui.dialogs.help import show_about, show_shortcuts
+from annotator.ui.dialogs.transfer import export_dataset, import_articles, open_samples
+
+__all__ = [
+    "export_dataset",
+    "import_articles",
+    "new_dataset",
+    "open_samples",
+    "show_about",
+    "show_shortcuts",
+]

