@@ -1,0 +1,194 @@
+"""The side panel listing the spans of the open document.
+
+It shows what the window gives it and reports one gesture: the annotator moved to another
+span (by click or arrow key), as `span_chosen`. Everything the window does to it
+(`show_document` after an edit, `set_current_span` when the article's current span moves)
+is quiet: it never echoes back as `span_chosen`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.model import Document, Label, Span, SpanState
+from annotator.ui.span_list import Column, SpanListModel
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+# The order and words of the counts line; states without spans are left out.
+COUNT_WORDS: dict[SpanState, str] = {
+    SpanState.ACCEPTED: "accepted",
+    SpanState.MANUAL: "drawn",
+    SpanState.SUGGESTED: "suggested",
+    SpanState.REJECTED: "rejected",
+}
+
+
+def counts_line(counts: Mapping[SpanState, int]) -> str:
+    """ "12 accepted · 3 suggested · 1 rejected"; "No spans" when there are none."""
+    parts = [f"{counts[state]} {word}" for state, word in COUNT_WORDS.items() if counts.get(state)]
+    return " · ".join(parts) if parts else "No spans"
+
+
+class SpanTable(QTableView):
+    """The table of the panel: whole rows, one at a time, read-only, uniform row height."""
+
+    def __init__(self, model: SpanListModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setModel(model)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setAlternatingRowColors(True)
+        self.setShowGrid(False)
+        self.setWordWrap(False)
+        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.setTabKeyNavigation(False)  # Tab leaves the table, as everywhere else
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+
+        rows = self.verticalHeader()
+        rows.hide()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # never measures rows
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 6)
+
+        columns = self.horizontalHeader()
+        columns.setHighlightSections(False)
+        columns.setStretchLastSection(False)
+        columns.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        columns.setSectionResizeMode(Column.TEXT, QHeaderView.ResizeMode.Stretch)
+        digit = self.fontMetrics().horizontalAdvance("0")
+        for column, digits in ((Column.LABEL, 12), (Column.STATE, 10), (Column.SOURCE, 12)):
+            columns.resizeSection(column, digits * digit)
+        columns.resizeSection(Column.SCORE, 6 * digit)
+        # No sort indicator means document order; a third click on a header returns to it.
+        columns.setSortIndicatorClearable(True)
+        columns.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.setSortingEnabled(True)
+
+
+class SpanPanel(QWidget):
+    """Counts, the span table and the "Show rejected" switch."""
+
+    span_chosen = Signal(object)  # the Span the annotator moved to
+    show_rejected_changed = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._quiet = 0
+        self._model = SpanListModel(self)
+        self._counts = QLabel()
+        self._counts.setTextFormat(Qt.TextFormat.PlainText)
+        self._table = SpanTable(self._model, self)
+        self._show_rejected = QCheckBox("Show rejected")
+        self._show_rejected.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._counts)
+        layout.addWidget(self._table, 1)
+        layout.addWidget(self._show_rejected)
+
+        selection = self._table.selectionModel()
+        selection.currentRowChanged.connect(self._on_current_row_changed)
+        self._show_rejected.toggled.connect(self._on_show_rejected_toggled)
+        self._update_counts()
+
+    @property
+    def model(self) -> SpanListModel:
+        return self._model
+
+    @property
+    def table(self) -> QTableView:
+        return self._table
+
+    @property
+    def counts_text(self) -> str:
+        return self._counts.text()
+
+    @property
+    def show_rejected(self) -> bool:
+        return self._show_rejected.isChecked()
+
+    def show_document(self, document: Document | None, labels: Sequence[Label]) -> None:
+        """Show `document`; after an edit of the same document the current row stays put."""
+        current = self._table.currentIndex()
+        keep_visible = current.isValid() and self._is_row_visible(current)
+        with self._quietly():
+            self._model.show_document(document, labels, show_rejected=self.show_rejected)
+        self._update_counts()
+        current = self._table.currentIndex()
+        if keep_visible and current.isValid():
+            self._table.scrollTo(current)
+
+    def set_current_span(self, span: Span | None) -> None:
+        """Select the row of `span` (none: no row) and scroll to it, without `span_chosen`."""
+        row = self._model.row_of(span) if span is not None else None
+        selection = self._table.selectionModel()
+        with self._quietly():
+            if row is None:
+                selection.clear()
+                return
+            column = max(self._table.currentIndex().column(), 0)
+            index = self._model.index(row, column)
+            selection.setCurrentIndex(
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+            self._table.scrollTo(index)
+
+    def current_span(self) -> Span | None:
+        current = self._table.currentIndex()
+        return self._model.span_at(current.row()) if current.isValid() else None
+
+    def set_show_rejected(self, show: bool) -> None:
+        """Show or hide rejected spans without `show_rejected_changed`."""
+        blocked = self._show_rejected.blockSignals(True)
+        try:
+            self._show_rejected.setChecked(show)
+        finally:
+            self._show_rejected.blockSignals(blocked)
+        with self._quietly():
+            self._model.set_show_rejected(show)
+
+    def _on_current_row_changed(self, current: ModelIndex, _previous: ModelIndex) -> None:
+        if self._quiet or not current.isValid():
+            return
+        span = self._model.span_at(current.row())
+        if span is not None:
+            self.span_chosen.emit(span)
+
+    def _on_show_rejected_toggled(self, show: bool) -> None:
+        with self._quietly():
+            self._model.set_show_rejected(show)
+        self.show_rejected_changed.emit(show)
+
+    def _update_counts(self) -> None:
+        if self._model.document is None:
+            self._counts.setText("No document")
+        else:
+            self._counts.setText(counts_line(self._model.counts()))
+
+    def _is_row_visible(self, index: ModelIndex) -> bool:
+        return self._table.viewport().rect().intersects(self._table.visualRect(index))
+
+    @contextmanager
+    def _quietly(self) -> Iterator[None]:
+        """Changes made inside do not emit `span_chosen`."""
+        self._quiet += 1
+        try:
+            yield
+        finally:
+            self._quiet -= 1
