@@ -69,7 +69,7 @@ class SpanTable(QTableView):
         columns.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         columns.setSectionResizeMode(Column.TEXT, QHeaderView.ResizeMode.Stretch)
         digit = self.fontMetrics().horizontalAdvance("0")
-        for column, digits in ((Column.LABEL, 12), (Column.STATE, 10), (Column.SOURCE, 12)):
+        for column, digits in ((Column.LABEL, 10), (Column.STATE, 10), (Column.SOURCE, 16)):
             columns.resizeSection(column, digits * digit)
         columns.resizeSection(Column.SCORE, 6 * digit)
         # No sort indicator means document order; a third click on a header returns to it.
@@ -123,13 +123,16 @@ class SpanPanel(QWidget):
 
     def show_document(self, document: Document | None, labels: Sequence[Label]) -> None:
         """Show `document`; after an edit of the same document the current row stays put."""
+        before = self._model.document
         current = self._table.currentIndex()
         keep_visible = current.isValid() and self._is_row_visible(current)
         with self._quietly():
             self._model.show_document(document, labels, show_rejected=self.show_rejected)
         self._update_counts()
         current = self._table.currentIndex()
-        if keep_visible and current.isValid():
+        if before is None or document is None or before.id != document.id:
+            self._table.scrollToTop()
+        elif keep_visible and current.isValid():
             self._table.scrollTo(current)
 
     def set_current_span(self, span: Span | None) -> None:

@@ -187,6 +187,9 @@ def test_set_current_span_scrolls_its_row_into_view(qtbot) -> None:
     rect = table.visualRect(widget.model.index(390, Column.TEXT))
     assert table.viewport().rect().contains(rect.center())
 
+    widget.show_document(Document(2, 1, text).with_spans(spans[:300]), LABELS)
+    assert table.verticalScrollBar().value() == 0
+
 
 def test_the_current_row_stays_on_a_relabelled_span(qtbot, panel) -> None:
     panel.set_current_span(ZURICH)
