@@ -22,16 +22,17 @@ from annotator.core.edits import Batch, Edit, SwapSuggestions
 from annotator.core.memory import PhraseMemory
 from annotator.core.merge import merge_suggestions
 from annotator.core.model import Dataset, Document, Span, SpanState
+from annotator.core.suggestions import Suggester
 from annotator.core.tokens import Tokens
 from annotator.services.tokens import TokenCache
 from annotator.store import Store
 from annotator.store.suggestions import OPEN_STATUSES, SuggestedDocument
 
 if TYPE_CHECKING:
-    from spacy.language import Language
-
     from annotator.nlp.models import ModelChoice
-    from annotator.nlp.suggester import SpacySuggester
+
+# A suggester for the loaded pipeline, given a dataset (its label mapping) and a memory.
+ModelSuggester = Callable[[Dataset, PhraseMemory], Suggester]
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +69,7 @@ class DocumentAnalyser:
         self._store = store
         self._tokens = tokens
         self._choice: ModelChoice | None = None
-        self._nlp: Language | None = None
+        self._with_model: ModelSuggester | None = None
 
     def load(
         self,
@@ -83,27 +84,27 @@ class DocumentAnalyser:
         `AnnotatorError` when a named model is missing or cannot load; the analyser then
         has no model and suggests from the memory alone.
         """
-        from annotator.nlp.models import INSTALL_HINT, load_pipeline, resolve_model
+        from annotator.nlp.models import INSTALL_HINT, resolve_model
 
         try:
             choice = resolve_model(model, dataset.model)
             if choice is None:
                 self._unload()
                 return ModelStatus("", INSTALL_HINT)
-            if choice != self._choice or self._nlp is None:
+            if choice != self._choice or self._with_model is None:
                 self._unload()
                 if on_loading is not None:
                     on_loading(_display_name(choice.name))
-                self._nlp = load_pipeline(choice)
+                self._with_model = _load_model(choice)
                 self._choice = choice
         except BaseException:
             self._unload()
             raise
-        return ModelStatus(_suggester(self._nlp, dataset, PhraseMemory()).name)
+        return ModelStatus(self._with_model(dataset, PhraseMemory()).name)
 
     @property
     def model_loaded(self) -> bool:
-        return self._nlp is not None
+        return self._with_model is not None
 
     def analyse(self, dataset: Dataset, document: Document) -> DocumentAnalysis:
         """Tokens, plus the model's suggestions when no suggester has been over the document
@@ -113,22 +114,24 @@ class DocumentAnalyser:
         memory = PhraseMemory.from_counts(self._store.phrase_counts(dataset.id))
         if document.status not in OPEN_STATUSES:
             return DocumentAnalysis(document.id, tokens, (), memory, None)
-        with_model = self._nlp is not None and not self._store.was_suggested(document.id)
-        if not with_model and not memory:
+        with_model = self._with_model
+        if with_model is not None and not self._store.was_suggested(document.id):
+            suggester = with_model(dataset, memory)
+            found = next(iter(suggester.analyse([document.text])))
+            return DocumentAnalysis(document.id, tokens, found.suggestions, memory, suggester.name)
+        if not memory:
             return DocumentAnalysis(document.id, tokens, (), memory, None)
-        suggester = _suggester(self._nlp if with_model else None, dataset, memory)
-        found = next(iter(suggester.analyse([document.text])))
-        model = suggester.name if with_model else None
-        return DocumentAnalysis(document.id, tokens, found.suggestions, memory, model)
+        found = next(iter(_memory_suggester(dataset, memory).analyse([document.text])))
+        return DocumentAnalysis(document.id, tokens, found.suggestions, memory, None)
 
     def _unload(self) -> None:
-        self._nlp = None
+        self._with_model = None
         self._choice = None
 
 
 def memory_analysis(dataset: Dataset, document: Document, memory: PhraseMemory) -> DocumentAnalysis:
     """The memory's suggestions for a document, with spaCy's tokens (no model)."""
-    found = next(iter(_suggester(None, dataset, memory).analyse([document.text])))
+    found = next(iter(_memory_suggester(dataset, memory).analyse([document.text])))
     return DocumentAnalysis(document.id, found.tokens, found.suggestions, memory, None)
 
 
@@ -187,11 +190,24 @@ def save_analysis(
     return store.apply(document, edit)
 
 
-def _suggester(nlp: Language | None, dataset: Dataset, memory: PhraseMemory) -> SpacySuggester:
-    """The pipeline's entities (none without `nlp`) plus the memory's matches."""
+def _memory_suggester(dataset: Dataset, memory: PhraseMemory) -> Suggester:
+    """The memory's matches on spaCy's tokens, without a model."""
     from annotator.nlp.suggester import SpacySuggester
 
-    return SpacySuggester(nlp, label_for=dataset.map_label, memory=memory, lang=dataset.lang)
+    return SpacySuggester(None, label_for=dataset.map_label, memory=memory, lang=dataset.lang)
+
+
+def _load_model(choice: ModelChoice) -> ModelSuggester:
+    """Load the pipeline (slow); suggesters that run it come from what this returns."""
+    from annotator.nlp.models import load_pipeline
+    from annotator.nlp.suggester import SpacySuggester
+
+    nlp = load_pipeline(choice)
+
+    def with_model(dataset: Dataset, memory: PhraseMemory) -> Suggester:
+        return SpacySuggester(nlp, label_for=dataset.map_label, memory=memory, lang=dataset.lang)
+
+    return with_model
 
 
 def _refused(document: Document, memory: PhraseMemory) -> tuple[Span, ...]:
