@@ -1,0 +1,461 @@
+"""The article view: one document, its spans highlighted, read-only but selectable.
+
+Positions cross the Qt boundary here and only here, always through `QtOffsets`: signals
+and methods speak code points, the widget UTF-16 positions.
+
+The view never changes annotations. It shows spans, reports a mouse selection (snapped by
+the window's snapper) or a click, and leaves the annotation keys (Tab, Return, Delete,
+digits, brackets, Escape) to the window's actions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QTextBlock,
+    QTextCursor,
+    QTextLine,
+)
+from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget
+
+from annotator.core.model import Label, Span, SpanState
+from annotator.core.text import QtOffsets
+from annotator.ui.span_highlighter import BlockSpanIndex, SpanHighlighter
+from annotator.ui.span_style import OUTLINE_WIDTH, SpanStyle
+
+Snapper = Callable[[int, int, bool], tuple[int, int] | None]
+
+_MAX_BOX_CHARACTERS = 2000  # an outline measures at most this many characters per line
+_OWN_MODIFIERS = (
+    Qt.KeyboardModifier.ControlModifier
+    | Qt.KeyboardModifier.AltModifier
+    | Qt.KeyboardModifier.MetaModifier
+)
+_COMMAND_KEYS = frozenset(
+    {
+        Qt.Key.Key_Tab,
+        Qt.Key.Key_Backtab,
+        Qt.Key.Key_Return,
+        Qt.Key.Key_Enter,
+        Qt.Key.Key_Delete,
+        Qt.Key.Key_Backspace,
+        Qt.Key.Key_Escape,
+    }
+)
+
+
+def is_window_key(event: QKeyEvent) -> bool:
+    """True for the keys a read-only view has no use for and the window binds.
+
+    Tab, Return, Delete, Backspace, Escape and every printable key (digits, shifted digits,
+    brackets), with at most Shift or the keypad. Ctrl, Alt and Meta combinations and the
+    navigation keys stay with the view (copy, select all, caret moves).
+    """
+    if event.modifiers() & _OWN_MODIFIERS:
+        return False
+    if event.key() in _COMMAND_KEYS:
+        return True
+    text = event.text()
+    return bool(text) and text.isprintable()
+
+
+class ArticleView(QPlainTextEdit):
+    """Read-only text of one document with its visible spans highlighted and chipped."""
+
+    selection_made = Signal(int, int)  # code-point start, end of a mouse selection, snapped
+    span_clicked = Signal(object)  # the Span under a click (no drag), or None
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setUndoRedoEnabled(False)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self._text = ""
+        self._offsets = QtOffsets("")
+        self._spans: tuple[Span, ...] = ()
+        self._visible: tuple[Span, ...] | None = ()
+        self._show_rejected = False
+        self._current: Span | None = None
+        self._snapper: Snapper | None = None
+        self._press: QPointF | None = None
+        self._press_alt = False
+        self._style = SpanStyle(self.font())
+        self._highlighter = SpanHighlighter(self.document(), self._style)
+
+    # The document -------------------------------------------------------------------------
+
+    def show_document(self, text: str, spans: Sequence[Span], labels: Sequence[Label]) -> None:
+        """Show `text` with `spans`, coloured by `labels`; clears the current span."""
+        self._text = text
+        self._offsets = QtOffsets(text)
+        self._spans = tuple(spans)
+        self._visible = None
+        self._current = None
+        self._style.set_labels(labels)
+        index = BlockSpanIndex(text, self._offsets)
+        index.extend(span for span in self._spans if self._is_shown(span))
+        # The highlighter formats every block while the text goes in: one pass, no timer.
+        self._highlighter.set_index(index)
+        self.setPlainText(text)
+        starts = self._document_block_starts(index)
+        if starts is not None:  # a block break Qt reads differently: trust the document
+            index.use_block_starts(starts)
+            self._highlighter.rehighlight()
+
+    def update_spans(self, spans: Sequence[Span]) -> None:
+        """Show the document's whole new span tuple; re-highlights only what changed."""
+        old, new = self._spans, tuple(spans)
+        self._spans = new
+        # Most spans are the very objects shown before: compare identities first, values
+        # only for the few that differ.
+        old_ids, new_ids = set(map(id, old)), set(map(id, new))
+        gone = {span for span in old if id(span) not in new_ids}
+        came = {span for span in new if id(span) not in old_ids}
+        removed, added = gone - came, came - gone
+        if not removed and not added:
+            return
+        self._visible = None
+        index = self._highlighter.index
+        blocks: list[int] = []
+        for span in removed:
+            blocks += index.remove(span)
+        for span in added:
+            if self._is_shown(span):
+                blocks += index.add(span)
+        self._highlighter.rehighlight_blocks(blocks)  # repaints those blocks
+        if self._current is not None:
+            self._set_current(self._successor(self._current))
+
+    def set_labels(self, labels: Sequence[Label]) -> None:
+        """New label colours (or names): every span is formatted again."""
+        self._style.set_labels(labels)
+        self._highlighter.rehighlight()
+        self.viewport().update()
+
+    def set_show_rejected(self, show: bool) -> None:
+        """Show rejected suggestions (grey, struck through) or hide them."""
+        if show == self._show_rejected:
+            return
+        self._show_rejected = show
+        self._visible = None
+        index = self._highlighter.index
+        blocks: list[int] = []
+        for span in self._spans:
+            if span.state is SpanState.REJECTED:
+                blocks += index.add(span) if show else index.remove(span)
+        self._highlighter.rehighlight_blocks(blocks)
+        if self._current is not None and not self._is_shown(self._current):
+            self._set_current(None)
+
+    def show_rejected(self) -> bool:
+        return self._show_rejected
+
+    def set_snapper(self, snap: Snapper | None) -> None:
+        """`snap(start, end, exact)` fits a mouse selection (exact with Alt held), or None."""
+        self._snapper = snap
+
+    def text(self) -> str:
+        """The document's text, as given (the widget's own text may differ, see QtOffsets)."""
+        return self._text
+
+    # Spans --------------------------------------------------------------------------------
+
+    def visible_spans(self) -> tuple[Span, ...]:
+        """The spans drawn (rejected ones only when shown), in drawing order."""
+        if self._visible is None:
+            self._visible = self._highlighter.index.spans()
+        return self._visible
+
+    def span_at(self, offset: int) -> Span | None:
+        """The visible span drawn on the character at code-point `offset`."""
+        if not 0 <= offset < len(self._text):
+            return None
+        index = self._highlighter.index
+        for placed in reversed(index.in_block(index.block_start(self._offsets.to_qt(offset)))):
+            if placed.span.start <= offset < placed.span.end:
+                return placed.span
+        return None
+
+    def set_current_span(self, span: Span | None) -> None:
+        """Outline `span` and scroll it into view; None removes the outline."""
+        self._set_current(span)
+        if span is not None:
+            self._scroll_into_view(span)
+
+    def current_span(self) -> Span | None:
+        return self._current
+
+    def _set_current(self, span: Span | None) -> None:
+        """Move the outline, repainting only where it was and where it goes."""
+        if span == self._current:
+            return
+        margin = OUTLINE_WIDTH + 1
+        for old_or_new in (self._current, span):
+            if old_or_new is not None:
+                for rect in self._span_rects(old_or_new):
+                    grown = rect.adjusted(-margin, -margin, margin, margin)
+                    self.viewport().update(grown.toAlignedRect())
+        self._current = span
+
+    # Selection ----------------------------------------------------------------------------
+
+    def selected_range(self) -> tuple[int, int] | None:
+        """The selection in code points, or None without one."""
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return None
+        start = self._offsets.from_qt(cursor.selectionStart())
+        end = self._offsets.from_qt(cursor.selectionEnd(), round_up=True)
+        return (start, end) if start < end else None
+
+    def select_range(self, start: int, end: int) -> None:
+        """Select code points `start:end` (and scroll to the selection)."""
+        length = len(self._text)
+        start, end = sorted((max(0, min(start, length)), max(0, min(end, length))))
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self._offsets.to_qt(start))
+        cursor.setPosition(self._offsets.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+
+    def clear_selection(self) -> None:
+        cursor = self.textCursor()
+        if cursor.hasSelection():
+            cursor.clearSelection()
+            self.setTextCursor(cursor)
+
+    # Mouse --------------------------------------------------------------------------------
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._press = event.position()
+            self._press_alt = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
+            shift = event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+            if not shift and self.textCursor().hasSelection():
+                # A press inside the old selection would start dragging its text out:
+                # start a new selection instead.
+                self.setTextCursor(self.cursorForPosition(event.position().toPoint()))
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        super().mouseReleaseEvent(event)
+        if event.button() != Qt.MouseButton.LeftButton or self._press is None:
+            return
+        press, self._press = self._press, None
+        exact = self._press_alt or bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
+        selected = self.selected_range()
+        if selected is not None:
+            self._finish_selection(*selected, exact=exact)
+            return
+        moved = (event.position() - press).manhattanLength()
+        if moved < QApplication.startDragDistance():
+            offset = self.offset_at(event.position())
+            self.span_clicked.emit(None if offset is None else self.span_at(offset))
+
+    def _finish_selection(self, start: int, end: int, *, exact: bool) -> None:
+        snapped = (start, end) if self._snapper is None else self._snapper(start, end, exact)
+        if snapped is None:
+            self.clear_selection()
+            return
+        if snapped != (start, end):
+            self.select_range(*snapped)
+        self.selection_made.emit(*snapped)
+
+    def offset_at(self, point: QPointF) -> int | None:
+        """Code-point offset of the character under viewport `point`, None off the text.
+
+        The chip after a span counts as the span's last character.
+        """
+        cursor = self.cursorForPosition(point.toPoint())
+        block = cursor.block()
+        layout = block.layout()
+        origin = self._block_origin(block)
+        local = point - origin
+        for number in range(layout.lineCount()):
+            line = layout.lineAt(number)
+            if line.y() <= local.y() < line.y() + line.height():
+                if not line.naturalTextRect().contains(QPointF(local.x(), line.y() + 0.5)):
+                    return None
+                position = line.xToCursor(local.x(), QTextLine.CursorPosition.CursorOnCharacter)
+                if position >= block.length() - 1:
+                    return None
+                return self._offsets.from_qt(block.position() + position)
+        return None
+
+    # Keys ---------------------------------------------------------------------------------
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride:
+            if isinstance(event, QKeyEvent) and is_window_key(event):
+                event.ignore()  # the window's action for this key may fire
+                return False
+        elif event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            no_focus_move = not event.modifiers() & (
+                Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+            )
+            if no_focus_move and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+                event.accept()  # no action took it: Tab stays here rather than move focus
+                return True
+        return super().event(event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._style.set_font(self.font())
+            self._highlighter.rehighlight()
+
+    # Painting -----------------------------------------------------------------------------
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        painter = QPainter(self.viewport())
+        try:
+            self._paint_chips(painter, event.rect().top(), event.rect().bottom())
+            if self._current is not None:
+                rects = list(self._span_rects(self._current))
+                color = self.palette().text().color()
+                self._style.paint_outline(painter, rects, color)
+        finally:
+            painter.end()
+
+    def _paint_chips(self, painter: QPainter, top: float, bottom: float) -> None:
+        index = self._highlighter.index
+        ratio = self.viewport().devicePixelRatioF()
+        for block, origin in self._visible_blocks(top, bottom):
+            layout = block.layout()
+            for gap in index.gaps(block.position(), block.length() - 1):
+                line = layout.lineForTextPosition(gap.start)
+                box = _range_box(line, gap.start, gap.end) if line.isValid() else None
+                if box is None:
+                    continue
+                width = self._style.gap(gap.spans)  # letter spacing widens the glyph's right
+                rect = QRectF(origin.x() + box[1] - width, origin.y() + line.y(), width, 0)
+                rect.setHeight(line.height())
+                self._style.paint_chips(painter, gap.spans, rect, ratio)
+
+    def _span_rects(self, span: Span) -> Iterator[QRectF]:
+        """Viewport rectangles of `span`, one per line it covers, in visible blocks."""
+        placed = self._highlighter.index.placed(span)
+        if placed is None:
+            return
+        height = self.viewport().height()
+        for block, origin in self._visible_blocks(0, height):
+            block_start, length = block.position(), block.length() - 1
+            start = max(placed.start - block_start, 0)
+            end = min(placed.end - block_start, length)
+            if end <= start:
+                continue
+            layout = block.layout()
+            for number in range(layout.lineCount()):
+                line = layout.lineAt(number)
+                line_start = line.textStart()
+                line_end = line_start + line.textLength()
+                box = _range_box(line, max(start, line_start), min(end, line_end))
+                if box is not None:
+                    left, right = box
+                    y = origin.y() + line.y()
+                    yield QRectF(origin.x() + left, y, right - left, line.height())
+
+    def _visible_blocks(self, top: float, bottom: float) -> Iterator[tuple[QTextBlock, QPointF]]:
+        """Blocks on screen between viewport `top` and `bottom`, with their layout origin."""
+        block = self.firstVisibleBlock()
+        offset = self.contentOffset()
+        while block.isValid():
+            geometry = self.blockBoundingGeometry(block).translated(offset)
+            if geometry.top() > bottom:
+                break
+            if block.isVisible() and geometry.bottom() >= top:
+                yield block, geometry.topLeft() + block.layout().position()
+            block = block.next()
+
+    def _block_origin(self, block: QTextBlock) -> QPointF:
+        geometry = self.blockBoundingGeometry(block).translated(self.contentOffset())
+        return geometry.topLeft() + block.layout().position()
+
+    # Helpers ------------------------------------------------------------------------------
+
+    def _is_shown(self, span: Span) -> bool:
+        return self._show_rejected or span.state is not SpanState.REJECTED
+
+    def _successor(self, current: Span) -> Span | None:
+        """The current span after an edit: same key, else same range, else none."""
+        index = self._highlighter.index
+        if current.end > len(self._text):
+            return None
+        same_range = None
+        for placed in index.in_block(index.block_start(self._offsets.to_qt(current.start))):
+            span = placed.span
+            if span.start == current.start and span.end == current.end:
+                if span.label == current.label:
+                    return span
+                same_range = same_range or span
+        return same_range
+
+    def _document_block_starts(self, index: BlockSpanIndex) -> list[int] | None:
+        """The document's block starts when they differ from the index's, else None."""
+        document = self.document()
+        starts = index.starts
+        if document.blockCount() == len(starts) and document.lastBlock().position() == starts[-1]:
+            return None
+        found = []
+        block = document.firstBlock()
+        while block.isValid():
+            found.append(block.position())
+            block = block.next()
+        return found
+
+    def _scroll_into_view(self, span: Span) -> None:
+        """Scroll so that the span's first line is on screen, a third down when it is not."""
+        position = self._offsets.to_qt(min(span.start, len(self._text)))
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(position)
+        for _ in range(3):  # line numbers settle as the blocks scrolled to get laid out
+            rect = self.cursorRect(cursor)
+            if rect.top() >= 0 and rect.bottom() <= self.viewport().height():
+                return
+            block = cursor.block()
+            line = block.layout().lineForTextPosition(position - block.position())
+            line_number = line.lineNumber() if line.isValid() else 0
+            lines_on_screen = max(1, self.viewport().height() // self.fontMetrics().lineSpacing())
+            target = block.firstLineNumber() + line_number - lines_on_screen // 3
+            bar = self.verticalScrollBar()
+            if bar.value() == max(bar.minimum(), min(target, bar.maximum())):
+                return
+            bar.setValue(target)
+
+
+def _range_box(line: QTextLine, start: int, end: int) -> tuple[float, float] | None:
+    """Leftmost and rightmost x of the characters `start:end` (block-relative) on `line`.
+
+    Each character's box is its leading to trailing edge. Qt gives a character at a
+    bidirectional run boundary an empty box (both edges on the other run's side): those
+    are left out, like zero-width characters. None when nothing visible is in the range.
+    """
+    left = right = None
+    for position in range(start, min(end, start + _MAX_BOX_CHARACTERS)):
+        leading = _cursor_x(line, position, QTextLine.Edge.Leading)
+        trailing = _cursor_x(line, position, QTextLine.Edge.Trailing)
+        if leading == trailing:
+            continue
+        low, high = min(leading, trailing), max(leading, trailing)
+        left = low if left is None else min(left, low)
+        right = high if right is None else max(right, high)
+    if left is None or right is None:
+        return None
+    return left, right
+
+
+def _cursor_x(line: QTextLine, position: int, edge: QTextLine.Edge) -> float:
+    """X of an edge of the character at block-relative `position` on `line`."""
+    result: object = line.cursorToX(position, edge)
+    if isinstance(result, tuple):  # PySide returns the (possibly moved) position too
+        return float(result[0])
+    return float(result)  # type: ignore[arg-type]
