@@ -26,6 +26,7 @@ from PySide6.QtGui import (
 
 from annotator.core.model import Label, Span, SpanState
 from annotator.core.palette import color_for
+from annotator.ui.colors import qcolor, text_color_on
 
 SUGGESTION_ALPHA = 80  # of 255: the suggestion's background lets the page show through
 REJECTED_COLOR = QColor("#8c8c8c")
@@ -35,21 +36,6 @@ CHIP_SCALE = 0.72  # chip font size relative to the text's
 CHIP_PADDING = 3.0  # inside the chip, left and right of its label
 CHIP_MARGIN = 3.0  # outside the chip, between it and the text around it
 CHIP_MAX_TEXT = 140.0  # longer label names are elided in the chip
-
-
-def contrast_text(background: QColor) -> QColor:
-    """Black or white, whichever reads better on `background` (WCAG relative luminance)."""
-
-    def linear(channel: float) -> float:
-        return channel / 12.92 if channel <= 0.04045 else ((channel + 0.055) / 1.055) ** 2.4
-
-    luminance = (
-        0.2126 * linear(background.redF())
-        + 0.7152 * linear(background.greenF())
-        + 0.0722 * linear(background.blueF())
-    )
-    # 0.179 is where black and white have the same contrast ratio with the background.
-    return QColor(Qt.GlobalColor.black) if luminance > 0.179 else QColor(Qt.GlobalColor.white)
 
 
 def _look(state: SpanState) -> str:
@@ -78,7 +64,7 @@ class SpanStyle:
         self.set_labels(labels)
 
     def set_labels(self, labels: Sequence[Label]) -> None:
-        self._colors = {label.name: QColor(label.color) for label in labels}
+        self._colors = {label.name: qcolor(label) for label in labels}
         self._forget()
 
     def set_font(self, font: QFont) -> None:
@@ -129,7 +115,7 @@ class SpanStyle:
         fmt = QTextCharFormat()
         if look == "gold":
             fmt.setBackground(color)
-            fmt.setForeground(contrast_text(color))
+            fmt.setForeground(text_color_on(color))
         elif look == "suggested":
             translucent = QColor(color)
             translucent.setAlpha(SUGGESTION_ALPHA)
@@ -213,7 +199,7 @@ class SpanStyle:
         painter.setPen(pen)
         painter.setBrush(fill)
         painter.drawRoundedRect(chip, 3.0, 3.0)
-        painter.setPen(REJECTED_COLOR if look == "rejected" else contrast_text(fill))
+        painter.setPen(REJECTED_COLOR if look == "rejected" else text_color_on(fill))
         painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, self.chip_text(label))
 
     @staticmethod
