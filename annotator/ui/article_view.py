@@ -1,7 +1,7 @@
 """The article view: one document, its spans highlighted, read-only but selectable.
 
-Positions cross the Qt boundary here and only here, always through `QtOffsets`: signals
-and methods speak code points, the widget UTF-16 positions.
+Signals and methods speak code points; every position handed to or read from Qt (UTF-16
+units) goes through `QtOffsets`, here and in the span index.
 
 The view never changes annotations. It shows spans, reports a mouse selection (snapped by
 the window's snapper) or a click, and leaves the annotation keys (Tab, Return, Delete,
@@ -27,11 +27,10 @@ from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget
 from annotator.core.model import Label, Span, SpanState
 from annotator.core.text import QtOffsets
 from annotator.ui.span_highlighter import BlockSpanIndex, SpanHighlighter
-from annotator.ui.span_style import OUTLINE_WIDTH, SpanStyle
+from annotator.ui.span_style import OUTLINE_WIDTH, SpanStyle, line_box
 
 Snapper = Callable[[int, int, bool], tuple[int, int] | None]
 
-_MAX_BOX_CHARACTERS = 2000  # an outline measures at most this many characters per line
 _OWN_MODIFIERS = (
     Qt.KeyboardModifier.ControlModifier
     | Qt.KeyboardModifier.AltModifier
@@ -298,10 +297,10 @@ class ArticleView(QPlainTextEdit):
                 event.ignore()  # the window's action for this key may fire
                 return False
         elif event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
-            no_focus_move = not event.modifiers() & (
+            plain = not event.modifiers() & (
                 Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
             )
-            if no_focus_move and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+            if plain and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
                 event.accept()  # no action took it: Tab stays here rather than move focus
                 return True
         return super().event(event)
@@ -333,7 +332,7 @@ class ArticleView(QPlainTextEdit):
             layout = block.layout()
             for gap in index.gaps(block.position(), block.length() - 1):
                 line = layout.lineForTextPosition(gap.start)
-                box = _range_box(line, gap.start, gap.end) if line.isValid() else None
+                box = line_box(line, gap.start, gap.end) if line.isValid() else None
                 if box is None:
                     continue
                 width = self._style.gap(gap.spans)  # letter spacing widens the glyph's right
@@ -358,7 +357,7 @@ class ArticleView(QPlainTextEdit):
                 line = layout.lineAt(number)
                 line_start = line.textStart()
                 line_end = line_start + line.textLength()
-                box = _range_box(line, max(start, line_start), min(end, line_end))
+                box = line_box(line, max(start, line_start), min(end, line_end))
                 if box is not None:
                     left, right = box
                     y = origin.y() + line.y()
@@ -430,32 +429,3 @@ class ArticleView(QPlainTextEdit):
             if bar.value() == max(bar.minimum(), min(target, bar.maximum())):
                 return
             bar.setValue(target)
-
-
-def _range_box(line: QTextLine, start: int, end: int) -> tuple[float, float] | None:
-    """Leftmost and rightmost x of the characters `start:end` (block-relative) on `line`.
-
-    Each character's box is its leading to trailing edge. Qt gives a character at a
-    bidirectional run boundary an empty box (both edges on the other run's side): those
-    are left out, like zero-width characters. None when nothing visible is in the range.
-    """
-    left = right = None
-    for position in range(start, min(end, start + _MAX_BOX_CHARACTERS)):
-        leading = _cursor_x(line, position, QTextLine.Edge.Leading)
-        trailing = _cursor_x(line, position, QTextLine.Edge.Trailing)
-        if leading == trailing:
-            continue
-        low, high = min(leading, trailing), max(leading, trailing)
-        left = low if left is None else min(left, low)
-        right = high if right is None else max(right, high)
-    if left is None or right is None:
-        return None
-    return left, right
-
-
-def _cursor_x(line: QTextLine, position: int, edge: QTextLine.Edge) -> float:
-    """X of an edge of the character at block-relative `position` on `line`."""
-    result: object = line.cursorToX(position, edge)
-    if isinstance(result, tuple):  # PySide returns the (possibly moved) position too
-        return float(result[0])
-    return float(result)  # type: ignore[arg-type]

@@ -22,6 +22,7 @@ from PySide6.QtGui import (
     QPen,
     QPixmap,
     QTextCharFormat,
+    QTextLine,
 )
 
 from annotator.core.model import Label, Span, SpanState
@@ -36,6 +37,7 @@ CHIP_SCALE = 0.72  # chip font size relative to the text's
 CHIP_PADDING = 3.0  # inside the chip, left and right of its label
 CHIP_MARGIN = 3.0  # outside the chip, between it and the text around it
 CHIP_MAX_TEXT = 140.0  # longer label names are elided in the chip
+MAX_BOX_CHARACTERS = 2000  # a box measures at most this many characters of a line
 
 
 def _look(state: SpanState) -> str:
@@ -213,3 +215,32 @@ class SpanStyle:
         for rect in rects:
             painter.drawRoundedRect(rect.adjusted(-inset, inset, inset, -inset), 3.0, 3.0)
         painter.restore()
+
+
+def line_box(line: QTextLine, start: int, end: int) -> tuple[float, float] | None:
+    """Leftmost and rightmost x of the characters `start:end` (block-relative) on `line`.
+
+    Each character's box is its leading to trailing edge. Qt gives a character at a
+    bidirectional run boundary an empty box (both edges on the other run's side): those
+    are left out, like zero-width characters. None when nothing visible is in the range.
+    """
+    left = right = None
+    for position in range(start, min(end, start + MAX_BOX_CHARACTERS)):
+        leading = _cursor_x(line, position, QTextLine.Edge.Leading)
+        trailing = _cursor_x(line, position, QTextLine.Edge.Trailing)
+        if leading == trailing:
+            continue
+        low, high = min(leading, trailing), max(leading, trailing)
+        left = low if left is None else min(left, low)
+        right = high if right is None else max(right, high)
+    if left is None or right is None:
+        return None
+    return left, right
+
+
+def _cursor_x(line: QTextLine, position: int, edge: QTextLine.Edge) -> float:
+    """X of an edge of the character at block-relative `position` on `line`."""
+    result: object = line.cursorToX(position, edge)
+    if isinstance(result, tuple):  # PySide returns the (possibly moved) position too
+        return float(result[0])
+    return float(result)  # type: ignore[arg-type]

@@ -12,11 +12,12 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import (
     QAction,
     QColor,
     QImage,
+    QKeyEvent,
     QKeySequence,
     QTextCharFormat,
     QTextCursor,
@@ -26,7 +27,8 @@ from PySide6.QtWidgets import QLineEdit, QMainWindow, QVBoxLayout, QWidget
 
 from annotator.core.model import Label, Span, SpanState
 from annotator.core.text import QtOffsets
-from annotator.ui.article_view import ArticleView
+from annotator.ui import span_highlighter
+from annotator.ui.article_view import ArticleView, is_window_key
 from annotator.ui.span_highlighter import SpanHighlighter
 
 pytestmark = pytest.mark.gui
@@ -183,6 +185,29 @@ def test_a_span_over_a_block_break_is_painted_in_both_blocks(view: ArticleView) 
     view.show_document(text, [span], [Label("ORG", "#7aecec")])
     assert painted_text(view, "#7aecec") == ["Port of", "Rotterdam"]
     assert view.span_at(text.index("Rotterdam")) == span
+
+
+@pytest.mark.parametrize(
+    "separator",
+    ["\n", "\r\n", "\r", "\r\r\n", "\u2029", "\u2028", "\x85", "\x0c", "\ufdd0", "\n\n\n"],
+    ids=repr,
+)
+def test_spans_after_any_line_break_are_exact(view: ArticleView, separator: str) -> None:
+    text = f"\ufeffSee 😀 Oslo{separator}and 🇳🇴 Bergen{separator}or Troms\u00f8."
+    spans = [at(text, "Oslo", "A"), at(text, "Bergen", "B"), at(text, "Troms\u00f8", "C")]
+    view.show_document(text, spans, [Label("A", "#aa9cfc"), Label("B", "#feca74")])
+    assert painted_text(view, "#aa9cfc") == ["Oslo"]
+    assert painted_text(view, "#feca74") == ["Bergen"]
+    assert view.span_at(text.index("Troms")) == spans[2]
+
+
+def test_the_document_decides_where_blocks_start(view: ArticleView, monkeypatch) -> None:
+    """Should Qt ever break blocks elsewhere than expected, its own blocks are used."""
+    monkeypatch.setattr(span_highlighter, "block_starts", lambda text, offsets: [0])
+    text = "First line.\nSecond line has Oslo.\nThird has Bergen."
+    spans = [at(text, "Oslo", "A"), at(text, "Bergen", "A")]
+    view.show_document(text, spans, [Label("A", "#aa9cfc")])
+    assert painted_text(view, "#aa9cfc") == ["Oslo", "Bergen"]
 
 
 def test_the_chip_gap_opens_on_the_last_whole_character(view: ArticleView) -> None:
@@ -566,3 +591,29 @@ def test_the_keyboard_still_selects(qtbot, view, window) -> None:
     for _ in range(4):
         qtbot.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
     assert view.selected_range() == (0, 4)
+
+
+def test_the_view_never_claims_a_window_key(view: ArticleView) -> None:
+    for key, modifier, text, claimed in [
+        (Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier, "\r", False),
+        (Qt.Key.Key_Percent, Qt.KeyboardModifier.ShiftModifier, "%", False),  # Shift+5
+        (Qt.Key.Key_BraceRight, Qt.KeyboardModifier.ShiftModifier, "}", False),
+        (Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier, "\x03", True),  # copy stays here
+        (Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier, "", True),  # so does selecting
+    ]:
+        event = QKeyEvent(QEvent.Type.ShortcutOverride, key, modifier, text)
+        assert is_window_key(event) is not claimed
+        if not claimed:
+            event.accept()
+            view.event(event)
+            assert not event.isAccepted()
+
+
+def test_a_bigger_font_opens_bigger_gaps(view: ArticleView) -> None:
+    text = "Anna met Bert."
+    view.show_document(text, [at(text, "Anna", "PERSON")], [Label("PERSON", "#aa9cfc")])
+    before = format_at(view, text, 3).fontLetterSpacing()
+    font = view.font()
+    font.setPointSizeF(font.pointSizeF() * 2)
+    view.setFont(font)
+    assert format_at(view, text, 3).fontLetterSpacing() > before * 1.5
