@@ -18,9 +18,17 @@ from annotator.store.documents import DocumentQueries
 from annotator.store.labels import LabelQueries
 from annotator.store.statistics import StatisticsQueries
 from annotator.store.suggestions import SuggestionQueries
+from annotator.store.summaries import SummaryQueries
 
 
-class Store(DatasetQueries, LabelQueries, DocumentQueries, StatisticsQueries, SuggestionQueries):
+class Store(
+    DatasetQueries,
+    LabelQueries,
+    DocumentQueries,
+    StatisticsQueries,
+    SuggestionQueries,
+    SummaryQueries,
+):
     """Datasets, documents and spans in one SQLite file."""
 
     def __init__(self, engine: Engine, path: Path) -> None:
