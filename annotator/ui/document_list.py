@@ -270,17 +270,25 @@ class DocumentListModel(QAbstractTableModel):
         """Whether an edit may have moved the document in, out of or along the list.
 
         Edits change a document's status, spans and time of change, never its text or
-        title; a status filter or order only needs a look when the status changed.
+        title. Under a status filter or order, one summary tells whether the status moved
+        the document; only then are the ids read again.
         """
         query = self._query
         if query.label is not None or query.sort in ("gold", "updated"):
             return True
         if not (query.statuses or query.sort == "status"):
             return False
-        page = self._pages.get(row // PAGE_SIZE) if row is not None else None
-        before = page.get(document_id) if page is not None else None
-        after = self._store.summaries_of([document_id])
-        return before is None or not after or before.status != after[0].status
+        fresh = self._store.summaries_of([document_id])
+        if not fresh:
+            return row is not None  # deleted
+        status = fresh[0].status
+        if query.statuses and (row is not None) != (status in query.statuses):
+            return True
+        if query.sort == "status" and row is not None:
+            page = self._pages.get(row // PAGE_SIZE)
+            before = page.get(document_id) if page is not None else None
+            return before is None or before.status != status
+        return False
 
     def _take(self, document_id: int, ids: list[int]) -> None:
         """Adopt `ids`, moving only `document_id` when it is the one difference."""

@@ -91,9 +91,19 @@ class DocumentPanel(QWidget):
     def current_document_id(self) -> int | None:
         return self._current_id
 
+    @property
+    def query(self) -> DocumentQuery:
+        """The list's filters and order (for "the next open document" in the same order)."""
+        return self.model.query
+
     def set_dataset(self, dataset_id: int | None, labels: Iterable[Label | str] = ()) -> None:
-        """Show another dataset (None: none) with its labels in the label filter."""
-        self._current_id = None
+        """Show a dataset (None: none) with its labels in the label filter.
+
+        The same dataset again reads the list again (after an import, a label change) and
+        keeps the open document selected.
+        """
+        if dataset_id != self.model.dataset_id:
+            self._current_id = None
         self.set_labels(labels, refresh=False)
         self.model.set_dataset(dataset_id, self._query())
         self._show_progress()

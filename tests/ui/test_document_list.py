@@ -369,6 +369,64 @@ def test_an_edit_moves_the_row_under_a_time_order(
     assert cell(panel, 0, STATUS_COLUMN, Qt.ItemDataRole.ToolTipRole) == "In progress"
 
 
+def test_span_edits_under_a_status_filter_only_redraw_the_row(
+    panel: DocumentPanel, store: Store, ids: list[int], monkeypatch
+) -> None:
+    panel.status_filter.setCurrentText("Open (new + in progress)")
+    panel.select_document(ids[1])
+    reads: list[object] = []
+    matching_ids = store.matching_ids
+    monkeypatch.setattr(store, "matching_ids", lambda *a: reads.append(a) or matching_ids(*a))
+    changed: list[int] = []
+    panel.model.dataChanged.connect(lambda first, _last, _roles: changed.append(first.row()))
+    store.apply(store.get_document(ids[1]), AddSpan(Span(24, 31, "GPE", SpanState.MANUAL)))
+    panel.refresh_document(ids[1])
+    assert reads == []  # the status did not change: the ids stand
+    assert changed == [0]
+    assert cell(panel, 0, SPANS_COLUMN) == "2 ✓ / 0 ?"
+    assert panel.table.currentIndex().row() == 0
+
+
+def test_a_document_reopened_enters_the_open_list(
+    qtbot, panel: DocumentPanel, store: Store, ids: list[int]
+) -> None:
+    panel.status_filter.setCurrentText("Open (new + in progress)")
+    panel.select_document(ids[1])
+    inserted: list[int] = []
+    panel.model.rowsInserted.connect(lambda _parent, first, _last: inserted.append(first))
+    store.apply(store.get_document(ids[0]), SetStatus(Status.DONE, Status.IN_PROGRESS))
+    with qtbot.assertNotEmitted(panel.document_chosen):
+        panel.refresh_document(ids[0])
+    assert inserted == [0]
+    assert titles(panel)[0] == "Maersk opens an office in Rotterdam"
+    assert panel.table.currentIndex().row() == 1  # still on the open document
+
+
+def test_a_status_change_moves_the_row_under_the_status_order(
+    qtbot, panel: DocumentPanel, store: Store, ids: list[int]
+) -> None:
+    click_header(qtbot, panel, STATUS_COLUMN)  # new, new, in progress, done, skipped, rejected
+    store.apply(store.get_document(ids[5]), SetStatus(Status.REJECTED, Status.NEW))
+    panel.refresh_document(ids[5])
+    tips = [cell(panel, row, STATUS_COLUMN, Qt.ItemDataRole.ToolTipRole) for row in range(6)]
+    assert tips == ["New", "New", "New", "In progress", "Done", "Skipped"]
+    assert panel.model.document_id_at(2) == ids[5]
+
+
+def test_the_same_dataset_again_keeps_the_selection(
+    panel: DocumentPanel, store: Store, dataset: Dataset, ids: list[int]
+) -> None:
+    panel.select_document(ids[2])
+    store.add_documents(dataset.id, [(make("Late news\nbody", [], Status.NEW), None)])
+    panel.set_dataset(dataset.id, LABELS)  # labels changed, say
+    assert panel.model.rowCount() == 7
+    assert panel.table.currentIndex().row() == 2
+    other = store.create_dataset("sport")
+    panel.set_dataset(other.id)
+    panel.set_dataset(dataset.id, LABELS)
+    assert not panel.table.selectionModel().hasSelection()
+
+
 def test_refresh_reads_new_documents(panel: DocumentPanel, store: Store, dataset: Dataset) -> None:
     store.add_documents(dataset.id, [(make("Late news\nbody", [], Status.NEW), None)])
     panel.refresh()
