@@ -1,11 +1,11 @@
 """The table model of a dataset's documents: one row per document, read from the store.
 
 The model never holds documents or their texts. For the current query it holds the ids of
-the matching documents in order (100,000 ids take under 1 MB and 40 ms to read when sorted
-by id), and fetches the summaries shown in the rows a page of 200 at a time, keeping the
-last few pages. Holding the ids rather than asking the store for "rows 80,000 to 80,200"
-means a list sorted by title or filtered by text scans the dataset once when the order
-changes, not once per page as the annotator scrolls.
+the matching documents in order (100,000 ids: 4 MB, read in 40 ms in id order), and fetches
+the summaries of the rows on screen a page of 200 at a time, keeping the last few pages.
+Holding the ids rather than asking the store for "rows 80,000 to 80,200" means a list
+sorted by title or filtered by text reads the dataset once when the query changes (0.2 to
+0.5 s for 100,000 articles), not again for every page the annotator scrolls to.
 """
 
 from __future__ import annotations

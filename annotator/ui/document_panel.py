@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from annotator.core.model import Label, Status
 from annotator.core.summaries import OPEN_STATUSES, DocumentQuery
 from annotator.store import Store
+from annotator.ui.colors import swatch_icon
 from annotator.ui.document_list import (
     SPANS_COLUMN,
     STATUS_COLUMN,
@@ -110,13 +111,15 @@ class DocumentPanel(QWidget):
 
     def set_labels(self, labels: Iterable[Label | str], *, refresh: bool = True) -> None:
         """Offer these labels in the label filter; a chosen label that went becomes "all"."""
-        names = [label.name if isinstance(label, Label) else label for label in labels]
         chosen = self.label_filter.currentData()
         with QSignalBlocker(self.label_filter):
             self.label_filter.clear()
             self.label_filter.addItem(ALL_LABELS, None)
-            for name in names:
-                self.label_filter.addItem(name, name)
+            for label in labels:
+                if isinstance(label, Label):
+                    self.label_filter.addItem(swatch_icon(label), label.name, label.name)
+                else:
+                    self.label_filter.addItem(label, label)
             self.label_filter.setCurrentIndex(max(self.label_filter.findData(chosen), 0))
         if refresh and self.label_filter.currentData() != chosen:
             self._apply_filters()

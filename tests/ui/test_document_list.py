@@ -210,6 +210,8 @@ def test_status_filter(panel: DocumentPanel) -> None:
 def test_label_filter(panel: DocumentPanel) -> None:
     labels = [panel.label_filter.itemText(i) for i in range(panel.label_filter.count())]
     assert labels == ["All labels", "PERSON", "ORG", "GPE"]
+    assert panel.label_filter.itemIcon(0).isNull()
+    assert not panel.label_filter.itemIcon(1).isNull()  # the label's colour
     panel.label_filter.setCurrentText("ORG")  # Budget's ORG span was rejected
     assert titles(panel) == ["Maersk opens an office in Rotterdam"]
     panel.label_filter.setCurrentText("PERSON")
