@@ -7,7 +7,9 @@ Builds (once, in a child process, then reused) a store of synthetic news article
 child process then measures, with the panel shown offscreen:
 
 - start-up, each in fresh processes (median of 3), from before importing Qt to the first
-  paint: a bare window (the baseline), the panel on an empty store, and on the large one;
+  paint: a bare window (the baseline), the panel on an empty store, and on the large one
+  (the empty store shows what importing the store's SQL libraries costs; the full one
+  what the documents add);
 - in one process: open the store, `set_dataset`, show and paint the first rows;
 - scrolling to the last row and painting it;
 - a text filter, a status filter, a label filter and each sort order (rows painted);
@@ -76,8 +78,14 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     output = _child("measure", args)
     result: dict[str, Any] = json.loads(output.splitlines()[-1])
     result["start_ms"] = start = _start_times(args.db)
-    result["start_ratio"] = round(start["panel, 100k store"] / start["bare window"], 2)
+    ratio = start["panel, full store"] / start["bare window"]
+    result["start_ratio"] = round(ratio, 2)
     result["start_ratio_target"] = TARGET_START_RATIO
+    result["start_ok"] = ratio <= TARGET_START_RATIO
+    # What the documents themselves cost at start: the full store against an empty one.
+    result["start_ratio_full_over_empty_store"] = round(
+        start["panel, full store"] / start["panel, empty store"], 2
+    )
     print(json.dumps(result, indent=2, ensure_ascii=False))
     return result
 
@@ -133,11 +141,11 @@ def _start_times(path: Path, runs: int = 3) -> dict[str, float]:
     cases = {
         "bare window": [],
         "panel, empty store": [str(empty)],
-        "panel, 100k store": [str(path)],
+        "panel, full store": [str(path)],
     }
     times: dict[str, float] = {}
     for name, extra in cases.items():
-        samples = []
+        samples: list[float] = []
         for _ in range(runs):
             done = subprocess.run(
                 [sys.executable, "-c", _START, *extra],
@@ -273,7 +281,7 @@ def measure(path: Path) -> dict[str, Any]:
         "peak_rss_growth_mb": round(growth, 1),
         "current_rss_growth_mb": round(_current_rss_mb() - current_before, 1),
         "peak_rss_growth_target_mb": TARGET_RSS_MB,
-        "ok": growth <= TARGET_RSS_MB,
+        "memory_ok": growth <= TARGET_RSS_MB,
     }
     window.close()
     store.close()
