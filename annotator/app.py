@@ -10,7 +10,19 @@ from __future__ import annotations
 import getpass
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QSettings
+
+    from annotator.store import Store
+    from annotator.ui.editing import Editing
+    from annotator.ui.main_window import MainWindow
+    from annotator.ui.nlp_worker import NlpWorker
+    from annotator.ui.session import DocumentSession
+    from annotator.ui.workflow import Workflow
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -49,14 +61,7 @@ def run_window(db: Path | None) -> int:
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from annotator.core.errors import AnnotatorError
-    from annotator.services.document_analysis import DocumentAnalyser
-    from annotator.services.tokens import TokenCache
     from annotator.store import Store
-    from annotator.ui.editing import Editing
-    from annotator.ui.main_window import MainWindow
-    from annotator.ui.nlp_worker import NlpWorker
-    from annotator.ui.session import DocumentSession
-    from annotator.ui.workflow import Workflow
 
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
@@ -70,12 +75,30 @@ def run_window(db: Path | None) -> int:
     except AnnotatorError as error:
         QMessageBox.critical(None, "annotator", f"Cannot open the store {path}:\n{error}")
         return 1
-    settings = QSettings()
+    parts = assemble(store, QSettings(), annotator=_annotator_name())
+    parts.window.show()
+    QTimer.singleShot(0, parts.workflow.reopen_last)  # the window first, then the data
+    try:
+        return app.exec()
+    finally:
+        parts.worker.shutdown()
+        store.close()
+
+
+def assemble(store: Store, settings: QSettings, *, annotator: str | None) -> Parts:
+    """Every part of the window, connected; the caller shows it and opens the data."""
+    from annotator.services.document_analysis import DocumentAnalyser
+    from annotator.services.tokens import TokenCache
+    from annotator.ui.editing import Editing
+    from annotator.ui.main_window import MainWindow
+    from annotator.ui.nlp_worker import NlpWorker
+    from annotator.ui.session import DocumentSession
+    from annotator.ui.workflow import Workflow
 
     def make_analyser() -> DocumentAnalyser:  # called on the worker thread
         return DocumentAnalyser(store, TokenCache(store, lang="en"))
 
-    session = DocumentSession(store, annotator=_annotator_name())
+    session = DocumentSession(store, annotator=annotator)
     editing = Editing(session)
     worker = NlpWorker(make_analyser)
     workflow = Workflow(store, session, worker, settings)
@@ -83,13 +106,16 @@ def run_window(db: Path | None) -> int:
     worker.model_loading.connect(window.model_state.loading)
     worker.model_ready.connect(window.model_state.ready)
     worker.model_failed.connect(window.model_state.failed)
-    window.show()
-    QTimer.singleShot(0, workflow.reopen_last)  # the window first, then the data
-    try:
-        return app.exec()
-    finally:
-        worker.shutdown()
-        store.close()
+    return Parts(window, session, editing, workflow, worker)
+
+
+@dataclass(frozen=True, slots=True)
+class Parts:
+    window: MainWindow
+    session: DocumentSession
+    editing: Editing
+    workflow: Workflow
+    worker: NlpWorker
 
 
 def _annotator_name() -> str | None:

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Slot
+from PySide6.QtCore import QByteArray, QPoint, QPointF, QSettings, Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
     QMainWindow,
+    QSizePolicy,
     QSplitter,
     QTabWidget,
     QToolBar,
@@ -32,6 +33,7 @@ from annotator.ui.document_panel import DocumentPanel
 from annotator.ui.editing import Editing
 from annotator.ui.label_bar import LabelBar
 from annotator.ui.session import DocumentSession
+from annotator.ui.span_menu import span_menu
 from annotator.ui.span_panel import SpanPanel
 from annotator.ui.status import ModelState
 from annotator.ui.workflow import Workflow
@@ -61,9 +63,12 @@ class MainWindow(QMainWindow):
         self.article = ArticleView()
         self.article.setObjectName("article")
         self.article.set_snapper(editing.snap)
+        self.article.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.labels = LabelBar()
         self.title = QLabel()
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # A long title must never widen the window: it is cut, not laid out in full.
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.spans = SpanPanel()
         self.history = QUndoView(session.undo_group)
         self.history.setEmptyLabel("Opened")
@@ -115,8 +120,9 @@ class MainWindow(QMainWindow):
         self.addToolBar(toolbar)
         status = self.statusBar()
         status.addPermanentWidget(self.model_state)
-        store_path = QLabel(f"Store: {self.session.store.path}")
-        store_path.setToolTip("Every change is saved here at once")
+        path = self.session.store.path
+        store_path = QLabel(f"Store: {path.name}")
+        store_path.setToolTip(f"Every change is saved at once to {path}")
         status.addPermanentWidget(store_path)
         status.addPermanentWidget(QLabel(f"Annotator: {self.session.annotator or '-'}"))
 
@@ -124,9 +130,13 @@ class MainWindow(QMainWindow):
         undo = self.session.undo_group.createUndoAction(self, "&Undo")
         undo.setShortcuts([QKeySequence(QKeySequence.StandardKey.Undo)])
         redo = self.session.undo_group.createRedoAction(self, "&Redo")
-        redo.setShortcuts(
-            [QKeySequence("Ctrl+Shift+Z"), *QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)]
-        )
+        redo_keys = [QKeySequence("Ctrl+Shift+Z")]
+        redo_keys += [
+            key
+            for key in QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)
+            if key not in redo_keys
+        ]
+        redo.setShortcuts(redo_keys)
         self.undo_action, self.redo_action = undo, redo
         menus = {title: self.menuBar().addMenu(title) for title in MENUS}
         menus["&Edit"].addActions([undo, redo])
@@ -158,6 +168,7 @@ class MainWindow(QMainWindow):
         self.spans.span_chosen.connect(editing.choose)
         self.spans.show_rejected_changed.connect(self._set_show_rejected)
         self.labels.label_chosen.connect(editing.label)
+        self.article.customContextMenuRequested.connect(self._on_context_menu)
 
     # -- slots ----------------------------------------------------------------------------
 
@@ -210,6 +221,18 @@ class MainWindow(QMainWindow):
         cursor = self.article.textCursor()
         cursor.clearSelection()
         self.article.setTextCursor(cursor)
+
+    @Slot(QPoint)
+    def _on_context_menu(self, point: QPoint) -> None:
+        offset = self.article.offset_at(QPointF(point))
+        span = self.article.span_at(offset) if offset is not None else None
+        if span is not None:
+            self.editing.choose(span)
+        has_selection = span is None and self.editing.selection is not None
+        menu = span_menu(self, self.actions_by_id, self._labels(), span, has_selection)
+        if menu is not None:
+            menu.exec(self.article.viewport().mapToGlobal(point))
+            menu.deleteLater()
 
     @Slot(bool)
     def _set_show_rejected(self, show: bool) -> None:

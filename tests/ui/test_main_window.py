@@ -1,0 +1,258 @@
+"""The whole window, as an annotator uses it: real store file, real spaCy pipeline (an
+entity ruler saved to a folder stands in for a trained model), real widgets and keys."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import spacy
+from PySide6.QtCore import QSettings, Qt
+from pytestqt.qtbot import QtBot
+
+from annotator.app import Parts, assemble
+from annotator.core.hashing import input_hash
+from annotator.core.model import Document, Label, SpanState, Status
+from annotator.store import Store
+
+pytestmark = pytest.mark.gui
+
+ARTICLES = [
+    "Angela Merkel met Emmanuel Macron in Paris on Monday. Later Merkel flew home.",
+    "Rotterdam and Antwerp compete for cargo, said Maersk on Tuesday.",
+]
+PATTERNS = [
+    {"label": "PERSON", "pattern": "Angela Merkel"},
+    {"label": "ORG", "pattern": "Emmanuel Macron"},  # wrong: the annotator fixes it
+    {"label": "GPE", "pattern": "Paris"},
+    {"label": "DATE", "pattern": "Monday"},
+    {"label": "GPE", "pattern": "Rotterdam"},
+    {"label": "ORG", "pattern": "Maersk"},
+]
+LABELS = (
+    Label("PERSON", "#aa9cfc", "1"),
+    Label("ORG", "#7aecec", "2"),
+    Label("GPE", "#feca74", "3"),
+    Label("DATE", "#bfe1d9", "4"),
+)
+
+
+@pytest.fixture(scope="module")
+def rules_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("entity_ruler").add_patterns(PATTERNS)  # type: ignore[attr-defined]
+    nlp.meta["name"] = "rules"
+    folder = tmp_path_factory.mktemp("models") / "rules"
+    nlp.to_disk(folder)
+    return folder
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> QSettings:
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def filled(store: Store, rules_model: Path) -> Store:
+    dataset = store.create_dataset("news", labels=LABELS, model=str(rules_model))
+    documents = [
+        (Document(0, dataset.id, text, input_hash=input_hash(text)), None) for text in ARTICLES
+    ]
+    store.add_documents(dataset.id, documents)
+    return store
+
+
+@pytest.fixture
+def open_window(qtbot: QtBot) -> Iterator[Callable[[Store, QSettings], Parts]]:
+    """Open windows; each one's worker thread is stopped at the end, pass or fail."""
+    opened: list[Parts] = []
+
+    def open_(store: Store, settings: QSettings) -> Parts:
+        parts = assemble(store, settings, annotator="tester")
+        opened.append(parts)
+        qtbot.addWidget(parts.window)
+        parts.window.show()
+        qtbot.waitExposed(parts.window)
+        parts.workflow.reopen_last()
+        return parts
+
+    yield open_
+    for parts in opened:
+        parts.worker.shutdown()
+
+
+@pytest.fixture
+def parts(filled: Store, settings: QSettings, open_window: Callable[..., Parts]) -> Parts:
+    return open_window(filled, settings)
+
+
+def suggestions_arrived(parts: Parts, qtbot: QtBot) -> Document:
+    def arrived() -> None:
+        document = parts.session.document
+        assert document is not None
+        assert any(s.state is SpanState.SUGGESTED for s in document.spans)
+
+    qtbot.waitUntil(arrived, timeout=20_000)
+    assert parts.session.document is not None
+    return parts.session.document
+
+
+def stored(parts: Parts) -> Document:
+    document = parts.session.document
+    assert document is not None
+    return parts.session.store.get_document(document.id)
+
+
+def texts(document: Document, state: SpanState) -> dict[str, str]:
+    return {document.covered_text(s): s.label for s in document.spans if s.state is state}
+
+
+def key(parts: Parts, qtbot: QtBot, key: Qt.Key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+    qtbot.keyClick(parts.window.article, key, modifier)
+
+
+def test_the_model_suggests_when_an_article_opens(parts: Parts, qtbot: QtBot) -> None:
+    document = suggestions_arrived(parts, qtbot)
+    assert texts(document, SpanState.SUGGESTED) == {
+        "Angela Merkel": "PERSON",
+        "Emmanuel Macron": "ORG",
+        "Paris": "GPE",
+        "Monday": "DATE",
+    }
+    assert texts(stored(parts), SpanState.SUGGESTED) == texts(document, SpanState.SUGGESTED)
+    assert "rules" in parts.window.model_state.text()
+    assert parts.window.article.toPlainText() == ARTICLES[0]
+
+
+def test_review_from_the_keyboard_and_undo(parts: Parts, qtbot: QtBot) -> None:
+    suggestions_arrived(parts, qtbot)
+    parts.window.article.setFocus()
+    key(parts, qtbot, Qt.Key.Key_Tab)  # Angela Merkel
+    assert parts.editing.current is not None
+    key(parts, qtbot, Qt.Key.Key_Return)  # accept; on to Emmanuel Macron
+    key(parts, qtbot, Qt.Key.Key_1)  # relabel ORG -> PERSON
+    key(parts, qtbot, Qt.Key.Key_Tab)  # Paris
+    key(parts, qtbot, Qt.Key.Key_Delete)  # reject; on to Monday
+    document = stored(parts)
+    assert texts(document, SpanState.ACCEPTED) == {
+        "Angela Merkel": "PERSON",
+        "Emmanuel Macron": "PERSON",
+    }
+    assert texts(document, SpanState.REJECTED) == {"Paris": "GPE"}
+    assert document.status is Status.IN_PROGRESS
+    # "Merkel" later on is now suggested by propagation? No: only whole "Angela Merkel".
+    key(parts, qtbot, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undo the reject
+    assert texts(stored(parts), SpanState.SUGGESTED).get("Paris") == "GPE"
+    key(
+        parts,
+        qtbot,
+        Qt.Key.Key_Z,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert texts(stored(parts), SpanState.REJECTED) == {"Paris": "GPE"}
+    assert parts.window.history.stack().count() >= 3
+
+
+def test_draw_a_span_with_the_mouse_and_a_label_key(parts: Parts, qtbot: QtBot) -> None:
+    suggestions_arrived(parts, qtbot)
+    view = parts.window.article
+    text = view.toPlainText()
+    start = text.index("Merkel flew")
+    begin = view.cursorRect(_cursor_at(view, start + 2)).center()  # inside the word
+    end = view.cursorRect(_cursor_at(view, start + 4)).center()
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=begin)
+    qtbot.mouseMove(view.viewport(), pos=end)
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=end)
+    assert parts.editing.selection == (start, start + len("Merkel"))  # snapped to the token
+    key(parts, qtbot, Qt.Key.Key_1)
+    assert texts(stored(parts), SpanState.MANUAL) == {"Merkel": "PERSON"}
+
+
+def test_accept_all_then_done_opens_the_next_article(parts: Parts, qtbot: QtBot) -> None:
+    first = suggestions_arrived(parts, qtbot)
+    key(parts, qtbot, Qt.Key.Key_A)
+    assert set(texts(stored(parts), SpanState.ACCEPTED)) == {
+        "Angela Merkel",
+        "Emmanuel Macron",
+        "Paris",
+        "Monday",
+    }
+    key(parts, qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert parts.session.store.get_document(first.id).status is Status.DONE
+    second = suggestions_arrived(parts, qtbot)
+    assert second.id != first.id
+    assert parts.window.article.toPlainText() == ARTICLES[1]
+    assert "1 of 2" in parts.window.documents.progress_label.text()
+
+
+def test_typing_in_the_search_box_never_labels(parts: Parts, qtbot: QtBot) -> None:
+    suggestions_arrived(parts, qtbot)
+    parts.window.article.setFocus()
+    key(parts, qtbot, Qt.Key.Key_Tab)
+    before = stored(parts).spans
+    search = parts.window.documents.search
+    search.setFocus()
+    qtbot.keyClicks(search, "A1")
+    qtbot.keyClick(search, Qt.Key.Key_Return)
+    assert stored(parts).spans == before
+
+
+def test_the_window_comes_back_as_it_was(
+    filled: Store, settings: QSettings, qtbot: QtBot, open_window: Callable[..., Parts]
+) -> None:
+    parts = open_window(filled, settings)
+    suggestions_arrived(parts, qtbot)
+    table = parts.window.documents.table
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Down)  # the second article
+    qtbot.waitUntil(lambda: parts.window.article.toPlainText() == ARTICLES[1])
+    parts.window.resize(760, 560)  # restoreGeometry keeps a window inside the screen
+    parts.window.splitter.setSizes([150, 400, 200])
+    sizes = parts.window.splitter.sizes()
+    parts.window.close()
+    parts.worker.shutdown()
+    again = open_window(filled, settings)
+    assert again.window.article.toPlainText() == ARTICLES[1]
+    assert again.window.size() == parts.window.size()
+    assert again.window.splitter.sizes() == sizes
+
+
+def test_shortcuts_help_lists_every_key(parts: Parts, qtbot: QtBot) -> None:
+    from annotator.ui.dialogs.help import ShortcutsDialog
+
+    dialog = ShortcutsDialog(parts.window)
+    qtbot.addWidget(dialog)
+    rows = {
+        dialog.table.item(r, 1).text(): dialog.table.item(r, 2).text()
+        for r in range(dialog.table.rowCount())
+    }
+    assert rows["Accept"].startswith("Return")
+    assert "Ctrl+Return" in rows["Mark Done and Open Next"]
+    assert rows["Undo"] == "Ctrl+Z"
+
+
+def test_a_missing_model_leaves_manual_labelling_working(
+    store: Store,
+    settings: QSettings,
+    qtbot: QtBot,
+    tmp_path: Path,
+    open_window: Callable[..., Parts],
+) -> None:
+    dataset = store.create_dataset("news", labels=LABELS, model=str(tmp_path / "no-such-model"))
+    text = ARTICLES[1]
+    store.add_documents(
+        dataset.id, [(Document(0, dataset.id, text, input_hash=input_hash(text)), None)]
+    )
+    parts = open_window(store, settings)
+    qtbot.waitUntil(lambda: "failed" in parts.window.model_state.text(), timeout=20_000)
+    parts.window.article.select_range(0, len("Rotterdam"))
+    parts.editing.select(0, len("Rotterdam"))
+    key(parts, qtbot, Qt.Key.Key_3)
+    assert texts(stored(parts), SpanState.MANUAL) == {"Rotterdam": "GPE"}
+
+
+def _cursor_at(view, offset: int):  # type: ignore[no-untyped-def]
+    cursor = view.textCursor()
+    cursor.setPosition(offset)
+    return cursor
