@@ -106,6 +106,7 @@ def assemble(store: Store, settings: QSettings, *, annotator: str | None) -> Par
     worker.model_loading.connect(window.model_state.loading)
     worker.model_ready.connect(window.model_state.ready)
     worker.model_failed.connect(window.model_state.failed)
+    worker.model_failed.connect(window.show_message)
     return Parts(window, session, editing, workflow, worker)
 
 

@@ -34,7 +34,7 @@ PAGE_SIZE = 200
 CACHED_PAGES = 8
 
 STATUS_COLUMN, TITLE_COLUMN, SPANS_COLUMN, UPDATED_COLUMN = range(4)
-HEADERS = ("Status", "Title", "Spans", "Updated")
+HEADERS = ("", "Title", "Spans", "Updated")  # the status is a coloured dot
 HEADER_TIPS = (
     "Where the document is in the workflow",
     "The meta title, else the first line of the text",

@@ -235,7 +235,7 @@ class DocumentPanel(QWidget):
         header.setStretchLastSection(False)
         metrics = self.fontMetrics()
         widths = {
-            STATUS_COLUMN: metrics.horizontalAdvance("Status") + 28,
+            STATUS_COLUMN: metrics.height() + 12,
             SPANS_COLUMN: metrics.horizontalAdvance("999 ✓ / 999 ?") + 16,
             UPDATED_COLUMN: metrics.horizontalAdvance("2026-12-31") + 24,
         }

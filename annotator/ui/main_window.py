@@ -66,7 +66,10 @@ class MainWindow(QMainWindow):
         self.article.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.labels = LabelBar()
         self.title = QLabel()
-        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.title.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByMouse
+        )
         # A long title must never widen the window: it is cut, not laid out in full.
         self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.spans = SpanPanel()
@@ -107,7 +110,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.work)
         self.splitter.addWidget(side)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([300, 760, 320])
+        self.splitter.setSizes([360, 700, 320])
         self.setCentralWidget(self.splitter)
         toolbar = QToolBar("Dataset")
         toolbar.setObjectName("dataset_toolbar")
@@ -155,11 +158,11 @@ class MainWindow(QMainWindow):
         self.documents.document_chosen.connect(workflow.open_document)
         workflow.dataset_changed.connect(self._on_dataset_changed)
         workflow.document_changed.connect(self.documents.refresh_document)
-        workflow.message.connect(self._show_message)
+        workflow.message.connect(self.show_message)
         session.opened.connect(self._on_opened)
         session.changed.connect(self._on_changed)
-        session.refused.connect(self._show_message)
-        editing.message.connect(self._show_message)
+        session.refused.connect(self.show_message)
+        editing.message.connect(self.show_message)
         editing.current_changed.connect(self._on_current_changed)
         editing.selection_cleared.connect(self._on_selection_cleared)
         editing.document_finished.connect(workflow.open_next_after)
@@ -169,6 +172,7 @@ class MainWindow(QMainWindow):
         self.spans.show_rejected_changed.connect(self._set_show_rejected)
         self.labels.label_chosen.connect(editing.label)
         self.article.customContextMenuRequested.connect(self._on_context_menu)
+        self.title.linkActivated.connect(self._on_link)
 
     # -- slots ----------------------------------------------------------------------------
 
@@ -196,7 +200,10 @@ class MainWindow(QMainWindow):
         if document is None:
             self.article.show_document("", (), labels)
             self.spans.show_document(None, labels)
-            self.title.setText("No article open: import articles or open the samples (File menu)")
+            self.title.setText(
+                'No article open. <a href="file.samples">Open the sample articles</a> or '
+                '<a href="file.import">import your own</a>.'
+            )
             return
         self.article.show_document(document.text, document.spans, labels)
         self.spans.show_document(document, labels)
@@ -222,6 +229,10 @@ class MainWindow(QMainWindow):
         cursor.clearSelection()
         self.article.setTextCursor(cursor)
 
+    @Slot(str)
+    def _on_link(self, action_id: str) -> None:
+        self.actions_by_id[action_id].trigger()
+
     @Slot(QPoint)
     def _on_context_menu(self, point: QPoint) -> None:
         offset = self.article.offset_at(QPointF(point))
@@ -246,7 +257,7 @@ class MainWindow(QMainWindow):
         self.editing.set_show_rejected(show)
 
     @Slot(str)
-    def _show_message(self, text: str) -> None:
+    def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
 
     # -- helpers --------------------------------------------------------------------------

@@ -256,3 +256,45 @@ def _cursor_at(view, offset: int):  # type: ignore[no-untyped-def]
     cursor = view.textCursor()
     cursor.setPosition(offset)
     return cursor
+
+
+def test_a_newcomer_opens_the_samples_from_an_empty_store(
+    store: Store, settings: QSettings, qtbot: QtBot, open_window: Callable[..., Parts]
+) -> None:
+    parts = open_window(store, settings)
+    assert "sample articles" in parts.window.title.text()
+    parts.window.title.linkActivated.emit("file.samples")
+    dataset = store.get_dataset("samples")
+    assert store.count_documents(dataset.id) == 3
+    assert [label.name for label in dataset.labels][:3] == ["PERSON", "ORG", "GPE"]
+    qtbot.waitUntil(lambda: parts.window.article.toPlainText() != "")
+    assert parts.window.dataset_box.currentText() == "samples"
+    assert "0 of 3" in parts.window.documents.progress_label.text()
+
+
+def test_export_from_the_window_writes_prodigy_jsonl(
+    parts: Parts, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from PySide6.QtWidgets import QDialog, QMessageBox
+
+    from annotator.ui.dialogs import transfer
+
+    suggestions_arrived(parts, qtbot)
+    key(parts, qtbot, Qt.Key.Key_A)
+    key(parts, qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    out = tmp_path / "news.jsonl"
+
+    def accept_dialog(dialog: QDialog) -> int:
+        dialog.path.setText(str(out))  # type: ignore[attr-defined]
+        return QDialog.DialogCode.Accepted.value
+
+    monkeypatch.setattr(transfer.ExportDialog, "exec", accept_dialog)
+    monkeypatch.setattr(QMessageBox, "information", lambda *args: None)
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: pytest.fail(str(args[2])))
+    parts.window.action("file.export").trigger()
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(records) == 1
+    assert records[0]["text"] == ARTICLES[0]
+    assert {s["label"] for s in records[0]["spans"]} == {"PERSON", "ORG", "GPE", "DATE"}

@@ -152,9 +152,10 @@ class ExportDialog(QDialog):
             self.format.addItem(title, key)
         self.format.currentIndexChanged.connect(self._suffix_follows_format)
         self.statuses = QComboBox()
-        self.statuses.addItem("Done", [Status.DONE])
-        self.statuses.addItem("Done and in progress", [Status.DONE, Status.IN_PROGRESS])
-        self.statuses.addItem("All", None)
+        # Item data holds plain strings: Qt turns a str enum into a QString anyway.
+        self.statuses.addItem("Done", "done")
+        self.statuses.addItem("Done and in progress", "done in_progress")
+        self.statuses.addItem("All", "")
         self.suggestions = QCheckBox("Include open suggestions (as pre-annotations)")
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -170,10 +171,10 @@ class ExportDialog(QDialog):
         self.resize(560, 0)
 
     def options(self) -> ExportOptions:
-        statuses = self.statuses.currentData()
+        statuses = str(self.statuses.currentData()).split()
         return ExportOptions(
             fmt=str(self.format.currentData()),
-            statuses=frozenset(statuses) if statuses is not None else None,
+            statuses=frozenset(Status(value) for value in statuses) if statuses else None,
             include_suggestions=self.suggestions.isChecked(),
         )
 
