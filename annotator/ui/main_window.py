@@ -94,9 +94,10 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.title)
         layout.addWidget(self.labels)
         layout.addWidget(self.article, 1)
-        for spec in SPECS:  # the annotation keys answer in the article, labels and spans
-            if spec.scope == "work":
-                work.addAction(self.actions_by_id[spec.id])
+        # The annotation keys answer in the article, the label bar and the span list.
+        work_actions = [self.actions_by_id[s.id] for s in SPECS if s.scope == "work"]
+        work.addActions(work_actions)
+        self.spans.addActions(work_actions)
         return work
 
     def _lay_out(self) -> None:

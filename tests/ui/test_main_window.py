@@ -298,3 +298,15 @@ def test_export_from_the_window_writes_prodigy_jsonl(
     assert len(records) == 1
     assert records[0]["text"] == ARTICLES[0]
     assert {s["label"] for s in records[0]["spans"]} == {"PERSON", "ORG", "GPE", "DATE"}
+
+
+def test_the_span_list_answers_the_annotation_keys(parts: Parts, qtbot: QtBot) -> None:
+    suggestions_arrived(parts, qtbot)
+    table = parts.window.spans.table
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Down)  # the first span becomes current
+    assert parts.editing.current is not None
+    chosen = parts.editing.current
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    accepted = texts(stored(parts), SpanState.ACCEPTED)
+    assert accepted == {parts.session.document.covered_text(chosen): chosen.label}  # type: ignore[union-attr]
