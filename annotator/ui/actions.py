@@ -52,7 +52,7 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("file.import", "&File", "&Import Articles…", (SK.Open,)),
     ActionSpec("file.samples", "&File", "Open the &Sample Articles"),
     ActionSpec("file.export", "&File", "&Export…", ("Ctrl+E",)),
-    ActionSpec("file.quit", "&File", "&Quit", (SK.Quit,)),
+    ActionSpec("file.quit", "&File", "&Quit", ("Ctrl+Q",)),
     ActionSpec(
         "span.next", "&Annotate", "&Next Span", ("Tab",), "Make the next span current", "work"
     ),
@@ -75,10 +75,10 @@ SPECS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec("span.start_left", "&Annotate", "Start One Token Left", ("[",), scope="work"),
     ActionSpec("span.start_right", "&Annotate", "Start One Token Right", ("]",), scope="work"),
-    ActionSpec("span.end_left", "&Annotate", "End One Token Left", ("Shift+[", "{"), scope="work"),
-    ActionSpec(
-        "span.end_right", "&Annotate", "End One Token Right", ("Shift+]", "}"), scope="work"
-    ),
+    # One sequence per key: on X11, "Shift+[" and "{" both match the same key press, and
+    # Qt then calls the shortcut ambiguous and fires neither.
+    ActionSpec("span.end_left", "&Annotate", "End One Token Left", ("Shift+[",), scope="work"),
+    ActionSpec("span.end_right", "&Annotate", "End One Token Right", ("Shift+]",), scope="work"),
     ActionSpec(
         "span.label_all",
         "&Annotate",
