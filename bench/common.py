@@ -31,12 +31,16 @@ Benchmarks import this module as `from common import ...` (the runner puts `benc
 - `cached_file(path, build)`: builds `path` once (via a temporary name, so an
   interrupted build is never mistaken for a finished one) and reuses it afterwards.
 - `sqlite3_shell()`: the `sqlite3` command-line shell, or `None` when it is missing.
+- `word_tokens(text)`: token offsets (words and single punctuation marks), a cheap
+  stand-in for spaCy's tokenizer; `name_spans(text)`: the names, places, organisations
+  and dates of a `synthetic.py` article as `(start, end, label)`, on those tokens.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import resource
 import shutil
 import statistics
@@ -46,6 +50,8 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
+
+from synthetic import FIRST, LAST, MONTHS, NON_LATIN, ORGS, PLACES
 
 REPO = Path(__file__).resolve().parent.parent
 BENCH = REPO / "bench"
@@ -232,3 +238,47 @@ def cached_file(path: Path, build: Callable[[Path], None]) -> Path:
 def sqlite3_shell() -> str | None:
     """The `sqlite3` command-line shell's path, or `None` (install: apt-get install sqlite3)."""
     return shutil.which("sqlite3")
+
+
+# -- synthetic annotations --------------------------------------------------------------
+
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+def word_tokens(text: str) -> list[tuple[int, int]]:
+    """`(start, end)` of every word and punctuation mark (whitespace is not a token)."""
+    return [match.span() for match in _TOKEN.finditer(text)]
+
+
+def _alternatives(words: Sequence[str]) -> str:
+    return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+
+
+_NAMES = re.compile(
+    r"\b(?:"
+    + "|".join(
+        f"(?P<{label}>{pattern})"
+        for label, pattern in (
+            ("PERSON", f"(?:{_alternatives(FIRST)}) (?:{_alternatives(LAST)})"),
+            ("NON_LATIN", _alternatives(NON_LATIN)),
+            ("SURNAME", _alternatives(LAST)),
+            ("GPE", _alternatives(PLACES)),
+            ("ORG", _alternatives([org.removeprefix("the ") for org in ORGS])),
+            ("DATE", rf"\d{{1,2}} (?:{_alternatives(MONTHS)}) \d{{4}}"),
+        )
+    )
+    + r")\b"
+)
+
+
+def name_spans(text: str, limit: int | None = None) -> list[tuple[int, int, str]]:
+    """The entities of a synthetic article, in text order (at most `limit` of them)."""
+    spans: list[tuple[int, int, str]] = []
+    for match in _NAMES.finditer(text):
+        if limit is not None and len(spans) == limit:
+            break
+        label = match.lastgroup
+        assert label is not None
+        label = "PERSON" if label in ("NON_LATIN", "SURNAME") else label
+        spans.append((match.start(), match.end(), label))
+    return spans

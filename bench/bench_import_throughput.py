@@ -1,0 +1,129 @@
+"""`import_throughput`: `annotator import` of text files and of a Prodigy JSONL, docs/s.
+
+The same 20,000 synthetic news articles (about 600 words each; 2,000 with `--quick`) as
+one `.txt` file each in a folder, and as one Prodigy JSONL of input tasks (`text`, `meta`
+and Prodigy's hashes, one line per article). Each is imported as a user does, by a new
+process `python -m annotator import PATH --dataset NAME --db FILE` into a new store, and
+timed from launch to exit.
+
+The baseline, in this process with no store: list the folder and read and decode each
+file; read the JSONL and `json.loads` each line. Target, for both inputs: ratio (import
+docs/s over baseline docs/s) >= 0.5, and >= 2,000 docs/s. `value` and `ratio` are those
+of the worse input; both are reported.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from common import cached_file, run_annotator, scaled, timed
+from synthetic import articles
+
+DOCUMENTS = 20_000
+WORDS = 600
+TARGET_RATIO = 0.5
+TARGET_DOCS_PER_SECOND = 2000.0
+
+
+def run(quick: bool, workdir: Path) -> dict[str, Any]:
+    count = scaled(DOCUMENTS, quick)
+    data = workdir / f"import-{count}x{WORDS}"
+    folder = cached_file(data / "articles", lambda path: _write_texts(path, count))
+    jsonl = cached_file(data / "articles.jsonl", lambda path: _write_jsonl(path, count))
+    inputs = {"txt": (folder, _read_texts), "jsonl": (jsonl, _read_jsonl)}
+    figures: dict[str, dict[str, Any]] = {}
+    for kind, (source, baseline_read) in inputs.items():
+        baseline, read = timed(lambda read=baseline_read, source=source: read(source))
+        if read != count:
+            raise RuntimeError(f"the baseline read {read} {kind} documents, not {count}")
+        figures[kind] = _figures(count, baseline, _import(source, data / f"{kind}.db", count))
+    worse = min(figures.values(), key=lambda item: (item["ok"], item["ratio"]))
+    return {
+        "name": "import_throughput",
+        "value": worse["docs/s"],
+        "baseline": worse["baseline docs/s"],
+        "ratio": worse["ratio"],
+        "target": TARGET_RATIO,
+        "ok": all(item["ok"] for item in figures.values()),
+        "unit": "docs/s",
+        "target_docs_per_second": TARGET_DOCS_PER_SECOND,
+        "documents": count,
+        "words": WORDS,
+        **figures,
+    }
+
+
+def _figures(count: int, baseline: float, measured: float) -> dict[str, Any]:
+    ratio = baseline / measured
+    rate = count / measured
+    return {
+        "docs/s": round(rate),
+        "baseline docs/s": round(count / baseline),
+        "ratio": round(ratio, 3),
+        "ok": ratio >= TARGET_RATIO and rate >= TARGET_DOCS_PER_SECOND,
+        "seconds": {"import": round(measured, 2), "baseline": round(baseline, 2)},
+    }
+
+
+def _import(source: Path, db: Path, count: int) -> float:
+    """Seconds for `annotator import` of `source` into a new store at `db`."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    seconds = run_annotator("import", str(source), "--dataset", "bench", "--db", str(db))
+    _check_count(db, count)
+    return seconds
+
+
+def _check_count(db: Path, count: int) -> None:
+    from annotator.store import Store
+
+    with Store.open(db) as store:
+        dataset = store.get_dataset("bench")
+        held = store.count_documents(dataset.id)
+    if held != count:
+        raise RuntimeError(f"the import stored {held} documents, not {count}")
+
+
+# -- the baseline: the same bytes read and parsed, nothing stored -------------------------
+
+
+def _read_texts(folder: Path) -> int:
+    read = 0
+    for path in sorted(folder.iterdir()):
+        if path.read_bytes().decode("utf-8"):
+            read += 1
+    return read
+
+
+def _read_jsonl(path: Path) -> int:
+    read = 0
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip() and json.loads(line):
+                read += 1
+    return read
+
+
+# -- the data --------------------------------------------------------------------------
+
+
+def _write_texts(folder: Path, count: int) -> None:
+    folder.mkdir(parents=True)
+    for number, text in enumerate(articles(count, words=WORDS)):
+        # newline="" keeps the articles' own line endings (some are CRLF)
+        with (folder / f"article-{number:05d}.txt").open("w", encoding="utf-8", newline="") as f:
+            f.write(text)
+
+
+def _write_jsonl(path: Path, count: int) -> None:
+    with path.open("w", encoding="utf-8") as handle:
+        for number, text in enumerate(articles(count, words=WORDS)):
+            task = {
+                "text": text,
+                "meta": {"source": "wire", "id": number},
+                "_input_hash": number - 2**31,
+                "_task_hash": number,
+            }
+            handle.write(json.dumps(task, ensure_ascii=False) + "\n")
