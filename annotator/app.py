@@ -7,12 +7,10 @@ only when the window is wanted, so the command line starts without them.
 
 from __future__ import annotations
 
-import getpass
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QSettings
@@ -22,6 +20,7 @@ if TYPE_CHECKING:
     from annotator.ui.main_window import MainWindow
     from annotator.ui.nlp_worker import NlpWorker
     from annotator.ui.session import DocumentSession
+    from annotator.ui.startup import StartupFrame
     from annotator.ui.workflow import Workflow
 
 
@@ -57,11 +56,17 @@ def store_location(db: Path | None) -> Path:
 
 
 def run_window(db: Path | None) -> int:
-    from PySide6.QtCore import QSettings, QTimer
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    """Open the window on the store at `db` (or the default one); the exit code.
 
-    from annotator.core.errors import AnnotatorError
-    from annotator.store import Store
+    Only Qt is imported before the first paint: a `StartupFrame` appears at once where the
+    window will stand, and once it is on screen the store's libraries and the window's
+    modules are imported, the store is opened and the window replaces the frame. The
+    data comes after that, on the next turn of the event loop.
+    """
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.ui.startup import StartupFrame
 
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
@@ -70,19 +75,67 @@ def run_window(db: Path | None) -> int:
     QApplication.setApplicationDisplayName("annotator")
     QApplication.setDesktopFileName("annotator")
     path = store_location(db)
+    frame = StartupFrame(QSettings(), f"Opening {path.name}\N{HORIZONTAL ELLIPSIS}")
+    launch = Launch(path, frame)
+    frame.painted.connect(launch.open)
+    frame.show()
     try:
-        store = Store.open(path)
-    except AnnotatorError as error:
-        QMessageBox.critical(None, "annotator", f"Cannot open the store {path}:\n{error}")
-        return 1
-    parts = assemble(store, QSettings(), annotator=_annotator_name())
-    parts.window.show()
-    QTimer.singleShot(0, parts.workflow.reopen_last)  # the window first, then the data
-    try:
-        return app.exec()
+        code = app.exec()
     finally:
-        parts.worker.shutdown()
-        store.close()
+        launch.close()
+    if launch.error is not None:  # a bug while starting: fail as loudly as before the frame
+        raise launch.error
+    return code
+
+
+class Launch:
+    """The second half of the start: the store and the window, once the frame is shown."""
+
+    def __init__(self, path: Path, frame: StartupFrame) -> None:
+        self.path = path
+        self.frame = frame
+        self.store: Store | None = None
+        self.parts: Parts | None = None
+        self.error: Exception | None = None
+
+    def open(self) -> None:
+        """Open the store and show the window in the frame's place (or say why not)."""
+        from PySide6.QtWidgets import QApplication
+
+        try:
+            self._open()
+        except Exception as error:  # a slot's exception would leave the frame up forever
+            self.error = error
+            QApplication.exit(1)
+
+    def _open(self) -> None:
+        from PySide6.QtCore import QSettings, QTimer
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        from annotator.core.errors import AnnotatorError
+        from annotator.store import Store
+
+        try:
+            self.store = Store.open(self.path)
+        except AnnotatorError as error:
+            message = f"Cannot open the store {self.path}:\n{error}"
+            QMessageBox.critical(self.frame, "annotator", message)
+            QApplication.exit(1)
+            return
+        self.parts = assemble(self.store, QSettings(), annotator=_annotator_name())
+        window = self.parts.window
+        window.restoreGeometry(self.frame.saveGeometry())  # exactly where the frame was
+        window.show()
+        self.frame.close()
+        self.frame.deleteLater()
+        QTimer.singleShot(0, self.parts.workflow.reopen_last)  # the window first, then data
+
+    def close(self) -> None:
+        """After the event loop: stop the worker and close the store."""
+        if self.parts is not None:
+            self.parts.worker.shutdown()
+        if self.store is not None:
+            self.store.close()
 
 
 def assemble(store: Store, settings: QSettings, *, annotator: str | None) -> Parts:
@@ -110,8 +163,7 @@ def assemble(store: Store, settings: QSettings, *, annotator: str | None) -> Par
     return Parts(window, session, editing, workflow, worker)
 
 
-@dataclass(frozen=True, slots=True)
-class Parts:
+class Parts(NamedTuple):  # not a dataclass: importing dataclasses delays the first paint
     window: MainWindow
     session: DocumentSession
     editing: Editing
@@ -120,6 +172,8 @@ class Parts:
 
 
 def _annotator_name() -> str | None:
+    import getpass
+
     try:
         return getpass.getuser()
     except (KeyError, OSError):

@@ -9,6 +9,7 @@ annotations in `session.DocumentSession`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from types import ModuleType
 
 from PySide6.QtCore import QByteArray, QPoint, QPointF, QSettings, Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -26,7 +27,6 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.model import Dataset, Document, Span
-from annotator.ui import dialogs
 from annotator.ui.actions import MENUS, SPECS, build_actions
 from annotator.ui.article_view import ArticleView
 from annotator.ui.document_panel import DocumentPanel
@@ -35,10 +35,10 @@ from annotator.ui.label_bar import LabelBar
 from annotator.ui.session import DocumentSession
 from annotator.ui.span_menu import span_menu
 from annotator.ui.span_panel import SpanPanel
+from annotator.ui.startup import DEFAULT_SIZE, GEOMETRY
 from annotator.ui.status import ModelState
 from annotator.ui.workflow import Workflow
 
-GEOMETRY = "window/geometry"
 STATE = "window/state"
 SPLITTER = "window/splitter"
 SHOW_REJECTED = "view/show_rejected"
@@ -284,10 +284,10 @@ class MainWindow(QMainWindow):
     def _handlers(self) -> dict[str, Callable[..., object]]:
         e, w = self.editing, self.workflow
         handlers: dict[str, Callable[..., object]] = {
-            "file.new_dataset": lambda: dialogs.new_dataset(self, w),
-            "file.import": lambda: dialogs.import_articles(self, w),
-            "file.samples": lambda: dialogs.open_samples(self, w),
-            "file.export": lambda: dialogs.export_dataset(self, w),
+            "file.new_dataset": lambda: _dialogs().new_dataset(self, w),
+            "file.import": lambda: _dialogs().import_articles(self, w),
+            "file.samples": lambda: _dialogs().open_samples(self, w),
+            "file.export": lambda: _dialogs().export_dataset(self, w),
             "file.quit": self.close,
             "span.next": e.next_span,
             "span.previous": e.previous_span,
@@ -307,8 +307,8 @@ class MainWindow(QMainWindow):
             "doc.previous": lambda: self.documents.step(-1),
             "doc.find": self.documents.focus_search,
             "view.show_rejected": self._set_show_rejected,
-            "help.shortcuts": lambda: dialogs.show_shortcuts(self),
-            "help.about": lambda: dialogs.show_about(self),
+            "help.shortcuts": lambda: _dialogs().show_shortcuts(self),
+            "help.about": lambda: _dialogs().show_about(self),
         }
         for spec in SPECS:
             if spec.menu == "Labels":
@@ -326,7 +326,7 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
         else:
-            self.resize(1380, 860)
+            self.resize(DEFAULT_SIZE)
         state = self.settings.value(STATE)
         if isinstance(state, QByteArray):
             self.restoreState(state)
@@ -342,6 +342,13 @@ class MainWindow(QMainWindow):
         self.settings.setValue(SPLITTER, self.splitter.saveState())
         self.settings.sync()
         super().closeEvent(event)
+
+
+def _dialogs() -> ModuleType:
+    """The dialogs, imported when the first one opens: the start never needs them."""
+    from annotator.ui import dialogs
+
+    return dialogs
 
 
 def _bind(function: Callable[[str], None], argument: str) -> Callable[[], None]:

@@ -1,0 +1,230 @@
+"""Starting the window: a frame is on screen before the store's libraries load or the
+store opens, and the window takes its place; failures while starting are not hidden."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QByteArray, QRect, QSettings, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget
+from pytestqt.qtbot import QtBot
+
+import annotator.app as app_module
+from annotator.app import run_window
+from annotator.core.hashing import input_hash
+from annotator.core.model import Document, Label
+from annotator.store import Store
+from annotator.ui import startup
+from annotator.ui.main_window import MainWindow
+from annotator.ui.nlp_worker import NlpWorker
+from annotator.ui.startup import DEFAULT_SIZE, GEOMETRY, StartupFrame
+
+pytestmark = pytest.mark.gui
+
+SAFETY_MS = 15_000  # a test that never sees its window ends instead of hanging
+
+
+def visible_frames() -> list[StartupFrame]:
+    return [
+        w for w in QApplication.topLevelWidgets() if isinstance(w, StartupFrame) and w.isVisible()
+    ]
+
+
+def visible_window() -> MainWindow | None:
+    found = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+    return next((w for w in found if w.isVisible()), None)
+
+
+def when(condition: Callable[[], bool], then: Callable[[], None]) -> QTimer:
+    """Poll the event loop that `run_window` runs: `then()` once `condition()` holds."""
+    timer = QTimer()
+    timer.setInterval(10)
+
+    def check() -> None:
+        if condition():
+            timer.stop()
+            then()
+
+    timer.timeout.connect(check)
+    timer.start()
+    return timer
+
+
+@pytest.fixture(autouse=True)
+def _no_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests are about the start: spaCy stays out (loading it takes seconds)."""
+    monkeypatch.setattr(NlpWorker, "load_model", lambda self, dataset: None)
+    monkeypatch.setattr(NlpWorker, "analyse", lambda self, dataset, document: None)
+
+
+@pytest.fixture
+def safety() -> Callable[[], None]:
+    timer = QTimer()
+    timer.setSingleShot(True)
+    timer.timeout.connect(lambda: QApplication.exit(99))
+    timer.start(SAFETY_MS)
+    return timer.stop
+
+
+def test_the_frame_is_on_screen_before_the_store_opens_and_the_window_replaces_it(
+    store: Store,
+    db_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    qtbot: QtBot,
+    safety: Callable[[], None],
+) -> None:
+    dataset = store.create_dataset("news", labels=(Label("PERSON"),))
+    text = "Anna Berg spoke in Lyon."
+    store.add_documents(
+        dataset.id, [(Document(0, dataset.id, text, input_hash=input_hash(text)), None)]
+    )
+    at_open: dict[str, object] = {}
+    opening = Store.open
+
+    def watched_open(path: Path) -> Store:
+        frames = visible_frames()
+        at_open["frames"] = len(frames)
+        at_open["announced"] = frames[0].announced if frames else False
+        at_open["message"] = frames[0].message.text() if frames else ""
+        at_open["geometry"] = frames[0].geometry() if frames else QRect()
+        at_open["window"] = visible_window() is not None
+        return opening(path)
+
+    monkeypatch.setattr(Store, "open", watched_open)
+    saved = QMainWindow()  # where the window stood last time (small enough for any screen)
+    saved.setGeometry(40, 60, 700, 450)
+    QApplication.setOrganizationName("annotator")
+    QApplication.setApplicationName("annotator")
+    QSettings().setValue(GEOMETRY, saved.saveGeometry())
+    seen: dict[str, object] = {}
+
+    def filled() -> bool:
+        window = visible_window()
+        return window is not None and window.article.toPlainText() == text
+
+    def look_and_quit() -> None:
+        window = visible_window()
+        assert window is not None
+        seen["frames"] = len(visible_frames())
+        seen["geometry"] = window.geometry()
+        seen["rows"] = window.documents.model.rowCount()
+        qtbot.addWidget(window)
+        window.close()
+        QApplication.exit(0)
+
+    poll = when(filled, look_and_quit)
+    code = run_window(db_path)
+    poll.stop()
+    safety()
+    assert code == 0
+    assert at_open == {
+        "frames": 1,
+        "announced": True,
+        "message": f'<p align="center">Opening {db_path.name}\N{HORIZONTAL ELLIPSIS}</p>',
+        "geometry": at_open["geometry"],
+        "window": False,
+    }
+    assert at_open["geometry"] == saved.geometry()
+    assert seen == {"frames": 0, "geometry": at_open["geometry"], "rows": 1}
+
+
+def test_a_store_that_cannot_be_opened_is_explained_over_the_frame(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, safety: Callable[[], None]
+) -> None:
+    shown: list[tuple[bool, str]] = []
+
+    def critical(parent: QWidget | None, _title: str, text: str) -> None:
+        shown.append((isinstance(parent, StartupFrame) and parent.isVisible(), text))
+
+    monkeypatch.setattr(QMessageBox, "critical", critical)
+    code = run_window(tmp_path)  # a folder, not a store file
+    safety()
+    assert code == 1
+    assert len(shown) == 1
+    over_frame, text = shown[0]
+    assert over_frame
+    assert text.startswith(f"Cannot open the store {tmp_path}:")
+    assert "is a directory" in text
+    assert visible_window() is None
+
+
+def test_a_failure_while_building_the_window_is_raised_not_swallowed(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch, safety: Callable[[], None]
+) -> None:
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("the window could not be built")
+
+    monkeypatch.setattr(app_module, "assemble", broken)
+    with pytest.raises(RuntimeError, match="could not be built"):
+        run_window(db_path)
+    safety()
+    assert visible_frames() == [] or all(f.announced for f in visible_frames())
+    for frame in visible_frames():
+        frame.close()
+
+
+def test_the_frame_stands_where_the_window_was_saved(qtbot: QtBot, tmp_path: Path) -> None:
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    first = StartupFrame(settings, "Opening")
+    qtbot.addWidget(first)
+    assert first.size() == DEFAULT_SIZE  # nothing saved yet
+    first.resize(700, 450)
+    first.move(40, 30)
+    settings.setValue(GEOMETRY, first.saveGeometry())
+    again = StartupFrame(settings, "Opening")
+    qtbot.addWidget(again)
+    assert again.size().width() == 700 and again.size().height() == 450
+    settings.setValue(GEOMETRY, QByteArray(b"not a geometry"))
+    broken = StartupFrame(settings, "Opening")
+    qtbot.addWidget(broken)
+    assert broken.size() == DEFAULT_SIZE
+
+
+def test_painted_is_emitted_once_after_the_first_paint(qtbot: QtBot, tmp_path: Path) -> None:
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    frame = StartupFrame(settings, "Opening <store> & more")
+    qtbot.addWidget(frame)
+    emitted: list[bool] = []
+    frame.painted.connect(lambda: emitted.append(True))
+    assert "&lt;store&gt; &amp; more" in frame.message.text()
+    with qtbot.waitSignal(frame.painted, timeout=2000):
+        frame.show()
+    frame.repaint()
+    frame.update()
+    qtbot.wait(50)
+    assert emitted == [True]
+    assert frame.announced
+
+
+def test_a_frame_never_painted_goes_on_after_the_fallback(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(startup, "FALLBACK_MS", 50)
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    frame = StartupFrame(settings, "Opening")
+    frame.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)  # shown, never exposed
+    qtbot.addWidget(frame)
+    with qtbot.waitSignal(frame.painted, timeout=2000):
+        frame.show()
+    assert frame.announced
+
+
+def test_the_frame_needs_only_qt_to_appear() -> None:
+    """What the frame's path imports: no SQL, pydantic, spaCy, store or window modules."""
+    code = (
+        "import json, sys\n"
+        "import annotator.app, annotator.ui.startup\n"
+        "heavy = ('sqlalchemy', 'sqlmodel', 'pydantic', 'spacy', 'dataclasses')\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in heavy\n"
+        "    or m.startswith('annotator.store') or m.startswith('annotator.services')\n"
+        "    or m in ('annotator.ui.main_window', 'annotator.ui.dialogs'))))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert json.loads(done.stdout) == []
