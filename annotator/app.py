@@ -73,7 +73,7 @@ def run_window(db: Path | None) -> int:
     QApplication.setOrganizationName("annotator")
     QApplication.setApplicationName("annotator")
     QApplication.setApplicationDisplayName("annotator")
-    QApplication.setDesktopFileName("annotator")
+    QApplication.setDesktopFileName("io.github.annotator.Annotator")
     path = store_location(db)
     frame = StartupFrame(QSettings(), f"Opening {path.name}\N{HORIZONTAL ELLIPSIS}")
     launch = Launch(path, frame)
