@@ -87,7 +87,7 @@ def replay(gold: list[GoldDocument], db: Path, args: argparse.Namespace, *, lear
         preset = load_preset(args.preset)
         dataset = store.create_dataset("effort", labels=preset.labels, label_map=preset.mapping)
         import_paths(store, [texts], "effort")
-        suggest_dataset(store, "effort", SuggestOptions(model=args.model))
+        suggest_dataset(store, "effort", SuggestOptions(model=args.model, refine=learning))
         ids = store.document_ids(dataset.id)
         total = 0
         for document_id, target in zip(ids, gold, strict=True):

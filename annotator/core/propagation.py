@@ -32,7 +32,10 @@ from __future__ import annotations
 
 from bisect import bisect_left, insort
 from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 
+from annotator.core.aliases import is_person, mentions
+from annotator.core.boundaries import Trim
 from annotator.core.edits import Batch, Changes, Edit, SwapSuggestions
 from annotator.core.merge import (
     SpanIndex,
@@ -60,7 +63,8 @@ def propagate(
     span = changes.added[0]
     after = _State(document.text, _spans_after(document.spans, changes))
     if span.state.is_gold:
-        swap = after.suggest_elsewhere(span, tokens, allow_overlap=allow_overlap)
+        trim = _trimmed(document.text, changes.removed, span)
+        swap = after.suggest_elsewhere(span, tokens, allow_overlap=allow_overlap, trim=trim)
     elif _is_rejection(span, changes.removed):
         swap = after.reject_elsewhere(span)
     else:
@@ -76,6 +80,15 @@ def _is_one_decision(edit: Edit, changes: Changes) -> bool:
     if isinstance(edit, Batch) and len(edit.edits) != 1:
         return False
     return changes.status is None and len(changes.added) == 1 and len(changes.removed) <= 1
+
+
+def _trimmed(text: str, removed: tuple[Span, ...], decided: Span) -> _Trimmed | None:
+    """The cut, when the edit resized a suggestion by cutting words off it."""
+    if len(removed) != 1 or removed[0].state is not SpanState.SUGGESTED:
+        return None
+    old = removed[0]
+    cut = Trim.between(text, (old.start, old.end), (decided.start, decided.end))
+    return None if cut is None else _Trimmed(old.label, cut)
 
 
 def _is_rejection(added: Span, removed: tuple[Span, ...]) -> bool:
@@ -113,40 +126,72 @@ class _State:
         gold, suggested, rejected = split_by_state(spans)
         self.text = text
         self.gold = SpanIndex(gold)
+        self.suggestions = suggested
         self.suggested = SpanIndex(suggested)
         self.rejected = {span.key for span in rejected}
 
     def suggest_elsewhere(
-        self, gold: Span, tokens: Tokens | None, *, allow_overlap: bool
+        self, gold: Span, tokens: Tokens | None, *, allow_overlap: bool, trim: _Trimmed | None
     ) -> SwapSuggestions:
-        """Memory suggestions of `gold`'s label on the other occurrences of its text."""
-        removed: dict[Span, None] = {}
-        added: list[Span] = []
-        last_end = 0
+        """Memory suggestions of `gold`'s label on the other occurrences of its text, on
+        its surname when it names a person, and the same cut on other suggestions."""
+        swap = _Swap()
         # Skip name fragments, unless the decision itself was about one (then it is meant).
         fragment_rule = not continues_a_name(self.text, gold.start, gold.end)
         for start, end in occurrences(self.text, self.text[gold.start : gold.end]):
-            if start == gold.start or start < last_end:
+            if start == gold.start or swap.overlaps(start, end):
                 continue
             if tokens is not None and tokens.token_span(start, end) is None:
                 continue
             if fragment_rule and continues_a_name(self.text, start, end):
                 continue  # "Chile" inside "AFP Chile": part of another name
-            key = (start, end, gold.label)
+            self._suggest(Span(start, end, gold.label), swap, allow_overlap=allow_overlap)
+        if is_person(gold.label):
+            for start, end in mentions(self.text, gold, tokens):
+                if not swap.overlaps(start, end):
+                    self._suggest(Span(start, end, gold.label), swap, allow_overlap=allow_overlap)
+        if trim is not None:
+            self._trim_others(trim, swap, tokens, allow_overlap=allow_overlap)
+        return SwapSuggestions(tuple(swap.removed), tuple(swap.added))
+
+    def _suggest(self, occurrence: Span, swap: _Swap, *, allow_overlap: bool) -> None:
+        """A memory suggestion at `occurrence`, replacing what is in its way, unless a
+        person's span, a rejection or a longer name of its label is there."""
+        start, end, label = occurrence.key
+        if occurrence.key in self.rejected or blocked_by_gold(
+            start, end, label, self.gold, allow_overlap=allow_overlap
+        ):
+            return
+        in_way = [s for s in self.suggested.overlapping(start, end) if s not in swap.removed]
+        swap.claim(start, end)
+        if any(span.key == occurrence.key for span in in_way):
+            return  # already suggested: left alone
+        if any(part_of_longer_name(self.text, occurrence, span) for span in in_way):
+            return  # part of a longer name of the same kind: the longer one stays
+        swap.removed.update(dict.fromkeys(in_way))
+        swap.added.append(replace(occurrence, state=SpanState.SUGGESTED, source=MEMORY_SOURCE))
+
+    def _trim_others(
+        self, trim: _Trimmed, swap: _Swap, tokens: Tokens | None, *, allow_overlap: bool
+    ) -> None:
+        """The annotator's cut ("the " off "the Senate") on the other suggestions of the
+        label it was made on."""
+        for span in self.suggestions:
+            if span.label != trim.label or span in swap.removed:
+                continue
+            if span.source == MEMORY_SOURCE or swap.overlaps(span.start, span.end):
+                continue  # memory repeats what people decided: its edges are theirs
+            cut = trim.cut.apply(self.text, span, tokens)
+            if cut is None:
+                continue
+            key = (*cut, span.label)
             if key in self.rejected or blocked_by_gold(
-                start, end, gold.label, self.gold, allow_overlap=allow_overlap
+                *key, self.gold, allow_overlap=allow_overlap
             ):
                 continue
-            in_way = list(self.suggested.overlapping(start, end))
-            last_end = end
-            if any(span.key == key for span in in_way):
-                continue  # already suggested: left alone
-            occurrence = Span(start, end, gold.label)
-            if any(part_of_longer_name(self.text, occurrence, span) for span in in_way):
-                continue  # part of a longer name of the same kind: the longer one stays
-            removed.update(dict.fromkeys(in_way))
-            added.append(Span(start, end, gold.label, SpanState.SUGGESTED, source=MEMORY_SOURCE))
-        return SwapSuggestions(tuple(removed), tuple(added))
+            swap.claim(*cut)
+            swap.removed[span] = None
+            swap.added.append(Span(*key, SpanState.SUGGESTED, source=MEMORY_SOURCE))
 
     def reject_elsewhere(self, rejected: Span) -> SwapSuggestions:
         """Rejections of the other suggestions with `rejected`'s text and label."""
@@ -157,3 +202,33 @@ class _State:
                     found.append(span)
         rejections = tuple(span.with_state(SpanState.REJECTED) for span in found)
         return SwapSuggestions(tuple(found), rejections)
+
+
+@dataclass(frozen=True, slots=True)
+class _Trimmed:
+    """A suggestion of `label` that the annotator resized by cutting words off."""
+
+    label: str
+    cut: Trim
+
+
+@dataclass
+class _Swap:
+    """What propagation removes and adds, and the ranges it has claimed so far (ranges
+    that never overlap one another, kept sorted)."""
+
+    removed: dict[Span, None] = field(default_factory=dict)
+    added: list[Span] = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)
+    ends: list[int] = field(default_factory=list)
+
+    def claim(self, start: int, end: int) -> None:
+        index = bisect_left(self.starts, start)
+        self.starts.insert(index, start)
+        self.ends.insert(index, end)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        index = bisect_left(self.starts, start)
+        if index > 0 and self.ends[index - 1] > start:
+            return True
+        return index < len(self.starts) and self.starts[index] < end

@@ -11,6 +11,8 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 from spacy.util import filter_spans
 
+from annotator.core.aliases import with_surnames
+from annotator.core.boundaries import tidy
 from annotator.core.errors import AnnotatorError
 from annotator.core.memory import PhraseMemory
 from annotator.core.model import Span, SpanState
@@ -48,8 +50,14 @@ class MemoryMatcher:
 class SpacySuggester:
     """A pipeline's `doc.ents` (labels mapped onto the dataset's) plus memory matches.
 
-    With `nlp=None` there is no statistical model: texts are only tokenized and the
-    memory suggests alone.
+    With `nlp=None` there is no statistical model: texts are only tokenized (by `base`, a
+    blank pipeline for `lang` made here unless given) and the memory suggests alone.
+
+    With `refine` (the default) the article-level rules apply to what is found: the
+    model's spans are tidied (`annotator.core.boundaries.tidy`: split at a spaced dash, no
+    trailing possessive) and a suggested person's surname is suggested where it stands
+    alone (`annotator.core.aliases.with_surnames`). `refine=False` gives the model's
+    entities exactly as predicted: the effort benchmark's model-only baseline.
     """
 
     def __init__(
@@ -59,11 +67,14 @@ class SpacySuggester:
         label_for: LabelFor,
         memory: PhraseMemory | None = None,
         lang: str = "en",
+        base: Language | None = None,
+        refine: bool = True,
     ) -> None:
         self._nlp = nlp
         self._label_for = label_for
         self._memory = memory or PhraseMemory()
-        self._base = nlp if nlp is not None else _blank(lang)
+        self._refine = refine
+        self._base = nlp if nlp is not None else (base or blank_pipeline(lang))
         self._matcher = MemoryMatcher(self._base, self._memory) if self._memory else None
         self._source = _pipeline_name(nlp) if nlp is not None else MEMORY_SOURCE
 
@@ -85,12 +96,19 @@ class SpacySuggester:
         suggestions = []
         for ent in doc.ents:
             label = self._label_for(ent.label_)
-            if label is not None and self._memory.allows(ent.text, label):
+            if label is not None:
                 span = Span(ent.start_char, ent.end_char, label, SpanState.SUGGESTED, self._source)
                 suggestions.append(span)
+        text, tokens = doc.text, tokens_of(doc)
+        if self._refine:
+            suggestions = tidy(text, suggestions, known=self._memory.labels.__contains__)
+        allows = self._memory.allows
+        suggestions = [s for s in suggestions if allows(text[s.start : s.end], s.label)]
         if self._matcher is not None:
             suggestions.extend(self._matcher(doc))
-        return Analysis(tokens_of(doc), tuple(suggestions))
+        if self._refine:
+            suggestions = with_surnames(text, suggestions, tokens)
+        return Analysis(tokens, tuple(suggestions))
 
 
 def _pipeline_name(nlp: Language) -> str:
@@ -98,7 +116,8 @@ def _pipeline_name(nlp: Language) -> str:
     return f"{nlp.meta.get('lang', nlp.lang)}_{nlp.meta.get('name', 'pipeline')}"
 
 
-def _blank(lang: str) -> Language:
+def blank_pipeline(lang: str) -> Language:
+    """A pipeline with only `lang`'s tokenizer; build it once and pass it as `base`."""
     try:
         return spacy.blank(lang)
     except (ImportError, KeyError, ValueError) as error:

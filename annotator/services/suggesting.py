@@ -30,6 +30,7 @@ class SuggestOptions:
     force: bool = False
     batch_size: int = 64
     n_process: int = 1
+    refine: bool = True  # False: the model's entities as predicted (see SpacySuggester)
 
 
 @dataclass
@@ -42,7 +43,7 @@ class SuggestReport:
 
 
 def load_suggester(
-    store: Store, dataset: Dataset, model: str | None, report: SuggestReport
+    store: Store, dataset: Dataset, model: str | None, report: SuggestReport, *, refine: bool = True
 ) -> Suggester:
     """The suggester for `dataset`: its model resolved and loaded, its memory built.
 
@@ -57,7 +58,9 @@ def load_suggester(
     nlp = load_pipeline(choice) if choice is not None else None
     report.memory_phrases = len(memory)
     report.notice = "" if choice is not None else INSTALL_HINT
-    return SpacySuggester(nlp, label_for=dataset.map_label, memory=memory, lang=dataset.lang)
+    return SpacySuggester(
+        nlp, label_for=dataset.map_label, memory=memory, lang=dataset.lang, refine=refine
+    )
 
 
 def suggest_dataset(
@@ -73,7 +76,7 @@ def suggest_dataset(
     dataset = store.get_dataset(dataset_name)
     report = SuggestReport()
     if suggester is None:
-        suggester = load_suggester(store, dataset, options.model, report)
+        suggester = load_suggester(store, dataset, options.model, report, refine=options.refine)
     report.suggester = suggester.name
     progress.stage("Suggesting", store.count_to_suggest(dataset.id, force=options.force), "doc")
     pending: deque[Document] = deque()

@@ -1,4 +1,5 @@
-"""The effort replay: propagation saves the repeated corrections model-only needs."""
+"""The effort replay: propagation and the article rules save the repeated corrections that
+model-only needs."""
 
 from __future__ import annotations
 
@@ -33,28 +34,46 @@ def gold_span(text: str, word: str, label: str, occurrence: int) -> dict[str, ob
     return {"start": start, "end": start + len(word), "label": label}
 
 
-def test_propagation_turns_three_relabels_into_one(tmp_path: Path) -> None:
+def run(tmp_path: Path, patterns: list[dict[str, str]]) -> dict[str, int]:
+    """The replay over TEXT with an entity-ruler pipeline standing in for a model."""
     nlp = spacy.blank("en")
-    nlp.add_pipe("entity_ruler").add_patterns(
-        [
-            {"label": "PERSON", "pattern": "Zikruhudo Samadov"},
-            {"label": "ORG", "pattern": "Samadov"},  # the model's repeated mistake
-            {"label": "GPE", "pattern": "Ishkashim"},
-        ]
-    )
+    nlp.add_pipe("entity_ruler").add_patterns(patterns)  # type: ignore[attr-defined]
     nlp.to_disk(tmp_path / "model")
     spans = [gold_span(TEXT, "Zikruhudo Samadov", "PERSON", 0)]
     spans += [gold_span(TEXT, "Samadov", "PERSON", n) for n in (1, 2)]
     spans += [gold_span(TEXT, "Ishkashim", "GPE", n) for n in (0, 1)]
     gold = tmp_path / "gold.jsonl"
     gold.write_text(json.dumps({"text": TEXT, "spans": spans}) + "\n", encoding="utf-8")
+    result: dict[str, int] = load_effort().main([str(gold), "--model", str(tmp_path / "model")])
+    return result
 
-    result = load_effort().main([str(gold), "--model", str(tmp_path / "model")])
 
+def test_propagation_turns_two_relabels_into_one(tmp_path: Path) -> None:
+    result = run(
+        tmp_path,
+        [
+            {"label": "PERSON", "pattern": "Zikruhudo Samadov"},
+            {"label": "PERSON", "pattern": "Samadov"},
+            {"label": "ORG", "pattern": "Ishkashim"},  # the model's repeated mistake
+        ],
+    )
     assert result == {
         "documents": 1,
         "gold_spans": 5,
-        "actions": 2,  # relabel one "Samadov", the other follows; accept all
+        "actions": 2,  # relabel one "Ishkashim", the other follows; accept all
         "actions_without_suggestions": 5,
-        "actions_model_only": 3,  # relabel both "Samadov"; accept all
+        "actions_model_only": 3,  # relabel both; accept all
     }
+
+
+def test_a_suggested_full_name_corrects_the_surname_alone(tmp_path: Path) -> None:
+    result = run(
+        tmp_path,
+        [
+            {"label": "PERSON", "pattern": "Zikruhudo Samadov"},
+            {"label": "ORG", "pattern": "Samadov"},  # the model's repeated mistake
+            {"label": "GPE", "pattern": "Ishkashim"},
+        ],
+    )
+    assert result["actions"] == 1  # "Samadov" is a PERSON from the start: accept all
+    assert result["actions_model_only"] == 3  # relabel both "Samadov"; accept all

@@ -148,6 +148,7 @@ def test_the_model_runs_once_per_document_and_not_again_once_stored(
         "Emmanuel Macron",
         "Paris",
         "Monday",
+        "Merkel",  # the surname of a suggested person (annotator.core.aliases)
     ]
     assert analyser.analyse(dataset, doc).model == "en_rules"  # nothing stored yet: again
 
@@ -156,7 +157,7 @@ def test_the_model_runs_once_per_document_and_not_again_once_stored(
     )
     assert store.was_suggested(doc.id)
     assert spans_of(store.get_document(doc.id)) == spans_of(stored)
-    assert [state for _, _, state, _ in spans_of(stored)] == ["suggested"] * 4
+    assert [state for _, _, state, _ in spans_of(stored)] == ["suggested"] * 5
 
     again = analyser.analyse(dataset, stored)
     assert (again.model, again.suggestions) == (None, ())  # no memory yet, no model run
@@ -169,7 +170,7 @@ def test_a_document_opened_first_is_skipped_by_the_batch_suggest(
     opened(store, dataset, analyser, 0)
     report = suggest_dataset(store, "news")
     assert report.documents == len(ARTICLES) - 1
-    assert len(document(store, dataset, 0).spans) == 4  # not suggested twice
+    assert len(document(store, dataset, 0).spans) == 5  # not suggested twice
 
 
 def test_tokens_come_with_every_analysis_and_are_kept(
@@ -272,6 +273,7 @@ def test_catch_up_never_touches_gold_spans_and_respects_edits_made_meanwhile(
         ("Emmanuel Macron", "PERSON", "suggested", "en_rules"),
         ("Paris", "ORG", "manual", None),
         ("Monday", "DATE", "suggested", "en_rules"),
+        ("Merkel", "PERSON", "suggested", "en_rules"),
     ]
     assert edit.inverted().apply(result) == now  # one undo step takes it all back
     assert (monday, monday + 6, "DATE") in {s.key for s in result.spans}

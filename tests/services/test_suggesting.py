@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 import pytest
 import spacy
 
-from annotator.core.edits import AddSpan, ReplaceSpan
+from annotator.core.edits import AddSpan, RemoveSpan, ReplaceSpan
 from annotator.core.model import Label, Span, Status
 from annotator.core.suggestions import Analysis
 from annotator.nlp.suggester import SpacySuggester
@@ -74,13 +74,14 @@ def spans_of(document) -> list[tuple[str, str, str, str | None]]:
 def test_suggestions_are_stored_as_suggestions_with_their_source(news: Store) -> None:
     report = suggest_dataset(news, "news", suggester=suggester_for(news))
     assert report.documents == 3
-    assert report.added == {"en_rules": 10}
+    assert report.added == {"en_rules": 11}
     first = documents(news)[0]
     assert spans_of(first) == [
         ("Angela Merkel", "PERSON", "suggested", "en_rules"),
         ("Emmanuel Macron", "PERSON", "suggested", "en_rules"),
         ("Paris", "GPE", "suggested", "en_rules"),
         ("Monday", "DATE", "suggested", "en_rules"),
+        ("Merkel", "PERSON", "suggested", "en_rules"),  # the surname of a suggested person
     ]
     assert news.get_tokens(first.id) is not None  # saved on the way
 
@@ -108,17 +109,19 @@ def test_unmapped_model_labels_are_dropped(store: Store) -> None:
         ("Angela Merkel", "PER"),
         ("Emmanuel Macron", "PER"),
         ("Paris", "LOC"),
+        ("Merkel", "PER"),  # a surname takes the person label of the dataset
     ]  # DATE has no place in this dataset
 
 
 def test_force_keeps_every_decision_and_never_brings_back_a_rejection(news: Store) -> None:
     suggest_dataset(news, "news", suggester=suggester_for(news))
     first = documents(news)[0]
-    merkel, _macron, paris, monday = first.spans
+    merkel, _macron, paris, monday, surname = first.spans
     first = news.apply(first, ReplaceSpan.accept(merkel))
     first = news.apply(first, ReplaceSpan.reject(paris))
     first = news.apply(first, ReplaceSpan.relabel(monday, "ORG"))  # wrong on purpose: it's theirs
-    first = news.apply(first, AddSpan(Span(SURNAME, SURNAME + 6, "PERSON")))  # "Merkel", drawn
+    first = news.apply(first, RemoveSpan(surname))
+    first = news.apply(first, AddSpan(Span(SURNAME, SURNAME + 6, "ORG")))  # "Merkel", drawn
 
     report = suggest_dataset(
         news, "news", SuggestOptions(force=True), suggester=suggester_for(news)
@@ -129,7 +132,7 @@ def test_force_keeps_every_decision_and_never_brings_back_a_rejection(news: Stor
         ("Emmanuel Macron", "PERSON", "suggested", "en_rules"),
         ("Paris", "GPE", "rejected", "en_rules"),
         ("Monday", "ORG", "accepted", "en_rules"),
-        ("Merkel", "PERSON", "manual", None),
+        ("Merkel", "ORG", "manual", None),
     ]
 
 
