@@ -1,26 +1,31 @@
-"""A person named in full, then by surname: "Zikruhudo Samadov ... Samadov said".
+"""Short forms of a name in the same article: a person's surname, an acronym in brackets.
 
-News introduces a person once by full name and then calls them by surname alone, and a
-model often gets those short mentions wrong (a place, an organisation) or misses them. The
-rules, for a span whose label is a person label (PERSON, or PER in CoNLL datasets):
+News introduces a name once in full and then shortens it: "Zikruhudo Samadov ... Samadov
+said", "the World Trade Organization (WTO) ... the WTO". A model often gets the short
+mentions wrong (a surname taken for a place) or misses them. The rules:
 
-- The surname is the last word of a name of two or more words, with the particles before
-  it ("de Gaulle" in "Charles de Gaulle", "Van Damme" in "Liesbeth Van Damme"), and
-  without a generational suffix ("Jr.", "III"). It must start with a capital letter and
-  have two letters or more; a name written without spaces (佐藤陽翔) has none.
-- A mention is every other place the surname stands as whole words: not inside the name
-  itself or another mention of the full name, on token boundaries when tokens are known,
-  and not part of a longer name ("Samadov Foundation"; see `annotator.core.names`).
+- A person's surname: for a span with a person label (PERSON, or PER in CoNLL datasets)
+  of two or more words, its last word, with the particles before it ("de Gaulle" in
+  "Charles de Gaulle", "Van Damme" in "Liesbeth Van Damme") and without a generational
+  suffix ("Jr.", "III"). It starts with a capital letter and has two letters or more; a
+  name written without spaces (佐藤陽翔) has none.
+- An acronym: capitals in brackets right after a name of any label, whose letters are the
+  initials of the name's capitalised words ("International Council for the Exploration of
+  the Sea (ICES)") or of all its words.
+- A mention is every place the short form stands as whole words: not inside a mention of
+  the full name, on token boundaries when tokens are known, and not part of a longer name
+  ("Samadov Foundation"; see `annotator.core.names`). It gets the full name's label.
 
-`with_surnames` applies them to a suggester's output for one text; propagation applies
-them to a person span an annotator accepted, drew or relabelled.
+`with_aliases` applies them to a suggester's output for one text; propagation applies them
+to a span an annotator accepted, drew or relabelled.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 
-from annotator.core.merge import SpanIndex
+from annotator.core.merge import Claimed, SpanIndex
 from annotator.core.model import Span, SpanState, sort_key
 from annotator.core.names import continues_a_name
 from annotator.core.suggestions import MEMORY_SOURCE
@@ -31,6 +36,8 @@ PARTICLES = frozenset(
     {"da", "das", "de", "del", "della", "der", "di", "do", "dos", "du", "la", "le", "van", "von"}
 )
 SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+_BRACKETED = re.compile(r"[ \t]*\(([A-Z][A-Z&]{1,9})\)")  # used with .match(text, end)
+_SKIPPED_IN_INITIALS = frozenset({"the", "and", "&"})
 
 
 def is_person(label: str) -> bool:
@@ -54,48 +61,88 @@ def surname(text: str, start: int, end: int) -> tuple[int, int] | None:
     return words[first][0], last_end
 
 
-def mentions(text: str, name: Span, tokens: Tokens | None) -> Iterator[tuple[int, int]]:
-    """Where `name`'s surname stands alone elsewhere in `text`, in order."""
-    found = surname(text, name.start, name.end)
+def acronym(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Where the bracketed acronym right after the name `text[start:end]` is, or None."""
+    found = _BRACKETED.match(text, end)
     if found is None:
-        return
-    full, short = text[name.start : name.end], text[found[0] : found[1]]
-    in_full_names = [(start, start + len(full)) for start in _find(text, full)]
+        return None
+    letters = found.group(1).replace("&", "")
+    words = [text[a:b] for a, b in _words(text, start, end)]
+    capitalised = "".join(word[0] for word in words if word[:1].isupper())
+    every = "".join(word[0] for word in words if word.lower() not in _SKIPPED_IN_INITIALS)
+    if letters not in (capitalised, every.upper()) or len(words) < 2:
+        return None
+    return found.start(1), found.end(1)
+
+
+def short_forms(text: str, name: Span) -> list[str]:
+    """The surname (for a person) and the bracketed acronym of the name `name` covers."""
+    forms = []
+    if is_person(name.label):
+        forms.append(surname(text, name.start, name.end))
+    forms.append(acronym(text, name.start, name.end))
+    return [text[found[0] : found[1]] for found in forms if found is not None]
+
+
+def mentions(text: str, name: Span, tokens: Tokens | None) -> Iterator[tuple[int, int]]:
+    """Where `name`'s short forms stand alone in `text` (see the rules), form by form."""
+    full = text[name.start : name.end]
+    for short in short_forms(text, name):
+        yield from _standing_alone(text, full, short, tokens)
+
+
+def with_aliases(text: str, suggestions: Sequence[Span], tokens: Tokens | None) -> list[Span]:
+    """`suggestions` plus a suggestion on every mention of each suggested name's short
+    forms (the name's label and source).
+
+    A mention gives way to a suggestion of its label that covers any of it (already
+    suggested, maybe as part of a longer name) and to memory suggestions (what people
+    decided). It replaces the model suggestions of other labels that overlap it ("Samadov"
+    suggested as ORG).
+    """
+    index = SpanIndex(sorted(suggestions, key=sort_key))
+    dropped: set[Span] = set()
+    claimed = Claimed()
+    new: list[Span] = []
+    seen: set[tuple[str, str, str, str | None]] = set()
+    for name in suggestions:
+        if name.state is not SpanState.SUGGESTED:
+            continue
+        full = text[name.start : name.end]
+        for short in short_forms(text, name):
+            if (full, short, name.label, name.source) in seen:
+                continue  # the same name again: its mentions are found already
+            seen.add((full, short, name.label, name.source))
+            for start, end in _standing_alone(text, full, short, tokens):
+                in_way = [s for s in index.overlapping(start, end) if s not in dropped]
+                if any(s.label == name.label or s.source == MEMORY_SOURCE for s in in_way):
+                    continue
+                if claimed.overlaps(start, end):
+                    continue
+                claimed.claim(start, end)
+                dropped.update(in_way)
+                new.append(Span(start, end, name.label, SpanState.SUGGESTED, name.source))
+    kept = [span for span in suggestions if span not in dropped]
+    return sorted(kept + new, key=sort_key)
+
+
+def _standing_alone(
+    text: str, full: str, short: str, tokens: Tokens | None
+) -> Iterator[tuple[int, int]]:
+    """Where `short` stands alone: whole words, not inside `full`, not part of a name."""
+    in_full = [(start, start + len(full)) for start in _find(text, full)]
+    next_full = 0
     for start in _find(text, short):
         end = start + len(short)
-        if any(a <= start and end <= b for a, b in in_full_names):
+        while next_full < len(in_full) and in_full[next_full][1] < end:
+            next_full += 1  # full names ending before this one cannot hold it
+        if next_full < len(in_full) and in_full[next_full][0] <= start:
             continue
         if _joined(text, start, end) or continues_a_name(text, start, end):
             continue
         if tokens is not None and tokens.token_span(start, end) is None:
             continue
         yield start, end
-
-
-def with_surnames(text: str, suggestions: Sequence[Span], tokens: Tokens | None) -> list[Span]:
-    """`suggestions` plus, for each suggested person, a suggestion on every mention of the
-    surname (same label and source).
-
-    A mention gives way to a person suggestion that covers any of it (already a person,
-    maybe a longer name) and to memory suggestions (what people decided). It replaces the
-    model suggestions of other labels that overlap it ("Samadov" suggested as ORG).
-    """
-    index = SpanIndex(sorted(suggestions, key=sort_key))
-    dropped: set[Span] = set()
-    added: list[Span] = []
-    for name in suggestions:
-        if not is_person(name.label) or name.state is not SpanState.SUGGESTED:
-            continue
-        for start, end in mentions(text, name, tokens):
-            in_way = [s for s in index.overlapping(start, end) if s not in dropped]
-            if any(is_person(s.label) or s.source == MEMORY_SOURCE for s in in_way):
-                continue
-            if any(s.start < end and start < s.end for s in added):
-                continue
-            dropped.update(in_way)
-            added.append(Span(start, end, name.label, SpanState.SUGGESTED, name.source))
-    kept = [span for span in suggestions if span not in dropped]
-    return sorted(kept + added, key=sort_key)
 
 
 def _words(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -75,6 +75,26 @@ class SpanIndex:
                 yield span
 
 
+class Claimed:
+    """Ranges that never overlap one another, kept sorted, with overlap queries."""
+
+    def __init__(self) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+
+    def claim(self, start: int, end: int) -> None:
+        """Add `start:end`, which overlaps no range claimed before (check `overlaps`)."""
+        index = bisect_left(self._starts, start)
+        self._starts.insert(index, start)
+        self._ends.insert(index, end)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        index = bisect_left(self._starts, start)
+        if index > 0 and self._ends[index - 1] > start:
+            return True
+        return index < len(self._starts) and self._starts[index] < end
+
+
 def blocked_by_gold(
     start: int, end: int, label: str, gold: SpanIndex, *, allow_overlap: bool
 ) -> bool:

@@ -34,10 +34,11 @@ from bisect import bisect_left, insort
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
-from annotator.core.aliases import is_person, mentions
+from annotator.core.aliases import mentions
 from annotator.core.boundaries import Trim
 from annotator.core.edits import Batch, Changes, Edit, SwapSuggestions
 from annotator.core.merge import (
+    Claimed,
     SpanIndex,
     blocked_by_gold,
     part_of_longer_name,
@@ -133,8 +134,8 @@ class _State:
     def suggest_elsewhere(
         self, gold: Span, tokens: Tokens | None, *, allow_overlap: bool, trim: _Trimmed | None
     ) -> SwapSuggestions:
-        """Memory suggestions of `gold`'s label on the other occurrences of its text, on
-        its surname when it names a person, and the same cut on other suggestions."""
+        """Memory suggestions of `gold`'s label on the other occurrences of its text and
+        on its short forms, and the same cut on the other suggestions of its label."""
         swap = _Swap()
         # Skip name fragments, unless the decision itself was about one (then it is meant).
         fragment_rule = not continues_a_name(self.text, gold.start, gold.end)
@@ -146,10 +147,9 @@ class _State:
             if fragment_rule and continues_a_name(self.text, start, end):
                 continue  # "Chile" inside "AFP Chile": part of another name
             self._suggest(Span(start, end, gold.label), swap, allow_overlap=allow_overlap)
-        if is_person(gold.label):
-            for start, end in mentions(self.text, gold, tokens):
-                if not swap.overlaps(start, end):
-                    self._suggest(Span(start, end, gold.label), swap, allow_overlap=allow_overlap)
+        for start, end in mentions(self.text, gold, tokens):  # "Samadov", "WTO"
+            if not swap.overlaps(start, end):
+                self._suggest(Span(start, end, gold.label), swap, allow_overlap=allow_overlap)
         if trim is not None:
             self._trim_others(trim, swap, tokens, allow_overlap=allow_overlap)
         return SwapSuggestions(tuple(swap.removed), tuple(swap.added))
@@ -214,21 +214,14 @@ class _Trimmed:
 
 @dataclass
 class _Swap:
-    """What propagation removes and adds, and the ranges it has claimed so far (ranges
-    that never overlap one another, kept sorted)."""
+    """What propagation removes and adds, and the ranges it has claimed so far."""
 
     removed: dict[Span, None] = field(default_factory=dict)
     added: list[Span] = field(default_factory=list)
-    starts: list[int] = field(default_factory=list)
-    ends: list[int] = field(default_factory=list)
+    claimed: Claimed = field(default_factory=Claimed)
 
     def claim(self, start: int, end: int) -> None:
-        index = bisect_left(self.starts, start)
-        self.starts.insert(index, start)
-        self.ends.insert(index, end)
+        self.claimed.claim(start, end)
 
     def overlaps(self, start: int, end: int) -> bool:
-        index = bisect_left(self.starts, start)
-        if index > 0 and self.ends[index - 1] > start:
-            return True
-        return index < len(self.starts) and self.starts[index] < end
+        return self.claimed.overlaps(start, end)

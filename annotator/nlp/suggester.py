@@ -11,7 +11,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 from spacy.util import filter_spans
 
-from annotator.core.aliases import with_surnames
+from annotator.core.aliases import with_aliases
 from annotator.core.boundaries import tidy
 from annotator.core.errors import AnnotatorError
 from annotator.core.memory import PhraseMemory
@@ -40,10 +40,11 @@ class MemoryMatcher:
 
     def __call__(self, doc: Doc) -> list[Span]:
         found = filter_spans(self._matcher(doc, as_spans=True))
+        text = doc.text  # built from the tokens at every call: once, not per match
         return [
             Span(m.start_char, m.end_char, m.label_, SpanState.SUGGESTED, MEMORY_SOURCE)
             for m in sorted(found, key=lambda m: m.start_char)
-            if not continues_a_name(doc.text, m.start_char, m.end_char)
+            if not continues_a_name(text, m.start_char, m.end_char)
         ]
 
 
@@ -55,9 +56,10 @@ class SpacySuggester:
 
     With `refine` (the default) the article-level rules apply to what is found: the
     model's spans are tidied (`annotator.core.boundaries.tidy`: split at a spaced dash, no
-    trailing possessive) and a suggested person's surname is suggested where it stands
-    alone (`annotator.core.aliases.with_surnames`). `refine=False` gives the model's
-    entities exactly as predicted: the effort benchmark's model-only baseline.
+    trailing possessive) and the short forms of suggested names (a person's surname, an
+    acronym in brackets) are suggested where they stand alone (`annotator.core.aliases`).
+    `refine=False` gives the model's entities exactly as predicted: the effort benchmark's
+    model-only baseline.
     """
 
     def __init__(
@@ -107,7 +109,7 @@ class SpacySuggester:
         if self._matcher is not None:
             suggestions.extend(self._matcher(doc))
         if self._refine:
-            suggestions = with_surnames(text, suggestions, tokens)
+            suggestions = with_aliases(text, suggestions, tokens)
         return Analysis(tokens, tuple(suggestions))
 
 
