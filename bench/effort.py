@@ -1,6 +1,6 @@
 """How many actions an annotator needs to turn suggestions into the gold annotation.
 
-    python bench/effort.py GOLD.jsonl [--model NAME]
+    python bench/effort.py GOLD.jsonl [--model NAME] [--breakdown]
 
 The gold documents' texts go into a fresh store and are pre-annotated with `annotator
 suggest`. A simulated annotator then opens them one at a time, in file order, and uses the
@@ -14,11 +14,16 @@ when the label differs as well: two actions), a reject otherwise. Then it draws 
 spans still missing, and accepts the rest. Marking the document done is not counted:
 every way of working needs it.
 
-With propagation (the product as shipped) each decision goes through
-`annotator.core.propagation.propagate`, and each document is brought up to date with the
-phrase memory when it is opened (`services.suggesting.suggest_from_memory`). Model-only is
-the same replay with both turned off. Prints one JSON line:
+With propagation (the product as shipped) the suggestions come with the article-level
+rules (`SpacySuggester(refine=True)`: model spans tidied, surnames and acronyms of suggested
+names), each decision goes through `annotator.core.propagation.propagate`, and each
+document is brought up to date with the phrase memory when it is opened
+(`services.suggesting.suggest_from_memory`). Model-only is the same replay with all three
+turned off: the model's entities as predicted, as a tool that only shows them would.
+Prints one JSON line:
 {"documents", "gold_spans", "actions", "actions_without_suggestions", "actions_model_only"}.
+`--breakdown` adds a second line counting each replay's actions by kind and by the source
+of the suggestion acted on ("reject model", "relabel memory", "add", ...).
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import argparse
 import json
 import sys
 import tempfile
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +40,7 @@ from pathlib import Path
 from annotator.core.edits import AddSpan, Batch, Edit, ReplaceSpan, SetStatus
 from annotator.core.model import Document, Span, SpanState, Status
 from annotator.core.propagation import propagate
+from annotator.core.suggestions import MEMORY_SOURCE
 from annotator.services.importing import import_paths
 from annotator.services.presets import load_preset
 from annotator.services.suggesting import SuggestOptions, suggest_dataset, suggest_from_memory
@@ -53,20 +60,50 @@ def main(argv: Sequence[str] | None = None) -> dict[str, int]:
     parser.add_argument("gold", type=Path)
     parser.add_argument("--model", default=None, help="spaCy pipeline (default: as suggest)")
     parser.add_argument("--preset", default="news", help="label preset of the dataset")
+    parser.add_argument("--breakdown", action="store_true", help="also count actions by kind")
     args = parser.parse_args(argv)
-    gold = read_gold(args.gold)
+    effort = measure(args.gold, model=args.model, preset=args.preset)
+    print(json.dumps(effort.counts))
+    if args.breakdown:
+        print(json.dumps({"breakdown": effort.breakdown}))
+    return effort.counts
+
+
+@dataclass(frozen=True, slots=True)
+class Effort:
+    """Both replays' actions over one gold file, by kind ("relabel model": 3, ...)."""
+
+    documents: int
+    gold_spans: int
+    actions: Counter[str]
+    model_only: Counter[str]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """The figures `main` prints."""
+        return {
+            "documents": self.documents,
+            "gold_spans": self.gold_spans,
+            "actions": self.actions.total(),
+            "actions_without_suggestions": self.gold_spans,
+            "actions_model_only": self.model_only.total(),
+        }
+
+    @property
+    def breakdown(self) -> dict[str, dict[str, int]]:
+        return {
+            "actions": dict(self.actions.most_common()),
+            "model_only": dict(self.model_only.most_common()),
+        }
+
+
+def measure(gold_path: Path, *, model: str | None = None, preset: str = "news") -> Effort:
+    """Replay `gold_path` with everything the product adds, then with the model alone."""
+    gold = read_gold(gold_path)
     with tempfile.TemporaryDirectory() as folder:
-        actions = replay(gold, Path(folder) / "full.db", args, learning=True)
-        model_only = replay(gold, Path(folder) / "model.db", args, learning=False)
-    result = {
-        "documents": len(gold),
-        "gold_spans": sum(len(g.spans) for g in gold),
-        "actions": actions,
-        "actions_without_suggestions": sum(len(g.spans) for g in gold),
-        "actions_model_only": model_only,
-    }
-    print(json.dumps(result))
-    return result
+        actions = replay(gold, Path(folder) / "full.db", model, preset, learning=True)
+        model_only = replay(gold, Path(folder) / "model.db", model, preset, learning=False)
+    return Effort(len(gold), sum(len(g.spans) for g in gold), actions, model_only)
 
 
 def read_gold(path: Path) -> list[GoldDocument]:
@@ -79,17 +116,19 @@ def read_gold(path: Path) -> list[GoldDocument]:
     return documents
 
 
-def replay(gold: list[GoldDocument], db: Path, args: argparse.Namespace, *, learning: bool) -> int:
-    """Annotate every gold document in a fresh store; return the actions it took."""
+def replay(
+    gold: list[GoldDocument], db: Path, model: str | None, preset: str, *, learning: bool
+) -> Counter[str]:
+    """Annotate every gold document in a fresh store; return the actions it took, by kind."""
     texts = db.with_suffix(".jsonl")
     texts.write_text("".join(json.dumps({"text": g.text}) + "\n" for g in gold), "utf-8")
     with Store.open(db) as store:
-        preset = load_preset(args.preset)
-        dataset = store.create_dataset("effort", labels=preset.labels, label_map=preset.mapping)
+        labels = load_preset(preset)
+        dataset = store.create_dataset("effort", labels=labels.labels, label_map=labels.mapping)
         import_paths(store, [texts], "effort")
-        suggest_dataset(store, "effort", SuggestOptions(model=args.model, refine=learning))
+        suggest_dataset(store, "effort", SuggestOptions(model=model, refine=learning))
         ids = store.document_ids(dataset.id)
-        total = 0
+        total: Counter[str] = Counter()
         for document_id, target in zip(ids, gold, strict=True):
             document = store.get_document(document_id)
             if learning:
@@ -108,7 +147,7 @@ class _Annotator:
         self._store = store
         self._gold = gold
         self._learning = learning
-        self.actions = 0
+        self.actions: Counter[str] = Counter()  # "relabel model", "add", ... -> how many
 
     def annotate(self, document: Document) -> Document:
         """Fix wrong suggestions, draw what is missing, then accept the rest in one go.
@@ -152,10 +191,30 @@ class _Annotator:
         return [ReplaceSpan.reject(span)]
 
     def _act(self, document: Document, edit: Edit) -> Document:
-        self.actions += 1
+        self.actions[_kind(edit)] += 1
         if self._learning:
             edit = propagate(document, edit, self._store.get_tokens(document.id))
         return self._store.apply(document, edit)
+
+
+def _kind(edit: Edit) -> str:
+    """What an action is, and for a suggestion what suggested it: "relabel memory"."""
+    if isinstance(edit, AddSpan):
+        return "add"
+    if not isinstance(edit, ReplaceSpan):
+        return "accept all"
+    old, new = edit.old, edit.new
+    if old.state is SpanState.REJECTED:
+        kind = "accept rejected"
+    elif new.state is SpanState.REJECTED:
+        kind = "reject"
+    elif (old.start, old.end) != (new.start, new.end):
+        kind = "resize"
+    else:
+        kind = "relabel" if old.label != new.label else "accept"
+    if old.state is not SpanState.SUGGESTED:
+        return f"{kind} after resize" if kind == "relabel" else kind
+    return f"{kind} {'memory' if old.source == MEMORY_SOURCE else 'model'}"
 
 
 def _rejected(span: Span) -> bool:
