@@ -1,0 +1,299 @@
+"""`open_long_document`: a 500,000-character article with 10,000 spans, until it is shown.
+
+The article is deterministic synthetic news (`synthetic.py`) run together: names, places,
+dates, emoji, right-to-left and CJK names, and a fifth of its stories with CRLF line ends.
+Its 10,000 spans are the names and dates in it (suggested, accepted and drawn alike; no
+rejected ones, which are hidden), spread over the whole text. It is stored, with one
+short article before it, in a store file built once in the work folder.
+
+Each figure is one fresh process (Qt offscreen, nothing cached from an earlier paint),
+several times over, interleaved, median kept:
+
+- `plain` (the baseline): a `QPlainTextEdit`, `setPlainText(text)`, then its first paint.
+- `view`: the real `ArticleView`, `show_document(text, spans, labels)`, then its first
+  paint; every block is highlighted by then (the child checks the block of the last span).
+- `window` (the value): the real `MainWindow` with its real store, showing the short
+  article; then `Workflow.open_document` on the long one (what choosing it in the list
+  does), until the whole window has painted: the store read, the article, the span list,
+  the list row and the title. spaCy is kept out (the probe makes its import fail), so no
+  analysis competes with the window for the interpreter.
+
+The plain and view widgets get the article's size in the window (700 x 760 pixels).
+Each is timed as: the call, `processEvents()`, then a forced `repaint()`.
+Targets: ratio (window over plain) <= 3.0 and the window under 1 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from common import cached_file, clean_env, last_json, result, run_python
+from synthetic import FIRST, LAST, MONTHS, NON_LATIN, ORGS, PLACES, articles
+
+CHARACTERS = 500_000
+SPANS = 10_000
+TARGET_RATIO = 3.0
+TARGET_MS = 1000.0
+RUNS = {False: 5, True: 3}
+VIEW_SIZE = (700, 760)  # about the article's part of a 1380 x 860 window
+WINDOW_SIZE = (1380, 860)
+DATASET = "long"
+LABEL_COLORS = {"PERSON": "#aa9cfc", "GPE": "#feca74", "ORG": "#7aecec", "DATE": "#bfe1d9"}
+SHORT_TEXT = "Anna Berg spoke in Lyon on Monday.\n"
+
+_ENTITIES = re.compile(
+    "|".join(
+        f"(?P<{label}>{pattern})"
+        for label, pattern in (
+            ("DATE", rf"\d{{1,2}} (?:{'|'.join(MONTHS)}) \d{{4}}|Tuesday"),
+            ("ORG", "|".join(re.escape(org.removeprefix("the ")) for org in ORGS)),
+            (
+                "PERSON",
+                "|".join(
+                    [f"(?:{'|'.join(FIRST)}) (?:{'|'.join(map(re.escape, LAST))})"]
+                    + [re.escape(name) for name in [*NON_LATIN, *LAST]]
+                ),
+            ),
+            ("GPE", "|".join(map(re.escape, PLACES))),
+        )
+    )
+)
+
+
+def run(quick: bool, workdir: Path) -> dict[str, Any]:
+    db = long_store(workdir)
+    samples: dict[str, list[dict[str, Any]]] = {"plain": [], "view": [], "window": []}
+    for _ in range(RUNS[quick]):
+        for kind in samples:
+            samples[kind].append(measure_in_child(kind, db))
+    plain = _median(samples["plain"], "ms")
+    view = _median(samples["view"], "ms")
+    window = _median(samples["window"], "ms")
+    ratio = window / plain
+    first = samples["window"][0]
+    return result(
+        "open_long_document",
+        value=window,
+        baseline=plain,
+        ratio=ratio,
+        target=TARGET_RATIO,
+        ok=ratio <= TARGET_RATIO and window < TARGET_MS,
+        unit="ms",
+        target_ms=TARGET_MS,
+        characters=first["characters"],
+        qt_length=first["qt_length"],
+        spans=first["spans"],
+        runs=RUNS[quick],
+        view_ms=view,
+        view_ratio=round(view / plain, 3),
+        window_store_read_ms=_median(samples["window"], "store_read_ms"),
+    )
+
+
+def _median(samples: list[dict[str, Any]], key: str) -> float:
+    return round(statistics.median(float(sample[key]) for sample in samples), 1)
+
+
+def measure_in_child(kind: str, db: Path) -> dict[str, Any]:
+    done = run_python(
+        [str(Path(__file__).resolve()), "--child", kind, "--db", str(db)],
+        env=clean_env(PROBE_BLOCK_SPACY="1"),
+        timeout=300,
+    )
+    return last_json(done.stdout)
+
+
+# -- the data -----------------------------------------------------------------------------
+
+
+def long_text(characters: int = CHARACTERS) -> str:
+    """Synthetic stories, one after another, cut to `characters` code points.
+
+    Stories of about 200 words: each title adds a place and an organisation, which puts
+    a little over 10,000 names and dates in 500,000 characters.
+    """
+    parts: list[str] = []
+    total = 0
+    for story in articles(10_000, words=200, seed=500):
+        parts.append(story)
+        total += len(story) + 2
+        if total >= characters:
+            break
+    return "\n\n".join(parts)[:characters]
+
+
+def long_spans(text: str, count: int = SPANS) -> Iterator[tuple[int, int, str, str]]:
+    """`count` entity spans (start, end, label, state) spread evenly over `text`."""
+    found = [(m.start(), m.end(), m.lastgroup or "") for m in _ENTITIES.finditer(text)]
+    if len(found) < count:
+        raise RuntimeError(f"the text has {len(found)} entities, fewer than {count}")
+    states = ("suggested", "suggested", "accepted", "manual")
+    for number in range(count):
+        start, end, label = found[number * len(found) // count]
+        yield start, end, label, states[number % len(states)]
+
+
+def long_store(workdir: Path) -> Path:
+    """The store with the short article (opened first) and the long one, built once."""
+    name = f"long-document-{CHARACTERS}-characters-{SPANS}-spans.db"
+    return cached_file(workdir / name, _build_store)
+
+
+def _build_store(path: Path) -> None:
+    from annotator.core.hashing import input_hash
+    from annotator.core.model import Document, Label, Span, SpanState
+    from annotator.store import Store
+
+    text = long_text()
+    spans = tuple(
+        Span(start, end, label, SpanState(state), "bench")
+        for start, end, label, state in long_spans(text)
+    )
+    labels = tuple(
+        Label(name, color, str(number))
+        for number, (name, color) in enumerate(LABEL_COLORS.items(), 1)
+    )
+    with Store.open(path) as store:
+        dataset = store.create_dataset(DATASET, labels=labels)
+        store.add_documents(
+            dataset.id,
+            [
+                (Document(0, dataset.id, body, spans=body_spans, input_hash=input_hash(body)), None)
+                for body, body_spans in ((SHORT_TEXT, ()), (text, spans))
+            ],
+        )
+
+
+# -- the child ----------------------------------------------------------------------------
+
+
+def child(kind: str, db: Path) -> dict[str, Any]:
+    if os.environ.get("PROBE_BLOCK_SPACY"):
+        sys.modules["spacy"] = None  # type: ignore[assignment]  # its import fails at once
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([])
+    if kind == "window":
+        return _window(app, db)
+    from annotator.store import Store
+
+    with Store.open(db) as store:
+        dataset = store.get_dataset(DATASET)
+        document = store.get_document(_long_id(store, dataset.id))
+    text, spans, labels = document.text, document.spans, dataset.labels
+    if kind == "plain":
+        from PySide6.QtWidgets import QPlainTextEdit
+
+        plain = QPlainTextEdit()
+        plain.setReadOnly(True)
+        seconds = _timed_show(app, plain, lambda: plain.setPlainText(text))
+        return _report(kind, seconds, text, len(spans), plain.document())
+    from annotator.ui.article_view import ArticleView
+
+    view = ArticleView()
+    seconds = _timed_show(app, view, lambda: view.show_document(text, spans, labels))
+    _check_highlighted(view, text, spans)
+    return _report(kind, seconds, text, len(spans), view.document())
+
+
+def _timed_show(app: Any, widget: Any, action: Any) -> float:
+    """Seconds for `action`, pending events and a forced repaint, in a shown window."""
+    widget.resize(*VIEW_SIZE)
+    widget.show()
+    app.processEvents()
+    widget.repaint()
+    started = time.perf_counter()
+    action()
+    app.processEvents()
+    widget.viewport().repaint()
+    return time.perf_counter() - started
+
+
+def _window(app: Any, db: Path) -> dict[str, Any]:
+    from PySide6.QtCore import QSettings
+
+    from annotator.app import assemble
+    from annotator.store import Store
+
+    folder = tempfile.mkdtemp(prefix="long-document-settings-")
+    settings = QSettings(str(Path(folder) / "settings.ini"), QSettings.Format.IniFormat)
+    store = Store.open(db)
+    parts = assemble(store, settings, annotator="bench")
+    window = parts.window
+    window.resize(*WINDOW_SIZE)
+    window.show()
+    parts.workflow.reopen_last()  # the short article, the first one
+    app.processEvents()
+    window.repaint()
+    dataset = store.get_dataset(DATASET)
+    long_id = _long_id(store, dataset.id)
+    read_started = time.perf_counter()
+    store.get_document(long_id)
+    store_read = time.perf_counter() - read_started
+    started = time.perf_counter()
+    parts.workflow.open_document(long_id)
+    app.processEvents()
+    window.repaint()
+    seconds = time.perf_counter() - started
+    document = parts.session.document
+    assert document is not None and document.id == long_id
+    _check_highlighted(window.article, document.text, document.spans)
+    view_size = window.article.viewport().size()
+    report = _report(
+        "window", seconds, document.text, len(document.spans), window.article.document()
+    )
+    report["store_read_ms"] = round(store_read * 1000, 1)
+    report["article_viewport"] = [view_size.width(), view_size.height()]
+    parts.worker.shutdown()
+    return report
+
+
+def _long_id(store: Any, dataset_id: int) -> int:
+    return int(max(store.document_ids(dataset_id)))
+
+
+def _check_highlighted(view: Any, text: str, spans: Any) -> None:
+    """The block holding the last span carries formats: the whole text was highlighted."""
+    from annotator.core.text import QtOffsets
+
+    last = max(spans, key=lambda span: span.start)
+    block = view.document().findBlock(QtOffsets(text).to_qt(last.start))
+    if not block.layout().formats():
+        raise RuntimeError("the last span's block is not highlighted")
+
+
+def _report(kind: str, seconds: float, text: str, spans: int, document: Any) -> dict[str, Any]:
+    from annotator.core.text import QtOffsets
+
+    return {
+        "kind": kind,
+        "ms": round(seconds * 1000, 1),
+        "characters": len(text),
+        "qt_length": QtOffsets(text).qt_length,
+        "qt_characters": document.characterCount() - 1,
+        "blocks": document.blockCount(),
+        "spans": spans,
+    }
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--child", choices=["plain", "view", "window"])
+    parser.add_argument("--db", type=Path)
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(args.child, args.db)))
+    else:
+        folder = Path(os.environ.get("BENCH_WORKDIR", tempfile.mkdtemp(prefix="annotator-bench-")))
+        print(json.dumps(run(args.quick, folder)))
