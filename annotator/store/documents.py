@@ -165,30 +165,41 @@ class DocumentQueries:
         """Stream documents in id order with their spans, in one read snapshot.
 
         Memory stays flat: two cursors (documents, and spans ordered by document) are
-        merged as they go, so nothing is loaded whole.
+        merged as they go, so nothing is loaded whole. Both walk the documents by id
+        within the dataset's id range (its rows are mostly contiguous: imports add them
+        in blocks), which hands the rows over in order; the dataset/status index would
+        make SQLite sort every row, texts and tokens included, before the first one.
         """
         where, params = status_filter(dataset_id, statuses)
         token_column = ", tokens" if with_tokens else ", NULL"
         with read_transaction(self._engine) as conn:
             raw = conn.connection.driver_connection
             assert raw is not None
+            first, last = raw.execute(
+                "SELECT min(id), max(id) FROM document WHERE dataset_id = ?", (dataset_id,)
+            ).fetchone()
+            if first is None:
+                return
+            in_range = f"{where} AND d.id BETWEEN ? AND ?"
+            params = (*params, first, last)
             documents = raw.execute(
-                f"SELECT {DOC_COLUMNS}{token_column} FROM document d WHERE {where} ORDER BY id",
+                f"SELECT {DOC_COLUMNS}{token_column} FROM document d NOT INDEXED WHERE {in_range}"
+                " ORDER BY d.id",
                 params,
             )
             spans = raw.execute(
                 "SELECT s.document_id, s.start, s.end, s.label, s.state, s.source, s.score"
-                " FROM document d JOIN span s ON s.document_id = d.id"
-                f" WHERE {where} ORDER BY d.id, s.start, s.end, s.label",
+                " FROM document d NOT INDEXED CROSS JOIN span s ON s.document_id = d.id"
+                f" WHERE {in_range} ORDER BY d.id, s.start, s.end, s.label",
                 params,
             )
-            pending = spans.fetchone()
+            pending = next(spans, None)
             for row in documents:
                 document_id = row[0]
                 own: list[Span] = []
                 while pending is not None and pending[0] == document_id:
                     own.append(span_from_row(pending[1:]))
-                    pending = spans.fetchone()
+                    pending = next(spans, None)
                 tokens = None if row[-1] is None else Tokens.from_bytes(row[-1])
                 yield document_from_row(row[:-1], own), tokens
 
