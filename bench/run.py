@@ -57,7 +57,7 @@ TIMEOUT_SECONDS = {False: 25 * 60, True: 5 * 60}  # per benchmark, full and quic
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.child:
-        return _child(args.child, args.quick, args.workdir, args.result)
+        return _child(args.child, args.quick, args.workdir, args.result, args.folder)
     try:
         names = _selected(args.only)
     except ValueError as error:
@@ -90,6 +90,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--workdir", type=Path, help="keep (and reuse) generated data here")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--folder", type=Path, default=BENCH, help=argparse.SUPPRESS)
     return parser
 
 
@@ -136,9 +137,9 @@ def _emit(line: dict[str, Any], out: IO[str] | None) -> None:
 # -- one benchmark, in a child process ---------------------------------------------------
 
 
-def run_one(name: str, quick: bool, workdir: Path) -> dict[str, Any]:
-    """Run `bench_<name>.py` in a child process and return its line (or the failure)."""
-    if not (BENCH / f"bench_{name}.py").exists():
+def run_one(name: str, quick: bool, workdir: Path, folder: Path = BENCH) -> dict[str, Any]:
+    """Run `folder/bench_<name>.py` in a child process and return its line (or the failure)."""
+    if not (folder / f"bench_{name}.py").exists():
         return {"name": name, "ok": False, "error": "not written yet"}
     logs = workdir / "logs"
     logs.mkdir(exist_ok=True)
@@ -146,7 +147,7 @@ def run_one(name: str, quick: bool, workdir: Path) -> dict[str, Any]:
     result_file.unlink(missing_ok=True)
     log = logs / f"{name}.stderr"
     command = [sys.executable, str(Path(__file__).resolve()), "--child", name]
-    command += ["--workdir", str(workdir), "--result", str(result_file)]
+    command += ["--workdir", str(workdir), "--result", str(result_file), "--folder", str(folder)]
     command += ["--quick"] if quick else []
     print(f"[bench] {name}: running{' (quick)' if quick else ''}", file=sys.stderr, flush=True)
     started = time.perf_counter()
@@ -188,9 +189,10 @@ def _failure(name: str, reason: str, log: Path, seconds: float) -> dict[str, Any
     return {"name": name, "ok": False, "error": error, "seconds": seconds, "log": str(log)}
 
 
-def _child(name: str, quick: bool, workdir: Path, result_file: Path) -> int:
+def _child(name: str, quick: bool, workdir: Path, result_file: Path, folder: Path) -> int:
     """In the child: import the benchmark, run it, write its line (or its error)."""
     started = time.perf_counter()
+    sys.path.insert(0, str(folder))
     try:
         module = importlib.import_module(f"bench_{name}")
         line = dict(module.run(quick, workdir))
