@@ -124,7 +124,11 @@ class Launch:
             return
         self.parts = assemble(self.store, QSettings(), annotator=_annotator_name())
         window = self.parts.window
-        window.restoreGeometry(self.frame.saveGeometry())  # exactly where the frame was
+        window.restoreGeometry(self.frame.saveGeometry())  # screen, normal size, maximised
+        if not (window.isMaximized() or window.isFullScreen()):
+            # Exactly over the frame: restoring alone may nudge a window at the screen's
+            # edge down by a guessed title bar.
+            window.setGeometry(self.frame.geometry())
         window.show()
         self.frame.close()
         self.frame.deleteLater()
