@@ -26,7 +26,7 @@ from annotator.core.model import Span
 from annotator.core.names import POSSESSIVES, starts_sentence
 from annotator.core.tokens import Tokens
 
-_SPACED_DASH = re.compile(r"\s+[-\u2013\u2014]+\s+")
+_SPACED_DASH = re.compile(r"\s+(?:[-\u2013\u2014]+\s+)+")
 _APOSTROPHES = str.maketrans("\u2019", "'")
 
 # Whether a phrase is an entity in the dataset (so its possessive is part of the name).

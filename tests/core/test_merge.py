@@ -306,3 +306,20 @@ def test_a_learnt_name_does_replace_a_model_span_that_only_adds_lowercase_words(
     assert [(document.covered_text(s), s.source) for s in merged.spans] == [
         ("Environment Agency", MEMORY_SOURCE)
     ]
+
+
+def test_a_learnt_word_does_not_cut_down_a_longer_phrase_of_its_label() -> None:
+    text = "Prices fell last May and again on January 1, in Ghana's markets."
+    document = Document(1, 1, text)
+    spans = []
+    for longer, inner, label in (("last May", "May", "DATE"), ("January 1", "January", "DATE")):
+        spans.append(Span(*at(longer, text=text), label, SpanState.SUGGESTED, MODEL))
+        spans.append(Span(*at(inner, text=text), label, SpanState.SUGGESTED, MEMORY_SOURCE))
+    possessive = Span(*at("Ghana's", text=text), "GPE", SpanState.SUGGESTED, MODEL)
+    learnt = Span(*at("Ghana", text=text), "GPE", SpanState.SUGGESTED, MEMORY_SOURCE)
+    result = merge_suggestions(document, [*spans, possessive, learnt], replace=False)
+    assert [document.covered_text(s) for s in result.apply(document).spans] == [
+        "last May",
+        "January 1",
+        "Ghana",  # a possessive is not part of a longer name: the learnt name wins
+    ]

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.core.names import continues_a_name, is_name_word, part_of_longer_name
+from annotator.core.names import (
+    continues_a_name,
+    is_name_word,
+    part_of_longer_name,
+    starts_sentence,
+)
 
 
 def at(text: str, word: str, occurrence: int = 0) -> tuple[int, int]:
@@ -62,3 +67,40 @@ def test_longer_names_add_a_capitalised_word() -> None:
         text, at(text, "Social Renewal Party"), at(text, "The Social Renewal Party")
     )
     assert not part_of_longer_name(text, at(text, "Merkel"), at(text, "Merkel"))
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ('"We will win in the Council," Okafor said.', "Okafor"),
+        ("It rained in Lagos (Nigeria) Okafor said.", "Okafor"),
+        ("Asked about the Harbour Board, Okafor said little.", "Okafor"),
+    ],
+)
+def test_punctuation_before_a_word_ends_the_name_before_it(text: str, word: str) -> None:
+    assert not continues_a_name(text, *at(text, word))
+
+
+def test_a_longer_span_must_add_more_than_an_article_or_a_possessive() -> None:
+    text = "Since last May the Harbour Board's chief, Ines Okafor, met a Minister."
+    assert part_of_longer_name(text, at(text, "May"), at(text, "last May"))
+    assert part_of_longer_name(text, at(text, "Okafor"), at(text, "Ines Okafor"))
+    assert not part_of_longer_name(text, at(text, "Harbour Board"), at(text, "the Harbour Board"))
+    assert not part_of_longer_name(text, at(text, "Harbour Board"), at(text, "Harbour Board's"))
+    assert not part_of_longer_name(text, at(text, "Minister"), at(text, "a Minister"))
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
+        ("The vote", "The", True),
+        ("It ended. The vote", "The", True),
+        ('He said: "The vote', "The", True),
+        ("LAGOS - The vote", "The", True),
+        ("LAGOS \u2014 The vote", "The", True),
+        ("in The Hague", "The", False),
+        ("Baden-The Hague", "The", False),  # a hyphen inside a word is no sentence break
+    ],
+)
+def test_sentence_starts(text: str, word: str, expected: bool) -> None:
+    assert starts_sentence(text, text.index(word)) is expected

@@ -333,3 +333,82 @@ def test_accepting_a_surname_leaves_a_suggested_full_name_whole() -> None:
         ("Merkel", "manual"),
         ("Merkel", "suggested"),  # "Later Merkel spoke": a new suggestion from memory
     ]
+
+
+# -- short forms and cuts -------------------------------------------------------------------
+
+WIRE = (
+    "LAGOS - the Harbour Board (HB) hired Ines Okafor on Friday. The Port Authority and "
+    "the Harbour Board welcomed it, and Okafor thanked the Port Authority. "
+    "Okafor starts in the last week of May."
+)
+
+
+def wire(needle: str, label: str, nth: int = 0, source: str = MODEL) -> Span:
+    return Span(*at(needle, nth, WIRE), label, SpanState.SUGGESTED, source=source)
+
+
+def test_a_person_decided_in_full_suggests_the_surname_alone() -> None:
+    wrong = wire("Okafor", "GPE", nth=1)  # the model's mistake on the surname
+    doc = document(wrong, text=WIRE)
+    drawn = AddSpan(Span(*at("Ines Okafor", text=WIRE), "PERSON"))
+    after = run(doc, drawn, tokenize(WIRE))
+    assert [(WIRE[s.start : s.end], s.label, s.source) for s in after.spans] == [
+        ("Ines Okafor", "PERSON", None),
+        ("Okafor", "PERSON", MEMORY_SOURCE),
+        ("Okafor", "PERSON", MEMORY_SOURCE),
+    ]
+    relabelled = ReplaceSpan.relabel(wire("Ines Okafor", "ORG"), "PERSON")
+    after = run(document(wire("Ines Okafor", "ORG"), text=WIRE), relabelled, tokenize(WIRE))
+    assert len(after.spans) == 3
+
+
+def test_a_name_decided_with_its_acronym_suggests_the_acronym() -> None:
+    board = Span(*at("Harbour Board", text=WIRE), "ORG")
+    after = run(document(text=WIRE), AddSpan(board), tokenize(WIRE))
+    assert [(WIRE[s.start : s.end], s.label) for s in after.spans] == [
+        ("Harbour Board", "ORG"),
+        ("HB", "ORG"),
+        ("Harbour Board", "ORG"),
+    ]
+
+
+def test_cutting_words_off_a_suggestion_cuts_them_off_the_others_of_its_label() -> None:
+    spans = [
+        wire("the Harbour Board", "ORG"),
+        wire("The Port Authority", "ORG"),  # "The" opening a sentence: the same word
+        wire("the Port Authority", "ORG"),
+        wire("the last week of May", "DATE"),  # another label keeps its "the"
+    ]
+    doc = document(*spans, text=WIRE)
+    edit = ReplaceSpan.resize(spans[0], *at("Harbour Board", text=WIRE))
+    batch = propagate(doc, edit, tokenize(WIRE))
+    assert batch.description == "Resize (+4 elsewhere)"
+    after = run(doc, edit, tokenize(WIRE))
+    assert [(WIRE[s.start : s.end], s.label, s.state.value, s.source) for s in after.spans] == [
+        ("Harbour Board", "ORG", "accepted", MODEL),
+        ("HB", "ORG", "suggested", MEMORY_SOURCE),
+        ("Port Authority", "ORG", "suggested", MEMORY_SOURCE),
+        ("Harbour Board", "ORG", "suggested", MEMORY_SOURCE),  # the same words, as always
+        ("Port Authority", "ORG", "suggested", MEMORY_SOURCE),
+        ("the last week of May", "DATE", "suggested", MODEL),
+    ]
+
+
+def test_a_cut_never_brings_back_a_rejection_and_leaves_memory_alone() -> None:
+    no = Span(*at("Port Authority", 1, WIRE), "ORG", SpanState.REJECTED, source=MEMORY_SOURCE)
+    learnt = wire("The Port Authority", "ORG", source=MEMORY_SOURCE)
+    spans = [wire("the Harbour Board", "ORG"), learnt, wire("the Port Authority", "ORG")]
+    doc = document(*spans[:2], text=WIRE)
+    doc = doc.with_spans((*doc.spans, spans[2], no))  # a rejected key inside the third
+    edit = ReplaceSpan.resize(spans[0], *at("Harbour Board", text=WIRE))
+    after = run(doc, edit, tokenize(WIRE))
+    assert learnt in after.spans  # people's words: not cut
+    assert spans[2] in after.spans  # its cut would be a rejected key: left as it is
+
+
+def test_growing_a_suggestion_is_no_cut() -> None:
+    week = wire("week of May", "DATE")
+    doc = document(week, wire("the Harbour Board", "ORG"), text=WIRE)
+    edit = ReplaceSpan.resize(week, *at("the last week of May", text=WIRE))
+    assert propagate(doc, edit, tokenize(WIRE)) == Batch((edit,), "Resize")

@@ -246,3 +246,13 @@ def test_model_suggestions_people_keep_rejecting_are_dropped_when_opened(news: S
     assert [label for _, label, _, _ in spans_of(fourth)] == ["ORG", "ORG"]
     updated = suggest_from_memory(news, dataset, fourth)
     assert spans_of(updated) == []
+
+
+def test_refine_off_stores_the_models_entities_as_predicted(news: Store, tmp_path) -> None:
+    rules_pipeline().to_disk(tmp_path / "rules")
+    options = SuggestOptions(model=str(tmp_path / "rules"), refine=False)
+    suggest_dataset(news, "news", options)
+    texts = [t for t, _, _, _ in spans_of(documents(news)[0])]
+    assert texts == ["Angela Merkel", "Emmanuel Macron", "Paris", "Monday"]  # no surname
+    suggest_dataset(news, "news", SuggestOptions(model=str(tmp_path / "rules"), force=True))
+    assert [t for t, _, _, _ in spans_of(documents(news)[0])][-1] == "Merkel"

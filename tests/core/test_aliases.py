@@ -1,0 +1,146 @@
+"""Short forms of names: a person's surname and a bracketed acronym, found in the article."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from annotator.core.aliases import acronym, mentions, surname, with_aliases
+from annotator.core.model import Span, SpanState
+from annotator.core.suggestions import MEMORY_SOURCE
+from annotator.core.tokens import Tokens
+
+MODEL = "en_core_web_sm"
+TEXT = (
+    "Ines Okafor, who heads the Lagos Harbour Board (LHB), met Tunde Bello on Friday. "
+    "Okafor said the LHB would hire. Bello agreed, and the Okafor Foundation paid. "
+    "Later Ines Okafor left; Okafor's deputy and Okaforville stayed."
+)
+
+
+def at(needle: str, nth: int = 0, text: str = TEXT) -> tuple[int, int]:
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(needle, start + 1)
+    return start, start + len(needle)
+
+
+def model(needle: str, label: str, nth: int = 0, text: str = TEXT) -> Span:
+    return Span(*at(needle, nth, text), label, SpanState.SUGGESTED, MODEL)
+
+
+def covered(spans: list[Span], text: str = TEXT) -> list[tuple[str, str, str | None]]:
+    return [(text[s.start : s.end], s.label, s.source) for s in spans]
+
+
+def tokenize(text: str) -> Tokens:
+    return Tokens.from_pairs([m.span() for m in re.finditer(r"'s|\w+|[^\w\s]", text)])
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Ines Okafor", "Okafor"),
+        ("Peter Otieno Mwangi", "Mwangi"),
+        ("Charles de Gaulle", "de Gaulle"),
+        ("Liesbeth Van Damme", "Van Damme"),
+        ("Martin Luther King Jr.", "King"),
+        ("Henry Ford II", "Ford"),
+        ("Okafor", None),  # one word: nothing shorter
+        ("佐藤陽翔", None),  # written without spaces
+        ("Ines okafor", None),  # not capitalised
+        ("Ines O.", None),  # an initial
+        ("Van Damme", "Damme"),  # a particle never starts the surname of a two-word name
+    ],
+)
+def test_the_surname_of_a_full_name(name: str, expected: str | None) -> None:
+    text = f"Yesterday {name} spoke."
+    found = surname(text, *at(name, text=text))
+    assert (text[found[0] : found[1]] if found else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "expected"),
+    [
+        ("the World Trade Organization (WTO) said", "World Trade Organization", "WTO"),
+        (
+            "an Organisation for Economic Co-operation and Development (OECD) study",
+            "Organisation for Economic Co-operation and Development",
+            "OECD",
+        ),
+        ("the Lagos Harbour Board (LHB) met", "Lagos Harbour Board", "LHB"),
+        ("the Bank of Ghana (BoG) rose", "Bank of Ghana", None),  # not all capitals
+        ("the Lagos Harbour Board (NPA) met", "Lagos Harbour Board", None),  # other initials
+        ("the Lagos Harbour Board, (LHB) met", "Lagos Harbour Board", None),  # not right after
+        ("Lagos (LA) rose", "Lagos", None),  # one word has no initials to spell
+    ],
+)
+def test_a_bracketed_acronym_right_after_a_name(text: str, name: str, expected: str | None) -> None:
+    found = acronym(text, *at(name, text=text))
+    assert (text[found[0] : found[1]] if found else None) == expected
+
+
+def test_mentions_are_the_short_forms_standing_alone() -> None:
+    person = model("Ines Okafor", "PERSON")
+    found = [TEXT[a:b] for a, b in mentions(TEXT, person, tokenize(TEXT))]
+    # not in "Okafor Foundation" (a longer name), not in the second "Ines Okafor", not
+    # inside "Okaforville"; "Okafor's" is the surname and a possessive
+    assert found == ["Okafor", "Okafor"]
+    assert [a for a, _ in mentions(TEXT, person, None)] == [at("Okafor", 1)[0], at("Okafor", 4)[0]]
+    board = model("Lagos Harbour Board", "ORG")
+    assert [TEXT[a:b] for a, b in mentions(TEXT, board, None)] == ["LHB", "LHB"]
+    # only a person has a surname: "Bello" is not short for an organisation "Tunde Bello"
+    assert list(mentions(TEXT, model("Tunde Bello", "ORG"), None)) == []
+
+
+def test_suggested_names_bring_their_short_forms() -> None:
+    spans = [
+        model("Ines Okafor", "PERSON"),
+        model("Lagos Harbour Board", "ORG"),
+        model("Tunde Bello", "PERSON"),
+        model("Okafor", "GPE", nth=1),  # the model's mistake on the surname
+        model("Bello", "NORP", nth=1),
+        model("Okafor Foundation", "ORG"),
+    ]
+    result = with_aliases(TEXT, spans, tokenize(TEXT))
+    assert covered(result) == [
+        ("Ines Okafor", "PERSON", MODEL),
+        ("Lagos Harbour Board", "ORG", MODEL),
+        ("LHB", "ORG", MODEL),
+        ("Tunde Bello", "PERSON", MODEL),
+        ("Okafor", "PERSON", MODEL),  # replaces the GPE
+        ("LHB", "ORG", MODEL),
+        ("Bello", "PERSON", MODEL),  # replaces the NORP
+        ("Okafor Foundation", "ORG", MODEL),  # a longer name, left alone
+        ("Okafor", "PERSON", MODEL),
+    ]
+
+
+def test_a_short_form_gives_way_to_its_label_and_to_memory() -> None:
+    text = "Ines Okafor met Ana Okafor Diaz. Okafor left. Okafor stayed."
+    spans = [
+        model("Ines Okafor", "PERSON", text=text),
+        model("Ana Okafor Diaz", "PERSON", text=text),  # a longer name of its label
+        Span(*at("Okafor", 2, text), "ORG", SpanState.SUGGESTED, MEMORY_SOURCE),  # people's
+        Span(*at("Okafor", 3, text), "PERSON", SpanState.SUGGESTED, MODEL),  # already right
+    ]
+    assert with_aliases(text, spans, None) == spans
+
+
+def test_a_memory_name_brings_its_short_forms_as_memory() -> None:
+    text = "Ines Okafor spoke. Okafor left."
+    learnt = Span(*at("Ines Okafor", text=text), "PER", SpanState.SUGGESTED, MEMORY_SOURCE)
+    assert covered(with_aliases(text, [learnt], None), text) == [
+        ("Ines Okafor", "PER", MEMORY_SOURCE),
+        ("Okafor", "PER", MEMORY_SOURCE),
+    ]
+
+
+def test_decisions_and_many_repetitions() -> None:
+    accepted = model("Ines Okafor", "PERSON").with_state(SpanState.ACCEPTED)
+    assert with_aliases(TEXT, [accepted], None) == [accepted]  # only suggestions are read
+    text = "Ines Okafor spoke. Okafor left. " * 2000
+    names = [model("Ines Okafor", "PERSON", n, text) for n in range(2000)]
+    result = with_aliases(text, names, None)
+    assert len(result) == 4000
