@@ -77,3 +77,23 @@ def test_a_suggested_full_name_corrects_the_surname_alone(tmp_path: Path) -> Non
     )
     assert result["actions"] == 1  # "Samadov" is a PERSON from the start: accept all
     assert result["actions_model_only"] == 3  # relabel both "Samadov"; accept all
+
+
+def test_a_relabel_in_one_article_is_not_needed_in_the_next(tmp_path: Path) -> None:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("entity_ruler").add_patterns(  # type: ignore[attr-defined]
+        [{"label": "ORG", "pattern": "Ishkashim"}]  # the model's mistake in every article
+    )
+    nlp.to_disk(tmp_path / "model")
+    texts = ["Floods hit Ishkashim on Monday.", "Doctors left Ishkashim in May."]
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(
+        "".join(
+            json.dumps({"text": t, "spans": [gold_span(t, "Ishkashim", "GPE", 0)]}) + "\n"
+            for t in texts
+        ),
+        encoding="utf-8",
+    )
+    effort = load_effort().measure(gold, model=str(tmp_path / "model"))
+    assert effort.actions == {"relabel model": 1, "accept all": 1}  # memory fixed the second
+    assert effort.model_only == {"relabel model": 2}  # nothing left to accept after a relabel
