@@ -8,6 +8,7 @@ With `skip_invalid` the good records go in and the bad ones are listed.
 
 from __future__ import annotations
 
+import os
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -65,21 +66,32 @@ def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
     """Files as given, folders walked (sorted) for the file types we read."""
     for path in paths:
         if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if (
-                    child.is_file()
-                    and child.suffix.lower() in SUFFIXES
-                    and not _hidden(child, path)
-                ):
-                    yield child
+            yield from _walk(path)
         elif path.exists():
             yield path
         else:
             raise InputError(path, None, "does not exist")
 
 
-def _hidden(child: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in child.relative_to(root).parts)
+def _walk(folder: Path) -> Iterator[Path]:
+    """The files we read under `folder`, depth first in name order, hidden names skipped.
+
+    The order of `sorted(folder.rglob("*"))`, and like it the walk does not enter links to
+    folders, but one directory listing per folder instead of a `stat` per path.
+    """
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except PermissionError:
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path = Path(entry.path)
+        if entry.is_dir(follow_symlinks=False):
+            yield from _walk(path)
+        elif path.suffix.lower() in SUFFIXES and entry.is_file():
+            yield path
 
 
 def import_paths(

@@ -64,8 +64,7 @@ def first_json_record(text: str) -> Any:
         if _is_document(body):
             value = json.loads(body)
             return value[0] if isinstance(value, list) and value else value
-        line = next((item for item in body.split("\n") if item.strip()), "")
-        return json.loads(line)
+        return json.loads(_first_line(body))
     except (ValueError, RecursionError):
         return None
 
@@ -77,12 +76,23 @@ def _is_document(text: str) -> bool:
         return True
     if not body.startswith("{"):
         return False
-    first_line = body.split("\n", 1)[0]
+    end = body.find("\n")
+    first_line = body if end < 0 else body[:end]
     try:
         json.loads(first_line)
     except (ValueError, RecursionError):
         return _parses(body)
     return False
+
+
+def _first_line(text: str) -> str:
+    """The first line holding more than whitespace, or "" (without splitting the rest)."""
+    start = 0
+    while (end := text.find("\n", start)) >= 0:
+        if text[start:end].strip():
+            return text[start:end]
+        start = end + 1
+    return text[start:] if text[start:].strip() else ""
 
 
 def _parses(text: str) -> bool:
