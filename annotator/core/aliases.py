@@ -27,7 +27,7 @@ from collections.abc import Iterator, Sequence
 
 from annotator.core.merge import Claimed, SpanIndex
 from annotator.core.model import Span, SpanState, sort_key
-from annotator.core.names import continues_a_name
+from annotator.core.names import continues_a_name, part_of_longer_name
 from annotator.core.suggestions import MEMORY_SOURCE
 from annotator.core.tokens import Tokens
 
@@ -96,8 +96,9 @@ def with_aliases(text: str, suggestions: Sequence[Span], tokens: Tokens | None) 
     forms (the name's label and source).
 
     A mention gives way to a suggestion of its label that covers any of it (already
-    suggested, maybe as part of a longer name) and to memory suggestions (what people
-    decided). It replaces the model suggestions of other labels that overlap it ("Samadov"
+    suggested, maybe as part of a longer name), to memory suggestions (what people
+    decided), and to a longer name or phrase of another label around it ("Samadov and
+    Partners" as ORG). It replaces the other model suggestions that overlap it ("Samadov"
     suggested as ORG).
     """
     index = SpanIndex(sorted(suggestions, key=sort_key))
@@ -115,7 +116,7 @@ def with_aliases(text: str, suggestions: Sequence[Span], tokens: Tokens | None) 
             seen.add((full, short, name.label, name.source))
             for start, end in _standing_alone(text, full, short, tokens):
                 in_way = [s for s in index.overlapping(start, end) if s not in dropped]
-                if any(s.label == name.label or s.source == MEMORY_SOURCE for s in in_way):
+                if any(_gives_way(text, (start, end), name.label, s) for s in in_way):
                     continue
                 if claimed.overlaps(start, end):
                     continue
@@ -143,6 +144,16 @@ def _standing_alone(
         if tokens is not None and tokens.token_span(start, end) is None:
             continue
         yield start, end
+
+
+def _gives_way(text: str, mention: tuple[int, int], label: str, other: Span) -> bool:
+    """Whether a mention of a `label` name yields to the suggestion `other` over it."""
+    if other.label == label or other.source == MEMORY_SOURCE:
+        return True
+    if mention[0] <= other.start and other.end <= mention[1]:
+        return False  # within the mention: replaced
+    covers = other.start <= mention[0] and mention[1] <= other.end
+    return not covers or part_of_longer_name(text, mention, (other.start, other.end))
 
 
 def _words(text: str, start: int, end: int) -> list[tuple[int, int]]:
