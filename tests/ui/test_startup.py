@@ -3,6 +3,7 @@ store opens, and the window takes its place; failures while starting are not hid
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
@@ -93,9 +94,11 @@ def test_the_frame_is_on_screen_before_the_store_opens_and_the_window_replaces_i
         at_open["message"] = frames[0].message.text() if frames else ""
         at_open["geometry"] = frames[0].geometry() if frames else QRect()
         at_open["window"] = visible_window() is not None
+        at_open["collecting"] = gc.isenabled()
         return opening(path)
 
     monkeypatch.setattr(Store, "open", watched_open)
+    monkeypatch.setattr(app_module, "SETTLE_MS", 0)
     saved = QMainWindow()  # where the window stood last time (small enough for any screen)
     saved.setGeometry(40, 60, 700, 450)
     QApplication.setOrganizationName("annotator")
@@ -113,6 +116,8 @@ def test_the_frame_is_on_screen_before_the_store_opens_and_the_window_replaces_i
         seen["frames"] = len(visible_frames())
         seen["geometry"] = window.geometry()
         seen["rows"] = window.documents.model.rowCount()
+        seen["collecting"] = gc.isenabled()
+        seen["frozen"] = gc.get_freeze_count() > 0
         qtbot.addWidget(window)
         window.close()
         QApplication.exit(0)
@@ -128,9 +133,17 @@ def test_the_frame_is_on_screen_before_the_store_opens_and_the_window_replaces_i
         "message": f'<p align="center">Opening {db_path.name}\N{HORIZONTAL ELLIPSIS}</p>',
         "geometry": at_open["geometry"],
         "window": False,
+        "collecting": False,  # no collector passes while the start builds its objects
     }
     assert at_open["geometry"] == saved.geometry()
-    assert seen == {"frames": 0, "geometry": at_open["geometry"], "rows": 1}
+    assert seen == {
+        "frames": 0,
+        "geometry": at_open["geometry"],
+        "rows": 1,
+        "collecting": True,  # back on once the data is in, past what the start made
+        "frozen": True,
+    }
+    assert gc.isenabled() and gc.get_freeze_count() == 0  # as it was before the call
 
 
 def test_a_store_that_cannot_be_opened_is_explained_over_the_frame(
@@ -151,6 +164,7 @@ def test_a_store_that_cannot_be_opened_is_explained_over_the_frame(
     assert text.startswith(f"Cannot open the store {tmp_path}:")
     assert "is a directory" in text
     assert visible_window() is None
+    assert gc.isenabled() and gc.get_freeze_count() == 0
 
 
 def test_a_failure_while_building_the_window_is_raised_not_swallowed(
