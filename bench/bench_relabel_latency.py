@@ -36,14 +36,21 @@ import json
 import os
 import shutil
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench_open_long_document import DATASET, VIEW_SIZE, WINDOW_SIZE, long_store
+from bench_open_long_document import (
+    DATASET,
+    VIEW_SIZE,
+    WINDOW_SIZE,
+    long_store,
+    settle_like_the_app,
+    start_like_the_app,
+    timing,
+)
 from common import clean_env, last_json, result, run_python
 
 RELABELS = 50
@@ -93,8 +100,7 @@ def measure_in_child(kind: str, source: Path, workdir: Path) -> dict[str, Any]:
 
 
 def child(kind: str, db: Path) -> dict[str, Any]:
-    if os.environ.get("PROBE_BLOCK_SPACY"):
-        sys.modules["spacy"] = None  # type: ignore[assignment]  # its import fails at once
+    start_like_the_app()
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
@@ -143,6 +149,7 @@ def child(kind: str, db: Path) -> dict[str, Any]:
     editing.choose(span)
     app.processEvents()
     view.viewport().repaint()
+    settle_like_the_app()
     other = next(label.name for label in dataset.labels if label.name != span.label)
     names = [other, span.label] * (RELABELS // 2)  # back to the stored label at the end
     changed = _count_changes(store)
@@ -205,7 +212,9 @@ def _series(
         "max_ms": round(ordered[-1], 2),
         # One edit each; a label key also changes the words' other occurrences.
         "spans_changed": statistics.median(changed) if changed else 0,
-        "parts_ms": {name: round(statistics.median(t), 2) for name, t in timers.items() if t},
+        "parts_ms": {
+            name: round(statistics.median(t) * 1000, 2) for name, t in timers.items() if t
+        },
     }
 
 
@@ -277,19 +286,8 @@ def _time_parts(store: Any, window: Any) -> dict[str, list[float]]:
     }
     for name, (owner, attribute) in steps.items():
         timers[name] = []
-        setattr(owner, attribute, _timing(getattr(owner, attribute), timers[name]))
+        setattr(owner, attribute, timing(getattr(owner, attribute), timers[name]))
     return timers
-
-
-def _timing(function: Callable[..., Any], into: list[float]) -> Callable[..., Any]:
-    def timed(*args: Any, **kwargs: Any) -> Any:
-        started = time.perf_counter()
-        try:
-            return function(*args, **kwargs)
-        finally:
-            into.append((time.perf_counter() - started) * 1000)
-
-    return timed
 
 
 def _nothing() -> None:

@@ -218,8 +218,13 @@ def _build(target: Path, documents: int) -> None:
 
 
 def _holds(path: Path, documents: int) -> bool:
-    """Whether `path` is a finished store with `documents` documents in the bench dataset."""
-    if not path.exists() or Path(f"{path}-wal").exists():
+    """Whether `path` is a finished store with `documents` documents in the bench dataset.
+
+    (A write-ahead log beside it is no sign of a build in progress: a probe that exits at
+    once leaves one, and SQLite takes it back at the next open. A build under way has
+    fewer documents.)
+    """
+    if not path.exists():
         return False
     code = (
         "import sys; from pathlib import Path; from annotator.store import Store\n"
