@@ -26,6 +26,11 @@ also reports where the time goes (medians per relabel): the store write (`Store.
 which checks the edit against the document and writes it), the article's `update_spans`,
 the span list, and the document list's row and progress.
 
+Each relabel also makes the document list read the dataset's progress again (one query
+over the dataset's rows): nothing with the two articles here, so `progress_query_ms`
+times that query on the 100,000-document store of `bench_startup.py` (10,000 with
+`--quick`), as an addition a large dataset makes to every edit.
+
 spaCy is kept out, as in `open_long_document`. No baseline; target: <= 16 ms (a frame).
 """
 
@@ -51,7 +56,9 @@ from bench_open_long_document import (
     start_like_the_app,
     timing,
 )
-from common import clean_env, last_json, result, run_python
+from bench_startup import DATASET as STARTUP_DATASET
+from bench_startup import DOCUMENTS, bench_store
+from common import clean_env, last_json, result, run_python, scaled
 
 RELABELS = 50
 TARGET_MS = 16.0
@@ -62,6 +69,8 @@ def run(quick: bool, workdir: Path) -> dict[str, Any]:
     window = measure_in_child("window", source, workdir)
     view = measure_in_child("view", source, workdir)
     value = window["edit"]["median_ms"]
+    documents = scaled(DOCUMENTS, quick)
+    progress_ms = _progress_query_ms(bench_store(documents, workdir))
     return result(
         "relabel_latency",
         value=value,
@@ -81,7 +90,26 @@ def run(quick: bool, workdir: Path) -> dict[str, Any]:
         label_key_spans_changed=window["key"]["spans_changed"],
         label_key_parts_ms=window["key"]["parts_ms"],
         label_key_view_ms=view["key"]["median_ms"],
+        # Each edit also re-reads the dataset's progress for the list's footer: free with
+        # the two articles here, this much per edit in a large dataset (not in the value).
+        progress_query_ms=progress_ms,
+        progress_query_documents=documents,
     )
+
+
+def _progress_query_ms(db: Path, runs: int = 21) -> float:
+    """Median milliseconds of `Store.progress` (what the list's footer reads after an edit)."""
+    from annotator.store import Store
+
+    with Store.open(db) as store:
+        dataset = store.get_dataset(STARTUP_DATASET)
+        store.progress(dataset.id)  # the pages into the cache, as after the first edit
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            store.progress(dataset.id)
+            times.append((time.perf_counter() - started) * 1000)
+    return round(statistics.median(times), 2)
 
 
 def measure_in_child(kind: str, source: Path, workdir: Path) -> dict[str, Any]:
@@ -113,6 +141,7 @@ def child(kind: str, db: Path) -> dict[str, Any]:
     long_id = int(max(store.document_ids(dataset.id)))
     folder = tempfile.mkdtemp(prefix="relabel-settings-")
     settings = QSettings(str(Path(folder) / "settings.ini"), QSettings.Format.IniFormat)
+    timers: dict[str, list[float]] = {}
     if kind == "window":
         from annotator.app import assemble
 
@@ -138,7 +167,6 @@ def child(kind: str, db: Path) -> dict[str, Any]:
         view.show()
         session.set_dataset(dataset)
         session.open(long_id)
-        timers: dict[str, list[float]] = {}
         shutdown = _nothing
     app.processEvents()
     view.repaint()
@@ -189,7 +217,8 @@ def _series(
     changed: list[int],
 ) -> dict[str, Any]:
     """Relabel once per name, each until repainted: the milliseconds and their parts."""
-    for timer in [*timers.values(), changed]:
+    changed.clear()
+    for timer in timers.values():
         timer.clear()
     paints = PaintCounter(view.viewport())
     samples = []
