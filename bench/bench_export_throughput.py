@@ -50,9 +50,10 @@ def run(quick: bool, workdir: Path) -> dict[str, Any]:
     count = scaled(DOCUMENTS, quick)
     store = export_store(workdir, count)
     out = workdir / "export.jsonl"
-    baseline = _sqlite3_dump(shell, store, workdir / "export-baseline.json")
+    baseline, baseline_bytes = _sqlite3_dump(shell, store, workdir / "export-baseline.json")
     measured = export_seconds(store, out)
     lines = _count_lines(out)
+    written = out.stat().st_size
     out.unlink()
     if lines != count:
         raise RuntimeError(f"the export wrote {lines} lines for {count} documents")
@@ -69,6 +70,9 @@ def run(quick: bool, workdir: Path) -> dict[str, Any]:
         "spans": count * SPANS_PER_DOCUMENT,
         "docs/s": round(count / measured),
         "store_mb": round(store.stat().st_size / 2**20, 1),
+        # Prodigy's token list (text, offsets, index, "ws" per token) is most of the file.
+        "output_mb": round(written / 2**20, 1),
+        "baseline_output_mb": round(baseline_bytes / 2**20, 1),
     }
 
 
@@ -84,8 +88,8 @@ def export_seconds(store: Path, out: Path) -> float:
     return run_annotator(*export_command(store, out))
 
 
-def _sqlite3_dump(shell: str, store: Path, out: Path) -> float:
-    """Seconds for the sqlite3 shell to write the export's rows as JSON to `out`."""
+def _sqlite3_dump(shell: str, store: Path, out: Path) -> tuple[float, int]:
+    """Seconds for the sqlite3 shell to write the export's rows as JSON, and the bytes."""
     script = "\n".join(
         [
             ".mode json",
@@ -100,10 +104,11 @@ def _sqlite3_dump(shell: str, store: Path, out: Path) -> float:
         ]
     )
     seconds, _done = timed(lambda: run_command([shell, "-bail", str(store)], input=script))
-    if out.stat().st_size == 0:
+    written = out.stat().st_size
+    if written == 0:
         raise RuntimeError("the sqlite3 shell wrote nothing")
     out.unlink()
-    return seconds
+    return seconds, written
 
 
 def _count_lines(path: Path) -> int:

@@ -26,6 +26,9 @@ from annotator.store.rows import (
 )
 from annotator.store.tables import DocumentRow
 
+# Stream a dataset by walking its id range when it holds at least 1/N of the rows there.
+_DENSE_RANGE = 4
+
 
 @dataclass(frozen=True, slots=True)
 class AddResult:
@@ -165,32 +168,34 @@ class DocumentQueries:
         """Stream documents in id order with their spans, in one read snapshot.
 
         Memory stays flat: two cursors (documents, and spans ordered by document) are
-        merged as they go, so nothing is loaded whole. Both walk the documents by id
-        within the dataset's id range (its rows are mostly contiguous: imports add them
-        in blocks), which hands the rows over in order; the dataset/status index would
-        make SQLite sort every row, texts and tokens included, before the first one.
+        merged as they go, so nothing is loaded whole. When the dataset holds a good share
+        of the rows between its first and last id (imports add documents in blocks), both
+        walk that id range, which hands the rows over in order; through the dataset/status
+        index SQLite would sort every row, texts and tokens included, before the first.
         """
         where, params = status_filter(dataset_id, statuses)
         token_column = ", tokens" if with_tokens else ", NULL"
         with read_transaction(self._engine) as conn:
             raw = conn.connection.driver_connection
             assert raw is not None
-            first, last = raw.execute(
-                "SELECT min(id), max(id) FROM document WHERE dataset_id = ?", (dataset_id,)
+            count, first, last = raw.execute(
+                "SELECT count(*), min(id), max(id) FROM document WHERE dataset_id = ?",
+                (dataset_id,),
             ).fetchone()
-            if first is None:
+            if not count:
                 return
-            in_range = f"{where} AND d.id BETWEEN ? AND ?"
-            params = (*params, first, last)
+            source = "document d"
+            if count * _DENSE_RANGE >= last - first + 1:
+                source = "document d NOT INDEXED"  # by id (the rowid), not by the index
+                where, params = f"{where} AND d.id BETWEEN ? AND ?", (*params, first, last)
             documents = raw.execute(
-                f"SELECT {DOC_COLUMNS}{token_column} FROM document d NOT INDEXED WHERE {in_range}"
-                " ORDER BY d.id",
+                f"SELECT {DOC_COLUMNS}{token_column} FROM {source} WHERE {where} ORDER BY d.id",
                 params,
             )
             spans = raw.execute(
                 "SELECT s.document_id, s.start, s.end, s.label, s.state, s.source, s.score"
-                " FROM document d NOT INDEXED CROSS JOIN span s ON s.document_id = d.id"
-                f" WHERE {in_range} ORDER BY d.id, s.start, s.end, s.label",
+                f" FROM {source} CROSS JOIN span s ON s.document_id = d.id"
+                f" WHERE {where} ORDER BY d.id, s.start, s.end, s.label",
                 params,
             )
             pending = next(spans, None)
