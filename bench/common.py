@@ -174,10 +174,16 @@ def run_command(
     cwd: Path | None = None,
     timeout: float | None = None,
     stdout: Any = subprocess.PIPE,
+    input: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """Run any command with `clean_env()` unless told otherwise; raise `ChildFailed`."""
+    """Run any command with `clean_env()` unless told otherwise; raise `ChildFailed`.
+
+    `input` is written to its standard input (otherwise it reads nothing).
+    """
     done = subprocess.run(
         list(command),
+        input=input,
+        stdin=None if input is not None else subprocess.DEVNULL,
         env=clean_env() if env is None else env,
         cwd=cwd,
         timeout=timeout,
