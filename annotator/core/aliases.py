@@ -63,6 +63,8 @@ def surname(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 def acronym(text: str, start: int, end: int) -> tuple[int, int] | None:
     """Where the bracketed acronym right after the name `text[start:end]` is, or None."""
+    if "(" not in text[end : end + 3]:
+        return None  # the common case, without the pattern
     found = _BRACKETED.match(text, end)
     if found is None:
         return None
@@ -101,14 +103,15 @@ def with_aliases(text: str, suggestions: Sequence[Span], tokens: Tokens | None) 
     Partners" as ORG). It replaces the other model suggestions that overlap it ("Samadov"
     suggested as ORG).
     """
+    names = [span for span in suggestions if _may_have_short_forms(text, span)]
+    if not names:
+        return list(suggestions)
     index = SpanIndex(sorted(suggestions, key=sort_key))
     dropped: set[Span] = set()
     claimed = Claimed()
     new: list[Span] = []
     seen: set[tuple[str, str, str, str | None]] = set()
-    for name in suggestions:
-        if name.state is not SpanState.SUGGESTED:
-            continue
+    for name in names:
         full = text[name.start : name.end]
         for short in short_forms(text, name):
             if (full, short, name.label, name.source) in seen:
@@ -125,6 +128,15 @@ def with_aliases(text: str, suggestions: Sequence[Span], tokens: Tokens | None) 
                 new.append(Span(start, end, name.label, SpanState.SUGGESTED, name.source))
     kept = [span for span in suggestions if span not in dropped]
     return sorted(kept + new, key=sort_key)
+
+
+def _may_have_short_forms(text: str, span: Span) -> bool:
+    """A quick look: a suggested person of several words, or a name before a bracket."""
+    if span.state is not SpanState.SUGGESTED:
+        return False
+    if is_person(span.label) and " " in text[span.start : span.end]:
+        return True
+    return "(" in text[span.end : span.end + 3]
 
 
 def _standing_alone(

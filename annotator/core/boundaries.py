@@ -39,7 +39,11 @@ def tidy(text: str, spans: Iterable[Span], *, known: Known = lambda _: False) ->
     for span in spans:
         for start, end in _split_at_dashes(text, span.start, span.end):
             end = _without_possessive(text, start, end, known)
-            if any(char.isalnum() for char in text[start:end]):
+            if not any(char.isalnum() for char in text[start:end]):
+                continue
+            if (start, end) == (span.start, span.end):
+                tidied.append(span)  # the common case: nothing to fix
+            else:
                 tidied.append(replace(span, start=start, end=end))
     return tidied
 
@@ -52,6 +56,8 @@ def _split_at_dashes(text: str, start: int, end: int) -> Iterator[tuple[int, int
 
 
 def _without_possessive(text: str, start: int, end: int, known: Known) -> int:
+    if text[end - 1] not in "'\u2019sS" or start == end:
+        return end  # no possessive can end here
     phrase = text[start:end]
     if known(phrase):
         return end

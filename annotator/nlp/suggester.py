@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
 
 import spacy
@@ -38,9 +38,9 @@ class MemoryMatcher:
         for label, phrases in by_label.items():
             self._matcher.add(label, list(tokenize(nlp, phrases)))
 
-    def __call__(self, doc: Doc) -> list[Span]:
+    def __call__(self, doc: Doc, text: str) -> list[Span]:
+        """The matches in `doc`, whose text is `text`."""
         found = filter_spans(self._matcher(doc, as_spans=True))
-        text = doc.text  # built from the tokens at every call: once, not per match
         return [
             Span(m.start_char, m.end_char, m.label_, SpanState.SUGGESTED, MEMORY_SOURCE)
             for m in sorted(found, key=lambda m: m.start_char)
@@ -87,30 +87,38 @@ class SpacySuggester:
     def analyse(
         self, texts: Iterable[str], *, batch_size: int = 64, n_process: int = 1
     ) -> Iterator[Analysis]:
+        pending: deque[str] = deque()  # the texts themselves: `doc.text` rebuilds them
+        fed = _remembered(texts, pending)
         if self._nlp is not None:
-            docs: Iterable[Doc] = self._nlp.pipe(texts, batch_size=batch_size, n_process=n_process)
+            docs: Iterable[Doc] = self._nlp.pipe(fed, batch_size=batch_size, n_process=n_process)
         else:
-            docs = tokenize(self._base, texts, batch_size=batch_size)
-        for doc in docs:
-            yield self._analysis(doc)
+            docs = tokenize(self._base, fed, batch_size=batch_size)
+        for doc in docs:  # in the order of the texts, whatever the processes
+            yield self._analysis(doc, pending.popleft())
 
-    def _analysis(self, doc: Doc) -> Analysis:
+    def _analysis(self, doc: Doc, text: str) -> Analysis:
         suggestions = []
         for ent in doc.ents:
             label = self._label_for(ent.label_)
             if label is not None:
                 span = Span(ent.start_char, ent.end_char, label, SpanState.SUGGESTED, self._source)
                 suggestions.append(span)
-        text, tokens = doc.text, tokens_of(doc)
+        tokens = tokens_of(doc)
         if self._refine:
             suggestions = tidy(text, suggestions, known=self._memory.labels.__contains__)
         allows = self._memory.allows
         suggestions = [s for s in suggestions if allows(text[s.start : s.end], s.label)]
         if self._matcher is not None:
-            suggestions.extend(self._matcher(doc))
+            suggestions.extend(self._matcher(doc, text))
         if self._refine:
             suggestions = with_aliases(text, suggestions, tokens)
         return Analysis(tokens, tuple(suggestions))
+
+
+def _remembered(texts: Iterable[str], pending: deque[str]) -> Iterator[str]:
+    for text in texts:
+        pending.append(text)
+        yield text
 
 
 def _pipeline_name(nlp: Language) -> str:
