@@ -23,7 +23,8 @@ turned off: the model's entities as predicted, as a tool that only shows them wo
 Prints one JSON line:
 {"documents", "gold_spans", "actions", "actions_without_suggestions", "actions_model_only"}.
 `--breakdown` adds a second line counting each replay's actions by kind and by the source
-of the suggestion acted on ("reject model", "relabel memory", "add", ...).
+of the suggestion acted on ("reject model", "relabel memory", "add", ...), with a third
+replay: the article rules on, propagation and the memory off.
 """
 
 from __future__ import annotations
@@ -65,7 +66,9 @@ def main(argv: Sequence[str] | None = None) -> dict[str, int]:
     effort = measure(args.gold, model=args.model, preset=args.preset)
     print(json.dumps(effort.counts))
     if args.breakdown:
-        print(json.dumps({"breakdown": effort.breakdown}))
+        rules = replay_file(args.gold, args.model, args.preset, refine=True, learning=False)
+        breakdown = {**effort.breakdown, "model_with_article_rules": dict(rules.most_common())}
+        print(json.dumps({"breakdown": breakdown}))
     return effort.counts
 
 
@@ -100,10 +103,18 @@ class Effort:
 def measure(gold_path: Path, *, model: str | None = None, preset: str = "news") -> Effort:
     """Replay `gold_path` with everything the product adds, then with the model alone."""
     gold = read_gold(gold_path)
-    with tempfile.TemporaryDirectory() as folder:
-        actions = replay(gold, Path(folder) / "full.db", model, preset, learning=True)
-        model_only = replay(gold, Path(folder) / "model.db", model, preset, learning=False)
+    actions = replay_file(gold_path, model, preset, refine=True, learning=True)
+    model_only = replay_file(gold_path, model, preset, refine=False, learning=False)
     return Effort(len(gold), sum(len(g.spans) for g in gold), actions, model_only)
+
+
+def replay_file(
+    gold_path: Path, model: str | None, preset: str, *, refine: bool, learning: bool
+) -> Counter[str]:
+    """`replay` of a gold file in a store of its own."""
+    with tempfile.TemporaryDirectory() as folder:
+        db = Path(folder) / "effort.db"
+        return replay(read_gold(gold_path), db, model, preset, refine=refine, learning=learning)
 
 
 def read_gold(path: Path) -> list[GoldDocument]:
@@ -117,7 +128,13 @@ def read_gold(path: Path) -> list[GoldDocument]:
 
 
 def replay(
-    gold: list[GoldDocument], db: Path, model: str | None, preset: str, *, learning: bool
+    gold: list[GoldDocument],
+    db: Path,
+    model: str | None,
+    preset: str,
+    *,
+    refine: bool,
+    learning: bool,
 ) -> Counter[str]:
     """Annotate every gold document in a fresh store; return the actions it took, by kind."""
     texts = db.with_suffix(".jsonl")
@@ -126,7 +143,7 @@ def replay(
         labels = load_preset(preset)
         dataset = store.create_dataset("effort", labels=labels.labels, label_map=labels.mapping)
         import_paths(store, [texts], "effort")
-        suggest_dataset(store, "effort", SuggestOptions(model=model, refine=learning))
+        suggest_dataset(store, "effort", SuggestOptions(model=model, refine=refine))
         ids = store.document_ids(dataset.id)
         total: Counter[str] = Counter()
         for document_id, target in zip(ids, gold, strict=True):
