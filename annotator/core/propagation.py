@@ -19,6 +19,13 @@ of a suggestion; the annotator's own spans are never touched. The rules:
   - it is part of a longer name in the text ("Chile" in "AFP Chile"; see
     `annotator.core.names`), unless the decided span was itself such a part.
   Any other suggestion overlapping the occurrence is removed: memory ranks above the model.
+- G's short forms (a person's surname, a bracketed acronym; see `annotator.core.aliases`)
+  get the same treatment where they stand alone: accepting "Zikruhudo Samadov" suggests
+  "Samadov" as PERSON.
+- After a resize that cut words off a suggestion's edges ("the Senate" to "Senate"; see
+  `annotator.core.boundaries.Trim`), every other suggestion of the label it had that has
+  the same edge words (and is not from the memory, whose edges people chose) is replaced
+  by a memory suggestion without them, unless that range is a rejected key.
 - After an edit that rejects a suggestion, every other suggestion with the same text and
   the same label is rejected too.
 - Removing a span, or an edit that is not about one span (a status change, a batch of
