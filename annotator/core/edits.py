@@ -45,17 +45,51 @@ def _find(spans: tuple[Span, ...], span: Span) -> int:
     return -1
 
 
+_GOLD = frozenset(state for state in SpanState if state.is_gold)
+
+
 def _check_fits(document: Document, span: Span, *, allow_overlap: bool) -> None:
+    """Raise unless `span` can join `document`: a few bisections, not a scan of every span.
+
+    The spans are sorted by key, so a key collision sits at the bisection point. Without
+    overlap the document's gold spans are pairwise disjoint: a gold span that overlaps
+    `span` either starts inside it or is the last gold span starting before it (any earlier
+    one ends before that one starts).
+    """
     if span.end > len(document.text):
         raise EditError(f"span {span.start}-{span.end} ends after the text ({len(document.text)})")
-    for old in document.spans:
-        if old.key == span.key:
-            raise EditError(f"{span.label} {span.start}-{span.end} is already annotated")
-        if not allow_overlap and span.state.is_gold and old.state.is_gold and old.overlaps(span):
-            raise EditError(
-                f"{span.label} {span.start}-{span.end} overlaps "
-                f"{old.label} {old.start}-{old.end} {document.covered_text(old)!r}"
-            )
+    spans = document.spans
+    index = bisect_left(spans, span.key, key=sort_key)
+    if index < len(spans) and spans[index].key == span.key:
+        raise EditError(f"{span.label} {span.start}-{span.end} is already annotated")
+    if allow_overlap or not span.state.is_gold:
+        return
+    clash = _gold_overlapping(spans, span)
+    if clash is not None:
+        raise EditError(
+            f"{span.label} {span.start}-{span.end} overlaps "
+            f"{clash.label} {clash.start}-{clash.end} {document.covered_text(clash)!r}"
+        )
+
+
+def _gold_overlapping(spans: tuple[Span, ...], span: Span) -> Span | None:
+    """The first gold span of `spans` (sorted, gold disjoint) that overlaps `span`.
+
+    The walk back to the nearest gold span passes over suggestions only: a set lookup
+    each, a fraction of a millisecond even across 10,000 of them.
+    """
+    first_inside = bisect_left(spans, (span.start, 0, ""), key=sort_key)  # end > 0 always
+    for before in range(first_inside - 1, -1, -1):
+        if spans[before].state in _GOLD:
+            if spans[before].end > span.start:
+                return spans[before]
+            break
+    for inside in range(first_inside, len(spans)):
+        if spans[inside].start >= span.end:
+            break
+        if spans[inside].state in _GOLD:
+            return spans[inside]
+    return None
 
 
 @dataclass(frozen=True, slots=True)
