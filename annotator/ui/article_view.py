@@ -26,7 +26,7 @@ from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget
 
 from annotator.core.model import Label, Span, SpanState
 from annotator.core.text import QtOffsets
-from annotator.ui.span_highlighter import BlockSpanIndex, SpanHighlighter
+from annotator.ui.span_highlighter import BlockSpanIndex, SpanHighlighter, span_changes
 from annotator.ui.span_style import OUTLINE_WIDTH, SpanStyle, line_box
 
 Snapper = Callable[[int, int, bool], tuple[int, int] | None]
@@ -114,12 +114,7 @@ class ArticleView(QPlainTextEdit):
         """Show the document's whole new span tuple; re-highlights only what changed."""
         old, new = self._spans, tuple(spans)
         self._spans = new
-        # Most spans are the very objects shown before: compare identities first, values
-        # only for the few that differ.
-        old_ids, new_ids = set(map(id, old)), set(map(id, new))
-        gone = {span for span in old if id(span) not in new_ids}
-        came = {span for span in new if id(span) not in old_ids}
-        removed, added = gone - came, came - gone
+        removed, added = span_changes(old, new)
         if not removed and not added:
             return
         self._visible = None

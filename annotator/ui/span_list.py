@@ -11,7 +11,7 @@ model.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, insort
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import IntEnum
@@ -29,6 +29,7 @@ from PySide6.QtGui import QFont, QGuiApplication, QPalette
 
 from annotator.core.model import Document, Label, Span, SpanState
 from annotator.ui.colors import swatch_icon
+from annotator.ui.span_highlighter import span_changes
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 SortKey = Callable[[Span], Any]
@@ -152,18 +153,29 @@ class SpanListModel(QAbstractTableModel):
         show_rejected: bool = False,
     ) -> None:
         """Show `document`'s spans; the same document again keeps rows on their spans."""
+        previous = self._document
         same_document = (
             document is not None
-            and self._document is not None
-            and document.id == self._document.id
-            and document.text == self._document.text
+            and previous is not None
+            and document.id == previous.id
+            and document.text == previous.text
         )
         labels_changed = tuple(labels) != self._labels
+        same_rows = same_document and show_rejected == self._show_rejected
         self._document = document
         self._labels = tuple(labels)
         self._label_by_name = {label.name: label for label in labels}
         self._show_rejected = show_rejected
-        self._counts = Counter(map(_STATE, document.spans)) if document else Counter()
+        if same_rows and previous is not None and document is not None:
+            # After an edit: only the spans it changed, in a few bisections.
+            removed, added = span_changes(previous.spans, document.spans)
+            self._count(removed, -1)
+            self._count(added, 1)
+            if self._in_position_order():
+                self._edit_rows(removed, added, repaint_all=labels_changed)
+                return
+        else:
+            self._counts = Counter(map(_STATE, document.spans)) if document else Counter()
         rows = self._sorted_rows()
         if same_document:
             self._replace_rows(rows, repaint_all=labels_changed)
@@ -308,10 +320,68 @@ class SpanListModel(QAbstractTableModel):
             self._lookup = (by_key, by_range)
         return self._lookup
 
-    def _replace_rows(self, rows: list[Span], *, repaint_all: bool = False) -> None:
-        """Show `rows` instead of the current ones, keeping persistent indexes on their spans."""
+    def _count(self, spans: Iterable[Span], step: int) -> None:
+        counts = self._counts
+        for span in spans:
+            counts[span.state] += step
+            if counts[span.state] <= 0:
+                del counts[span.state]
+
+    def _edit_rows(
+        self, removed: Sequence[Span], added: Sequence[Span], *, repaint_all: bool
+    ) -> None:
+        """Rows in position order after an edit: take out `removed`, put in `added`.
+
+        Rows keep the document's order, so each span's row is found by bisection; only the
+        rows between the first and the last one touched are compared with the old ones.
+        """
         old = self._rows
-        changed = _changed_in_place(old, rows)
+        gone = []
+        for span in removed:
+            if not self._is_listed(span):
+                continue
+            row = bisect_left(old, span.key, key=_POSITION)
+            if row == len(old) or old[row] != span:  # not the rows of the old document
+                self._replace_rows(self._sorted_rows(), repaint_all=repaint_all)
+                return
+            gone.append(row)
+        came = [span for span in added if self._is_listed(span)]
+        if not gone and not came:
+            if repaint_all:
+                self._update_in_place(old, [], repaint_all=True)
+            return
+        rows = list(old)
+        for row in sorted(gone, reverse=True):
+            del rows[row]
+        for span in came:
+            insort(rows, span, key=_POSITION)
+        # The rows differ only between the first and the last row touched, old or new.
+        touched = gone + [bisect_left(rows, span.key, key=_POSITION) for span in came]
+        self._replace_rows(rows, repaint_all=repaint_all, between=(min(touched), max(touched) + 1))
+
+    def _is_listed(self, span: Span) -> bool:
+        return self._show_rejected or span.state is not SpanState.REJECTED
+
+    def _replace_rows(
+        self,
+        rows: list[Span],
+        *,
+        repaint_all: bool = False,
+        between: tuple[int, int] | None = None,
+    ) -> None:
+        """Show `rows` instead of the current ones, keeping persistent indexes on their spans.
+
+        `between`: the old and new rows differ only in that range of rows (when as many).
+        """
+        old = self._rows
+        if between is None:
+            changed = _changed_in_place(old, rows)
+        elif len(old) != len(rows):
+            changed = None
+        else:
+            first, end = between
+            changed = _changed_in_place(old[first:end], rows[first:end])
+            changed = None if changed is None else [first + row for row in changed]
         if changed is not None:
             self._update_in_place(rows, changed, repaint_all=repaint_all)
             return

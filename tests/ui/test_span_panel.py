@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import statistics
+import time
 from dataclasses import replace
 
 import pytest
-from PySide6.QtCore import QModelIndex, QPoint, Qt
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt
 from PySide6.QtWidgets import QApplication, QCheckBox
 
 from annotator.core.model import Document, Label, Span, SpanState
@@ -299,3 +303,117 @@ def test_unknown_labels_and_missing_scores_show_plainly(qtbot) -> None:
     tip = model.data(model.index(0, Column.LABEL), Qt.ItemDataRole.ToolTipRole)
     assert "not a dataset label" in tip
     assert QApplication.instance() is not None
+
+
+# -- edits in a long document: rows follow the edit without a sort or a scan ----------------
+
+EDIT_TEXT = "".join(f"W{number:03d} " for number in range(40))  # word n at 5 * n
+
+
+@st.composite
+def edited_documents(draw: st.DrawFn) -> list[Document]:
+    """A document, then the same document after each of a few random edits."""
+    word = st.integers(0, 39)
+    state = st.sampled_from(list(SpanState))
+    label = st.sampled_from(["PERSON", "ORG", "GPE"])
+    first = draw(st.lists(st.tuples(word, st.integers(1, 3), label, state), max_size=15))
+    spans = {(5 * w, 5 * (w + n) - 1, lab): st_ for w, n, lab, st_ in first}
+    documents = [_edit_document(spans)]
+    for _ in range(draw(st.integers(1, 6))):
+        kind = draw(st.sampled_from(["add", "remove", "relabel", "restate", "resize"]))
+        keys = sorted(spans)
+        if kind == "add" or not keys:
+            w, n = draw(word), draw(st.integers(1, 3))
+            spans[(5 * w, 5 * (w + n) - 1, draw(label))] = draw(state)
+        else:
+            key = keys[draw(st.integers(0, len(keys) - 1))]
+            old = spans.pop(key)
+            if kind == "relabel":
+                spans[(key[0], key[1], draw(label))] = old
+            elif kind == "restate":
+                spans[key] = draw(state)
+            elif kind == "resize":
+                spans[(key[0], key[1] + 5, key[2])] = old
+        documents.append(_edit_document(spans, documents[-1]))
+    return documents
+
+
+def _edit_document(
+    spans: dict[tuple[int, int, str], SpanState], before: Document | None = None
+) -> Document:
+    """The document with `spans`, sharing the span objects of `before` that stay."""
+    kept = {span.key: span for span in before.spans} if before else {}
+    values = [
+        kept[key] if key in kept and kept[key].state is state else Span(*key, state)
+        for key, state in spans.items()
+    ]
+    return Document(3, 1, EDIT_TEXT).with_spans(values)
+
+
+@settings(max_examples=150, deadline=None)
+@given(documents=edited_documents(), show_rejected=st.booleans())
+def test_rows_after_edits_are_the_rows_of_the_document_shown_afresh(
+    documents: list[Document], show_rejected: bool
+) -> None:
+    model = SpanListModel()
+    repainted: list[int] = []
+    model.dataChanged.connect(
+        lambda first, last, *_: repainted.extend(range(first.row(), last.row() + 1))
+    )
+    model.layoutChanged.connect(lambda *_: repainted.extend(range(model.rowCount())))
+    kept: list[list[QPersistentModelIndex]] = []  # as a view keeps its current index
+    for document_now in documents:
+        before = [model.span_at(row) for row in range(model.rowCount())]
+        held = [QPersistentModelIndex(model.index(row, 0)) for row in range(len(before))]
+        kept.append(held)
+        repainted.clear()
+        model.show_document(document_now, LABELS, show_rejected=show_rejected)
+        after = [model.span_at(row) for row in range(model.rowCount())]
+        for index, span in zip(held, before, strict=True):  # a view's rows follow their spans
+            assert span is not None
+            if index.isValid():
+                moved = model.span_at(index.row())
+                assert moved is not None and (moved.start, moved.end) == (span.start, span.end)
+        if len(after) == len(before) and model.rowCount():
+            changed = [row for row, span in enumerate(after) if span is not before[row]]
+            assert set(changed) <= set(repainted)
+        fresh = SpanListModel()
+        fresh.show_document(document_now, LABELS, show_rejected=show_rejected)
+        assert [model.span_at(row) for row in range(model.rowCount())] == [
+            fresh.span_at(row) for row in range(fresh.rowCount())
+        ]
+        assert model.counts() == fresh.counts()
+        for row in range(model.rowCount()):
+            span = model.span_at(row)
+            assert span is not None and model.row_of(span) == row
+
+
+def test_a_relabel_among_10000_spans_costs_no_sort_or_scan(qtbot) -> None:
+    text = "Ana met Bo. " * 10_000
+    states = (SpanState.SUGGESTED, SpanState.ACCEPTED, SpanState.REJECTED)
+    spans = [Span(i * 12, i * 12 + 3, "PERSON", states[i % 3]) for i in range(10_000)]
+    document_now = Document(1, 1, text).with_spans(spans)
+    model = SpanListModel()
+    model.show_document(document_now, LABELS)
+    events: list[str] = []
+    model.layoutChanged.connect(lambda *_: events.append("layout"))
+    model.modelReset.connect(lambda: events.append("reset"))
+    times = []
+    for number in range(20):
+        middle = document_now.spans[5_000 + number]
+        relabelled = replace(middle, label="ORG")
+        document_now = replace(
+            document_now,
+            spans=(
+                *document_now.spans[: 5_000 + number],
+                relabelled,
+                *document_now.spans[5_001 + number :],
+            ),
+        )
+        started = time.perf_counter()
+        model.show_document(document_now, LABELS)
+        times.append((time.perf_counter() - started) * 1000)
+        if middle.state is not SpanState.REJECTED:
+            assert model.span_at(model.row_of(relabelled) or 0) == relabelled
+    assert events == []
+    assert statistics.median(times) < 1.0  # sorting and comparing every row took about 4 ms
