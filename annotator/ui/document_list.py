@@ -11,6 +11,7 @@ sorted by title or filtered by text reads the dataset once when the query change
 from __future__ import annotations
 
 import time
+from bisect import bisect_left
 from collections import OrderedDict
 from datetime import datetime
 from functools import cache
@@ -161,25 +162,35 @@ class DocumentListModel(QAbstractTableModel):
         self._pages.clear()
         self.endResetModel()
 
-    def refresh_document(self, document_id: int) -> None:
-        """Show a document as the store has it now, after an edit.
+    def refresh_document(self, document_id: int) -> bool:
+        """Show a document as the store has it now, after an edit; True if its status changed.
 
-        The row changes in place; when the edit moves the document under the query's
-        order, or takes it into or out of the filter, the row moves, appears or goes (the
-        rest of the list and the selection stay); anything larger resets the list.
+        Only that document's summary is read again. The row changes in place; when the edit
+        moves the document under the query's order, or takes it into or out of the filter,
+        the row moves, appears or goes (the rest of the list and the selection stay);
+        anything larger resets the list. A status the list had not read counts as changed.
         """
         if self._dataset_id is None:
-            return
+            return False
         row = self.row_of(document_id)
-        if self._order_may_change(document_id, row):
+        before = self._cached(document_id, row)
+        fresh = self._store.summaries_of([document_id])
+        after = fresh[0] if fresh else None
+        status_changed = before is None or after is None or before.status != after.status
+        if self._order_may_change(row, before, after):
             ids = self._matching_ids()
             if ids != self._ids:
                 self._take(document_id, ids)
-                return
+                return status_changed
         if row is not None:
-            self._pages.pop(row // PAGE_SIZE, None)
+            page = self._pages.get(row // PAGE_SIZE)
+            if page is not None and after is not None:
+                page[document_id] = after
+            elif page is not None:  # deleted meanwhile
+                page.pop(document_id, None)
             last = self.columnCount() - 1
             self.dataChanged.emit(self.index(row, 0), self.index(row, last))
+        return status_changed
 
     # -- rows and documents ---------------------------------------------------------------
 
@@ -187,6 +198,10 @@ class DocumentListModel(QAbstractTableModel):
         return self._ids[row] if 0 <= row < len(self._ids) else None
 
     def row_of(self, document_id: int) -> int | None:
+        if self._query.sort == "id":  # ids ascending: a bisection finds it at once
+            row = bisect_left(self._ids, document_id)
+            if row < len(self._ids) and self._ids[row] == document_id:
+                return row
         try:
             return self._ids.index(document_id)
         except ValueError:
@@ -266,28 +281,31 @@ class DocumentListModel(QAbstractTableModel):
             self._pages.popitem(last=False)
         return page
 
-    def _order_may_change(self, document_id: int, row: int | None) -> bool:
+    def _cached(self, document_id: int, row: int | None) -> DocumentSummary | None:
+        """The summary the list read for a row, without reading it now."""
+        page = self._pages.get(row // PAGE_SIZE) if row is not None else None
+        return page.get(document_id) if page is not None else None
+
+    def _order_may_change(
+        self, row: int | None, before: DocumentSummary | None, after: DocumentSummary | None
+    ) -> bool:
         """Whether an edit may have moved the document in, out of or along the list.
 
         Edits change a document's status, spans and time of change, never its text or
-        title. Under a status filter or order, one summary tells whether the status moved
-        the document; only then are the ids read again.
+        title. Under a status filter or order, the fresh summary tells whether the status
+        moved the document; only then are the ids read again.
         """
         query = self._query
         if query.label is not None or query.sort in ("gold", "updated"):
             return True
         if not (query.statuses or query.sort == "status"):
             return False
-        fresh = self._store.summaries_of([document_id])
-        if not fresh:
+        if after is None:
             return row is not None  # deleted
-        status = fresh[0].status
-        if query.statuses and (row is not None) != (status in query.statuses):
+        if query.statuses and (row is not None) != (after.status in query.statuses):
             return True
         if query.sort == "status" and row is not None:
-            page = self._pages.get(row // PAGE_SIZE)
-            before = page.get(document_id) if page is not None else None
-            return before is None or before.status != status
+            return before is None or before.status != after.status
         return False
 
     def _take(self, document_id: int, ids: list[int]) -> None:

@@ -134,9 +134,12 @@ class DocumentPanel(QWidget):
         return self._show_current()
 
     def refresh_document(self, document_id: int) -> None:
-        """After an edit: the row (which may move, appear or go) and the progress."""
-        self.model.refresh_document(document_id)
-        self._show_progress()
+        """After an edit: the row (which may move, appear or go), and the progress when the
+        document's status changed (counting a large dataset's rows takes milliseconds)."""
+        if self.model.refresh_document(document_id):
+            self._show_progress()
+        else:
+            self._show_shown_count()
 
     def refresh(self) -> None:
         """Read the whole list again (after an import, say)."""
@@ -319,5 +322,8 @@ class DocumentPanel(QWidget):
         self.progress_bar.setRange(0, max(total, 1))
         self.progress_bar.setValue(done)
         self.progress_bar.setToolTip(f"{done:,} of {total:,} documents done")
+        self._show_shown_count()
+
+    def _show_shown_count(self) -> None:
         shown = self.model.rowCount()
         self.shown_label.setText(f"{shown:,} shown" if self.model.query.is_filtered else "")

@@ -11,7 +11,7 @@ from PySide6.QtGui import QIcon
 from annotator.core.edits import AddSpan, SetStatus
 from annotator.core.hashing import input_hash
 from annotator.core.model import Dataset, Document, Label, Span, SpanState, Status
-from annotator.core.summaries import DocumentQuery
+from annotator.core.summaries import DocumentQuery, DocumentSummary
 from annotator.store import Store
 from annotator.ui.document_list import (
     PAGE_SIZE,
@@ -491,3 +491,49 @@ def test_when_is_short() -> None:
     assert when(datetime(2026, 1, 14, 9, 7).timestamp(), now) == "14 Jan"
     assert when(datetime(2025, 12, 31, 9, 7).timestamp(), now) == "2025-12-31"
     assert when(0.0, now) == ""
+
+
+def test_an_edit_reads_one_summary_and_counts_progress_only_for_a_new_status(
+    qtbot, store: Store, monkeypatch
+) -> None:
+    dataset = store.create_dataset("big")
+    store.add_documents(
+        dataset.id,
+        [(make(f"Article {n}\nbody", [], Status.NEW), None) for n in range(2 * PAGE_SIZE)],
+    )
+    panel = DocumentPanel(store)
+    qtbot.addWidget(panel)
+    panel.resize(520, 420)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.set_dataset(dataset.id)
+    target = store.document_ids(dataset.id)[3]
+    panel.select_document(target)
+    qtbot.wait(10)
+    read: list[int] = []
+    counted: list[int] = []
+    summaries_of, progress = store.summaries_of, store.progress
+
+    def reading(document_ids: list[int]) -> list[DocumentSummary]:
+        read.append(len(document_ids))
+        return summaries_of(document_ids)
+
+    def counting(dataset_id: int) -> tuple[int, int]:
+        counted.append(dataset_id)
+        return progress(dataset_id)
+
+    monkeypatch.setattr(store, "summaries_of", reading)
+    monkeypatch.setattr(store, "progress", counting)
+
+    opened = store.apply(store.get_document(target), AddSpan(Span(0, 7, "ORG")))
+    panel.refresh_document(target)
+    qtbot.wait(10)  # the row repaints
+    assert read == [1] and counted == []  # the one row again; the progress stands
+    assert cell(panel, 3, SPANS_COLUMN) == "1 ✓ / 0 ?"
+
+    store.apply(opened, SetStatus(opened.status, Status.DONE))
+    panel.refresh_document(target)
+    qtbot.wait(10)
+    assert read == [1, 1] and counted == [dataset.id]
+    assert panel.progress_label.text() == "1 of 400 done"
+    assert cell(panel, 3, STATUS_COLUMN, Qt.ItemDataRole.ToolTipRole) == "Done"
