@@ -148,6 +148,7 @@ def test_the_model_loads_and_analyses_arrive_in_the_gui_thread(
         "Angela Merkel",
         "Emmanuel Macron",
         "Paris",
+        "Merkel",  # the surname of a suggested person, alone later in the article
     ]
     assert len(analysis.tokens) > 0
 
