@@ -125,7 +125,7 @@ class ArticleView(QPlainTextEdit):
         for span in added:
             if self._is_shown(span):
                 blocks += index.add(span)
-        self._highlighter.rehighlight_blocks(blocks)  # repaints those blocks
+        self._rehighlight(blocks)
         if self._current is not None:
             self._set_current(self._successor(self._current))
 
@@ -146,7 +146,7 @@ class ArticleView(QPlainTextEdit):
         for span in self._spans:
             if span.state is SpanState.REJECTED:
                 blocks += index.add(span) if show else index.remove(span)
-        self._highlighter.rehighlight_blocks(blocks)
+        self._rehighlight(blocks)
         if self._current is not None and not self._is_shown(self._current):
             self._set_current(None)
 
@@ -392,6 +392,50 @@ class ArticleView(QPlainTextEdit):
                     return span
                 same_range = same_range or span
         return same_range
+
+    def _rehighlight(self, starts: Sequence[int]) -> None:
+        """Format the blocks that begin at Qt positions `starts` again; repaint only those.
+
+        New formats make Qt lay the block out again, and its plain-text layout then asks
+        every view to repaint the whole viewport. The layout's signals are held while the
+        highlighter works; the view repaints the blocks on screen itself, from the top of
+        the first one down when one of them now takes more or fewer lines.
+        """
+        document = self.document()
+        blocks = [document.findBlock(start) for start in sorted(set(starts))]
+        blocks = [block for block in blocks if block.isValid()]
+        if not blocks:
+            return
+        lines = [block.lineCount() for block in blocks]
+        layout = document.documentLayout()
+        held = layout.blockSignals(True)
+        try:
+            for block in blocks:
+                self._highlighter.rehighlightBlock(block)
+        finally:
+            layout.blockSignals(held)
+        on_screen = self._on_screen_block_numbers()
+        viewport = self.viewport()
+        offset = self.contentOffset()
+        for block, before in zip(blocks, lines, strict=True):
+            if block.blockNumber() not in on_screen:
+                continue  # laid out again when it comes into view
+            geometry = self.blockBoundingGeometry(block).translated(offset)  # lays it out
+            if block.lineCount() != before:  # the blocks below moved
+                geometry.setBottom(viewport.height())
+            viewport.update(geometry.toAlignedRect().adjusted(-1, -1, 1, 1))
+
+    def _on_screen_block_numbers(self) -> range:
+        """The numbers of the blocks from the first one on screen to the last one."""
+        first = self.firstVisibleBlock()
+        block, offset, height = first, self.contentOffset(), self.viewport().height()
+        last = first.blockNumber()
+        while block.isValid():
+            if self.blockBoundingGeometry(block).translated(offset).top() > height:
+                break
+            last = block.blockNumber()
+            block = block.next()
+        return range(first.blockNumber(), last + 1)
 
     def _document_block_starts(self, index: BlockSpanIndex) -> list[int] | None:
         """The document's block starts when they differ from the index's, else None."""

@@ -12,13 +12,14 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
-from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt
 from PySide6.QtGui import (
     QAction,
     QColor,
     QImage,
     QKeyEvent,
     QKeySequence,
+    QPaintEvent,
     QTextCharFormat,
     QTextCursor,
     QTextLine,
@@ -306,6 +307,43 @@ def test_update_spans_rehighlights_only_the_changed_block(qtbot, monkeypatch) ->
     highlighted.clear()
     view.update_spans((*spans[:61], relabelled, *spans[62:]))  # nothing changed
     assert highlighted == []
+
+
+class PaintAreas(QObject):
+    """Records the rectangles of the paint events a widget receives."""
+
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__()
+        self.rects: list[QRect] = []
+        widget.installEventFilter(self)
+
+    def eventFilter(self, _watched: QObject, event: QEvent) -> bool:
+        if isinstance(event, QPaintEvent):
+            self.rects.append(event.rect())
+        return False
+
+
+def test_a_relabel_repaints_its_block_not_the_whole_view(qtbot) -> None:
+    view = ArticleView()
+    qtbot.addWidget(view)
+    view.resize(600, 400)
+    view.show()
+    qtbot.waitExposed(view)
+    text = "\n".join(f"Paragraph {n} names Anna Jonker and Acme Corp." for n in range(40))
+    spans = tuple(at(text, "Acme Corp", "ORG", nth=n) for n in range(40))
+    labels = [Label("ORG", "#7aecec"), Label("LOCATION", "#ff9561")]
+    view.show_document(text, spans, labels)
+    qtbot.wait(20)
+    areas = PaintAreas(view.viewport())
+    relabelled = replace(spans[3], label="LOCATION")
+    view.update_spans((*spans[:3], relabelled, *spans[4:]))
+    qtbot.waitUntil(lambda: bool(areas.rects), timeout=1000)
+    qtbot.wait(20)
+    block = view.document().findBlock(QtOffsets(text).to_qt(relabelled.start))
+    expected = view.blockBoundingGeometry(block).translated(view.contentOffset()).toRect()
+    assert all(rect.height() < view.viewport().height() / 4 for rect in areas.rects)
+    assert any(rect.intersects(expected) for rect in areas.rects)
+    assert format_at(view, text, relabelled.start).background().color().name() == "#ff9561"
 
 
 def test_accepting_a_suggestion_fills_it_in(view: ArticleView) -> None:
