@@ -162,10 +162,14 @@ class BlockSpanIndex:
         index, blocks, place = self._placed, self._blocks, self._place
         starts = self._starts
         touched: set[int] = set()
+        # A document's spans come in key order: into empty blocks, the lists need no sort.
+        in_order, last_key = not blocks, (-1, -1, "")
         for span in spans:
             key = span.key
             if key in index:
                 continue
+            in_order = in_order and last_key < key
+            last_key = key
             placed = index[key] = place(span)
             first = max(0, bisect_right(starts, placed.start) - 1)
             following = starts[first + 1] if first + 1 < len(starts) else placed.end
@@ -181,8 +185,9 @@ class BlockSpanIndex:
             for block in self.blocks_of(placed):
                 blocks.setdefault(block, []).append(placed)
                 touched.add(block)
-        for block in touched:
-            blocks[block].sort(key=_drawing_order)
+        if not in_order:
+            for block in touched:
+                blocks[block].sort(key=_drawing_order)
 
     def add(self, span: Span) -> list[int]:
         """Index `span`; returns the starts of the blocks to re-highlight."""
@@ -310,20 +315,34 @@ class SpanHighlighter(QSyntaxHighlighter):
         length = block.length() - 1  # UTF-16 units, without the separator
         block_end = block_start + length
         style, set_format = self._style, self.setFormat
-        overlapping, reach = False, -1
+        # The usual block: spans one after another, each with its chip on its last cluster.
+        reach = -1
         for placed in placed_spans:
-            overlapping = overlapping or placed.start < reach
-            reach = max(reach, placed.end)
+            if placed.start < reach:  # spans overlap: chips may share a gap, see below
+                self._format_overlapping(placed_spans, block_start, length)
+                return
+            reach = placed.end
+            start = placed.start - block_start if placed.start > block_start else 0
+            end = (placed.end if placed.end < block_end else block_end) - block_start
+            if end <= start:
+                continue
+            body, chip = style.formats(placed.span)
+            set_format(start, end - start, body)
+            if block_start <= placed.gap_start < placed.gap_end <= block_end:
+                set_format(placed.gap_start - block_start, placed.gap_end - placed.gap_start, chip)
+
+    def _format_overlapping(
+        self, placed_spans: Sequence[PlacedSpan], block_start: int, length: int
+    ) -> None:
+        """Backgrounds in drawing order, then one gap per cluster for the chips ending on it
+        (a later span may cover an earlier one's gap)."""
+        style, set_format = self._style, self.setFormat
+        block_end = block_start + length
+        for placed in placed_spans:
             start = max(placed.start, block_start) - block_start
             end = min(placed.end, block_end) - block_start
             if end > start:
                 set_format(start, end - start, style.char_format(placed.span))
-        if overlapping:  # spans may share a gap, or a later span may cover one
-            for gap in self._index.gaps(block_start, length):
-                fmt = style.gap_format(gap.winner, style.gap(gap.spans))
-                set_format(gap.start, gap.end - gap.start, fmt)
-            return
-        for placed in placed_spans:
-            if block_start <= placed.gap_start < placed.gap_end <= block_end:
-                fmt = style.chip_format(placed.span)
-                set_format(placed.gap_start - block_start, placed.gap_end - placed.gap_start, fmt)
+        for gap in self._index.gaps(block_start, length):
+            fmt = style.gap_format(gap.winner, style.gap(gap.spans))
+            set_format(gap.start, gap.end - gap.start, fmt)

@@ -57,6 +57,7 @@ class SpanStyle:
     def __init__(self, font: QFont, labels: Sequence[Label] = ()) -> None:
         self._colors: dict[str, QColor] = {}
         self._formats: dict[tuple[str, SpanState, float], QTextCharFormat] = {}
+        self._pairs: dict[tuple[str, SpanState], tuple[QTextCharFormat, QTextCharFormat]] = {}
         self._chip_widths: dict[str, float] = {}
         self._chip_texts: dict[str, str] = {}
         self._pixmaps: dict[tuple[str, str, float, float], QPixmap] = {}
@@ -84,6 +85,7 @@ class SpanStyle:
 
     def _forget(self) -> None:
         self._formats.clear()
+        self._pairs.clear()
         self._chip_widths.clear()
         self._chip_texts.clear()
         self._pixmaps.clear()
@@ -98,6 +100,14 @@ class SpanStyle:
     def char_format(self, span: Span) -> QTextCharFormat:
         """The format of the span's characters."""
         return self.gap_format(span, 0.0)
+
+    def formats(self, span: Span) -> tuple[QTextCharFormat, QTextCharFormat]:
+        """`char_format` and `chip_format` of the span at once (one lookup per span)."""
+        key = (span.label, span.state)
+        pair = self._pairs.get(key)
+        if pair is None:
+            pair = self._pairs[key] = (self.char_format(span), self.chip_format(span))
+        return pair
 
     def chip_format(self, span: Span) -> QTextCharFormat:
         """The format of the cluster that opens the gap for the span's own chip."""
