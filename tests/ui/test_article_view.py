@@ -655,3 +655,27 @@ def test_a_bigger_font_opens_bigger_gaps(view: ArticleView) -> None:
     font.setPointSizeF(font.pointSizeF() * 2)
     view.setFont(font)
     assert format_at(view, text, 3).fontLetterSpacing() > before * 1.5
+
+
+def test_the_index_keeps_drawing_order_whatever_order_spans_come_in() -> None:
+    text = "\n".join(f"Anna Jonker met Acme Corp in Zürich, line {n}." for n in range(30))
+    spans = [
+        span
+        for n in range(30)
+        for span in (
+            at(text, "Anna Jonker", "PER", nth=n),
+            at(text, "Anna", "GIVEN", nth=n),
+            at(text, "Acme Corp in Zürich", "ORG", nth=n),
+        )
+    ]
+    spans.append(Span(text.index("line 3"), text.index("Acme", text.index("line 4")), "LONG"))
+    ordered = span_highlighter.BlockSpanIndex(text)
+    ordered.extend(sorted(spans, key=lambda span: span.key))
+    shuffled = span_highlighter.BlockSpanIndex(text)
+    random.Random(3).shuffle(spans)
+    shuffled.extend(spans[:40])
+    shuffled.extend(spans[40:])
+    for start in ordered.starts:
+        listed = [placed.span.key for placed in shuffled.in_block(start)]
+        assert listed == sorted(listed)
+        assert listed == [placed.span.key for placed in ordered.in_block(start)]
