@@ -245,7 +245,12 @@ class BlockSpanIndex:
         end = min(span.end, len(text))
         start = min(span.start, end)
         to_qt = self._offsets.to_qt
-        qt_start, qt_end = to_qt(start), to_qt(end)
+        qt_start = to_qt(start)
+        covered = text[start:end] if end - start <= _CLUSTER_CONTEXT else ""
+        if covered.isascii() and "\r" not in covered:  # one Qt position per code point
+            qt_end = qt_start + len(covered) if covered else to_qt(end)
+        else:
+            qt_end = to_qt(end)
         if start == end:
             return PlacedSpan(span, qt_start, qt_end, qt_end, qt_end)
         last = text[end - 1]
