@@ -267,8 +267,8 @@ class SpanListModel(QAbstractTableModel):
         if not self._show_rejected:
             spans = [span for span in spans if span.state is not SpanState.REJECTED]
         descending = self._sort_order == Qt.SortOrder.DescendingOrder
-        if self._sort_column < 0:
-            return sorted(spans, key=_POSITION, reverse=descending)
+        if self._sort_column < 0:  # a document's spans are in position order already
+            return list(reversed(list(spans))) if descending else list(spans)
         column = Column(self._sort_column)
         key = self._sort_key(column)
         if column in (Column.SOURCE, Column.SCORE):  # blank cells last either way
