@@ -41,6 +41,33 @@ def store(db_path: Path):
         yield opened
 
 
+def save_rules_model(folder: Path, patterns: list[dict[str, str]], name: str = "rules") -> Path:
+    """An entity-ruler pipeline saved to `folder`, standing in for a trained model.
+
+    Loading it by path goes through the same resolution and loading code as any installed
+    pipeline; its suggestions carry the source "en_<name>".
+    """
+    import spacy  # only the tests that need a pipeline pay for importing spaCy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("entity_ruler").add_patterns(patterns)  # type: ignore[attr-defined]
+    nlp.meta["name"] = name
+    nlp.to_disk(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def make_rules_model(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Callable[[list[dict[str, str]]], Path]:
+    """`make_rules_model(patterns)`: a fresh rules pipeline folder for these patterns."""
+
+    def make(patterns: list[dict[str, str]]) -> Path:
+        return save_rules_model(tmp_path_factory.mktemp("models") / "rules", patterns)
+
+    return make
+
+
 @pytest.fixture
 def external() -> Path:
     """The third-party acceptance files; tests using them skip when ../shared is absent."""

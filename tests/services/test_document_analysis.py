@@ -6,10 +6,10 @@ folder, so that it is resolved and loaded the way `--model PATH` is.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-import spacy
 
 from annotator.core.edits import AddSpan, ReplaceSpan, SetStatus
 from annotator.core.errors import AnnotatorError, NotFoundError
@@ -48,14 +48,9 @@ NEWS = [Label(name) for name in ("PERSON", "ORG", "GPE", "DATE")]
 
 
 @pytest.fixture(scope="module")
-def rules_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def rules_model(make_rules_model: Callable[[list[dict[str, str]]], Path]) -> Path:
     """An entity-ruler pipeline saved to a folder (its suggestions say "en_rules")."""
-    nlp = spacy.blank("en")
-    nlp.add_pipe("entity_ruler").add_patterns(PATTERNS)  # type: ignore[attr-defined]
-    nlp.meta["name"] = "rules"
-    folder = tmp_path_factory.mktemp("models") / "rules"
-    nlp.to_disk(folder)
-    return folder
+    return make_rules_model(PATTERNS)
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-import spacy
 from PySide6.QtCore import QSettings, Qt
 from pytestqt.qtbot import QtBot
 
@@ -39,13 +38,8 @@ LABELS = (
 
 
 @pytest.fixture(scope="module")
-def rules_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    nlp = spacy.blank("en")
-    nlp.add_pipe("entity_ruler").add_patterns(PATTERNS)  # type: ignore[attr-defined]
-    nlp.meta["name"] = "rules"
-    folder = tmp_path_factory.mktemp("models") / "rules"
-    nlp.to_disk(folder)
-    return folder
+def rules_model(make_rules_model: Callable[[list[dict[str, str]]], Path]) -> Path:
+    return make_rules_model(PATTERNS)
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-import spacy
 from PySide6.QtCore import QObject, Qt, QThread, Slot
 from PySide6.QtWidgets import QApplication
 
@@ -41,13 +40,8 @@ WAIT_MS = 10_000
 
 
 @pytest.fixture(scope="module")
-def rules_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    nlp = spacy.blank("en")
-    nlp.add_pipe("entity_ruler").add_patterns(PATTERNS)  # type: ignore[attr-defined]
-    nlp.meta["name"] = "rules"
-    folder = tmp_path_factory.mktemp("models") / "rules"
-    nlp.to_disk(folder)
-    return folder
+def rules_model(make_rules_model: Callable[[list[dict[str, str]]], Path]) -> Path:
+    return make_rules_model(PATTERNS)
 
 
 @pytest.fixture
