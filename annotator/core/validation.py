@@ -10,6 +10,10 @@ from annotator.core.model import Span, label_problem, sort_key
 from annotator.core.records import RawSpan, Record
 from annotator.core.tokens import Alignment, Tokens
 
+# Far beyond any article (a long report is some 100,000): a text this size cannot be read
+# or annotated in the window, and is almost always a whole corpus pasted into one file.
+MAX_TEXT_CHARACTERS = 10_000_000
+
 
 @dataclass(frozen=True, slots=True)
 class CheckedRecord:
@@ -35,6 +39,12 @@ def check_record(
     """
     if not record.text.strip():
         _fail(record, "the text is empty")
+    if len(record.text) > MAX_TEXT_CHARACTERS:
+        _fail(
+            record,
+            f"the text has {len(record.text):,} characters, larger than the "
+            f"{MAX_TEXT_CHARACTERS:,} an article may have; split it into articles",
+        )
     seen: dict[tuple[int, int, str], Span] = {}
     duplicates = 0
     for raw in record.spans:

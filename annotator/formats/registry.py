@@ -129,4 +129,7 @@ def read_file(
     reader = READERS.get(name)
     if reader is None:
         raise InputError(path, None, f"unknown format {name!r} (formats: {', '.join(READERS)})")
-    return list(reader(path, content))
+    records = list(reader(path, content))
+    if not records:
+        raise InputError(path, None, "holds no records (only blank lines)")
+    return records

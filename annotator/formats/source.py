@@ -6,6 +6,7 @@ Every failure is an `InputError` naming the file, the line and the reason.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 from annotator.core.errors import InputError
 
 _BINARY_SNIFF = 8192
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
 def read_text(path: Path, encoding: str = "utf-8") -> str:
@@ -77,12 +79,32 @@ def iter_json_lines(path: Path, text: str) -> Iterator[tuple[int, Any]]:
             yield number, error
 
 
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object whose keys are all different: with a key twice, which value is meant?"""
+    value = dict(pairs)
+    if len(value) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                shown = json.dumps(key, ensure_ascii=False)
+                raise ValueError(f"the key {shown} appears twice in one object")
+            seen.add(key)
+    return value
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number (JSON has no NaN or Infinity)")
+
+
+_DECODER = json.JSONDecoder(object_pairs_hook=_unique_keys, parse_constant=_no_constant)
+
+
 def parse_json(path: Path, line: int | None, text: str) -> Any:
     """Parse one JSON value; errors say where and why, deep nesting included."""
     # The standard parser, not srsly's ujson: ujson rounds some floats (seen on real
     # Prodigy scores), and the error positions of the standard one are exact.
     try:
-        return json.loads(text)
+        value = _DECODER.decode(text)
     except json.JSONDecodeError as error:
         at = line if line is not None else error.lineno
         raise InputError(path, at, f"invalid JSON (column {error.colno}: {error.msg})") from None
@@ -90,3 +112,24 @@ def parse_json(path: Path, line: int | None, text: str) -> Any:
         raise InputError(path, line, "invalid JSON: nested too deeply") from None
     except ValueError as error:
         raise InputError(path, line, f"invalid JSON: {error}") from None
+    if _SURROGATE_ESCAPE.search(text):
+        _refuse_lone_surrogates(path, line, value)
+    return value
+
+
+def _refuse_lone_surrogates(path: Path, line: int | None, value: Any) -> None:
+    """A `\\ud800` escape without its pair decodes to no character at all.
+
+    Python keeps it as a lone surrogate, which no UTF-8 file or database can hold; only
+    lines holding such an escape are checked (a pair becomes one astral character).
+    """
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as error:
+        code = ord(error.object[error.start])
+        raise InputError(
+            path,
+            line,
+            f"invalid JSON: the escape \\u{code:04x} is half of a UTF-16 surrogate pair "
+            "without its other half, which is not a character",
+        ) from None
