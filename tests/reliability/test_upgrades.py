@@ -1,0 +1,148 @@
+"""Stores written by every released schema open after a backup; a newer store is refused.
+
+`tests/store/data/annotations-vN.db` is a store as schema N wrote it (v1 by annotator
+0.1.0, v2 by `tests/store/data/make_fixtures.py`). Each must open in this version, with a
+backup of the old file next to it whenever a migration runs. A store written by a later
+version than this one must be refused with a message that says so, and left exactly as
+it was: not migrated, not switched to WAL, not even touched.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from annotator.core.errors import StoreError
+from annotator.core.model import SpanState, Status
+from annotator.store import SCHEMA_VERSION, Store
+
+DATA = Path(__file__).parents[1] / "store" / "data"
+FIXTURES = sorted(DATA.glob("annotations-v*.db"))
+
+
+def pragma(path: Path, name: str) -> int | str:
+    connection = sqlite3.connect(path)
+    try:
+        return connection.execute(f"PRAGMA {name}").fetchone()[0]  # type: ignore[no-any-return]
+    finally:
+        connection.close()
+
+
+def rows(path: Path, table: str) -> int:
+    connection = sqlite3.connect(path)
+    try:
+        return int(connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+    finally:
+        connection.close()
+
+
+def test_every_released_schema_has_a_fixture() -> None:
+    versions = sorted(int(pragma(path, "user_version")) for path in FIXTURES)
+    assert versions == list(range(1, SCHEMA_VERSION + 1))
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=lambda path: path.stem)
+def test_a_store_of_each_schema_opens_with_a_backup_when_it_is_migrated(
+    fixture: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "annotations.db"
+    shutil.copyfile(fixture, path)
+    version = int(pragma(path, "user_version"))
+    counts = {table: rows(path, table) for table in ("dataset", "document", "span")}
+    with Store.open(path) as store:
+        (dataset,) = store.list_datasets()
+        documents = [document for document, _ in store.iter_documents(dataset.id)]
+        assert len(documents) == counts["document"] > 0
+        assert sum(len(d.spans) for d in documents) == counts["span"] > 0
+        reopened = store.get_document(documents[0].id)  # one read by id, one streamed
+        assert reopened == documents[0]
+    assert pragma(path, "user_version") == SCHEMA_VERSION
+    assert pragma(path, "integrity_check") == "ok"
+    backup = path.with_name(f"annotations.db.bak-v{version}")
+    if version < SCHEMA_VERSION:
+        assert pragma(backup, "user_version") == version
+        assert {t: rows(backup, t) for t in counts} == counts
+        assert backup.stat().st_mode & 0o077 == 0  # readable by the user only
+    else:
+        assert not backup.exists()
+    made = {p.name for p in tmp_path.iterdir()} - {path.name, backup.name}
+    assert made <= {"annotations.db-wal", "annotations.db-shm"}
+
+
+def test_the_schema_2_fixture_keeps_every_state_tokens_and_the_suggester_mark(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "annotations.db"
+    shutil.copyfile(DATA / "annotations-v2.db", path)
+    with Store.open(path) as store:
+        dataset = store.get_dataset("fixture")
+        assert dataset.label_names == ("PERSON", "GPE", "ORG")
+        items = list(store.iter_documents(dataset.id, with_tokens=True))
+        documents = [document for document, _ in items]
+        assert [d.status for d in documents] == [
+            Status.DONE,
+            Status.IN_PROGRESS,
+            Status.NEW,
+            Status.REJECTED,
+        ]
+        states = {s.state for d in documents for s in d.spans}
+        assert states == set(SpanState)
+        first, second = documents[0], documents[1]
+        assert [(first.covered_text(s), s.label, s.state) for s in first.spans] == [
+            ("Angela Merkel", "PERSON", SpanState.ACCEPTED),
+            ("Emmanuel Macron", "PERSON", SpanState.SUGGESTED),
+            ("Berlin", "GPE", SpanState.SUGGESTED),
+            ("Monday", "ORG", SpanState.REJECTED),
+        ]
+        assert second.covered_text(second.spans[0]) == "😀"  # code points, not UTF-16
+        assert "\r\n" in documents[2].text  # text never rewritten
+        assert [tokens is not None for _, tokens in items] == [True, True, False, False]
+        assert [store.was_suggested(d.id) for d in documents] == [True, True, False, False]
+        assert first.annotator == "ada"
+
+
+@pytest.fixture(params=["delete", "wal"])
+def newer_store(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
+    """The schema 2 fixture as a later version would leave it: a higher user_version."""
+    path = tmp_path / "annotations.db"
+    shutil.copyfile(DATA / "annotations-v2.db", path)
+    connection = sqlite3.connect(path)
+    try:
+        connection.execute(f"PRAGMA journal_mode = {request.param}")
+        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    finally:
+        connection.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["annotations.db"]
+    return path
+
+
+def test_a_store_from_a_newer_version_is_refused_and_left_unchanged(newer_store: Path) -> None:
+    before = newer_store.read_bytes()
+    with pytest.raises(StoreError) as caught:
+        Store.open(newer_store)
+    message = str(caught.value)
+    assert "newer version of annotator" in message
+    assert f"schema {SCHEMA_VERSION + 1}" in message and "not changed" in message
+    assert newer_store.read_bytes() == before
+    assert sorted(p.name for p in newer_store.parent.iterdir()) == ["annotations.db"]
+
+
+def test_the_command_line_refuses_a_newer_store_in_one_line(newer_store: Path) -> None:
+    before = newer_store.read_bytes()
+    done = subprocess.run(
+        [sys.executable, "-m", "annotator", "datasets", "--db", str(newer_store)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode != 0
+    output = done.stdout + done.stderr
+    assert "newer version of annotator" in output
+    assert "Traceback" not in output
+    assert newer_store.read_bytes() == before
+    assert sorted(p.name for p in newer_store.parent.iterdir()) == ["annotations.db"]
