@@ -78,6 +78,8 @@ def run_window(db: Path | None) -> int:
     QApplication.setApplicationName("annotator")
     QApplication.setApplicationDisplayName("annotator")
     QApplication.setDesktopFileName("io.github.annotator.Annotator")
+    previous_hook = sys.excepthook
+    install_error_reporting()
     path = store_location(db)
     frame = StartupFrame(QSettings(), f"Opening {path.name}\N{HORIZONTAL ELLIPSIS}")
     launch = Launch(path, frame)
@@ -89,12 +91,34 @@ def run_window(db: Path | None) -> int:
         code = app.exec()
     finally:
         launch.close()
+        sys.excepthook = previous_hook
         gc.unfreeze()
         if collecting:
             gc.enable()
     if launch.error is not None:  # a bug while starting: fail as loudly as before the frame
         raise launch.error
     return code
+
+
+def install_error_reporting() -> Path:
+    """Log unexpected exceptions of the window and show them in a dialog; the log file.
+
+    Qt catches nothing: an exception in a slot would otherwise be printed to a terminal
+    nobody watches while the window carries on as if nothing happened.
+    """
+    from annotator import logs
+
+    log = logs.setup_logging()
+    sys.excepthook = logs.ExceptionHook(log, tell_unexpected_error)
+    return log
+
+
+def tell_unexpected_error(summary: str, log: Path) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.ui.dialogs.help import show_unexpected_error
+
+    show_unexpected_error(QApplication.activeWindow(), summary, log)
 
 
 class Launch:

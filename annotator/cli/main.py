@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from annotator import __version__
+from annotator import __version__, logs
 from annotator.cli import (
     datasets_command,
     export_command,
@@ -71,10 +71,17 @@ def main(argv: list[str] | None = None) -> None:
     """Run the command line; user errors print one clear message, never a traceback.
 
     click (inside typer) reports usage errors, `--help` and Ctrl-C itself and exits with
-    its codes; an `AnnotatorError` from a command is printed here as one line.
+    its codes; an `AnnotatorError` from a command is printed here as one line. Any other
+    exception is a bug: its traceback goes to the log file and the user gets one line
+    saying so and where the log is.
     """
     try:
         app(args=argv, prog_name="annotator", standalone_mode=True)
     except AnnotatorError as error:
         msg.fail(str(error))
+        sys.exit(1)
+    except Exception as error:
+        log = logs.setup_logging()
+        logs.log_unexpected(error, "the command line: annotator " + " ".join(argv or sys.argv[1:]))
+        msg.fail(f"Unexpected error ({logs.summary(error)}); the details are in {log}")
         sys.exit(1)

@@ -129,6 +129,9 @@ SPECS: tuple[ActionSpec, ...] = (
         checkable=True,
     ),
     ActionSpec("help.shortcuts", "&Help", "&Keyboard Shortcuts", (SK.HelpContents,)),
+    ActionSpec(
+        "help.open_log", "&Help", "Open the &Log", tip="Show the file where errors are recorded"
+    ),
     ActionSpec("help.about", "&Help", "&About annotator"),
     *_label_specs(),
 )

@@ -308,6 +308,7 @@ class MainWindow(QMainWindow):
             "doc.find": self.documents.focus_search,
             "view.show_rejected": self._set_show_rejected,
             "help.shortcuts": lambda: _dialogs().show_shortcuts(self),
+            "help.open_log": self._open_log,
             "help.about": lambda: _dialogs().show_about(self),
         }
         for spec in SPECS:
@@ -315,6 +316,11 @@ class MainWindow(QMainWindow):
                 key = spec.id.removeprefix("label.")
                 handlers[spec.id] = _bind(e.label_by_hotkey, key)
         return handlers
+
+    def _open_log(self) -> None:
+        from annotator.ui.dialogs.help import open_log
+
+        open_log(self)
 
     def action(self, action_id: str) -> QAction:
         return self.actions_by_id[action_id]

@@ -1,7 +1,11 @@
-"""Help > Keyboard Shortcuts and Help > About."""
+"""Help > Keyboard Shortcuts, Help > Open Log, Help > About, and the unexpected-error box."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -15,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator import __version__
+from annotator.logs import log_path
 from annotator.ui.actions import shortcut_rows
 
 
@@ -53,4 +58,27 @@ def show_about(parent: QWidget) -> None:
         "About annotator",
         f"<b>annotator {__version__}</b><p>Label named entities in news articles, offline. "
         "A spaCy model suggests; you decide. Every change is saved at once.</p>",
+    )
+
+
+def open_log(parent: QWidget, path: Path | None = None) -> None:
+    """Show the log in the desktop's viewer: the file, or its folder if there is no file."""
+    path = path or log_path()
+    target = path if path.is_file() else path.parent
+    if target.is_dir() or target.is_file():
+        opened = QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
+    else:
+        opened = False
+    if not opened:
+        QMessageBox.information(parent, "Log", f"The log file is {path}")
+
+
+def show_unexpected_error(parent: QWidget | None, summary: str, log: Path) -> None:
+    """Tell the user that something failed that annotator did not expect, and where to look."""
+    QMessageBox.critical(
+        parent,
+        "Unexpected error",
+        f"Something went wrong that annotator did not expect:\n\n{summary}\n\n"
+        "Changes saved before this are kept. The details are in the log file "
+        f"(Help > Open Log):\n{log}",
     )
