@@ -222,10 +222,15 @@ class DocumentQueries:
                 write_edit(raw, document, changed, edit, annotator=annotator)
         except sqlite3.IntegrityError:
             raise StoreError(
-                f"document {document.id} was changed elsewhere since it was opened (a span this "
-                "edit adds is already stored); reopen it and try again. Nothing was saved."
+                f"document {document.id} was changed elsewhere since it was opened (by another "
+                "annotator window or command); reopen it and try again. Nothing was saved."
             ) from None
         return changed
+
+
+class StaleDocument(sqlite3.IntegrityError):
+    """A span the edit removes is not stored as the edit saw it: another program changed
+    the document since it was read. Writing anyway would silently overwrite that change."""
 
 
 def write_edit(
@@ -244,10 +249,13 @@ def write_edit(
             "deleted?); the change was not saved"
         )
     if changes.removed:
-        raw.executemany(
-            "DELETE FROM span WHERE document_id = ? AND start = ? AND end = ? AND label = ?",
-            [(document.id, s.start, s.end, s.label) for s in changes.removed],
-        )
+        deleted = raw.executemany(
+            "DELETE FROM span WHERE document_id = ? AND start = ? AND end = ? AND label = ?"
+            " AND state = ?",
+            [(document.id, s.start, s.end, s.label, s.state.value) for s in changes.removed],
+        ).rowcount
+        if deleted != len(changes.removed):  # the caller's transaction is rolled back
+            raise StaleDocument(f"document {document.id}: a removed span is not as it was read")
     if changes.added:
         raw.executemany(
             "INSERT INTO span (document_id, start, end, label, state, source, score)"
