@@ -172,8 +172,8 @@ def test_edits_acknowledged_before_a_kill_survive_it(
         acknowledged_counts.append(acknowledged)
         for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
             leftover.unlink(missing_ok=True)
-    # the kills landed all over the burst, not only before or after it
-    assert min(acknowledged_counts) < 200 and max(acknowledged_counts) > 200
+    # the kills landed at many different places inside the burst
+    assert len(set(acknowledged_counts)) >= KILLS // 2
     assert sum(0 < count < BURST for count in acknowledged_counts) >= KILLS // 2
 
 

@@ -282,3 +282,29 @@ def test_an_edit_on_a_stale_copy_never_overwrites_the_other_programs_decision(
         assert mine.get_document(document_id).spans[0] == decided(0)  # the accept stands
         other.reload()
         assert other.document is not None and other.document.spans[0] == decided(0)
+
+
+def test_suggestions_computed_before_another_programs_decision_never_undo_it(
+    tmp_path: Path,
+) -> None:
+    """`annotator suggest --force` read a document, a window then accepted a suggestion
+    the new results drop: saving them is refused and the accepted span stays."""
+    from annotator.core.edits import SwapSuggestions
+    from annotator.core.errors import StoreError
+    from annotator.core.tokens import Tokens
+    from annotator.store.suggestions import SuggestedDocument
+
+    path = tmp_path / "annotations.db"
+    document_id, _ = make_store(path)
+    with Store.open(path) as suggester, Store.open(path) as window:
+        read = suggester.get_document(document_id)
+        shown = window.get_document(document_id)
+        accept = Gestures(shown).accept(suggestion(0))
+        assert accept is not None
+        window.apply(shown, accept)
+        result = SuggestedDocument(read, SwapSuggestions((suggestion(0),), ()), Tokens((0,), (5,)))
+        with pytest.raises(StoreError, match="changed while suggestions were computed"):
+            suggester.save_suggestions([result], suggester="model")
+        stored = window.get_document(document_id)
+        assert stored.spans[0] == decided(0)
+        assert not window.was_suggested(document_id)
