@@ -298,4 +298,7 @@ def test_a_killed_export_leaves_the_complete_file_or_none(tmp_path: Path) -> Non
         if run < 2:
             out.unlink(missing_ok=True)
     assert outcomes["unchanged"], "no kill landed before the export finished"
+    # what a killed export leaves is a hidden temporary file, never under the real name
+    others = {p.name for p in out_folder.iterdir()} - {out.name}
+    assert all(name.startswith(".wire.jsonl.") and name.endswith(".partial") for name in others)
     assert integrity(path) == "ok"
