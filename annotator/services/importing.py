@@ -66,7 +66,13 @@ def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
     """Files as given, folders walked (sorted) for the file types we read."""
     for path in paths:
         if path.is_dir():
-            yield from _walk(path)
+            found = False
+            for found_path in _walk(path):
+                found = True
+                yield found_path
+            if not found:  # named on purpose and nothing to read: a mistake, say so
+                kinds = ", ".join(sorted(SUFFIXES))
+                raise InputError(path, None, f"is a folder with no files to import ({kinds})")
         elif path.exists():
             yield path
         else:

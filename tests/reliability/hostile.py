@@ -158,12 +158,7 @@ CASES: tuple[Case, ...] = (
     Case("empty.jsonl", _bytes(b""), ("is empty",)),
     Case("blank.txt", _bytes(b" \n\t\r\n"), ("is empty",)),
     Case("blank_lines.jsonl", _bytes(b"\n\n  \n"), ("holds no records",)),
-    Case(
-        "a.jsonl",
-        _folder,
-        ("no files",),
-        pending="services.importing walks an empty folder and reports no new documents",
-    ),
+    Case("a.jsonl", _folder, ("is a folder with no files to import",)),
     Case("missing.jsonl", lambda path: None, ("does not exist",)),
     Case("unknown_suffix.docx", _bytes(b"PK\x03\x04"), ("cannot tell the format",)),
     # JSON Lines structure.
