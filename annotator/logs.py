@@ -36,14 +36,18 @@ def log_path() -> Path:
 def setup_logging(path: Path | None = None) -> Path:
     """Send the `annotator` logger's warnings and errors to a rotating file; return it.
 
-    Calling it again with the same file adds nothing, so every entry point may call it.
-    If the folder cannot be created the program still runs, without a log.
+    Calling it again with the same file adds nothing, so every entry point may call it;
+    a call with another file moves the log there (one log file per process). If the
+    folder cannot be created the program still runs, without a log.
     """
     path = path or log_path()
     logger = logging.getLogger(LOGGER)
-    for handler in logger.handlers:
-        if isinstance(handler, RotatingFileHandler) and handler.baseFilename == str(path):
-            return path
+    for handler in list(logger.handlers):
+        if isinstance(handler, RotatingFileHandler):
+            if handler.baseFilename == str(path):
+                return path
+            logger.removeHandler(handler)
+            handler.close()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if not path.exists():
