@@ -1,31 +1,21 @@
 """The composition root: `annotator` opens the window; `annotator COMMAND` runs the CLI.
 
 This is the only module that picks concrete parts (the SQLite file, the spaCy worker,
-the settings file) and connects them. Nothing imports it. Qt and the window are imported
-only when the window is wanted, so the command line starts without them.
+the settings file) and connects them. Nothing imports it. It never imports Qt itself:
+`annotator.ui.launch` starts Qt, and only when the window is wanted, so the command line
+starts without it.
 """
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from PySide6.QtCore import QSettings
-
     from annotator.store import Store
-    from annotator.ui.editing import Editing
-    from annotator.ui.main_window import MainWindow
-    from annotator.ui.nlp_worker import NlpWorker
-    from annotator.ui.session import DocumentSession
-    from annotator.ui.startup import StartupFrame
-    from annotator.ui.workflow import Workflow
-
-
-SETTLE_MS = 1000  # after the window's data is shown: see `settle_collector`
+    from annotator.ui.launch import Parts
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -60,144 +50,24 @@ def store_location(db: Path | None) -> Path:
 
 
 def run_window(db: Path | None) -> int:
-    """Open the window on the store at `db` (or the default one); the exit code.
+    """Open the window on the store at `db` (or the default one); the exit code."""
+    from annotator.ui.launch import run_window as launch_window
 
-    Only Qt is imported before the first paint: a `StartupFrame` appears at once where the
-    window will stand, and once it is on screen the store's libraries and the window's
-    modules are imported, the store is opened and the window replaces the frame. The
-    data comes after that, on the next turn of the event loop.
+    annotator = _annotator_name()
+    return launch_window(
+        store_location(db), lambda store, settings: assemble(store, settings, annotator=annotator)
+    )
+
+
+def assemble(store: Store, settings: Any, *, annotator: str | None) -> Parts:
+    """Every part of the window, connected; the caller shows it and opens the data.
+
+    `settings` is a `QSettings` (typed loosely: this module never imports Qt).
     """
-    from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication
-
-    from annotator.ui.startup import StartupFrame
-
-    existing = QApplication.instance()
-    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
-    QApplication.setOrganizationName("annotator")
-    QApplication.setApplicationName("annotator")
-    QApplication.setApplicationDisplayName("annotator")
-    QApplication.setDesktopFileName("io.github.annotator.Annotator")
-    previous_hook = sys.excepthook
-    install_error_reporting()
-    path = store_location(db)
-    frame = StartupFrame(QSettings(), f"Opening {path.name}\N{HORIZONTAL ELLIPSIS}")
-    launch = Launch(path, frame)
-    frame.painted.connect(launch.open)
-    collecting = gc.isenabled()
-    gc.disable()  # until the window is up: see `settle_collector`
-    try:
-        frame.show()
-        code = app.exec()
-    finally:
-        launch.close()
-        sys.excepthook = previous_hook
-        gc.unfreeze()
-        if collecting:
-            gc.enable()
-    if launch.error is not None:  # a bug while starting: fail as loudly as before the frame
-        raise launch.error
-    return code
-
-
-def install_error_reporting() -> Path:
-    """Log unexpected exceptions of the window and show them in a dialog; the log file.
-
-    Qt catches nothing: an exception in a slot would otherwise be printed to a terminal
-    nobody watches while the window carries on as if nothing happened.
-    """
-    from annotator import logs
-
-    log = logs.setup_logging()
-    sys.excepthook = logs.ExceptionHook(log, tell_unexpected_error)
-    return log
-
-
-def tell_unexpected_error(summary: str, log: Path) -> None:
-    from PySide6.QtWidgets import QApplication
-
-    from annotator.ui.dialogs.help import show_unexpected_error
-
-    show_unexpected_error(QApplication.activeWindow(), summary, log)
-
-
-class Launch:
-    """The second half of the start: the store and the window, once the frame is shown."""
-
-    def __init__(self, path: Path, frame: StartupFrame) -> None:
-        self.path = path
-        self.frame = frame
-        self.store: Store | None = None
-        self.parts: Parts | None = None
-        self.error: Exception | None = None
-
-    def open(self) -> None:
-        """Open the store and show the window in the frame's place (or say why not)."""
-        from PySide6.QtWidgets import QApplication
-
-        try:
-            self._open()
-        except Exception as error:  # a slot's exception would leave the frame up forever
-            self.error = error
-            QApplication.exit(1)
-
-    def _open(self) -> None:
-        from PySide6.QtCore import QSettings, QTimer
-        from PySide6.QtWidgets import QApplication, QMessageBox
-
-        from annotator.core.errors import AnnotatorError
-        from annotator.store import Store
-
-        try:
-            self.store = Store.open(self.path)
-        except AnnotatorError as error:
-            message = f"Cannot open the store {self.path}:\n{error}"
-            QMessageBox.critical(self.frame, "annotator", message)
-            QApplication.exit(1)
-            return
-        self.parts = assemble(self.store, QSettings(), annotator=_annotator_name())
-        window = self.parts.window
-        window.restoreGeometry(self.frame.saveGeometry())  # screen, normal size, maximised
-        if not (window.isMaximized() or window.isFullScreen()):
-            # Exactly over the frame: restoring alone may nudge a window at the screen's
-            # edge down by a guessed title bar.
-            window.setGeometry(self.frame.geometry())
-        window.show()
-        self.frame.close()
-        self.frame.deleteLater()
-        QTimer.singleShot(0, self.parts.workflow.reopen_last)  # the window first, then data
-        QTimer.singleShot(SETTLE_MS, settle_collector)
-
-    def close(self) -> None:
-        """After the event loop: stop the worker and close the store."""
-        if self.parts is not None:
-            self.parts.worker.shutdown()
-        if self.store is not None:
-            self.store.close()
-
-
-def settle_collector() -> None:
-    """Once the window is up: collect the start's garbage, then keep out of its way.
-
-    Starting makes some 130,000 objects (the libraries' modules, the tables, the widgets)
-    that live as long as the window, and little garbage. The cyclic collector's full
-    passes over them took 100-300 ms of the start, and then 85 ms each time enough new
-    objects had piled up (opening a long article makes that many), so the start runs
-    without it (`run_window` turns it off) and this pass, once the data is shown,
-    collects what the start left, moves everything left to the permanent generation
-    (`gc.freeze`: only ever freed by reference counting, which is how they would go
-    anyway) and turns the collector back on for what comes after.
-    """
-    gc.collect()
-    gc.freeze()
-    gc.enable()
-
-
-def assemble(store: Store, settings: QSettings, *, annotator: str | None) -> Parts:
-    """Every part of the window, connected; the caller shows it and opens the data."""
     from annotator.services.document_analysis import DocumentAnalyser
     from annotator.services.tokens import TokenCache
     from annotator.ui.editing import Editing
+    from annotator.ui.launch import Parts
     from annotator.ui.main_window import MainWindow
     from annotator.ui.nlp_worker import NlpWorker
     from annotator.ui.session import DocumentSession
@@ -216,14 +86,6 @@ def assemble(store: Store, settings: QSettings, *, annotator: str | None) -> Par
     worker.model_failed.connect(window.model_state.failed)
     worker.model_failed.connect(window.show_message)
     return Parts(window, session, editing, workflow, worker)
-
-
-class Parts(NamedTuple):  # not a dataclass: importing dataclasses delays the first paint
-    window: MainWindow
-    session: DocumentSession
-    editing: Editing
-    workflow: Workflow
-    worker: NlpWorker
 
 
 def _annotator_name() -> str | None:

@@ -228,8 +228,8 @@ def start_like_the_app() -> None:
 
 
 def settle_like_the_app() -> None:
-    """What the app does once its window is up (`annotator.app.settle_collector`)."""
-    from annotator.app import settle_collector
+    """What the app does once its window is up (`annotator.ui.launch.settle_collector`)."""
+    from annotator.ui.launch import settle_collector
 
     settle_collector()
 

@@ -36,7 +36,7 @@ def _shoot(home: Path, out: Path) -> int:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from annotator.app import Parts, assemble
+    from annotator.app import assemble
     from annotator.core.model import SpanState
     from annotator.nlp.models import resolve_model
     from annotator.paths import resources_dir
@@ -44,6 +44,7 @@ def _shoot(home: Path, out: Path) -> int:
     from annotator.services.suggesting import SuggestOptions, suggest_dataset
     from annotator.store import Store
     from annotator.ui.dialogs.datasets import create_with_preset
+    from annotator.ui.launch import Parts
 
     if resolve_model(None, None) is None:
         print('no trained spaCy pipeline is installed: pip install ".[model]"', file=sys.stderr)

@@ -19,6 +19,7 @@ from pytestqt.qtbot import QtBot
 
 from annotator import app, logs
 from annotator.store import Store
+from annotator.ui import launch
 
 pytestmark = pytest.mark.gui
 
@@ -69,7 +70,7 @@ def test_the_log_is_a_private_file_in_the_users_log_folder(tmp_path: Path) -> No
 def test_an_exception_in_a_slot_is_logged_and_shown_with_the_logs_location(
     qtbot: QtBot, dialogs: list[str]
 ) -> None:
-    log = app.install_error_reporting()
+    log = launch.install_error_reporting()
     ran: list[bool] = []
 
     def broken_slot() -> None:
@@ -93,7 +94,7 @@ def test_an_exception_in_a_slot_is_logged_and_shown_with_the_logs_location(
 def test_errors_while_the_dialog_is_up_are_logged_but_not_shown_twice(
     dialogs: list[str],
 ) -> None:
-    log = app.install_error_reporting()
+    log = launch.install_error_reporting()
     hook = sys.excepthook
     assert isinstance(hook, logs.ExceptionHook)
 

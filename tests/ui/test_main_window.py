@@ -10,10 +10,11 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from pytestqt.qtbot import QtBot
 
-from annotator.app import Parts, assemble
+from annotator.app import assemble
 from annotator.core.hashing import input_hash
 from annotator.core.model import Document, Label, SpanState, Status
 from annotator.store import Store
+from annotator.ui.launch import Parts
 
 pytestmark = pytest.mark.gui
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 import annotator.app as app_module
+import annotator.ui.launch as launch_module
 from annotator.app import run_window
 from annotator.core.hashing import input_hash
 from annotator.core.model import Document, Label
@@ -98,7 +99,7 @@ def test_the_frame_is_on_screen_before_the_store_opens_and_the_window_replaces_i
         return opening(path)
 
     monkeypatch.setattr(Store, "open", watched_open)
-    monkeypatch.setattr(app_module, "SETTLE_MS", 0)
+    monkeypatch.setattr(launch_module, "SETTLE_MS", 0)
     saved = QMainWindow()  # where the window stood last time (small enough for any screen)
     saved.setGeometry(40, 60, 700, 450)
     QApplication.setOrganizationName("annotator")
