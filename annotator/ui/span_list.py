@@ -13,8 +13,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, insort
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from enum import IntEnum
+from collections.abc import Iterable, Mapping, Sequence
 from operator import attrgetter
 from typing import Any
 
@@ -29,47 +28,22 @@ from PySide6.QtGui import QFont, QGuiApplication, QPalette
 
 from annotator.core.model import Document, Label, Span, SpanState
 from annotator.ui.colors import swatch_icon
+from annotator.ui.span_cells import (
+    HEADERS,
+    SPAN_ROLE,
+    Column,
+    display,
+    sort_key,
+    tooltip,
+)
 from annotator.ui.span_highlighter import span_changes
 
 ModelIndex = QModelIndex | QPersistentModelIndex
-SortKey = Callable[[Span], Any]
 _Lookup = tuple[dict[tuple[int, int, str], int], dict[tuple[int, int], int]]
 _POSITION = attrgetter("start", "end", "label")
 _RANGE = attrgetter("start", "end")
 _STATE = attrgetter("state")
 
-
-class Column(IntEnum):
-    LABEL = 0
-    TEXT = 1
-    STATE = 2
-    SOURCE = 3
-    SCORE = 4
-
-
-HEADERS: dict[Column, str] = {
-    Column.LABEL: "Label",
-    Column.TEXT: "Text",
-    Column.STATE: "State",
-    Column.SOURCE: "Source",
-    Column.SCORE: "Score",
-}
-
-STATE_NAMES: dict[SpanState, str] = {
-    SpanState.SUGGESTED: "Suggested",
-    SpanState.ACCEPTED: "Accepted",
-    SpanState.MANUAL: "Drawn",
-    SpanState.REJECTED: "Rejected",
-}
-_STATE_ORDER = {state: n for n, state in enumerate(STATE_NAMES)}
-
-# The Span of a row, for delegates and tests that want the value rather than its text.
-SPAN_ROLE = int(Qt.ItemDataRole.UserRole) + 1
-
-MAX_TEXT = 60  # characters of covered text shown in a cell; the middle of longer ones is cut
-MAX_TOOLTIP = 1000
-NEWLINE_MARK = "⏎"
-ELLIPSIS = "…"
 
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _DECORATION = int(Qt.ItemDataRole.DecorationRole)
@@ -82,27 +56,6 @@ _ROW_FLAGS = (
     Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 )
 _RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-_LINE_BREAKS = str.maketrans(
-    {"\n": NEWLINE_MARK, "\r": NEWLINE_MARK, "\u2028": NEWLINE_MARK, "\u2029": NEWLINE_MARK}
-)
-
-
-def one_line(text: str) -> str:
-    """`text` on one line: each line break (a `\\r\\n` pair counts once) becomes ⏎, tabs spaces."""
-    return text.replace("\r\n", "\n").translate(_LINE_BREAKS).replace("\t", " ")
-
-
-def cell_text(text: str, start: int, end: int, limit: int = MAX_TEXT) -> str:
-    """`text[start:end]` for a table cell: on one line, its middle cut when it is too long.
-
-    Only the shown ends are sliced, so a span over a whole article costs no more than a
-    short one.
-    """
-    if end - start <= limit:
-        return one_line(text[start:end])
-    head = (limit - 1) // 2
-    tail = limit - 1 - head
-    return one_line(text[start : start + head]) + ELLIPSIS + one_line(text[end - tail : end])
 
 
 def _changed_in_place(old: Sequence[Span], new: Sequence[Span]) -> list[int] | None:
@@ -204,6 +157,10 @@ class SpanListModel(QAbstractTableModel):
         """How many spans of the document are in each state, shown or not."""
         return dict(self._counts)
 
+    @property
+    def _text(self) -> str:
+        return self._document.text if self._document is not None else ""
+
     def label(self, name: str) -> Label | None:
         return self._label_by_name.get(name)
 
@@ -230,7 +187,7 @@ class SpanListModel(QAbstractTableModel):
         span = self._rows[row]
         column = index.column()
         if role == _DISPLAY:
-            return self._display(span, column)
+            return display(span, column, self._text)
         if role == _DECORATION:
             if column == Column.LABEL:
                 return swatch_icon(self._label_by_name.get(span.label))
@@ -238,7 +195,7 @@ class SpanListModel(QAbstractTableModel):
         if role == SPAN_ROLE:
             return span
         if role == _TOOLTIP:
-            return self._tooltip(span, column)
+            return tooltip(span, column, self._text, self._label_by_name)
         if role == _ALIGNMENT and column == Column.SCORE:
             return _RIGHT_ALIGNED
         if span.state is SpanState.REJECTED:
@@ -270,25 +227,12 @@ class SpanListModel(QAbstractTableModel):
         if self._sort_column < 0:  # a document's spans are in position order already
             return list(reversed(list(spans))) if descending else list(spans)
         column = Column(self._sort_column)
-        key = self._sort_key(column)
+        key = sort_key(column, self._text)
         if column in (Column.SOURCE, Column.SCORE):  # blank cells last either way
-            filled = [span for span in spans if self._display(span, column)]
-            blank = [span for span in spans if not self._display(span, column)]
+            filled = [span for span in spans if display(span, column, self._text)]
+            blank = [span for span in spans if not display(span, column, self._text)]
             return sorted(filled, key=key, reverse=descending) + sorted(blank, key=_POSITION)
         return sorted(spans, key=key, reverse=descending)
-
-    def _sort_key(self, column: Column) -> SortKey:
-        """Each column's order; ties fall back on the position in the document."""
-        if column == Column.LABEL:
-            return lambda s: (s.label, s.start, s.end)
-        if column == Column.TEXT:
-            text = self._document.text if self._document else ""
-            return lambda s: (text[s.start : s.end].casefold(), s.start, s.end, s.label)
-        if column == Column.STATE:
-            return lambda s: (_STATE_ORDER[s.state], s.start, s.end, s.label)
-        if column == Column.SOURCE:
-            return lambda s: (self._source(s), s.start, s.end, s.label)
-        return lambda s: (s.score or 0.0, s.start, s.end, s.label)
 
     def _set_rows(self, rows: list[Span]) -> None:
         self._rows = rows
@@ -416,34 +360,3 @@ class SpanListModel(QAbstractTableModel):
             self.dataChanged.emit(
                 self.index(changed[0], 0), self.index(changed[-1], last_column), []
             )
-
-    # Cells --------------------------------------------------------------------------------
-
-    def _display(self, span: Span, column: int) -> str:
-        if column == Column.LABEL:
-            return span.label
-        if column == Column.TEXT:
-            text = self._document.text if self._document else ""
-            return cell_text(text, span.start, span.end)
-        if column == Column.STATE:
-            return STATE_NAMES[span.state]
-        if column == Column.SOURCE:
-            return self._source(span)
-        if column == Column.SCORE:
-            return "" if span.score is None else f"{span.score:.2f}"
-        return ""
-
-    def _tooltip(self, span: Span, column: int) -> str | None:
-        if column == Column.LABEL:
-            label = self._label_by_name.get(span.label)
-            return label.description or None if label else f"{span.label} (not a dataset label)"
-        if column == Column.TEXT and self._document is not None:
-            covered = self._document.covered_text(span)
-            if len(covered) > MAX_TOOLTIP:
-                covered = covered[:MAX_TOOLTIP] + ELLIPSIS
-            return covered
-        return None
-
-    @staticmethod
-    def _source(span: Span) -> str:
-        return "" if span.state is SpanState.MANUAL else span.source or ""

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.model import Document, Label, Span, SpanState
-from annotator.ui.span_list import Column, SpanListModel
+from annotator.ui.span_cells import Column
+from annotator.ui.span_list import SpanListModel
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
