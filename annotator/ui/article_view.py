@@ -18,9 +18,7 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPaintEvent,
-    QTextBlock,
     QTextCursor,
-    QTextLine,
 )
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget
 
@@ -28,40 +26,15 @@ from annotator.core.model import Label, Span, SpanState
 from annotator.core.text import QtOffsets
 from annotator.ui.span_highlighter import BlockSpanIndex, SpanHighlighter, span_changes
 from annotator.ui.span_style import OUTLINE_WIDTH, SpanStyle, line_box
+from annotator.ui.text_geometry import (
+    on_screen_block_numbers,
+    position_at,
+    scroll_to,
+    visible_blocks,
+)
+from annotator.ui.window_keys import is_window_key
 
 Snapper = Callable[[int, int, bool], tuple[int, int] | None]
-
-_OWN_MODIFIERS = (
-    Qt.KeyboardModifier.ControlModifier
-    | Qt.KeyboardModifier.AltModifier
-    | Qt.KeyboardModifier.MetaModifier
-)
-_COMMAND_KEYS = frozenset(
-    {
-        Qt.Key.Key_Tab,
-        Qt.Key.Key_Backtab,
-        Qt.Key.Key_Return,
-        Qt.Key.Key_Enter,
-        Qt.Key.Key_Delete,
-        Qt.Key.Key_Backspace,
-        Qt.Key.Key_Escape,
-    }
-)
-
-
-def is_window_key(event: QKeyEvent) -> bool:
-    """True for the keys a read-only view has no use for and the window binds.
-
-    Tab, Return, Delete, Backspace, Escape and every printable key (digits, shifted digits,
-    brackets), with at most Shift or the keypad. Ctrl, Alt and Meta combinations and the
-    navigation keys stay with the view (copy, select all, caret moves).
-    """
-    if event.modifiers() & _OWN_MODIFIERS:
-        return False
-    if event.key() in _COMMAND_KEYS:
-        return True
-    text = event.text()
-    return bool(text) and text.isprintable()
 
 
 class ArticleView(QPlainTextEdit):
@@ -268,21 +241,8 @@ class ArticleView(QPlainTextEdit):
 
         The chip after a span counts as the span's last character.
         """
-        cursor = self.cursorForPosition(point.toPoint())
-        block = cursor.block()
-        layout = block.layout()
-        origin = self._block_origin(block)
-        local = point - origin
-        for number in range(layout.lineCount()):
-            line = layout.lineAt(number)
-            if line.y() <= local.y() < line.y() + line.height():
-                if not line.naturalTextRect().contains(QPointF(local.x(), line.y() + 0.5)):
-                    return None
-                position = line.xToCursor(local.x(), QTextLine.CursorPosition.CursorOnCharacter)
-                if position >= block.length() - 1:
-                    return None
-                return self._offsets.from_qt(block.position() + position)
-        return None
+        position = position_at(self, point)
+        return None if position is None else self._offsets.from_qt(position)
 
     # Keys ---------------------------------------------------------------------------------
 
@@ -323,7 +283,7 @@ class ArticleView(QPlainTextEdit):
     def _paint_chips(self, painter: QPainter, top: float, bottom: float) -> None:
         index = self._highlighter.index
         ratio = self.viewport().devicePixelRatioF()
-        for block, origin in self._visible_blocks(top, bottom):
+        for block, origin in visible_blocks(self, top, bottom):
             layout = block.layout()
             for gap in index.gaps(block.position(), block.length() - 1):
                 line = layout.lineForTextPosition(gap.start)
@@ -341,7 +301,7 @@ class ArticleView(QPlainTextEdit):
         if placed is None:
             return
         height = self.viewport().height()
-        for block, origin in self._visible_blocks(0, height):
+        for block, origin in visible_blocks(self, 0, height):
             block_start, length = block.position(), block.length() - 1
             start = max(placed.start - block_start, 0)
             end = min(placed.end - block_start, length)
@@ -357,22 +317,6 @@ class ArticleView(QPlainTextEdit):
                     left, right = box
                     y = origin.y() + line.y()
                     yield QRectF(origin.x() + left, y, right - left, line.height())
-
-    def _visible_blocks(self, top: float, bottom: float) -> Iterator[tuple[QTextBlock, QPointF]]:
-        """Blocks on screen between viewport `top` and `bottom`, with their layout origin."""
-        block = self.firstVisibleBlock()
-        offset = self.contentOffset()
-        while block.isValid():
-            geometry = self.blockBoundingGeometry(block).translated(offset)
-            if geometry.top() > bottom:
-                break
-            if block.isVisible() and geometry.bottom() >= top:
-                yield block, geometry.topLeft() + block.layout().position()
-            block = block.next()
-
-    def _block_origin(self, block: QTextBlock) -> QPointF:
-        geometry = self.blockBoundingGeometry(block).translated(self.contentOffset())
-        return geometry.topLeft() + block.layout().position()
 
     # Helpers ------------------------------------------------------------------------------
 
@@ -414,7 +358,7 @@ class ArticleView(QPlainTextEdit):
                 self._highlighter.rehighlightBlock(block)
         finally:
             layout.blockSignals(held)
-        on_screen = self._on_screen_block_numbers()
+        on_screen = on_screen_block_numbers(self)
         viewport = self.viewport()
         offset = self.contentOffset()
         for block, before in zip(blocks, lines, strict=True):
@@ -424,18 +368,6 @@ class ArticleView(QPlainTextEdit):
             if block.lineCount() != before:  # the blocks below moved
                 geometry.setBottom(viewport.height())
             viewport.update(geometry.toAlignedRect().adjusted(-1, -1, 1, 1))
-
-    def _on_screen_block_numbers(self) -> range:
-        """The numbers of the blocks from the first one on screen to the last one."""
-        first = self.firstVisibleBlock()
-        block, offset, height = first, self.contentOffset(), self.viewport().height()
-        last = first.blockNumber()
-        while block.isValid():
-            if self.blockBoundingGeometry(block).translated(offset).top() > height:
-                break
-            last = block.blockNumber()
-            block = block.next()
-        return range(first.blockNumber(), last + 1)
 
     def _document_block_starts(self, index: BlockSpanIndex) -> list[int] | None:
         """The document's block starts when they differ from the index's, else None."""
@@ -451,20 +383,4 @@ class ArticleView(QPlainTextEdit):
         return found
 
     def _scroll_into_view(self, span: Span) -> None:
-        """Scroll so that the span's first line is on screen, a third down when it is not."""
-        position = self._offsets.to_qt(min(span.start, len(self._text)))
-        cursor = QTextCursor(self.document())
-        cursor.setPosition(position)
-        for _ in range(3):  # line numbers settle as the blocks scrolled to get laid out
-            rect = self.cursorRect(cursor)
-            if rect.top() >= 0 and rect.bottom() <= self.viewport().height():
-                return
-            block = cursor.block()
-            line = block.layout().lineForTextPosition(position - block.position())
-            line_number = line.lineNumber() if line.isValid() else 0
-            lines_on_screen = max(1, self.viewport().height() // self.fontMetrics().lineSpacing())
-            target = block.firstLineNumber() + line_number - lines_on_screen // 3
-            bar = self.verticalScrollBar()
-            if bar.value() == max(bar.minimum(), min(target, bar.maximum())):
-                return
-            bar.setValue(target)
+        scroll_to(self, self._offsets.to_qt(min(span.start, len(self._text))))
