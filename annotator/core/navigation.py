@@ -1,11 +1,16 @@
-"""Moving between spans from the keyboard: Tab, Shift+Tab, and where to go after a decision."""
+"""Moving between spans from the keyboard: Tab, Shift+Tab, and where to go after a decision.
+
+A document's spans are sorted by key (start, end, label), so lookups bisect: an edit in an
+article of 10,000 spans never walks all of them.
+"""
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
+from itertools import chain
 
-from annotator.core.model import Span, SpanState
+from annotator.core.model import Span, SpanState, sort_key
 
 
 def visible(spans: Sequence[Span], *, show_rejected: bool) -> list[Span]:
@@ -40,9 +45,41 @@ def step(
     return candidates[index % len(candidates)]
 
 
+def contains(spans: Sequence[Span], span: Span) -> bool:
+    index = bisect_left(spans, span.key, key=sort_key)
+    return index < len(spans) and spans[index] == span
+
+
+def same_range(spans: Sequence[Span], start: int, end: int) -> list[Span]:
+    """The spans covering exactly `start:end`, in label order."""
+    found = []
+    for index in range(bisect_left(spans, (start, end, ""), key=sort_key), len(spans)):
+        if spans[index].start != start or spans[index].end != end:
+            break
+        found.append(spans[index])
+    return found
+
+
+def gold_at(spans: Sequence[Span], start: int, end: int) -> Span | None:
+    """The accepted or drawn span covering exactly `start:end`, if any."""
+    return next((s for s in same_range(spans, start, end) if s.state.is_gold), None)
+
+
 def successor(spans: Sequence[Span], span: Span) -> Span | None:
-    """The span at `span`'s place after an edit changed it: same range, else the nearest."""
-    same = [s for s in spans if (s.start, s.end) == (span.start, span.end)]
+    """The span at `span`'s place after an edit changed it: same range (same label first),
+    else the first span from its start on, wrapping around."""
+    same = same_range(spans, span.start, span.end)
     if same:
         return next((s for s in same if s.label == span.label), same[0])
-    return step(spans, None, offset=span.start)
+    if not spans:
+        return None
+    return spans[bisect_left(spans, (span.start, -1, ""), key=sort_key) % len(spans)]
+
+
+def next_open(spans: Sequence[Span], after: Span) -> Span | None:
+    """The first suggestion after `after`, wrapping around: the next one to decide."""
+    index = bisect_right(spans, after.key, key=sort_key)
+    for position in chain(range(index, len(spans)), range(index)):
+        if spans[position].state is SpanState.SUGGESTED:
+            return spans[position]
+    return None

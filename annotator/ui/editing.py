@@ -8,17 +8,15 @@ relabel or a resize keeps the span current, a new span becomes current.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Sequence
-from itertools import chain
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal, Slot
 
 from annotator.core.annotating import Gestures
 from annotator.core.edits import Edit
 from annotator.core.errors import EditError
-from annotator.core.model import Document, Span, SpanState, Status, sort_key
-from annotator.core.navigation import step, visible
+from annotator.core.model import Document, Span, SpanState, Status
+from annotator.core.navigation import contains, gold_at, next_open, step, successor, visible
 from annotator.core.snapping import Direction, Edge, snap_selection
 from annotator.core.tokens import Tokens
 from annotator.ui.session import DocumentSession
@@ -189,12 +187,12 @@ class Editing(QObject):
         after = self._session.document
         assert after is not None
         if advance_from is not None:
-            self._set_current(_next_open(after.spans, advance_from))
+            self._set_current(next_open(after.spans, advance_from))
         elif follow is not None:
-            self._set_current(_span_at(after.spans, follow))
+            self._set_current(gold_at(after.spans, *follow))
         elif keep is not None:
             moved = edit.changes().added
-            self._set_current(moved[0] if moved else _successor(after.spans, keep))
+            self._set_current(moved[0] if moved else successor(after.spans, keep))
         self._selection = None
         return True
 
@@ -230,50 +228,5 @@ class Editing(QObject):
     def _on_changed(self, document: Document) -> None:
         """After undo, redo or new suggestions: keep the current span if it is still there."""
         current = self._current
-        if current is not None and not _contains(document.spans, current):
-            self._set_current(_successor(document.spans, current))
-
-
-# A document's spans are sorted by key (start, end, label): the helpers below find spans by
-# bisection, so that an edit in an article of 10,000 spans never walks all of them.
-
-
-def _first_at(spans: Sequence[Span], start: int, end: int = 0) -> int:
-    """The index of the first span at or after (`start`, `end`) in key order."""
-    return bisect_left(spans, (start, end, ""), key=sort_key)
-
-
-def _contains(spans: Sequence[Span], span: Span) -> bool:
-    index = bisect_left(spans, span.key, key=sort_key)
-    return index < len(spans) and spans[index] == span
-
-
-def _same_range(spans: Sequence[Span], start: int, end: int) -> list[Span]:
-    found = []
-    for index in range(_first_at(spans, start, end), len(spans)):
-        if spans[index].start != start or spans[index].end != end:
-            break
-        found.append(spans[index])
-    return found
-
-
-def _successor(spans: Sequence[Span], span: Span) -> Span | None:
-    """The span at `span`'s place after an edit changed it: same range (same label first),
-    else the first span from its start on, wrapping around (`navigation.successor`)."""
-    same = _same_range(spans, span.start, span.end)
-    if same:
-        return next((s for s in same if s.label == span.label), same[0])
-    return spans[_first_at(spans, span.start) % len(spans)] if spans else None
-
-
-def _next_open(spans: Sequence[Span], after: Span) -> Span | None:
-    """The first suggestion after `after`, wrapping around (`navigation.step`, open only)."""
-    index = bisect_right(spans, after.key, key=sort_key)
-    for position in chain(range(index, len(spans)), range(index)):
-        if spans[position].state is SpanState.SUGGESTED:
-            return spans[position]
-    return None
-
-
-def _span_at(spans: Sequence[Span], where: tuple[int, int]) -> Span | None:
-    return next((s for s in _same_range(spans, *where) if s.state.is_gold), None)
+        if current is not None and not contains(document.spans, current):
+            self._set_current(successor(document.spans, current))

@@ -5,16 +5,13 @@ from __future__ import annotations
 import time
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from pytestqt.qtbot import QtBot
 
 from annotator.core.edits import ReplaceSpan
 from annotator.core.hashing import input_hash
 from annotator.core.model import Document, Span, SpanState
-from annotator.core.navigation import step, successor
 from annotator.store import Store
-from annotator.ui.editing import Editing, _next_open, _span_at, _successor
+from annotator.ui.editing import Editing
 from annotator.ui.session import DocumentSession
 
 pytestmark = pytest.mark.gui
@@ -92,34 +89,3 @@ def test_keeping_the_current_span_does_not_walk_the_document(store: Store, qtbot
         editing.choose(span if number % 2 else span.with_state(SpanState.REJECTED))
     per_call_ms = (time.perf_counter() - started) * 1000 / 200
     assert per_call_ms < 0.2  # comparing the 6,000 spans by value took 0.8 ms a call
-
-
-# The bisecting helpers give what `core.navigation` gives by walking every span.
-
-spans_strategy = st.lists(
-    st.builds(
-        lambda start, length, label, state: Span(start, start + length, label, state),
-        st.integers(0, 30),
-        st.integers(1, 4),
-        st.sampled_from(["A", "B", "C"]),
-        st.sampled_from(list(SpanState)),
-    ),
-    max_size=20,
-    unique_by=lambda span: span.key,
-).map(lambda spans: tuple(sorted(spans, key=lambda span: span.key)))
-
-
-@settings(max_examples=300, deadline=None)
-@given(spans=spans_strategy, start=st.integers(0, 30), length=st.integers(1, 4))
-def test_the_helpers_agree_with_navigation(
-    spans: tuple[Span, ...], start: int, length: int
-) -> None:
-    for label in ("A", "B", "Z"):
-        probe = Span(start, start + length, label, SpanState.SUGGESTED)
-        assert _successor(spans, probe) == successor(spans, probe)
-        assert _next_open(spans, probe) == step(spans, probe, open_only=True)
-    linear = next(
-        (s for s in spans if (s.start, s.end) == (start, start + length) and s.state.is_gold),
-        None,
-    )
-    assert _span_at(spans, (start, start + length)) == linear
