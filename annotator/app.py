@@ -74,7 +74,7 @@ def assemble(store: Store, settings: Any, *, annotator: str | None) -> Parts:
     from annotator.ui.workflow import Workflow
 
     def make_analyser() -> DocumentAnalyser:  # called on the worker thread
-        return DocumentAnalyser(store, TokenCache(store, lang="en"))
+        return DocumentAnalyser(store, TokenCache(store))  # each dataset's own language
 
     session = DocumentSession(store, annotator=annotator)
     editing = Editing(session)

@@ -111,15 +111,20 @@ class DocumentAnalyser:
         """Tokens, plus the model's suggestions when no suggester has been over the document
         yet, plus the memory's, read fresh from the store. Finished documents (done,
         skipped, rejected) get their tokens and nothing else."""
-        tokens = self._tokens.tokens(document)
         memory = PhraseMemory.from_counts(self._store.phrase_counts(dataset.id))
         if document.status not in OPEN_STATUSES:
+            tokens = self._tokens.tokens(document, dataset.lang)
             return DocumentAnalysis(document.id, tokens, (), memory, None)
         with_model = self._with_model
         if with_model is not None and not self._store.was_suggested(document.id):
             suggester = with_model(dataset, memory)
             found = next(iter(suggester.analyse([document.text])))
-            return DocumentAnalysis(document.id, tokens, found.suggestions, memory, suggester.name)
+            # The model's own tokens: `save_analysis` stores them with its suggestions.
+            self._tokens.remember(document.id, found.tokens)
+            return DocumentAnalysis(
+                document.id, found.tokens, found.suggestions, memory, suggester.name
+            )
+        tokens = self._tokens.tokens(document, dataset.lang)
         if not memory:
             return DocumentAnalysis(document.id, tokens, (), memory, None)
         with_memory = self._memory_only.get(dataset.lang)

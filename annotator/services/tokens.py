@@ -24,30 +24,31 @@ if TYPE_CHECKING:
 class TokenCache:
     """The tokens of the last `max_documents` documents used, by document id."""
 
-    def __init__(self, store: Store, *, lang: str, max_documents: int = 64) -> None:
+    def __init__(self, store: Store, *, lang: str = "en", max_documents: int = 64) -> None:
         if max_documents < 1:
             raise ValueError(f"max_documents must be at least 1, not {max_documents}")
         self._store = store
-        self._lang = lang
+        self._lang = lang  # for callers that do not say which language a document is in
         self._max_documents = max_documents
         self._cache: OrderedDict[int, Tokens] = OrderedDict()
         self._lock = threading.Lock()
-        self._tokenizer: Tokenizer | None = None
+        self._tokenizers: dict[str, Tokenizer] = {}
         self._tokenizer_lock = threading.Lock()
 
     def __len__(self) -> int:
         with self._lock:
             return len(self._cache)
 
-    def tokens(self, document: Document) -> Tokens:
-        """The document's tokens: from memory, else the store, else spaCy (then stored)."""
+    def tokens(self, document: Document, lang: str | None = None) -> Tokens:
+        """The document's tokens: from memory, else the store, else spaCy's tokenizer for
+        `lang` (the dataset's language; then stored)."""
         found = self._remembered(document.id)
         if found is not None:
             return found
         found = self._store.get_tokens(document.id)
         if found is None:
-            found = self._tokenize(document)
-        self._remember(document.id, found)
+            found = self._tokenize(document, lang or self._lang)
+        self.remember(document.id, found)
         return found
 
     def snap(
@@ -63,23 +64,25 @@ class TokenCache:
                 self._cache.move_to_end(document_id)
             return found
 
-    def _remember(self, document_id: int, tokens: Tokens) -> None:
+    def remember(self, document_id: int, tokens: Tokens) -> None:
+        """Keep tokens computed elsewhere (by the model) for `document_id`."""
         with self._lock:
             self._cache[document_id] = tokens
             self._cache.move_to_end(document_id)
             while len(self._cache) > self._max_documents:
                 self._cache.popitem(last=False)
 
-    def _tokenize(self, document: Document) -> Tokens:
+    def _tokenize(self, document: Document, lang: str) -> Tokens:
         with self._tokenizer_lock:
             done = self._remembered(document.id)  # another thread may have finished it
             if done is not None:
                 return done
-            if self._tokenizer is None:  # spaCy takes a second to import: only when needed
+            tokenizer = self._tokenizers.get(lang)
+            if tokenizer is None:  # spaCy takes a second to import: only when needed
                 from annotator.nlp import Tokenizer
 
-                self._tokenizer = Tokenizer(self._lang)
-            tokens = self._tokenizer.tokens(document.text)
+                tokenizer = self._tokenizers[lang] = Tokenizer(lang)
+            tokens = tokenizer.tokens(document.text)
             self._store.save_tokens(document.id, tokens)
-            self._remember(document.id, tokens)
+            self.remember(document.id, tokens)
             return tokens

@@ -177,7 +177,24 @@ def test_tokens_come_with_every_analysis_and_are_kept(
         doc.text[s:e] for s, e in zip(analysis.tokens.starts, analysis.tokens.ends, strict=True)
     ]
     assert words == ["Apple", "opened", "a", "store", "in", "Berlin", "."]
+    edit = catch_up_edit(doc, analysis, allow_overlap=False)
+    save_analysis(store, doc, analysis, edit)  # what the window does with a model's analysis
     assert store.get_tokens(doc.id) == analysis.tokens
+
+
+def test_the_models_tokens_serve_and_nothing_is_tokenized_twice(
+    store: Store, dataset: Dataset, analyser: DocumentAnalyser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from annotator.nlp import Tokenizer
+
+    def refuse(self: Tokenizer, text: str) -> object:
+        raise AssertionError("the model already tokenized this text")
+
+    monkeypatch.setattr(Tokenizer, "tokens", refuse)
+    doc = document(store, dataset, 2)
+    analysis = analyser.analyse(dataset, doc)
+    assert analysis.model is not None
+    assert len(analysis.tokens) == 7
 
 
 def test_finished_documents_get_tokens_and_no_suggestions(

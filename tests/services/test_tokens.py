@@ -173,3 +173,14 @@ def test_two_threads_get_equal_tokens_and_each_text_is_tokenized_once(
     assert results["forward"] == [spacy_tokens(text) for text in TEXTS]
     assert all(tokenized[text] == 1 for text in TEXTS), tokenized
     assert [store.get_tokens(d.id) for d in documents] == results["forward"]
+
+
+def test_each_document_is_tokenized_in_its_datasets_language(store: Store) -> None:
+    text = "Il a pris l'avion pour Lyon."
+    dataset = store.create_dataset("nouvelles", lang="fr")
+    document = Document(id=0, dataset_id=dataset.id, text=text, input_hash=input_hash(text))
+    store.add_documents(dataset.id, [(document, None)])
+    stored = store.get_document(store.document_ids(dataset.id)[0])
+    tokens = TokenCache(store).tokens(stored, "fr")
+    words = [text[s:e] for s, e in zip(tokens.starts, tokens.ends, strict=True)]
+    assert "avion" in words  # French splits the elided article off: "l'" "avion"
