@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.model import Dataset, Document, Span
+from annotator.core.model import Dataset, Document, Label, Span
 from annotator.ui.actions import MENUS, SPECS, build_actions
 from annotator.ui.article_view import ArticleView
 from annotator.ui.document_panel import DocumentPanel
@@ -263,7 +263,7 @@ class MainWindow(QMainWindow):
 
     # -- helpers --------------------------------------------------------------------------
 
-    def _labels(self) -> tuple:  # type: ignore[type-arg]
+    def _labels(self) -> tuple[Label, ...]:
         dataset = self.session.dataset
         return dataset.labels if dataset is not None else ()
 

@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, QSettings, Signal, Slot
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Dataset, Document
+from annotator.core.summaries import DocumentQuery
 from annotator.services.document_analysis import DocumentAnalysis, catch_up_edit, save_analysis
 from annotator.store import Store
 from annotator.ui.nlp_worker import NlpWorker
@@ -117,8 +118,6 @@ class Workflow(QObject):
         self.open_document(following)
 
     def _next_open(self, dataset: Dataset, after: int | None) -> int | None:
-        from annotator.core.summaries import DocumentQuery
-
         return self._store.next_open_after(dataset.id, DocumentQuery(), after or 0)
 
     @Slot(object)
