@@ -12,12 +12,30 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import subprocess
 import sys
 import time
 from pathlib import Path
 
 WORD = 6  # "w0000 ": each word is five characters and a space
 LABELS = ("PERSON", "ORG")
+
+
+def run_child(*args: str) -> subprocess.Popen[str]:
+    """`python ARGS...` with Qt offscreen, its output captured as text."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    return subprocess.Popen(
+        [sys.executable, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    )
+
+
+def integrity(path: Path) -> str:
+    """`PRAGMA integrity_check` of the store at `path`: "ok" when the file is sound."""
+    connection = sqlite3.connect(path)
+    try:
+        return str(connection.execute("PRAGMA integrity_check").fetchone()[0])
+    finally:
+        connection.close()
 
 
 def word_text(count: int) -> str:

@@ -8,7 +8,6 @@ integrity check and open as usual.
 
 from __future__ import annotations
 
-import os
 import random
 import shutil
 import signal
@@ -27,22 +26,11 @@ from annotator.store import Store
 
 CHILDREN = Path(__file__).with_name("children.py")
 sys.path.insert(0, str(CHILDREN.parent))
-from children import WORD, word_text  # noqa: E402
+from children import WORD, integrity, run_child, word_text  # noqa: E402
 
 BURST = 2000  # edits the child would make if nobody killed it
 KILLS = 20
 SEED = 20261130
-
-
-def run_child(*args: str) -> subprocess.Popen[str]:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    return subprocess.Popen(
-        [sys.executable, *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
 
 
 def annotator(*args: str) -> subprocess.Popen[str]:
@@ -60,14 +48,6 @@ def import_by_file(*args: str) -> subprocess.Popen[str]:
         "main(['import', *sys.argv[1:]])\n"
     )
     return run_child("-c", program, *args)
-
-
-def integrity(path: Path) -> str:
-    connection = sqlite3.connect(path)
-    try:
-        return str(connection.execute("PRAGMA integrity_check").fetchone()[0])
-    finally:
-        connection.close()
 
 
 def count_rows(path: Path, query: str) -> int:

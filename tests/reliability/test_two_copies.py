@@ -8,9 +8,7 @@ command, and that a document open in one shows the other's changes when reopened
 
 from __future__ import annotations
 
-import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -27,16 +25,9 @@ from annotator.store import db as store_db
 
 CHILDREN = Path(__file__).with_name("children.py")
 sys.path.insert(0, str(CHILDREN.parent))
-from children import WORD, word_text  # noqa: E402
+from children import WORD, integrity, run_child, word_text  # noqa: E402
 
 WORDS = 600
-
-
-def run_child(*args: str) -> subprocess.Popen[str]:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    return subprocess.Popen(
-        [sys.executable, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
-    )
 
 
 def cli_with_busy_timeout(milliseconds: int, *args: str) -> subprocess.Popen[str]:
@@ -90,14 +81,6 @@ def write_import_folder(folder: Path, files: int = 10, records: int = 250) -> in
                 text = f"Story {f}-{r}: Angela Merkel met officials in Berlin. " * 3
                 handle.write(json.dumps({"text": text}) + "\n")
     return files * records
-
-
-def integrity(path: Path) -> str:
-    connection = sqlite3.connect(path)
-    try:
-        return str(connection.execute("PRAGMA integrity_check").fetchone()[0])
-    finally:
-        connection.close()
 
 
 def finish(child: subprocess.Popen[str], timeout: float = 60) -> str:
