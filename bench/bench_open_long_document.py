@@ -319,13 +319,19 @@ def _long_id(store: Any, dataset_id: int) -> int:
 
 
 def _check_highlighted(view: Any, text: str, spans: Any) -> None:
-    """The block holding the last span carries formats: the whole text was highlighted."""
+    """Every span on screen was formatted when the view was painted."""
     from annotator.core.text import QtOffsets
 
-    last = max(spans, key=lambda span: span.start)
-    block = view.document().findBlock(QtOffsets(text).to_qt(last.start))
-    if not block.layout().formats():
-        raise RuntimeError("the last span's block is not highlighted")
+    offsets = QtOffsets(text)
+    top = view.cursorForPosition(view.viewport().rect().topLeft()).position()
+    bottom = view.cursorForPosition(view.viewport().rect().bottomRight()).position()
+    shown = [s for s in spans if top <= offsets.to_qt(s.start) < bottom]
+    if not shown:
+        raise RuntimeError("no span on screen")
+    for span in shown:
+        block = view.document().findBlock(offsets.to_qt(span.start))
+        if not block.layout().formats():
+            raise RuntimeError(f"the span at {span.start} is on screen, not highlighted")
 
 
 def _report(kind: str, seconds: float, text: str, spans: int, document: Any) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QKeyEvent,
     QMouseEvent,
@@ -35,6 +35,7 @@ from annotator.ui.text_geometry import (
 from annotator.ui.window_keys import is_window_key
 
 Snapper = Callable[[int, int, bool], tuple[int, int] | None]
+FORMAT_SLICE_SECONDS = 0.004  # formatting off-screen blocks never holds input up longer
 
 
 class ArticleView(QPlainTextEdit):
@@ -62,6 +63,11 @@ class ArticleView(QPlainTextEdit):
         self._press_alt = False
         self._style = SpanStyle(self.font())
         self._highlighter = SpanHighlighter(self.document(), self._style)
+        # Blocks off screen are formatted a slice at a time while the window is idle.
+        self._formatter = QTimer(self)
+        self._formatter.setSingleShot(True)
+        self._formatter.setInterval(0)
+        self._formatter.timeout.connect(self._format_some)
 
     # The document -------------------------------------------------------------------------
 
@@ -75,13 +81,21 @@ class ArticleView(QPlainTextEdit):
         self._style.set_labels(labels)
         index = BlockSpanIndex(text, self._offsets)
         index.extend(span for span in self._spans if self._is_shown(span))
-        # The highlighter formats every block while the text goes in: one pass, no timer.
-        self._highlighter.set_index(index)
-        self.setPlainText(text)
+        # Like Qt's own layout, formatting starts with what is on screen: the blocks shown
+        # now, then the others a slice at a time, or as they come on screen.
+        self._highlighter.set_index(index, formatted=False)
+        with self._highlighter.holding():
+            self.setPlainText(text)
         starts = self._document_block_starts(index)
         if starts is not None:  # a block break Qt reads differently: trust the document
             index.use_block_starts(starts)
-            self._highlighter.rehighlight()
+            self._highlighter.set_index(index, formatted=False)
+        self._format_on_screen()
+        self._formatter.start()
+
+    def formatting_done(self) -> bool:
+        """Whether every block with spans is formatted (off-screen ones come a bit later)."""
+        return not self._highlighter.unformatted()
 
     def update_spans(self, spans: Sequence[Span]) -> None:
         """Show the document's whole new span tuple; re-highlights only what changed."""
@@ -269,6 +283,7 @@ class ArticleView(QPlainTextEdit):
     # Painting -----------------------------------------------------------------------------
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        self._format_on_screen()  # a block scrolled to before its turn came
         super().paintEvent(event)
         painter = QPainter(self.viewport())
         try:
@@ -368,6 +383,33 @@ class ArticleView(QPlainTextEdit):
             if block.lineCount() != before:  # the blocks below moved
                 geometry.setBottom(viewport.height())
             viewport.update(geometry.toAlignedRect().adjusted(-1, -1, 1, 1))
+
+    def _format_on_screen(self) -> None:
+        """Format the blocks on screen that are not formatted yet, before they are painted.
+
+        The layout's signals are held: its whole-viewport repaint request is not needed, as
+        the view is painted right after.
+        """
+        if not self._highlighter.unformatted():
+            return
+        on_screen = [block for block, _ in visible_blocks(self, 0, self.viewport().height())]
+        layout = self.document().documentLayout()
+        held = layout.blockSignals(True)
+        try:
+            self._highlighter.format_blocks(on_screen)
+        finally:
+            layout.blockSignals(held)
+
+    def _format_some(self) -> None:
+        """One slice of formatting the blocks off screen, a few milliseconds long."""
+        layout = self.document().documentLayout()
+        held = layout.blockSignals(True)
+        try:
+            done = self._highlighter.format_some(FORMAT_SLICE_SECONDS)
+        finally:
+            layout.blockSignals(held)
+        if not done:
+            self._formatter.start()
 
     def _document_block_starts(self, index: BlockSpanIndex) -> list[int] | None:
         """The document's block starts when they differ from the index's, else None."""

@@ -5,6 +5,10 @@ are kept per block, in Qt positions, and the highlighter only formats the block 
 asked for. A change to a few spans re-highlights only the blocks they touch: that keeps a
 relabel on a 500,000-character article with 10,000 spans within one frame.
 
+A new document is formatted the way Qt lays it out: the blocks on screen first, the rest
+a few milliseconds at a time while the window is idle, and any block still unformatted
+when it comes on screen just before it is painted (the view sees to that).
+
 Every Qt position here comes from `QtOffsets`: the text handed to `highlightBlock` is a
 Python string of code points and must never be used to compute positions.
 """
@@ -12,13 +16,15 @@ Python string of code points and must never be used to compute positions.
 from __future__ import annotations
 
 import re
+import time
 import unicodedata
 from bisect import bisect_right, insort
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import NamedTuple
 
 from PySide6.QtCore import QTextBoundaryFinder
-from PySide6.QtGui import QSyntaxHighlighter, QTextDocument
+from PySide6.QtGui import QSyntaxHighlighter, QTextBlock, QTextDocument
 
 from annotator.core.model import Span, sort_key
 from annotator.core.text import QtOffsets
@@ -65,9 +71,20 @@ def _common_head(first: tuple[Span, ...], second: tuple[Span, ...]) -> int:
     return low
 
 
-def block_starts(text: str, offsets: QtOffsets) -> list[int]:
-    """Qt position of the first character of every block `setPlainText(text)` makes."""
-    return [0, *(offsets.to_qt(match.end()) for match in _BLOCK_BREAK.finditer(text))]
+class BlockStarts(NamedTuple):
+    """Where the blocks `setPlainText(text)` makes begin."""
+
+    qt: list[int]  # the Qt position of each block's first character
+    # For each block, the first code point whose Qt position is in it: the code point after
+    # the break, except after `\r\n`, whose `\n` has no Qt position of its own.
+    code: list[int]
+
+
+def block_starts(text: str, offsets: QtOffsets) -> BlockStarts:
+    """The starts of the blocks `setPlainText(text)` makes."""
+    code = [0, *(match.start() + 1 for match in _BLOCK_BREAK.finditer(text))]
+    to_qt = offsets.to_qt
+    return BlockStarts([0, *(to_qt(offset) for offset in code[1:])], code)
 
 
 class PlacedSpan(NamedTuple):
@@ -102,13 +119,20 @@ class BlockSpanIndex:
     is drawn last and wins the background. A span that crosses a block break is listed in
     every block it touches. Spans are known by their key (start, end, label), which no two
     spans of a document share.
+
+    Spans are filed by code point when they come and placed (given Qt positions and a
+    chip gap) only when their block is first asked for: opening a long article places
+    just the spans on screen.
     """
 
     def __init__(self, text: str = "", offsets: QtOffsets | None = None) -> None:
         self._text = text
         self._offsets = offsets if offsets is not None else QtOffsets(text)
-        self._starts = block_starts(text, self._offsets)
-        self._blocks: dict[int, list[PlacedSpan]] = {}
+        self._starts, self._filing = block_starts(text, self._offsets)
+        self._spans: dict[tuple[int, int, str], Span] = {}
+        self._filed: dict[int, list[Span]] = {}  # block number -> spans not placed yet
+        self._unsorted: set[int] = set()  # block numbers whose filed spans need sorting
+        self._blocks: dict[int, list[PlacedSpan]] = {}  # block number -> placed spans
         self._placed: dict[tuple[int, int, str], PlacedSpan] = {}
 
     @property
@@ -122,100 +146,118 @@ class BlockSpanIndex:
 
     def use_block_starts(self, starts: list[int]) -> None:
         """Replace the computed block starts with the document's own, and re-file the spans."""
-        spans = [placed.span for placed in self._placed.values()]
-        self._starts = starts
-        self._blocks.clear()
-        self._placed.clear()
+        spans = list(self._spans.values())
+        offsets = self._offsets
+        filing = []
+        for start in starts:  # the first code point at or after each Qt start
+            offset = offsets.from_qt(start)
+            while offset > 0 and offsets.to_qt(offset - 1) >= start:
+                offset -= 1
+            filing.append(offset)
+        self._starts, self._filing = starts, filing
+        for table in (self._spans, self._filed, self._unsorted, self._blocks, self._placed):
+            table.clear()
         self.extend(spans)
 
     def __len__(self) -> int:
-        return len(self._placed)
+        return len(self._spans)
 
     def __contains__(self, span: object) -> bool:
-        if not isinstance(span, Span):
-            return False
-        placed = self._placed.get(span.key)
-        return placed is not None and placed.span == span
+        return isinstance(span, Span) and self._spans.get(span.key) == span
 
     def spans(self) -> tuple[Span, ...]:
         """The indexed spans in drawing order."""
-        placed = self._placed
-        return tuple(placed[key].span for key in sorted(placed))
+        spans = self._spans
+        return tuple(spans[key] for key in sorted(spans))
 
     def placed(self, span: Span) -> PlacedSpan | None:
-        found = self._placed.get(span.key)
-        return found if found is not None and found.span == span else None
+        """`span` in Qt positions, or None when it is not indexed."""
+        return self._place(span) if self._spans.get(span.key) == span else None
 
     def block_start(self, position: int) -> int:
         """First position of the block holding Qt `position`."""
         return self._starts[max(0, bisect_right(self._starts, position) - 1)]
 
-    def blocks_of(self, placed: PlacedSpan) -> list[int]:
-        """The starts of the blocks `placed` touches."""
-        starts = self._starts
-        first = max(0, bisect_right(starts, placed.start) - 1)
-        last = max(first, bisect_right(starts, placed.end - 1, lo=first) - 1)
-        return starts[first : last + 1]
-
     def extend(self, spans: Iterable[Span]) -> None:
         """Add many spans at once (a document being opened)."""
-        index, blocks, place = self._placed, self._blocks, self._place
-        starts = self._starts
-        touched: set[int] = set()
-        # A document's spans come in key order: into empty blocks, the lists need no sort.
-        in_order, last_key = not blocks, (-1, -1, "")
+        known, filed, filing, unsorted = self._spans, self._filed, self._filing, self._unsorted
+        last = len(filing) - 1
         for span in spans:
             key = span.key
-            if key in index:
+            if key in known:
                 continue
-            in_order = in_order and last_key < key
-            last_key = key
-            placed = index[key] = place(span)
-            first = max(0, bisect_right(starts, placed.start) - 1)
-            following = starts[first + 1] if first + 1 < len(starts) else placed.end
-            if placed.end <= following:  # the usual case: within one block
-                block = starts[first]
-                listed = blocks.get(block)
+            known[key] = span
+            number = bisect_right(filing, span.start) - 1
+            if number == last or span.end <= filing[number + 1]:  # within one block
+                listed = filed.get(number)
                 if listed is None:
-                    blocks[block] = [placed]
-                else:
-                    listed.append(placed)
-                touched.add(block)
+                    filed[number] = [span]
+                    continue
+                if key < listed[-1].key:
+                    unsorted.add(number)
+                listed.append(span)
                 continue
-            for block in self.blocks_of(placed):
-                blocks.setdefault(block, []).append(placed)
-                touched.add(block)
-        if not in_order:
-            for block in touched:
-                blocks[block].sort(key=_drawing_order)
+            for number in self._numbers(span):
+                filed.setdefault(number, []).append(span)
+                unsorted.add(number)
 
     def add(self, span: Span) -> list[int]:
         """Index `span`; returns the starts of the blocks to re-highlight."""
-        if span.key in self._placed:
+        if span.key in self._spans:
             return []
-        placed = self._placed[span.key] = self._place(span)
-        blocks = self.blocks_of(placed)
-        for start in blocks:
-            insort(self._blocks.setdefault(start, []), placed, key=_drawing_order)
-        return blocks
+        self._spans[span.key] = span
+        placed = self._place(span)
+        numbers = self._numbers(span)
+        for number in numbers:
+            insort(self._block(number), placed, key=_drawing_order)
+        return [self._starts[number] for number in numbers]
 
     def remove(self, span: Span) -> list[int]:
         """Drop `span`; returns the starts of the blocks to re-highlight."""
-        placed = self.placed(span)
-        if placed is None:
+        if self._spans.get(span.key) != span:
             return []
-        del self._placed[span.key]
-        blocks = self.blocks_of(placed)
-        for start in blocks:
-            listed = self._blocks[start]
-            listed.remove(placed)
+        numbers = self._numbers(span)
+        for number in numbers:
+            listed = self._block(number)
+            listed[:] = [placed for placed in listed if placed.span.key != span.key]
             if not listed:
-                del self._blocks[start]
-        return blocks
+                del self._blocks[number]
+        del self._spans[span.key]
+        self._placed.pop(span.key, None)
+        return [self._starts[number] for number in numbers]
+
+    def block_starts_with_spans(self) -> list[int]:
+        """The starts of the blocks some span touches, in document order."""
+        starts = self._starts
+        return [starts[number] for number in sorted({*self._filed, *self._blocks})]
 
     def in_block(self, block_start: int) -> Sequence[PlacedSpan]:
         """The spans touching the block that starts at `block_start`, in drawing order."""
-        return self._blocks.get(block_start, ())
+        number = bisect_right(self._starts, block_start) - 1
+        if number < 0 or self._starts[number] != block_start:
+            return ()
+        if number in self._filed:
+            return self._block(number)
+        return self._blocks.get(number, ())
+
+    def _block(self, number: int) -> list[PlacedSpan]:
+        """Block `number`'s placed spans, placing those filed for it first."""
+        listed = self._blocks.setdefault(number, [])
+        filed = self._filed.pop(number, None)
+        if filed is not None:
+            place = self._place
+            listed += map(place, filed)
+            if number in self._unsorted or len(listed) > len(filed):
+                self._unsorted.discard(number)
+                listed.sort(key=_drawing_order)
+        return listed
+
+    def _numbers(self, span: Span) -> list[int]:
+        """The numbers of the blocks `span` touches, from its Qt positions."""
+        placed, starts = self._place(span), self._starts
+        first = max(0, bisect_right(starts, placed.start) - 1)
+        last = max(first, bisect_right(starts, placed.end - 1, lo=first) - 1)
+        return list(range(first, last + 1))
 
     def gaps(self, block_start: int, block_length: int) -> list[Gap]:
         """The chip gaps of a block, one per spaced cluster, in drawing order.
@@ -241,6 +283,13 @@ class BlockSpanIndex:
         return result
 
     def _place(self, span: Span) -> PlacedSpan:
+        """`span` in Qt positions with its chip's gap (kept: a span may be in many blocks)."""
+        placed = self._placed.get(span.key)
+        if placed is None or placed.span is not span:
+            placed = self._placed[span.key] = self._placement(span)
+        return placed
+
+    def _placement(self, span: Span) -> PlacedSpan:
         text = self._text
         end = min(span.end, len(text))
         start = min(span.start, end)
@@ -287,33 +336,81 @@ def _drawing_order(placed: PlacedSpan) -> tuple[int, int, str]:
 
 
 class SpanHighlighter(QSyntaxHighlighter):
-    """Formats each block from the index: backgrounds, then the chips' gaps."""
+    """Formats each block from the index: backgrounds, then the chips' gaps.
+
+    It knows which blocks with spans it has not formatted yet (`unformatted`): a document
+    put in while `holding()` is formatted later, by `format_blocks` for the blocks coming
+    on screen and `format_some` for the rest.
+    """
 
     def __init__(self, document: QTextDocument, style: SpanStyle) -> None:
         super().__init__(document)
         self._style = style
         self._index = BlockSpanIndex()
+        self._holding = False
+        self._unformatted: set[int] = set()  # starts of the blocks with spans, not formatted
+        self._queue: list[int] = []  # the same, last block first, for `format_some`
 
     @property
     def index(self) -> BlockSpanIndex:
         return self._index
 
-    def set_index(self, index: BlockSpanIndex) -> None:
-        """Use `index` from now on; the caller decides what to re-highlight."""
-        self._index = index
+    def set_index(self, index: BlockSpanIndex, *, formatted: bool = True) -> None:
+        """Use `index` from now on; the caller decides what to re-highlight.
 
-    def rehighlight_blocks(self, starts: Iterable[int]) -> None:
-        """Re-highlight the blocks that begin at the Qt positions `starts`."""
-        document = self.document()
-        for start in sorted(set(starts)):
-            block = document.findBlock(start)
-            if block.isValid():
+        With `formatted=False` every block with spans counts as not formatted yet.
+        """
+        self._index = index
+        self._queue = [] if formatted else index.block_starts_with_spans()[::-1]
+        self._unformatted = set(self._queue)
+
+    @contextmanager
+    def holding(self) -> Iterator[None]:
+        """Leave the blocks Qt asks for unformatted (while a new text goes in)."""
+        self._holding = True
+        try:
+            yield
+        finally:
+            self._holding = False
+
+    def unformatted(self) -> int:
+        """How many blocks with spans are not formatted yet."""
+        return len(self._unformatted)
+
+    def format_blocks(self, blocks: Iterable[QTextBlock]) -> int:
+        """Format those of `blocks` not formatted yet; returns how many that was."""
+        done = 0
+        for block in blocks:
+            if block.position() in self._unformatted:
                 self.rehighlightBlock(block)
+                done += 1
+        return done
+
+    def format_some(self, seconds: float) -> bool:
+        """Format unformatted blocks in document order for about `seconds`; True when none
+        are left."""
+        deadline = time.perf_counter() + seconds
+        document, queue, unformatted = self.document(), self._queue, self._unformatted
+        while queue and unformatted:
+            start = queue.pop()
+            if start in unformatted:
+                block = document.findBlock(start)
+                if block.isValid() and block.position() == start:
+                    self.rehighlightBlock(block)
+                unformatted.discard(start)
+                if time.perf_counter() >= deadline:
+                    break
+        if not queue:
+            unformatted.clear()
+        return not unformatted
 
     def highlightBlock(self, text: str) -> None:
         """Format the current block; `text` is code points, so it is never measured."""
+        if self._holding:
+            return
         block = self.currentBlock()
         block_start = block.position()
+        self._unformatted.discard(block_start)
         placed_spans = self._index.in_block(block_start)
         if not placed_spans:
             return

@@ -138,13 +138,13 @@ def point_at(view: ArticleView, offset: int, *, edge: str = "leading") -> QPoint
     """
     position = QtOffsets(view.text()).to_qt(offset)
     block = view.document().findBlock(position)
+    origin = view.blockBoundingGeometry(block).translated(view.contentOffset()).topLeft()
     relative = position - block.position()
-    line = block.layout().lineForTextPosition(relative)
+    line = block.layout().lineForTextPosition(relative)  # laid out by the line above
     leading = line.cursorToX(relative, QTextLine.Edge.Leading)[0]
     trailing = line.cursorToX(relative, QTextLine.Edge.Trailing)[0]
     x = leading if edge == "leading" else trailing
     x += 1 if (trailing > leading) == (edge == "leading") else -1
-    origin = view.blockBoundingGeometry(block).translated(view.contentOffset()).topLeft()
     return QPoint(round(origin.x() + x), round(origin.y() + line.y() + line.height() / 2))
 
 
@@ -205,7 +205,11 @@ def test_spans_after_any_line_break_are_exact(view: ArticleView, separator: str)
 
 def test_the_document_decides_where_blocks_start(view: ArticleView, monkeypatch) -> None:
     """Should Qt ever break blocks elsewhere than expected, its own blocks are used."""
-    monkeypatch.setattr(span_highlighter, "block_starts", lambda text, offsets: [0])
+    monkeypatch.setattr(
+        span_highlighter,
+        "block_starts",
+        lambda text, offsets: span_highlighter.BlockStarts([0], [0]),
+    )
     text = "First line.\nSecond line has Oslo.\nThird has Bergen."
     spans = [at(text, "Oslo", "A"), at(text, "Bergen", "A")]
     view.show_document(text, spans, [Label("A", "#aa9cfc")])
@@ -416,7 +420,8 @@ def test_current_span_is_scrolled_into_view(view: ArticleView) -> None:
     assert view.verticalScrollBar().value() > 0
 
 
-def test_show_document_on_a_long_article_stays_fast(view: ArticleView) -> None:
+def long_article() -> tuple[str, list[Span], list[Label]]:
+    """500,000 characters with 10,000 spans, labels A-F in one colour and NEW in another."""
     rng = random.Random(7)
     words = re.findall(r"\S+", "the minister said Maersk Anna Jonker Zürich Café 😀 port")
     paragraphs, length = [], 0
@@ -432,11 +437,19 @@ def test_show_document_on_a_long_article_stays_fast(view: ArticleView) -> None:
         for start, end in sorted(rng.sample(starts, 10_000))
     ]
     labels = [*(Label(name, "#aa9cfc") for name in "ABCDEF"), Label("NEW", "#00aa00")]
+    return text, spans, labels
+
+
+def test_show_document_on_a_long_article_stays_fast(qtbot, view: ArticleView) -> None:
+    text, spans, labels = long_article()
     began = time.perf_counter()
     view.show_document(text, spans, labels)
     view.viewport().repaint()
     assert time.perf_counter() - began < 1.0
     assert len(view.visible_spans()) == 10_000
+    first = spans[0]
+    assert format_at(view, text, first.start).background().color().name() == "#aa9cfc"
+    qtbot.waitUntil(view.formatting_done, timeout=5000)  # the rest, while idle
     middle = spans[5_000]
     assert format_at(view, text, middle.start).background().color().name() == "#aa9cfc"
 
@@ -445,6 +458,29 @@ def test_show_document_on_a_long_article_stays_fast(view: ArticleView) -> None:
     view.viewport().repaint()
     assert time.perf_counter() - began < 0.1  # a relabel: within a few frames even here
     assert format_at(view, text, middle.start).background().color().name() == "#00aa00"
+
+
+def test_a_block_scrolled_to_early_is_formatted_before_it_is_painted(view: ArticleView) -> None:
+    text, spans, labels = long_article()
+    view.show_document(text, spans, labels)
+    last = [span for span in spans if span.state is S.ACCEPTED][-1]
+    assert format_at(view, text, last.start) is None  # off screen: not formatted yet
+    view.set_current_span(last)  # scrolls to the end of the article
+    image = grab(view)
+    assert colors_in(image, *span_box(view, text, last)).most_common(1)[0][0] == "#aa9cfc"
+    assert not view.formatting_done()  # the blocks in between still wait their turn
+
+
+def test_a_relabel_before_its_block_is_formatted_shows_the_new_label(
+    qtbot, view: ArticleView
+) -> None:
+    text, spans, labels = long_article()
+    view.show_document(text, spans, labels)
+    middle = spans[5_000]
+    view.update_spans([*spans[:5_000], replace(middle, label="NEW"), *spans[5_001:]])
+    qtbot.waitUntil(view.formatting_done, timeout=5000)
+    assert format_at(view, text, middle.start).background().color().name() == "#00aa00"
+    assert format_at(view, text, spans[5_001].start).background().color().name() == "#aa9cfc"
 
 
 # -- mouse --------------------------------------------------------------------------------
