@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt
 from PySide6.QtGui import (
     QAction,
@@ -22,6 +24,7 @@ from PySide6.QtGui import (
     QPaintEvent,
     QTextCharFormat,
     QTextCursor,
+    QTextDocument,
     QTextLine,
 )
 from PySide6.QtWidgets import QLineEdit, QMainWindow, QVBoxLayout, QWidget
@@ -716,3 +719,20 @@ def test_the_index_keeps_drawing_order_whatever_order_spans_come_in() -> None:
         listed = [placed.span.key for placed in shuffled.in_block(start)]
         assert listed == sorted(listed)
         assert listed == [placed.span.key for placed in ordered.in_block(start)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab \r\n\u2029\u2028\ufdd0\ufdd1\ufeffé😀\u0301", max_size=40))
+def test_block_starts_are_where_qt_begins_its_blocks(text: str) -> None:
+    document = QTextDocument()
+    document.setPlainText(text)
+    expected, block = [], document.firstBlock()
+    while block.isValid():
+        expected.append(block.position())
+        block = block.next()
+    offsets = QtOffsets(text)
+    starts = span_highlighter.block_starts(text, offsets)
+    assert starts.qt == expected
+    for qt_start, code_start in zip(starts.qt, starts.code, strict=True):
+        assert offsets.to_qt(code_start) == qt_start  # the first code point in the block
+        assert code_start == 0 or offsets.to_qt(code_start - 1) < qt_start
