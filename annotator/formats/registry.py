@@ -83,6 +83,10 @@ _IOB_LINE = re.compile(r"\S+(?:[ \t]+\S+)*[ \t]+(?:O|[BIESLU]-\S+)")  # tag last
 
 def _refuse_token_per_line(path: Path, content: str) -> None:
     """A `.txt` holding one token and its tag per line is CoNLL/IOB, not an article."""
+    head = content[:4096].splitlines()[:-1]  # whole lines only
+    first = next((line.strip() for line in head if line.strip()), None)
+    if first is not None and not _IOB_LINE.fullmatch(first):
+        return  # an article: told from its first line without splitting the whole file
     lines = [line.strip() for line in content.splitlines()[:200] if line.strip()]
     if len(lines) >= 3 and all(_IOB_LINE.fullmatch(line) for line in lines):
         raise InputError(
