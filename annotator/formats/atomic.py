@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
 from annotator.core.errors import AnnotatorError
+
+# A partial file untouched this long was left by an export that was killed: a running
+# export writes to its own all the time.
+STALE_SECONDS = 60.0
 
 
 @contextlib.contextmanager
@@ -18,13 +24,15 @@ def atomic_output(path: Path, *, binary: bool = False) -> Iterator[IO[str] | IO[
 
     The data is flushed to disk before the rename, so an interrupted export (an error,
     Ctrl-C or a killed process) never leaves a truncated file at `path`. The file is
-    created readable by its owner only.
+    created readable by its owner only. Hidden partial files a killed export left beside
+    `path` are removed.
     """
     folder = path.parent if str(path.parent) else Path()
     if path.is_dir():
         raise AnnotatorError(f"{path} is a directory; give a file name to export to")
     if not folder.is_dir():
         raise AnnotatorError(f"cannot write {path}: the folder {folder} does not exist")
+    remove_leftovers(folder, path.name)
     try:
         descriptor, temporary = tempfile.mkstemp(
             prefix=f".{path.name}.", suffix=".partial", dir=folder
@@ -46,3 +54,19 @@ def atomic_output(path: Path, *, binary: bool = False) -> Iterator[IO[str] | IO[
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def remove_leftovers(folder: Path, name: str) -> list[Path]:
+    """Delete the partial files of earlier exports to `name` that were killed; returns them.
+
+    Only files nobody has written to for `STALE_SECONDS`: another export to the same file,
+    running now, keeps its own.
+    """
+    removed = []
+    stale = time.time() - STALE_SECONDS
+    for found in folder.glob(f".{glob.escape(name)}.*.partial"):
+        with contextlib.suppress(OSError):
+            if found.is_file() and found.stat().st_mtime < stale:
+                found.unlink()
+                removed.append(found)
+    return removed

@@ -24,6 +24,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QRectF,
     Qt,
+    Signal,
 )
 from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
 
@@ -110,6 +111,8 @@ def when(timestamp: float, now: float | None = None) -> str:
 class DocumentListModel(QAbstractTableModel):
     """A dataset's documents under a `DocumentQuery`, read from the store as rows are shown."""
 
+    query_changed = Signal(object)  # the DocumentQuery now shown: other filters or order
+
     def __init__(self, store: Store, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._store = store
@@ -131,14 +134,18 @@ class DocumentListModel(QAbstractTableModel):
     def set_dataset(self, dataset_id: int | None, query: DocumentQuery | None = None) -> None:
         """Show another dataset (None: an empty list), under `query` when one is given."""
         self._dataset_id = dataset_id
+        changed = query is not None and query != self._query
         if query is not None:
             self._query = query
         self.refresh()
+        if changed:
+            self.query_changed.emit(self._query)
 
     def set_query(self, query: DocumentQuery) -> None:
         if query != self._query:
             self._query = query
             self.refresh()
+            self.query_changed.emit(query)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort by a column; any other column (-1: the header's indicator cleared) is id order."""

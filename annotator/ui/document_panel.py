@@ -67,6 +67,7 @@ class DocumentTable(QTableView):
 
 class DocumentPanel(QWidget):
     document_chosen = Signal(int)
+    query_changed = Signal(object)  # the list's DocumentQuery: its filters and order
 
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -257,6 +258,7 @@ class DocumentPanel(QWidget):
         self.status_filter.currentIndexChanged.connect(self._apply_filters)
         self.label_filter.currentIndexChanged.connect(self._apply_filters)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
+        self.model.query_changed.connect(self.query_changed)
 
     # -- behaviour ------------------------------------------------------------------------
 

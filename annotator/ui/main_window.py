@@ -157,6 +157,7 @@ class MainWindow(QMainWindow):
         session, editing, workflow = self.session, self.editing, self.workflow
         self.dataset_box.activated.connect(self._on_dataset_chosen)
         self.documents.document_chosen.connect(workflow.open_document)
+        self.documents.query_changed.connect(workflow.set_list_query)
         workflow.dataset_changed.connect(self._on_dataset_changed)
         workflow.document_changed.connect(self.documents.refresh_document)
         workflow.message.connect(self.show_message)

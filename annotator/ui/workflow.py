@@ -3,7 +3,9 @@
 Opening a document shows it at once from the store; the worker thread then brings its
 tokens, the model's suggestions (the first time) and what the phrase memory learnt since,
 and `Workflow` merges them into the document as it is by then (the annotator may already
-have changed it). Marking a document done or skipped opens the next one not done.
+have changed it). Marking a document done or skipped opens the next one not done, in the
+document list's order and within its filters (anywhere in the dataset when none is left
+there).
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ class Workflow(QObject):
         self._session = session
         self._worker = worker
         self._settings = settings
+        self._list_query = DocumentQuery()
         worker.analysed.connect(self._on_analysed)
         worker.analysis_failed.connect(self._on_analysis_failed)
         session.changed.connect(self._on_document_edited)
@@ -105,13 +108,29 @@ class Workflow(QObject):
         self._settings.setValue(LAST_DOCUMENT.format(dataset.id), document.id)
         self._worker.analyse(dataset, document)
 
+    @Slot(object)
+    def set_list_query(self, query: DocumentQuery) -> None:
+        """The document list's filters and order, which "the next document" follows."""
+        self._list_query = query
+
     @Slot(int)
     def open_next_after(self, document_id: int) -> None:
-        """After done or skip: the next document not done, else say the dataset is done."""
+        """After done or skip: the next document not done, else say the dataset is done.
+
+        "Next" is in the document list's order, among the documents its filters show; when
+        none of those is left open, the next open one of the whole dataset.
+        """
         dataset = self._session.dataset
         if dataset is None:
             return
-        following = self._next_open(dataset, document_id)
+        following = self._store.next_open_after(dataset.id, self._list_query, document_id)
+        if following is None and self._list_query != DocumentQuery():
+            following = self._next_open(dataset, document_id)
+            if following is not None:
+                self.message.emit(
+                    "No open document is left in the list as filtered; "
+                    "opened the next one of the dataset."
+                )
         if following is None:
             self.message.emit(f"Every document of {dataset.name} is done or skipped.")
             return

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import errno
 import os
+import time
 from pathlib import Path
 
 import pytest
 
 from annotator.core.errors import AnnotatorError
-from annotator.formats.atomic import atomic_output
+from annotator.formats.atomic import STALE_SECONDS, atomic_output
 
 
 def test_the_file_appears_only_when_complete(tmp_path: Path) -> None:
@@ -45,3 +46,22 @@ def test_a_folder_that_does_not_exist_is_named(tmp_path: Path) -> None:
         atomic_output(tmp_path / "missing" / "out.jsonl"),
     ):
         pass
+
+
+def test_partial_files_of_killed_exports_are_cleared_but_not_a_running_ones(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "out[1].jsonl"  # a name with glob characters
+    killed = tmp_path / ".out[1].jsonl.k1ll3d.partial"
+    running = tmp_path / ".out[1].jsonl.runn1n.partial"
+    other = tmp_path / ".other.jsonl.k1ll3d.partial"
+    for leftover in (killed, running, other):
+        leftover.write_text("half a line", encoding="utf-8")
+    long_ago = time.time() - STALE_SECONDS - 60
+    for leftover in (killed, other):
+        os.utime(leftover, (long_ago, long_ago))
+    with atomic_output(out) as handle:
+        handle.write("line\n")  # type: ignore[arg-type]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [out.name, running.name, other.name]
+    )

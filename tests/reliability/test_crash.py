@@ -8,6 +8,7 @@ integrity check and open as usual.
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
 import signal
@@ -281,4 +282,11 @@ def test_a_killed_export_leaves_the_complete_file_or_none(tmp_path: Path) -> Non
     # what a killed export leaves is a hidden temporary file, never under the real name
     others = {p.name for p in out_folder.iterdir()} - {out.name}
     assert all(name.startswith(".wire.jsonl.") and name.endswith(".partial") for name in others)
+    # and the next export to the same file, a while later, clears them away
+    for name in others:
+        os.utime(out_folder / name, (time.time() - 3600,) * 2)
+    again = annotator("export", str(out), *arguments)
+    assert again.communicate(timeout=60) and again.returncode == 0
+    assert [p.name for p in out_folder.iterdir()] == [out.name]
+    assert out.read_bytes() == complete
     assert integrity(path) == "ok"

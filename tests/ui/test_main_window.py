@@ -181,6 +181,35 @@ def test_accept_all_then_done_opens_the_next_article(parts: Parts, qtbot: QtBot)
     assert "1 of 2" in parts.window.documents.progress_label.text()
 
 
+def test_done_opens_the_next_article_the_filtered_list_shows(
+    filled: Store, settings: QSettings, qtbot: QtBot, open_window: Callable[..., Parts]
+) -> None:
+    dataset = filled.get_dataset("news")
+    more = ["Paris hosts a summit on Monday.", "Maersk moved its office to Rotterdam."]
+    filled.add_documents(
+        dataset.id, [(Document(0, dataset.id, t, input_hash=input_hash(t)), None) for t in more]
+    )
+    parts = open_window(filled, settings)
+    suggestions_arrived(parts, qtbot)
+    search = parts.window.documents.search
+    search.setFocus()
+    qtbot.keyClicks(search, "Rotterdam")
+    qtbot.keyClick(search, Qt.Key.Key_Return)
+    assert parts.window.documents.model.rowCount() == 2
+    parts.workflow.open_document(filled.document_ids(dataset.id)[1])  # ARTICLES[1]
+    suggestions_arrived(parts, qtbot)
+    parts.window.article.setFocus()
+
+    key(parts, qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    # the next one in the list, not "Paris hosts a summit", the next one by id
+    assert parts.window.article.toPlainText() == more[1]
+
+    key(parts, qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    # none of the list's is left open: the first open one of the dataset, and it says so
+    assert parts.window.article.toPlainText() == ARTICLES[0]
+    assert "left in the list" in parts.window.statusBar().currentMessage()
+
+
 def test_typing_in_the_search_box_never_labels(parts: Parts, qtbot: QtBot) -> None:
     suggestions_arrived(parts, qtbot)
     parts.window.article.setFocus()
