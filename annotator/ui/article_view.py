@@ -410,6 +410,11 @@ class ArticleView(QPlainTextEdit):
             layout.blockSignals(held)
         if not done:
             self._formatter.start()
+            return
+        # Formatting laid every block out, with its true number of lines, while the layout
+        # was held: the scroll bar learns the document's real height now, once (the view
+        # keeps its first visible block where it is).
+        layout.documentSizeChanged.emit(layout.documentSize())
 
     def _document_block_starts(self, index: BlockSpanIndex) -> list[int] | None:
         """The document's block starts when they differ from the index's, else None."""

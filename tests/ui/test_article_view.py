@@ -736,3 +736,19 @@ def test_block_starts_are_where_qt_begins_its_blocks(text: str) -> None:
     for qt_start, code_start in zip(starts.qt, starts.code, strict=True):
         assert offsets.to_qt(code_start) == qt_start  # the first code point in the block
         assert code_start == 0 or offsets.to_qt(code_start - 1) < qt_start
+
+
+def test_formatting_off_screen_neither_moves_the_text_nor_hides_the_end(
+    qtbot, view: ArticleView
+) -> None:
+    text, spans, labels = long_article()
+    view.show_document(text, spans, labels)
+    bar = view.verticalScrollBar()
+    bar.setValue(bar.maximum() // 2)  # the annotator scrolls before formatting is over
+    top = view.firstVisibleBlock().blockNumber()
+    qtbot.waitUntil(view.formatting_done, timeout=5000)
+    assert view.firstVisibleBlock().blockNumber() == top
+    bar.setValue(bar.maximum())  # the scroll bar's end is the article's end
+    last = view.document().lastBlock()
+    geometry = view.blockBoundingGeometry(last).translated(view.contentOffset())
+    assert geometry.bottom() <= view.viewport().height() + 1
