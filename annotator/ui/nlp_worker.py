@@ -102,7 +102,7 @@ class _Worker(QObject):
 class NlpWorker(QObject):
     """The GUI-thread side: ask for a model or an analysis; hear back through signals."""
 
-    model_loading = Signal(str)  # status bar text, e.g. "Loading en_core_web_sm…"
+    model_loading = Signal(str)  # what is loading: "spaCy", then the model's name
     model_ready = Signal(str)  # the model's name, or "" when none is installed (memory only)
     model_failed = Signal(str)  # one readable line; analyses go on with the memory alone
     analysed = Signal(object)  # DocumentAnalysis of the latest requested document
@@ -175,7 +175,7 @@ class NlpWorker(QObject):
 
     @Slot(str)
     def _on_loading(self, name: str) -> None:
-        self.model_loading.emit(f"Loading {name}…")
+        self.model_loading.emit(name)
 
     @Slot(object)
     def _on_ready(self, status: ModelStatus) -> None:

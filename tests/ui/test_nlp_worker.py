@@ -22,6 +22,7 @@ from annotator.services.document_analysis import DocumentAnalyser, DocumentAnaly
 from annotator.services.tokens import TokenCache
 from annotator.store import Store
 from annotator.ui.nlp_worker import NlpWorker
+from annotator.ui.status import ModelState
 
 pytestmark = pytest.mark.gui
 
@@ -119,10 +120,13 @@ def test_the_model_loads_and_analyses_arrive_in_the_gui_thread(
     worker = start(factory)
     loading: list[str] = []
     worker.model_loading.connect(loading.append)
+    state = ModelState()  # the status bar's indicator, as the window wires it
+    worker.model_loading.connect(state.loading)
     with qtbot.waitSignal(worker.model_ready, timeout=WAIT_MS) as ready:
         worker.load_model(dataset)
     assert ready.args == ["en_rules"]
-    assert loading == ["Loading spaCy…", "Loading rules…"]
+    assert loading == ["spaCy", "rules"]
+    assert state.text() == "Model: loading rules…"
     assert worker.model_status is not None and worker.model_status.installed
     assert made_in and made_in[0] != threading.get_ident()  # built inside the thread
 
