@@ -10,7 +10,12 @@ import typer
 from annotator.cli.common import DEFAULT_DATASET, DatasetOption, DbOption, fail, msg, open_store
 from annotator.cli.progress import StageBars
 from annotator.formats import IMPORT_FORMATS
-from annotator.services.importing import ImportOptions, ImportReport, import_paths
+from annotator.services.importing import (
+    DEFAULT_PRESET,
+    ImportOptions,
+    ImportReport,
+    import_paths,
+)
 
 _MAX_LISTED = 20
 
@@ -35,6 +40,13 @@ def import_files(
         bool, typer.Option("--allow-overlap", help="Let a new dataset hold overlapping entities.")
     ] = False,
     lang: Annotated[str, typer.Option(help="Tokenizer language of a new dataset.")] = "en",
+    preset: Annotated[
+        str,
+        typer.Option(
+            help="Labels of a new dataset whose files bring none (plain articles): "
+            "news, conll, ontonotes, or none."
+        ),
+    ] = DEFAULT_PRESET,
     db: DbOption = None,
 ) -> None:
     """Import .txt/.md articles, Prodigy or doccano JSONL, Label Studio JSON or brat files.
@@ -43,7 +55,10 @@ def import_files(
     """
     if fmt not in IMPORT_FORMATS:
         fail(f"unknown format {fmt!r}; choose one of {', '.join(IMPORT_FORMATS)}")
-    options = ImportOptions(fmt, encoding, skip_invalid, add_labels, allow_overlap, lang)
+    chosen_preset = None if preset.lower() == "none" else preset
+    options = ImportOptions(
+        fmt, encoding, skip_invalid, add_labels, allow_overlap, lang, chosen_preset
+    )
     try:
         with open_store(db) as store, StageBars() as bars:
             report = import_paths(store, paths, dataset, options, progress=bars)
@@ -79,5 +94,11 @@ def _print_report(report: ImportReport, dataset: str, skip_invalid: bool) -> Non
         msg.warn(f"Not imported (annotator keeps continuous entity spans only): {kinds}")
     if report.new_labels:
         msg.info(f"New labels: {', '.join(report.new_labels)}")
+    if report.preset is not None:
+        names = ", ".join(label.name for label in report.preset.labels)
+        msg.info(
+            f"The new dataset has the {report.preset.name} labels ({names}); "
+            f"'annotator labels -d {dataset} preset NAME --replace' gives it others"
+        )
     if report.problems and skip_invalid:
         msg.warn(f"Skipped {len(report.problems)} invalid record(s) or file(s), listed above")

@@ -24,6 +24,7 @@ from annotator.core.records import Record
 from annotator.core.tokens import Tokens
 from annotator.core.validation import CheckedRecord, check_record
 from annotator.formats import SUFFIXES, read_file
+from annotator.services.presets import Preset, apply_preset_to, load_preset
 from annotator.services.progress import NoProgress, Progress
 from annotator.store import Store
 
@@ -41,6 +42,7 @@ class ImportReport:
     duplicates: int = 0
     duplicate_spans: int = 0
     new_labels: list[str] = field(default_factory=list)
+    preset: Preset | None = None  # given to the dataset this import created, if any
     not_imported: Counter[str] = field(default_factory=Counter)  # kind -> count
     problems: list[InputError] = field(default_factory=list)
     refused: bool = False  # nothing was written because of `problems`
@@ -52,6 +54,9 @@ class _CheckedFile:
     documents: list[tuple[Document, Tokens | None]]
 
 
+DEFAULT_PRESET = "news"
+
+
 @dataclass(frozen=True, slots=True)
 class ImportOptions:
     fmt: str = "auto"
@@ -60,6 +65,9 @@ class ImportOptions:
     add_labels: bool = False
     allow_overlap: bool = False  # only for a dataset this import creates
     lang: str = "en"
+    # The labels (and model mapping) of a dataset this import creates when its files bring
+    # none, as plain articles do: without labels the model's suggestions have nowhere to go.
+    preset: str | None = DEFAULT_PRESET
 
 
 def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
@@ -112,6 +120,7 @@ def import_paths(
     progress = progress or NoProgress()
     report = ImportReport()
     dataset = store.find_dataset(dataset_name)
+    preset = load_preset(options.preset) if options.preset and dataset is None else None
     files = list(expand_paths(paths))
     parsed = _read_files(files, options, report, progress)
     checker = _Checker(dataset, options)
@@ -128,6 +137,10 @@ def import_paths(
         dataset = store.create_dataset(
             dataset_name, lang=options.lang, allow_overlap=options.allow_overlap
         )
+        if preset is not None and not checker.new_labels:
+            apply_preset_to(store, dataset, preset, replace=True)
+            dataset = store.get_dataset(dataset_name)
+            report.preset = preset
     labels = _labels_to_add(dataset.labels, checker.new_labels)
     progress.stage("Saving", total, "doc")
     for batch in _batches(checked):

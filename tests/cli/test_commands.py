@@ -198,3 +198,39 @@ def test_stopping_suggest_says_what_is_kept(cli, db_path: Path, monkeypatch) -> 
     result = cli("suggest", "--db", db_path)
     assert result.code == 130
     assert "Suggestions saved so far are kept; run suggest again" in result.err
+
+
+def test_plain_articles_in_a_new_dataset_get_the_news_labels(
+    cli, db_path: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "a.txt").write_text("Lagos traffic slowed on Monday.", encoding="utf-8")
+    result = cli("import", tmp_path / "a.txt", "--dataset", "wire", "--db", db_path)
+    assert result.code == 0
+    assert "has the news labels (PERSON, ORG, GPE" in result.out
+    labels = cli("labels", "--dataset", "wire", "--db", db_path).out
+    assert "PERSON" in labels and "EVENT" in labels
+
+    # another preset, or none; an existing dataset keeps the labels it has
+    assert (
+        cli("import", tmp_path / "a.txt", "-d", "c", "--preset", "conll", "--db", db_path).code == 0
+    )
+    assert (
+        cli("import", tmp_path / "a.txt", "-d", "n", "--preset", "none", "--db", db_path).code == 0
+    )
+    (tmp_path / "b.txt").write_text("Quito is high.", encoding="utf-8")
+    again = cli("import", tmp_path / "b.txt", "--dataset", "c", "--db", db_path)
+    assert "labels (" not in again.out
+    listed = cli("datasets", "--db", db_path).out
+    assert "PER, ORG, LOC, MISC" in listed
+    assert [line.split()[-1] for line in listed.splitlines() if line.startswith("n ")] == ["-"]
+
+
+def test_an_unknown_preset_is_refused_before_anything_is_written(
+    cli, db_path: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "a.txt").write_text("Lagos traffic.", encoding="utf-8")
+    result = cli("import", tmp_path / "a.txt", "--preset", "sports", "--db", db_path)
+    assert result.code == 1
+    assert "there is no label preset 'sports' (presets: conll, news, ontonotes)" in result.err
+    assert "Traceback" not in result.out + result.err
+    assert "default" not in cli("datasets", "--db", db_path).out

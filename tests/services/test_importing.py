@@ -199,3 +199,12 @@ def test_labels_an_import_creates_get_colours_and_hotkeys(store: Store, tmp_path
     labels = store.get_dataset("news").labels
     assert [(label.name, label.hotkey) for label in labels] == [("PERSON", "1"), ("GPE", "2")]
     assert all(label.color.startswith("#") for label in labels)
+
+
+def test_labelled_records_bring_their_own_labels_not_the_preset(
+    store: Store, tmp_path: Path
+) -> None:
+    record = '{"text": "Ada met Babbage.", "spans": [{"start": 0, "end": 3, "label": "PER"}]}'
+    report = import_paths(store, [write(tmp_path / "a.jsonl", record + "\n")], "gold")
+    assert report.preset is None
+    assert store.get_dataset("gold").label_names == ("PER",)
