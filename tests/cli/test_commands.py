@@ -211,12 +211,11 @@ def test_plain_articles_in_a_new_dataset_get_the_news_labels(
     assert "PERSON" in labels and "EVENT" in labels
 
     # another preset, or none; an existing dataset keeps the labels it has
-    assert (
-        cli("import", tmp_path / "a.txt", "-d", "c", "--preset", "conll", "--db", db_path).code == 0
-    )
-    assert (
-        cli("import", tmp_path / "a.txt", "-d", "n", "--preset", "none", "--db", db_path).code == 0
-    )
+    for name, preset in (("c", "conll"), ("n", "none")):
+        imported = cli(
+            "import", tmp_path / "a.txt", "-d", name, "--preset", preset, "--db", db_path
+        )
+        assert imported.code == 0
     (tmp_path / "b.txt").write_text("Quito is high.", encoding="utf-8")
     again = cli("import", tmp_path / "b.txt", "--dataset", "c", "--db", db_path)
     assert "labels (" not in again.out
