@@ -263,7 +263,7 @@ def _window(app: Any, db: Path) -> dict[str, Any]:
 
     from annotator.app import assemble
     from annotator.store import Store
-    from annotator.ui.span_highlighter import BlockSpanIndex
+    from annotator.ui.span_index import BlockSpanIndex
 
     folder = tempfile.mkdtemp(prefix="long-document-settings-")
     settings = QSettings(str(Path(folder) / "settings.ini"), QSettings.Format.IniFormat)

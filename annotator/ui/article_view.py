@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QKeyEvent,
     QMouseEvent,
@@ -24,10 +24,11 @@ from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget
 
 from annotator.core.model import Label, Span, SpanState
 from annotator.core.text import QtOffsets
-from annotator.ui.span_highlighter import BlockSpanIndex, SpanHighlighter, span_changes
+from annotator.ui.block_formatting import BlockFormatting
+from annotator.ui.span_highlighter import SpanHighlighter, span_changes
+from annotator.ui.span_index import BlockSpanIndex
 from annotator.ui.span_style import OUTLINE_WIDTH, SpanStyle, line_box
 from annotator.ui.text_geometry import (
-    on_screen_block_numbers,
     position_at,
     scroll_to,
     visible_blocks,
@@ -35,7 +36,6 @@ from annotator.ui.text_geometry import (
 from annotator.ui.window_keys import is_window_key
 
 Snapper = Callable[[int, int, bool], tuple[int, int] | None]
-FORMAT_SLICE_SECONDS = 0.004  # formatting off-screen blocks never holds input up longer
 
 
 class ArticleView(QPlainTextEdit):
@@ -63,11 +63,7 @@ class ArticleView(QPlainTextEdit):
         self._press_alt = False
         self._style = SpanStyle(self.font())
         self._highlighter = SpanHighlighter(self.document(), self._style)
-        # Blocks off screen are formatted a slice at a time while the window is idle.
-        self._formatter = QTimer(self)
-        self._formatter.setSingleShot(True)
-        self._formatter.setInterval(0)
-        self._formatter.timeout.connect(self._format_some)
+        self._formatting = BlockFormatting(self, self._highlighter)
 
     # The document -------------------------------------------------------------------------
 
@@ -90,12 +86,11 @@ class ArticleView(QPlainTextEdit):
         if starts is not None:  # a block break Qt reads differently: trust the document
             index.use_block_starts(starts)
             self._highlighter.set_index(index, formatted=False)
-        self._format_on_screen()
-        self._formatter.start()
+        self._formatting.start()
 
     def formatting_done(self) -> bool:
         """Whether every block with spans is formatted (off-screen ones come a bit later)."""
-        return not self._highlighter.unformatted()
+        return self._formatting.done()
 
     def update_spans(self, spans: Sequence[Span]) -> None:
         """Show the document's whole new span tuple; re-highlights only what changed."""
@@ -112,7 +107,7 @@ class ArticleView(QPlainTextEdit):
         for span in added:
             if self._is_shown(span):
                 blocks += index.add(span)
-        self._rehighlight(blocks)
+        self._formatting.reformat(blocks)
         if self._current is not None:
             self._set_current(self._successor(self._current))
 
@@ -133,7 +128,7 @@ class ArticleView(QPlainTextEdit):
         for span in self._spans:
             if span.state is SpanState.REJECTED:
                 blocks += index.add(span) if show else index.remove(span)
-        self._rehighlight(blocks)
+        self._formatting.reformat(blocks)
         if self._current is not None and not self._is_shown(self._current):
             self._set_current(None)
 
@@ -283,7 +278,7 @@ class ArticleView(QPlainTextEdit):
     # Painting -----------------------------------------------------------------------------
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        self._format_on_screen()  # a block scrolled to before its turn came
+        self._formatting.format_on_screen()  # a block scrolled to before its turn came
         super().paintEvent(event)
         painter = QPainter(self.viewport())
         try:
@@ -351,70 +346,6 @@ class ArticleView(QPlainTextEdit):
                     return span
                 same_range = same_range or span
         return same_range
-
-    def _rehighlight(self, starts: Sequence[int]) -> None:
-        """Format the blocks that begin at Qt positions `starts` again; repaint only those.
-
-        New formats make Qt lay the block out again, and its plain-text layout then asks
-        every view to repaint the whole viewport. The layout's signals are held while the
-        highlighter works; the view repaints the blocks on screen itself, from the top of
-        the first one down when one of them now takes more or fewer lines.
-        """
-        document = self.document()
-        blocks = [document.findBlock(start) for start in sorted(set(starts))]
-        blocks = [block for block in blocks if block.isValid()]
-        if not blocks:
-            return
-        lines = [block.lineCount() for block in blocks]
-        layout = document.documentLayout()
-        held = layout.blockSignals(True)
-        try:
-            for block in blocks:
-                self._highlighter.rehighlightBlock(block)
-        finally:
-            layout.blockSignals(held)
-        on_screen = on_screen_block_numbers(self)
-        viewport = self.viewport()
-        offset = self.contentOffset()
-        for block, before in zip(blocks, lines, strict=True):
-            if block.blockNumber() not in on_screen:
-                continue  # laid out again when it comes into view
-            geometry = self.blockBoundingGeometry(block).translated(offset)  # lays it out
-            if block.lineCount() != before:  # the blocks below moved
-                geometry.setBottom(viewport.height())
-            viewport.update(geometry.toAlignedRect().adjusted(-1, -1, 1, 1))
-
-    def _format_on_screen(self) -> None:
-        """Format the blocks on screen that are not formatted yet, before they are painted.
-
-        The layout's signals are held: its whole-viewport repaint request is not needed, as
-        the view is painted right after.
-        """
-        if not self._highlighter.unformatted():
-            return
-        on_screen = [block for block, _ in visible_blocks(self, 0, self.viewport().height())]
-        layout = self.document().documentLayout()
-        held = layout.blockSignals(True)
-        try:
-            self._highlighter.format_blocks(on_screen)
-        finally:
-            layout.blockSignals(held)
-
-    def _format_some(self) -> None:
-        """One slice of formatting the blocks off screen, a few milliseconds long."""
-        layout = self.document().documentLayout()
-        held = layout.blockSignals(True)
-        try:
-            done = self._highlighter.format_some(FORMAT_SLICE_SECONDS)
-        finally:
-            layout.blockSignals(held)
-        if not done:
-            self._formatter.start()
-            return
-        # Formatting laid every block out, with its true number of lines, while the layout
-        # was held: the scroll bar learns the document's real height now, once (the view
-        # keeps its first visible block where it is).
-        layout.documentSizeChanged.emit(layout.documentSize())
 
     def _document_block_starts(self, index: BlockSpanIndex) -> list[int] | None:
         """The document's block starts when they differ from the index's, else None."""

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import QLineEdit, QMainWindow, QVBoxLayout, QWidget
 
 from annotator.core.model import Label, Span, SpanState
 from annotator.core.text import QtOffsets
-from annotator.ui import span_highlighter
+from annotator.ui import span_index
 from annotator.ui.article_view import ArticleView
 from annotator.ui.span_highlighter import SpanHighlighter
 from annotator.ui.window_keys import is_window_key
@@ -209,9 +209,9 @@ def test_spans_after_any_line_break_are_exact(view: ArticleView, separator: str)
 def test_the_document_decides_where_blocks_start(view: ArticleView, monkeypatch) -> None:
     """Should Qt ever break blocks elsewhere than expected, its own blocks are used."""
     monkeypatch.setattr(
-        span_highlighter,
+        span_index,
         "block_starts",
-        lambda text, offsets: span_highlighter.BlockStarts([0], [0]),
+        lambda text, offsets: span_index.BlockStarts([0], [0]),
     )
     text = "First line.\nSecond line has Oslo.\nThird has Bergen."
     spans = [at(text, "Oslo", "A"), at(text, "Bergen", "A")]
@@ -709,9 +709,9 @@ def test_the_index_keeps_drawing_order_whatever_order_spans_come_in() -> None:
         )
     ]
     spans.append(Span(text.index("line 3"), text.index("Acme", text.index("line 4")), "LONG"))
-    ordered = span_highlighter.BlockSpanIndex(text)
+    ordered = span_index.BlockSpanIndex(text)
     ordered.extend(sorted(spans, key=lambda span: span.key))
-    shuffled = span_highlighter.BlockSpanIndex(text)
+    shuffled = span_index.BlockSpanIndex(text)
     random.Random(3).shuffle(spans)
     shuffled.extend(spans[:40])
     shuffled.extend(spans[40:])
@@ -731,7 +731,7 @@ def test_block_starts_are_where_qt_begins_its_blocks(text: str) -> None:
         expected.append(block.position())
         block = block.next()
     offsets = QtOffsets(text)
-    starts = span_highlighter.block_starts(text, offsets)
+    starts = span_index.block_starts(text, offsets)
     assert starts.qt == expected
     for qt_start, code_start in zip(starts.qt, starts.code, strict=True):
         assert offsets.to_qt(code_start) == qt_start  # the first code point in the block
