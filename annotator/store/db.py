@@ -38,11 +38,17 @@ def _add_suggestion_marks(conn: Connection) -> None:
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _add_suggestion_marks}
 
 
-def open_engine(path: Path) -> Engine:
-    """Open (creating or migrating) the store at `path` and return its engine."""
+def open_engine(path: Path, *, create: bool = True) -> Engine:
+    """Open (creating or migrating) the store at `path` and return its engine.
+
+    With `create=False` a missing or empty file is refused rather than made into a new
+    store: commands that only read must not leave a store behind at a mistyped path.
+    """
     path = path.expanduser()
     if path.is_dir():
         raise StoreError(f"{path} is a directory, not a store file")
+    if not create and not _has_content(path):
+        raise StoreError(f"no store at {path} (nothing was created there)")
     _create_private(path)
     engine = create_engine(f"sqlite:///{path}")
     event.listen(engine, "connect", _configure_connection)
@@ -91,6 +97,13 @@ def _reason(error: BaseException) -> str:
     if "not a database" in text:
         return "the file is not an annotator store (not an SQLite database)"
     return text
+
+
+def _has_content(path: Path) -> bool:
+    try:
+        return path.stat().st_size > 0
+    except OSError:
+        return False
 
 
 def _create_private(path: Path) -> None:

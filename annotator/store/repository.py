@@ -36,8 +36,9 @@ class Store(
         self.path = path
 
     @classmethod
-    def open(cls, path: Path) -> Store:
-        return cls(open_engine(path), path)
+    def open(cls, path: Path, *, create: bool = True) -> Store:
+        """Open the store at `path`; `create=False` refuses a missing or empty file."""
+        return cls(open_engine(path, create=create), path)
 
     def close(self) -> None:
         self._engine.dispose()
