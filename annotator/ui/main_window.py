@@ -191,6 +191,7 @@ class MainWindow(QMainWindow):
         self._name_label_actions(dataset)
         if dataset is None:
             self._on_opened(None)
+            self.model_state.waiting()  # no dataset asks for a model
 
     @Slot(int)
     def _on_dataset_chosen(self, index: int) -> None:

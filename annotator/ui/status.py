@@ -1,4 +1,5 @@
-"""The status bar's model indicator: loading, ready, none installed, or failed."""
+"""The status bar's model indicator: waiting for a dataset, loading, ready, none installed,
+or failed."""
 
 from __future__ import annotations
 
@@ -11,17 +12,33 @@ NO_MODEL_TIP = (
 )
 
 
+WAITING_TIP = (
+    "The model is loaded in the background when a dataset is open: import articles or "
+    "open the sample articles"
+)
+
+
 class ModelState(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Model: starting…", parent)
+        self._heard = False  # whether the worker said anything yet
+
+    @Slot()
+    def waiting(self) -> None:
+        """No dataset is open, so no model is asked for: say so rather than "starting"."""
+        if not self._heard:
+            self.setText("Model: loads when a dataset is open")
+            self.setToolTip(WAITING_TIP)
 
     @Slot(str)
     def loading(self, name: str) -> None:
+        self._heard = True
         self.setText(f"Model: loading {name}…" if name else "Model: loading…")
         self.setToolTip("Suggestions appear once the model is loaded; you can label meanwhile")
 
     @Slot(str)
     def ready(self, name: str) -> None:
+        self._heard = True
         if name:
             self.setText(f"Model: {name}")
             self.setToolTip("This spaCy pipeline suggests entities for new articles")
@@ -31,5 +48,6 @@ class ModelState(QLabel):
 
     @Slot(str)
     def failed(self, message: str) -> None:
+        self._heard = True
         self.setText("Model: failed (phrase memory only)")
         self.setToolTip(message)

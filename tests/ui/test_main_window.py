@@ -334,3 +334,13 @@ def test_the_span_list_answers_the_annotation_keys(parts: Parts, qtbot: QtBot) -
     qtbot.keyClick(table, Qt.Key.Key_Return)
     accepted = texts(stored(parts), SpanState.ACCEPTED)
     assert accepted == {parts.session.document.covered_text(chosen): chosen.label}  # type: ignore[union-attr]
+
+
+def test_an_empty_store_says_when_the_model_loads(
+    store: Store, settings: QSettings, qtbot: QtBot, open_window: Callable[..., Parts]
+) -> None:
+    parts = open_window(store, settings)
+    state = parts.window.model_state
+    assert state.text() == "Model: loads when a dataset is open"
+    parts.window.title.linkActivated.emit("file.samples")  # a dataset now: the model loads
+    qtbot.waitUntil(lambda: "loads when" not in state.text(), timeout=20_000)
