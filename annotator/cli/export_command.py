@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -10,6 +11,7 @@ import typer
 from annotator.cli.common import DEFAULT_DATASET, DatasetOption, DbOption, fail, msg, open_store
 from annotator.cli.progress import StageBars
 from annotator.core.model import Status
+from annotator.formats.destination import STDOUT, OutputClosedError, Target, describe
 from annotator.services.exporting import (
     EXPORT_FORMATS,
     ExportOptions,
@@ -18,11 +20,18 @@ from annotator.services.exporting import (
 )
 
 STATUS_CHOICES = ("all", *(status.value for status in Status))
+# What a shell reports for a program stopped by SIGPIPE: `annotator export - | head -1`.
+READER_GONE_EXIT = 141
 
 
 def export(
     out: Annotated[
-        Path, typer.Argument(help="The file to write (replaced only if the export succeeds).")
+        str,
+        typer.Argument(
+            help="The file to write (replaced only if the export succeeds; a link's target is "
+            "replaced), a pipe or device to stream into, or - for the standard output.",
+            show_default=False,
+        ),
     ],
     dataset: DatasetOption = DEFAULT_DATASET,
     fmt: Annotated[
@@ -44,15 +53,25 @@ def export(
             help="Also export unconfirmed suggestions (and, for Prodigy, rejected spans).",
         ),
     ] = False,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Replace OUT even if it is read-only or an SQLite database."),
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Export a dataset. Gold spans (accepted and drawn) are always exported."""
     if fmt not in EXPORT_FORMATS:
         fail(f"unknown format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")
-    options = ExportOptions(fmt, parse_statuses(status or ["done"]), include_suggestions)
-    with open_store(db) as store, StageBars() as bars:
-        report = export_dataset(store, dataset, out, options, progress=bars)
-    _print_report(report, dataset, out, options)
+    options = ExportOptions(
+        fmt, parse_statuses(status or ["done"]), include_suggestions, force=force
+    )
+    target: Target = STDOUT if out == "-" else Path(out)
+    try:
+        with open_store(db) as store, StageBars() as bars:
+            report = export_dataset(store, dataset, target, options, progress=bars)
+    except OutputClosedError:
+        raise typer.Exit(READER_GONE_EXIT) from None  # the reader chose to stop: no message
+    _print_report(report, dataset, target, options)
 
 
 def parse_statuses(values: list[str]) -> frozenset[Status] | None:
@@ -65,10 +84,14 @@ def parse_statuses(values: list[str]) -> frozenset[Status] | None:
     return frozenset(Status(v) for v in values)
 
 
-def _print_report(report: ExportReport, dataset: str, out: Path, options: ExportOptions) -> None:
-    msg.good(
+def _print_report(report: ExportReport, dataset: str, out: Target, options: ExportOptions) -> None:
+    """The summary; on stderr when the export itself went to the standard output."""
+    good, info = (_on_stderr("\u2714", "green"), _on_stderr("\u2139", "blue"))
+    if out is not STDOUT:
+        good, info = msg.good, msg.info
+    good(
         f"Exported {report.documents} documents and {report.spans} spans from dataset "
-        f"{dataset!r} to {out} ({options.fmt})"
+        f"{dataset!r} to {describe(out)} ({options.fmt})"
     )
     if report.left_out:
         reason = (
@@ -78,8 +101,15 @@ def _print_report(report: ExportReport, dataset: str, out: Path, options: Export
         )
         msg.warn(f"Left out {report.left_out} {reason}")
     if report.overlapping:
-        msg.info(
-            f"{report.overlapping} overlapping spans are in doc.spans['sc'] but not in doc.ents"
-        )
+        info(f"{report.overlapping} overlapping spans are in doc.spans['sc'] but not in doc.ents")
     if options.include_suggestions and options.fmt in ("spacy", "conll"):
-        msg.info(f"--include-suggestions has no effect on {options.fmt}: it holds gold spans only")
+        info(f"--include-suggestions has no effect on {options.fmt}: it holds gold spans only")
+
+
+def _on_stderr(symbol: str, colour: str) -> Callable[[str], None]:
+    """`msg.good`/`msg.info` printed on stderr, where they stay out of the exported data."""
+
+    def say(text: str) -> None:
+        typer.secho(f"{symbol} {text}", fg=colour, err=True)
+
+    return say

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import glob
 import os
+import stat
 import tempfile
 import time
 from collections.abc import Iterator
@@ -19,13 +20,16 @@ STALE_SECONDS = 60.0
 
 
 @contextlib.contextmanager
-def atomic_output(path: Path, *, binary: bool = False) -> Iterator[IO[str] | IO[bytes]]:
+def atomic_output(
+    path: Path, *, binary: bool = False, keep: os.stat_result | None = None
+) -> Iterator[IO[str] | IO[bytes]]:
     """Yield a file in `path`'s folder; rename it onto `path` only if the block succeeds.
 
     The data is flushed to disk before the rename, so an interrupted export (an error,
-    Ctrl-C or a killed process) never leaves a truncated file at `path`. The file is
-    created readable by its owner only. Hidden partial files a killed export left beside
-    `path` are removed.
+    Ctrl-C or a killed process) never leaves a truncated file at `path`. A new file is
+    created readable by its owner only; `keep`, the status of the file being replaced,
+    gives the new one that file's permission bits (and owner, where allowed). Hidden
+    partial files a killed export left beside `path` are removed.
     """
     folder = path.parent if str(path.parent) else Path()
     if path.is_dir():
@@ -40,6 +44,8 @@ def atomic_output(path: Path, *, binary: bool = False) -> Iterator[IO[str] | IO[
     except OSError as error:
         raise AnnotatorError(f"cannot write in {folder}: {error.strerror or error}") from None
     try:
+        if keep is not None:
+            _take_over(descriptor, keep)
         mode = "wb" if binary else "w"
         encoding = None if binary else "utf-8"
         newline = None if binary else "\n"
@@ -54,6 +60,14 @@ def atomic_output(path: Path, *, binary: bool = False) -> Iterator[IO[str] | IO[
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _take_over(descriptor: int, keep: os.stat_result) -> None:
+    """Give the new file the replaced file's permission bits, and its owner if allowed."""
+    if (keep.st_uid, keep.st_gid) != (os.geteuid(), os.getegid()):
+        with contextlib.suppress(PermissionError):
+            os.fchown(descriptor, keep.st_uid, keep.st_gid)
+    os.fchmod(descriptor, stat.S_IMODE(keep.st_mode))
 
 
 def remove_leftovers(folder: Path, name: str) -> list[Path]:

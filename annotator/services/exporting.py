@@ -2,7 +2,9 @@
 
 Documents stream in id order with flat memory; tokens come from the store, or are
 computed in batches for documents that never had them saved (they are not written back:
-an export only reads). The output appears at its path only when the export succeeded.
+an export only reads). A file appears at its path only when the export succeeded; pipes,
+devices and the standard output are streamed into (`formats/destination.py`). The store
+itself is never a destination.
 """
 
 from __future__ import annotations
@@ -11,12 +13,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, cast
+from typing import IO, TYPE_CHECKING
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Document, Span, SpanState, Status
 from annotator.core.tokens import Tokens
-from annotator.formats.atomic import atomic_output
+from annotator.formats.destination import Target, open_output
 from annotator.formats.writers import conll, doccano, prodigy
 from annotator.services.progress import NoProgress, Progress
 from annotator.store import Store
@@ -34,6 +36,7 @@ class ExportOptions:
     fmt: str = "prodigy"
     statuses: frozenset[Status] | None = frozenset({Status.DONE})  # None: every status
     include_suggestions: bool = False
+    force: bool = False  # replace an SQLite database or a read-only file at the destination
 
 
 @dataclass
@@ -47,7 +50,7 @@ class ExportReport:
 def export_dataset(
     store: Store,
     dataset_name: str,
-    out: Path,
+    out: Target,
     options: ExportOptions = ExportOptions(),
     *,
     progress: Progress | None = None,
@@ -58,7 +61,9 @@ def export_dataset(
     progress = progress or NoProgress()
     progress.stage("Exporting", store.count_documents(dataset.id, options.statuses), "doc")
     items = store.iter_documents(dataset.id, options.statuses, with_tokens=options.fmt != "doccano")
-    return write_documents(items, out, options, lang=dataset.lang, progress=progress)
+    return write_documents(
+        items, out, options, lang=dataset.lang, progress=progress, protected=store.files()
+    )
 
 
 def check_format(fmt: str) -> None:
@@ -70,60 +75,65 @@ def check_format(fmt: str) -> None:
 
 def write_documents(
     items: Iterable[Item],
-    out: Path,
+    out: Target,
     options: ExportOptions,
     *,
     lang: str = "en",
     progress: Progress | None = None,
+    protected: Sequence[Path] = (),
 ) -> ExportReport:
-    """Write `items` to `out` in `options.fmt`; on any error `out` is left as it was."""
+    """Write `items` to `out` in `options.fmt`; on any error a file at `out` is left as it
+    was. `protected` files (the store's) are refused as destinations."""
     check_format(options.fmt)
     report = ExportReport()
     if options.fmt == "doccano":
         documents: Iterable[Item] = items
     else:
         documents = with_tokens(items, lang)
-    if options.fmt == "spacy":
-        _write_docbin(documents, out, lang, report, progress)
-    else:
-        _write_lines(documents, out, options, report, progress)
+    binary = options.fmt == "spacy"
+    with open_output(out, protected=protected, force=options.force, binary=binary) as handle:
+        if binary:
+            _write_docbin(documents, handle, lang, report, progress)
+        else:
+            _write_lines(documents, handle, options, report, progress)
     return report
 
 
 def _write_lines(
     documents: Iterable[Item],
-    out: Path,
+    handle: IO[bytes],
     options: ExportOptions,
     report: ExportReport,
     progress: Progress | None,
 ) -> None:
     fmt = options.fmt
-    with atomic_output(out) as raw:
-        handle = cast(IO[str], raw)
-        for document, tokens in documents:
-            spans = exported_spans(document, fmt, options.include_suggestions)
-            if fmt == "doccano":
-                text, left_out = doccano.line(document, spans)
-            else:
-                assert tokens is not None
-                writer = prodigy.line if fmt == "prodigy" else conll.block
-                text, left_out = writer(document, tokens, spans)
-            handle.write(text)
-            _count(report, spans, left_out, progress)
+    for document, tokens in documents:
+        spans = exported_spans(document, fmt, options.include_suggestions)
+        if fmt == "doccano":
+            text, left_out = doccano.line(document, spans)
+        else:
+            assert tokens is not None
+            writer = prodigy.line if fmt == "prodigy" else conll.block
+            text, left_out = writer(document, tokens, spans)
+        handle.write(text.encode("utf-8"))
+        _count(report, spans, left_out, progress)
 
 
 def _write_docbin(
-    documents: Iterable[Item], out: Path, lang: str, report: ExportReport, progress: Progress | None
+    documents: Iterable[Item],
+    handle: IO[bytes],
+    lang: str,
+    report: ExportReport,
+    progress: Progress | None,
 ) -> None:
     from annotator.nlp.docbin import DocBinWriter  # spaCy: a second to import, load late
 
     writer = DocBinWriter(lang)
-    with atomic_output(out, binary=True) as handle:
-        for document, tokens in documents:
-            assert tokens is not None
-            spans = exported_spans(document, "spacy", include_suggestions=False)
-            _count(report, spans, writer.add(document, tokens, spans), progress)
-        cast(IO[bytes], handle).write(writer.to_bytes())
+    for document, tokens in documents:
+        assert tokens is not None
+        spans = exported_spans(document, "spacy", include_suggestions=False)
+        _count(report, spans, writer.add(document, tokens, spans), progress)
+    handle.write(writer.to_bytes())
     report.overlapping = writer.overlapping
 
 

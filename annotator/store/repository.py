@@ -40,6 +40,16 @@ class Store(
         """Open the store at `path`; `create=False` refuses a missing or empty file."""
         return cls(open_engine(path, create=create), path)
 
+    def files(self) -> list[Path]:
+        """The store file and SQLite's files beside it (`-wal`, `-shm`, `-journal`), as
+        named and with links followed: SQLite keeps them beside the file a link points to.
+        Some may not exist now; nothing may ever be written in their place."""
+        found: list[Path] = []
+        for base in dict.fromkeys((self.path, self.path.resolve())):
+            found.append(base)
+            found.extend(base.with_name(base.name + end) for end in ("-wal", "-shm", "-journal"))
+        return found
+
     def close(self) -> None:
         self._engine.dispose()
 
