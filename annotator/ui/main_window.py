@@ -35,13 +35,16 @@ from annotator.ui.label_bar import LabelBar
 from annotator.ui.session import DocumentSession
 from annotator.ui.span_menu import span_menu
 from annotator.ui.span_panel import SpanPanel
-from annotator.ui.startup import DEFAULT_SIZE, GEOMETRY
+from annotator.ui.startup import GEOMETRY, place_first
 from annotator.ui.status import ModelState
 from annotator.ui.workflow import Workflow
 
 STATE = "window/state"
 SPLITTER = "window/splitter"
 SHOW_REJECTED = "view/show_rejected"
+# The documents, the article and the spans when nothing was saved: at 1366x768 the
+# article gives way (the spans keep room for their label, text, state and source).
+PANEL_WIDTHS = (320, 640, 420)
 
 
 class MainWindow(QMainWindow):
@@ -111,7 +114,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.work)
         self.splitter.addWidget(side)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([360, 700, 320])
+        self.splitter.setSizes(list(PANEL_WIDTHS))
         self.setCentralWidget(self.splitter)
         toolbar = QToolBar("Dataset")
         toolbar.setObjectName("dataset_toolbar")
@@ -331,10 +334,8 @@ class MainWindow(QMainWindow):
 
     def _restore(self) -> None:
         geometry = self.settings.value(GEOMETRY)
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(DEFAULT_SIZE)
+        if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
+            place_first(self)
         state = self.settings.value(STATE)
         if isinstance(state, QByteArray):
             self.restoreState(state)

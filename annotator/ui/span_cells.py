@@ -44,7 +44,9 @@ STATE_ORDER = {state: n for n, state in enumerate(STATE_NAMES)}
 # The Span of a row, for delegates and tests that want the value rather than its text.
 SPAN_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 
-MAX_TEXT = 60  # characters of covered text shown in a cell; the middle of longer ones is cut
+# Characters of covered text a cell holds: more than any column shows. The view cuts what
+# does not fit at the column's end, so a text is whole wherever there is room for it.
+MAX_TEXT = 200
 MAX_TOOLTIP = 1000
 NEWLINE_MARK = "⏎"
 ELLIPSIS = "…"
@@ -60,16 +62,14 @@ def one_line(text: str) -> str:
 
 
 def cell_text(text: str, start: int, end: int, limit: int = MAX_TEXT) -> str:
-    """`text[start:end]` for a table cell: on one line, its middle cut when it is too long.
+    """`text[start:end]` for a table cell: on one line, cut after `limit` characters.
 
-    Only the shown ends are sliced, so a span over a whole article costs no more than a
+    Only the shown start is sliced, so a span over a whole article costs no more than a
     short one.
     """
     if end - start <= limit:
         return one_line(text[start:end])
-    head = (limit - 1) // 2
-    tail = limit - 1 - head
-    return one_line(text[start : start + head]) + ELLIPSIS + one_line(text[end - tail : end])
+    return one_line(text[start : start + limit - 1]) + ELLIPSIS
 
 
 def source_of(span: Span) -> str:
@@ -101,6 +101,8 @@ def tooltip(span: Span, column: int, text: str, labels: Mapping[str, Label]) -> 
         if len(covered) > MAX_TOOLTIP:
             covered = covered[:MAX_TOOLTIP] + ELLIPSIS
         return covered
+    if column == Column.SOURCE:  # a narrow column shows its start only
+        return source_of(span) or None
     return None
 
 

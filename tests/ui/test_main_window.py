@@ -7,14 +7,16 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QRect, QSettings, Qt
 from pytestqt.qtbot import QtBot
 
 from annotator.app import assemble
 from annotator.core.hashing import input_hash
 from annotator.core.model import Document, Label, SpanState, Status
 from annotator.store import Store
+from annotator.ui import startup
 from annotator.ui.launch import Parts
+from annotator.ui.span_cells import Column
 
 pytestmark = pytest.mark.gui
 
@@ -344,3 +346,30 @@ def test_an_empty_store_says_when_the_model_loads(
     assert state.text() == "Model: loads when a dataset is open"
     parts.window.title.linkActivated.emit("file.samples")  # a dataset now: the model loads
     qtbot.waitUntil(lambda: "loads when" not in state.text(), timeout=20_000)
+
+
+def test_the_first_window_fits_1366x768_with_every_panel_usable(
+    filled: Store,
+    settings: QSettings,
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    open_window: Callable[..., Parts],
+) -> None:
+    screen = QRect(0, 0, 1366, 768)
+    monkeypatch.setattr(startup, "available_area", lambda window: screen)
+    parts = open_window(filled, settings)
+    document = suggestions_arrived(parts, qtbot)
+    window = parts.window
+    assert screen.contains(window.geometry().adjusted(0, -startup.TITLE_BAR, 0, 0))
+    assert window.minimumSizeHint().width() <= window.width()  # nothing forced it wider
+    assert window.documents.width() >= 250 and window.article.width() >= 450
+    table = window.spans.table
+    metrics = table.fontMetrics()
+    visible = [c for c in Column if not table.isColumnHidden(c)]
+    right = max(table.columnViewportPosition(c) + table.columnWidth(c) for c in visible)
+    assert right <= table.viewport().width()  # no column is scrolled out of sight
+    assert table.columnWidth(Column.STATE) > metrics.horizontalAdvance("Suggested")
+    assert table.columnWidth(Column.SOURCE) > metrics.horizontalAdvance("Source")
+    for span in document.spans:  # the names are short enough to be shown whole
+        shown = metrics.horizontalAdvance(document.covered_text(span))
+        assert shown < table.columnWidth(Column.TEXT)

@@ -106,13 +106,39 @@ def test_the_label_cell_has_its_colour_swatch_and_the_description_as_tooltip(pan
     assert panel.model.data(index, Qt.ItemDataRole.ToolTipRole) == "People, real or fictional"
 
 
-def test_long_texts_are_cut_in_the_middle_and_line_breaks_shown() -> None:
+def test_long_texts_are_whole_in_a_cell_with_line_breaks_shown() -> None:
+    text = "The International Bank for Reconstruction and\r\nDevelopment, Washington office"
+    assert cell_text(text, 0, len(text)) == text.replace("\r\n", "⏎")  # no cut in the middle
+
+
+def test_a_span_over_a_whole_article_is_cut_at_the_end_and_the_view_elides_at_the_end(
+    panel,
+) -> None:
     text = "Start " + "word " * 200 + "\r\nend"
     shown = cell_text(text, 0, len(text))
     assert len(shown) <= MAX_TEXT
-    assert shown.startswith("Start word")
-    assert shown.endswith("word ⏎end")
-    assert "…" in shown
+    assert shown.startswith("Start word") and shown.endswith("…")
+    assert panel.table.textElideMode() == Qt.TextElideMode.ElideRight
+
+
+def test_the_score_column_shows_only_when_a_span_has_a_score(panel) -> None:
+    assert not panel.table.isColumnHidden(Column.SCORE)
+    panel.show_document(document(ZURICH, MUSEUM, doc_id=8), LABELS)
+    assert panel.table.isColumnHidden(Column.SCORE)
+
+
+def test_a_narrow_panel_keeps_label_text_and_state_and_narrows_the_source(panel) -> None:
+    table = panel.table
+    metrics = table.fontMetrics()
+    panel.resize(360, 400)
+    assert table.columnWidth(Column.STATE) > metrics.horizontalAdvance("Suggested")
+    assert table.columnWidth(Column.LABEL) > metrics.horizontalAdvance("PERSON") + 12
+    assert table.columnWidth(Column.TEXT) > metrics.horizontalAdvance("Zaha Hadid")
+    assert table.columnWidth(Column.SOURCE) < metrics.horizontalAdvance("en_core_web_sm")
+    source = panel.model.index(0, Column.SOURCE)  # Zaha Hadid
+    assert panel.model.data(source, Qt.ItemDataRole.ToolTipRole) == "en_core_web_sm"
+    panel.resize(700, 400)
+    assert table.columnWidth(Column.SOURCE) > metrics.horizontalAdvance("en_core_web_sm")
 
 
 def test_the_counts_line_counts_every_state(panel) -> None:

@@ -24,7 +24,7 @@ from annotator.store import Store
 from annotator.ui import startup
 from annotator.ui.main_window import MainWindow
 from annotator.ui.nlp_worker import NlpWorker
-from annotator.ui.startup import DEFAULT_SIZE, GEOMETRY, StartupFrame
+from annotator.ui.startup import DEFAULT_SIZE, GEOMETRY, StartupFrame, first_geometry
 
 pytestmark = pytest.mark.gui
 
@@ -187,7 +187,8 @@ def test_the_frame_stands_where_the_window_was_saved(qtbot: QtBot, tmp_path: Pat
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     first = StartupFrame(settings, "Opening")
     qtbot.addWidget(first)
-    assert first.size() == DEFAULT_SIZE  # nothing saved yet
+    first_place = first_geometry(startup.available_area(first))
+    assert first.geometry() == first_place  # nothing saved yet
     first.resize(700, 450)
     first.move(40, 30)
     settings.setValue(GEOMETRY, first.saveGeometry())
@@ -197,7 +198,34 @@ def test_the_frame_stands_where_the_window_was_saved(qtbot: QtBot, tmp_path: Pat
     settings.setValue(GEOMETRY, QByteArray(b"not a geometry"))
     broken = StartupFrame(settings, "Opening")
     qtbot.addWidget(broken)
-    assert broken.size() == DEFAULT_SIZE
+    assert broken.geometry() == first_place
+
+
+@pytest.mark.parametrize("screen", [QRect(0, 0, 1366, 768), QRect(0, 0, 1280, 800)])
+def test_the_first_window_fits_a_laptop_screen_with_its_title_bar(screen: QRect) -> None:
+    place = first_geometry(screen)
+    with_title_bar = place.adjusted(-startup.BORDER, -startup.TITLE_BAR, startup.BORDER, 0)
+    assert screen.contains(with_title_bar)
+    assert place.width() >= screen.width() - 20  # and it uses the screen
+    assert place.height() >= screen.height() - 60
+
+
+def test_the_first_window_keeps_its_size_on_a_large_screen_and_stands_in_the_middle() -> None:
+    screen = QRect(1920, 24, 1920, 1056)  # a second monitor, below a top panel
+    place = first_geometry(screen)
+    assert place.size() == DEFAULT_SIZE
+    assert screen.contains(place)
+    assert abs(place.center().x() - screen.center().x()) <= 1
+
+
+def test_the_frame_fits_a_1366x768_screen(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(startup, "available_area", lambda window: QRect(0, 0, 1366, 768))
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    frame = StartupFrame(settings, "Opening")
+    qtbot.addWidget(frame)
+    assert QRect(0, 0, 1366, 768).contains(frame.geometry())
 
 
 def test_painted_is_emitted_once_after_the_first_paint(qtbot: QtBot, tmp_path: Path) -> None:
