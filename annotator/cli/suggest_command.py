@@ -49,6 +49,9 @@ def suggest(
 def _print_report(report: SuggestReport, dataset: str) -> None:
     if report.notice:
         msg.warn(report.notice)
+    _print_skipped(report)
+    if not report.documents and report.skipped:
+        return
     if not report.documents:
         msg.info(f"Nothing to suggest in {dataset!r}: every open document has suggestions")
         msg.text("Use --force to suggest again.")
@@ -60,3 +63,24 @@ def _print_report(report: SuggestReport, dataset: str) -> None:
         + (f" ({by_source})" if by_source else "")
     )
     msg.info(f"Phrase memory: {report.memory_phrases} phrase(s) learnt from your annotations")
+
+
+SHOWN_SKIPPED = 20  # named one per line; the rest are counted
+
+
+def _print_skipped(report: SuggestReport) -> None:
+    if not report.skipped:
+        return
+    msg.warn(
+        f"Skipped {len(report.skipped)} document(s) that could not be suggested; "
+        "they stay open and the next run tries them again:"
+    )
+    for skipped in report.skipped[:SHOWN_SKIPPED]:
+        title = f" {skipped.title[:60]!r}" if skipped.title else ""
+        msg.text(f"  document {skipped.document_id}{title}: {skipped.reason}")
+    if len(report.skipped) > SHOWN_SKIPPED:
+        msg.text(f"  ... and {len(report.skipped) - SHOWN_SKIPPED} more")
+    msg.text(
+        "  See one with 'annotator documents show ID'; remove it with "
+        "'annotator documents delete ID'."
+    )

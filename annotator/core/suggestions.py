@@ -26,6 +26,7 @@ class Analysis:
 
     tokens: Tokens
     suggestions: tuple[Span, ...]  # state SUGGESTED, dataset labels, `source` set
+    problem: str = ""  # why the text could not be analysed (then nothing else is set)
 
 
 class Suggester(Protocol):
@@ -37,5 +38,5 @@ class Suggester(Protocol):
     def analyse(
         self, texts: Iterable[str], *, batch_size: int = 64, n_process: int = 1
     ) -> Iterator[Analysis]:
-        """One `Analysis` per text, in order."""
+        """One `Analysis` per text, in order; one that failed says why in `problem`."""
         ...

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from annotator.core.errors import InputError
@@ -13,6 +13,11 @@ from annotator.core.tokens import Alignment, Tokens
 # Far beyond any article (a long report is some 100,000): a text this size cannot be read
 # or annotated in the window, and is almost always a whole corpus pasted into one file.
 MAX_TEXT_CHARACTERS = 10_000_000
+# Objects and lists inside one another in a record's `meta` (and the other fields kept
+# with it). Python reads JSON by recursion, so a value nested some 970 levels deep is read
+# at import and then fails wherever the stack is deeper (inside spaCy, in the window);
+# real metadata nests a few levels.
+MAX_NESTING = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +50,14 @@ def check_record(
             f"the text has {len(record.text):,} characters, larger than the "
             f"{MAX_TEXT_CHARACTERS:,} an article may have; split it into articles",
         )
+    for name, value in (("meta", record.meta), ("a field besides text and meta", record.extra)):
+        depth = nesting_depth(value, MAX_NESTING)
+        if depth > MAX_NESTING:
+            _fail(
+                record,
+                f"{name} is nested more than {MAX_NESTING} levels deep "
+                "(objects or lists inside one another); flatten it",
+            )
     seen: dict[tuple[int, int, str], Span] = {}
     duplicates = 0
     for raw in record.spans:
@@ -123,3 +136,26 @@ def _check_no_overlap(record: Record, gold: list[Span]) -> None:
 
 def _fail(record: Record, reason: str) -> None:
     raise InputError(record.path, record.line, reason)
+
+
+def nesting_depth(value: object, stop: int) -> int:
+    """How many objects and lists are inside one another in `value` (a JSON value).
+
+    Counted without recursion (the point is values too deep for it); counting stops once
+    `stop` is exceeded.
+    """
+    deepest = 0
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack:
+        current, depth = stack.pop()
+        if isinstance(current, dict):
+            children: Iterable[object] = current.values()
+        elif isinstance(current, list | tuple):
+            children = current
+        else:
+            continue
+        deepest = max(deepest, depth)
+        if deepest > stop:
+            return deepest
+        stack.extend((child, depth + 1) for child in children)
+    return deepest

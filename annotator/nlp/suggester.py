@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
 
 import spacy
 from spacy.language import Language
@@ -17,7 +19,9 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.memory import PhraseMemory
 from annotator.core.model import Span, SpanState
 from annotator.core.names import continues_a_name
+from annotator.core.pieces import PIECE_CHARACTERS, joined_tokens, piece_bounds
 from annotator.core.suggestions import MEMORY_SOURCE, Analysis
+from annotator.core.tokens import Tokens
 from annotator.nlp.tokenizer import tokenize, tokens_of
 
 LabelFor = Callable[[str], str | None]
@@ -38,13 +42,17 @@ class MemoryMatcher:
         for label, phrases in by_label.items():
             self._matcher.add(label, list(tokenize(nlp, phrases)))
 
-    def __call__(self, doc: Doc, text: str) -> list[Span]:
-        """The matches in `doc`, whose text is `text`."""
+    def __call__(self, doc: Doc, text: str, offset: int = 0) -> list[Span]:
+        """The matches in `doc`, which is the piece of `text` that starts at `offset`."""
         found = filter_spans(self._matcher(doc, as_spans=True))
-        return [
-            Span(m.start_char, m.end_char, m.label_, SpanState.SUGGESTED, MEMORY_SOURCE)
+        spans = (
+            Span(m.start_char + offset, m.end_char + offset, m.label_, SpanState.SUGGESTED)
             for m in sorted(found, key=lambda m: m.start_char)
-            if not continues_a_name(text, m.start_char, m.end_char)
+        )
+        return [
+            Span(s.start, s.end, s.label, s.state, MEMORY_SOURCE)
+            for s in spans
+            if not continues_a_name(text, s.start, s.end)
         ]
 
 
@@ -60,6 +68,8 @@ class SpacySuggester:
     acronym in brackets) are suggested where they stand alone (`annotator.core.aliases`).
     `refine=False` gives the model's entities exactly as predicted: the effort benchmark's
     model-only baseline.
+
+    A text longer than `piece_length` (and spaCy's `max_length`) is analysed in pieces.
     """
 
     def __init__(
@@ -71,8 +81,10 @@ class SpacySuggester:
         lang: str = "en",
         base: Language | None = None,
         refine: bool = True,
+        piece_length: int = PIECE_CHARACTERS,
     ) -> None:
         self._nlp = nlp
+        self._piece_length = piece_length
         self._label_for = label_for
         self._memory = memory or PhraseMemory()
         self._refine = refine
@@ -87,38 +99,154 @@ class SpacySuggester:
     def analyse(
         self, texts: Iterable[str], *, batch_size: int = 64, n_process: int = 1
     ) -> Iterator[Analysis]:
-        pending: deque[str] = deque()  # the texts themselves: `doc.text` rebuilds them
-        fed = _remembered(texts, pending)
-        if self._nlp is not None:
-            docs: Iterable[Doc] = self._nlp.pipe(fed, batch_size=batch_size, n_process=n_process)
-        else:
-            docs = tokenize(self._base, fed, batch_size=batch_size)
-        for doc in docs:  # in the order of the texts, whatever the processes
-            yield self._analysis(doc, pending.popleft())
+        """One `Analysis` per text, in order; a text spaCy or the rules fail on gets one
+        that says why (`Analysis.problem`), and the texts after it go on.
 
-    def _analysis(self, doc: Doc, text: str) -> Analysis:
+        A text longer than the piece length is analysed in pieces cut at paragraph or
+        sentence ends (`annotator.core.pieces`) and its offsets are moved back.
+        """
+        failures = _Failures()
+        pending: deque[_Text] = deque()
+        stream = self._docs(self._pieces(texts, pending), failures, batch_size, n_process)
+        for doc, (index, part) in stream:
+            while pending[0].index < index:  # spaCy dropped (part of) the texts before
+                yield self._retried(pending.popleft(), failures)
+            head = pending[0]
+            head.docs[part] = doc
+            if len(head.docs) == len(head.bounds):
+                yield self._finished(pending.popleft())
+        while pending:
+            yield self._retried(pending.popleft(), failures)
+
+    def _pieces(self, texts: Iterable[str], pending: deque[_Text]) -> Iterator[_Piece]:
+        """Each text's pieces with their (text index, piece index); the text waits."""
+        limit = min(self._piece_length, self._base.max_length)
+        for index, text in enumerate(texts):
+            item = _Text(index, text, piece_bounds(text, limit))
+            pending.append(item)
+            for part, (start, end) in enumerate(item.bounds):
+                yield text[start:end], (index, part)
+
+    def _docs(
+        self, pieces: Iterable[_Piece], failures: _Failures, batch_size: int, n_process: int
+    ) -> Iterator[tuple[Doc, _Where]]:
+        """Docs of the pieces that spaCy got through, with where each belongs."""
+        if self._nlp is None:
+            return self._tokenized(pieces, failures)
+        _report_errors_to(self._nlp, failures)
+        return self._nlp.pipe(pieces, as_tuples=True, batch_size=batch_size, n_process=n_process)
+
+    def _tokenized(
+        self, pieces: Iterable[_Piece], failures: _Failures
+    ) -> Iterator[tuple[Doc, _Where]]:
+        tokenizer: Any = self._base.tokenizer
+        for piece, where in pieces:
+            try:
+                yield tokenizer(piece), where
+            except Exception as error:  # whatever a tokenizer raises: this text only
+                failures.problems[where] = _describe(error)
+
+    def _retried(self, item: _Text, failures: _Failures) -> Analysis:
+        """A text whose pieces spaCy did not all return: alone, once more, or why not.
+
+        spaCy drops a whole batch when one of its texts fails, so the others are run
+        again on their own; a text that fails alone is the one to blame.
+        """
+        problem = next((failures.problems[w] for w in item.places() if w in failures.problems), "")
+        if not problem:
+            alone = _Failures()
+            pieces = [(item.text[s:e], (item.index, p)) for p, (s, e) in enumerate(item.bounds)]
+            for doc, (_, part) in self._docs(pieces, alone, 1, 1):
+                item.docs[part] = doc
+            if self._nlp is not None:  # the run this one interrupted reports to its own
+                _report_errors_to(self._nlp, failures)
+            if len(item.docs) == len(item.bounds):
+                return self._finished(item)
+            problem = next(iter(alone.problems.values()), "") or alone.unplaced
+        return Analysis(Tokens((), ()), (), problem or "spaCy returned no result for it")
+
+    def _finished(self, item: _Text) -> Analysis:
+        try:
+            return self._analysis(item)
+        except Exception as error:  # a rule that breaks on one text must not stop the rest
+            return Analysis(Tokens((), ()), (), _describe(error))
+
+    def _analysis(self, item: _Text) -> Analysis:
+        text = item.text
         suggestions = []
-        for ent in doc.ents:
-            label = self._label_for(ent.label_)
-            if label is not None:
-                span = Span(ent.start_char, ent.end_char, label, SpanState.SUGGESTED, self._source)
-                suggestions.append(span)
-        tokens = tokens_of(doc)
+        memory_matches = []
+        for part, (start, _) in enumerate(item.bounds):
+            doc = item.docs[part]
+            for ent in doc.ents:
+                label = self._label_for(ent.label_)
+                if label is not None:
+                    span = Span(
+                        ent.start_char + start,
+                        ent.end_char + start,
+                        label,
+                        SpanState.SUGGESTED,
+                        self._source,
+                    )
+                    suggestions.append(span)
+            if self._matcher is not None:
+                memory_matches.extend(self._matcher(doc, text, start))
+        tokens = joined_tokens(
+            [(start, tokens_of(item.docs[part])) for part, (start, _) in enumerate(item.bounds)]
+        )
         if self._refine:
             suggestions = tidy(text, suggestions, known=self._memory.labels.__contains__)
         allows = self._memory.allows
         suggestions = [s for s in suggestions if allows(text[s.start : s.end], s.label)]
-        if self._matcher is not None:
-            suggestions.extend(self._matcher(doc, text))
+        suggestions.extend(memory_matches)
         if self._refine:
             suggestions = with_aliases(text, suggestions, tokens)
         return Analysis(tokens, tuple(suggestions))
 
 
-def _remembered(texts: Iterable[str], pending: deque[str]) -> Iterator[str]:
-    for text in texts:
-        pending.append(text)
-        yield text
+_Where = tuple[int, int]  # (the text's index in the run, the piece's index in the text)
+_Piece = tuple[str, _Where]
+
+
+@dataclass
+class _Text:
+    """A text waiting for the docs of its pieces."""
+
+    index: int
+    text: str
+    bounds: list[tuple[int, int]]
+    docs: dict[int, Doc] = field(default_factory=dict)
+
+    def places(self) -> Iterator[_Where]:
+        return ((self.index, part) for part in range(len(self.bounds)))
+
+
+class _Failures:
+    """spaCy's error handler for one run: remembers why a piece failed, never raises.
+
+    spaCy hands it the docs of the failed batch (each knows its place from `as_tuples`);
+    from worker processes it gets no docs, only the error.
+    """
+
+    def __init__(self) -> None:
+        self.problems: dict[_Where, str] = {}
+        self.unplaced = ""
+
+    def __call__(self, name: str, proc: Any, docs: Any, error: Exception) -> None:
+        problem = _describe(error)
+        placed = [doc._context for doc in docs or () if doc._context is not None]
+        if len(docs or ()) == 1 and placed:
+            self.problems[placed[0]] = problem
+        else:  # which text of the batch caused it is found by running them alone
+            self.unplaced = problem
+
+
+def _report_errors_to(nlp: Language, failures: _Failures) -> None:
+    handler: Any = failures  # spaCy types a handler as one that never returns
+    nlp.set_error_handler(handler)
+
+
+def _describe(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}".strip().splitlines()[0][:300]
 
 
 def _pipeline_name(nlp: Language) -> str:

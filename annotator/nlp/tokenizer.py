@@ -10,6 +10,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from annotator.core.errors import AnnotatorError
+from annotator.core.pieces import PIECE_CHARACTERS, joined_tokens, piece_bounds
 from annotator.core.tokens import Tokens
 
 
@@ -24,11 +25,15 @@ class Tokenizer:
         self.lang = lang
 
     def tokens(self, text: str) -> Tokens:
-        return tokens_of(self._nlp.make_doc(text))
+        """The text's tokens; a text over spaCy's `max_length` is tokenized in pieces."""
+        if len(text) <= self._nlp.max_length:
+            return tokens_of(self._nlp.make_doc(text))
+        bounds = piece_bounds(text, min(PIECE_CHARACTERS, self._nlp.max_length))
+        return joined_tokens([(s, tokens_of(self._nlp.make_doc(text[s:e]))) for s, e in bounds])
 
     def tokens_many(self, texts: Iterable[str], *, batch_size: int = 256) -> Iterator[Tokens]:
-        for doc in tokenize(self._nlp, texts, batch_size=batch_size):
-            yield tokens_of(doc)
+        for text in texts:
+            yield self.tokens(text)
 
 
 def tokenize(nlp: Language, texts: Iterable[str], *, batch_size: int = 256) -> Iterator[Doc]:

@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotator.core.edits import Batch, Edit, SwapSuggestions
+from annotator.core.errors import AnnotatorError
 from annotator.core.memory import PhraseMemory
 from annotator.core.merge import merge_suggestions
 from annotator.core.model import Dataset, Document, Span, SpanState
-from annotator.core.suggestions import Suggester
+from annotator.core.suggestions import Analysis, Suggester
 from annotator.core.tokens import Tokens
 from annotator.services.tokens import TokenCache
 from annotator.store import Store
@@ -118,7 +119,7 @@ class DocumentAnalyser:
         with_model = self._with_model
         if with_model is not None and not self._store.was_suggested(document.id):
             suggester = with_model(dataset, memory)
-            found = next(iter(suggester.analyse([document.text])))
+            found = _analysed(suggester, document.text)
             # The model's own tokens: `save_analysis` stores them with its suggestions.
             self._tokens.remember(document.id, found.tokens)
             return DocumentAnalysis(
@@ -130,7 +131,7 @@ class DocumentAnalyser:
         with_memory = self._memory_only.get(dataset.lang)
         if with_memory is None:  # a blank pipeline takes ~90 ms to build: once per language
             with_memory = self._memory_only[dataset.lang] = _memory_only(dataset.lang)
-        found = next(iter(with_memory(dataset, memory).analyse([document.text])))
+        found = _analysed(with_memory(dataset, memory), document.text)
         return DocumentAnalysis(document.id, tokens, found.suggestions, memory, None)
 
     def _unload(self) -> None:
@@ -140,7 +141,7 @@ class DocumentAnalyser:
 
 def memory_analysis(dataset: Dataset, document: Document, memory: PhraseMemory) -> DocumentAnalysis:
     """The memory's suggestions for a document, with spaCy's tokens (no model)."""
-    found = next(iter(_memory_suggester(dataset, memory).analyse([document.text])))
+    found = _analysed(_memory_suggester(dataset, memory), document.text)
     return DocumentAnalysis(document.id, found.tokens, found.suggestions, memory, None)
 
 
@@ -197,6 +198,14 @@ def save_analysis(
     if edit is None:
         return document
     return store.apply(document, edit)
+
+
+def _analysed(suggester: Suggester, text: str) -> Analysis:
+    """The suggester's analysis of one text; one it could not make raises, saying why."""
+    found = next(iter(suggester.analyse([text])))
+    if found.problem:
+        raise AnnotatorError(f"no suggestions for this document: {found.problem}")
+    return found
 
 
 def _memory_suggester(dataset: Dataset, memory: PhraseMemory) -> Suggester:

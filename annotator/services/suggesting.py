@@ -6,6 +6,10 @@ that was written stays written: stopping the run (Ctrl-C) loses at most the batc
 flight, and the next run carries on where this one stopped, because a visited document is
 marked and skipped. `force` visits every open document again; the merge rules keep every
 accepted, drawn and rejected span (see `annotator.core.merge`).
+
+A document that cannot be suggested (spaCy or a rule fails on it, or its stored data
+cannot be read) is skipped and named in the report; the others go on. It stays unmarked,
+so a later run tries it again.
 """
 
 from __future__ import annotations
@@ -40,6 +44,16 @@ class SuggestReport:
     documents: int = 0
     added: Counter[str] = field(default_factory=Counter)  # source -> suggestions added
     memory_phrases: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A document the run could not suggest for, and why."""
+
+    document_id: int
+    title: str
+    reason: str
 
 
 def load_suggester(
@@ -81,13 +95,23 @@ def suggest_dataset(
     progress.stage("Suggesting", store.count_to_suggest(dataset.id, force=options.force), "doc")
     pending: deque[Document] = deque()
     batch: list[SuggestedDocument] = []
+
+    def unreadable(document_id: int, reason: str) -> None:
+        report.skipped.append(Skipped(document_id, "", reason))
+        progress.advance(1)
+
+    documents = store.documents_to_suggest(
+        dataset.id, force=options.force, on_unreadable=unreadable
+    )
     analyses = suggester.analyse(
-        _feed(store.documents_to_suggest(dataset.id, force=options.force), pending),
-        batch_size=options.batch_size,
-        n_process=options.n_process,
+        _feed(documents, pending), batch_size=options.batch_size, n_process=options.n_process
     )
     for analysis in analyses:
         document = pending.popleft()
+        if analysis.problem:
+            report.skipped.append(Skipped(document.id, document.title, analysis.problem))
+            progress.advance(1)
+            continue
         edit = merge_suggestions(
             document,
             analysis.suggestions,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
@@ -57,11 +57,20 @@ class SuggestionQueries:
                 ).scalar_one()
             )
 
-    def documents_to_suggest(self, dataset_id: int, *, force: bool) -> Iterator[Document]:
+    def documents_to_suggest(
+        self,
+        dataset_id: int,
+        *,
+        force: bool,
+        on_unreadable: Callable[[int, str], None] | None = None,
+    ) -> Iterator[Document]:
         """Open documents no suggester has visited (all open ones with `force`), by id.
 
         Read in pages of short transactions, so writers are never held up and each page
-        sees what earlier batches wrote.
+        sees what earlier batches wrote. A document whose stored data cannot be read (a
+        `meta` nested too deeply for Python's JSON reader, from before import refused
+        those) is passed to `on_unreadable` with the reason and left out, instead of
+        ending the run; without `on_unreadable` it raises `StoreError`.
         """
         where, params = _to_suggest(dataset_id, force)
         last = 0
@@ -78,7 +87,15 @@ class SuggestionQueries:
             if not rows:
                 return
             for row in rows:
-                yield document_from_row(row, spans.get(row[0], []))
+                try:
+                    document = document_from_row(row, spans.get(row[0], []))
+                except (RecursionError, ValueError) as error:
+                    reason = _unreadable(error)
+                    if on_unreadable is None:
+                        raise StoreError(f"document {row[0]}: {reason}") from None
+                    on_unreadable(row[0], reason)
+                    continue
+                yield document
             last = rows[-1][0]
 
     def was_suggested(self, document_id: int) -> bool:
@@ -110,6 +127,12 @@ class SuggestionQueries:
             raise StoreError(
                 "a document changed while suggestions were computed for it; run suggest again"
             ) from None
+
+
+def _unreadable(error: Exception) -> str:
+    if isinstance(error, RecursionError):
+        return "its meta or extra fields are nested too deeply to be read"
+    return f"its stored data cannot be read ({error})"
 
 
 def _to_suggest(dataset_id: int, force: bool) -> tuple[str, tuple[object, ...]]:

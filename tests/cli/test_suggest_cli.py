@@ -76,3 +76,22 @@ def test_bad_numbers_are_refused(cli, db_path: Path) -> None:
     result = cli("suggest", "--n-process", "0", "--db", db_path)
     assert result.code == 1
     assert "must be at least 1" in result.err
+
+
+def test_a_document_that_cannot_be_read_is_named_and_the_others_suggested(
+    cli, db_path: Path, rules_model: Path, articles: Path
+) -> None:
+    import sqlite3
+
+    assert cli("datasets", "create", "bios", "--labels", "PERSON,GPE", "--db", db_path).code == 0
+    assert cli("import", articles, "-d", "bios", "--db", db_path).code == 0
+    with sqlite3.connect(db_path) as raw:  # meta that a store from an older version may hold
+        raw.execute("UPDATE document SET meta = ? WHERE id = 1", ("[" * 5000 + "]" * 5000,))
+    raw.close()
+
+    result = cli("suggest", "-d", "bios", "--model", rules_model, "--db", db_path)
+    assert result.code == 0, result.err
+    assert "Skipped 1 document(s) that could not be suggested" in result.err
+    assert "document 1: its meta or extra fields are nested too deeply to be read" in result.out
+    assert "annotator documents delete ID" in result.out
+    assert "Suggested 1 entities in 1 document(s) of 'bios'" in result.out

@@ -190,3 +190,31 @@ def test_only_gold_spans_must_sit_on_token_boundaries(state: SpanState) -> None:
     assert [(s.start, s.end, s.state) for s in checked.spans] == [(0, 3, state)]
     message = refusal(raw(0, 3, "PERSON", state=SpanState.ACCEPTED), tokens=tokens_of(TEXT))
     assert "does not start and end on token boundaries" in message
+
+
+def nested(depth: int) -> dict[str, object]:
+    value: dict[str, object] = {}
+    for _ in range(depth - 1):
+        value = {"a": value}
+    return value
+
+
+def test_meta_nested_deeper_than_the_limit_is_refused_with_its_line() -> None:
+    from annotator.core.validation import MAX_NESTING
+
+    for meta_depth in (MAX_NESTING + 1, 970):  # 970: read by import, then failed in suggest
+        deep = Record(path=PATH, line=LINE, text=TEXT, meta=nested(meta_depth))
+        with pytest.raises(InputError) as refused:
+            check_record(deep, tokens=None, allow_overlap=False, labels=None)
+        assert str(refused.value) == (
+            f"{PATH}:{LINE}: meta is nested more than {MAX_NESTING} levels deep "
+            "(objects or lists inside one another); flatten it"
+        )
+    fine = Record(path=PATH, line=LINE, text=TEXT, meta=nested(MAX_NESTING), extra={"l": [[1]]})
+    check_record(fine, tokens=None, allow_overlap=False, labels=None)
+
+
+def test_other_fields_nested_too_deeply_are_refused() -> None:
+    deep = Record(path=PATH, line=LINE, text=TEXT, extra={"x": [nested(200)]})
+    with pytest.raises(InputError, match="a field besides text and meta is nested"):
+        check_record(deep, tokens=None, allow_overlap=False, labels=None)

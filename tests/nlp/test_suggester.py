@@ -145,3 +145,51 @@ def test_the_analyser_builds_one_blank_pipeline_per_language(
     for document_id in store.document_ids(dataset.id)[1:]:
         analyser.analyse(dataset, store.get_document(document_id))
     assert built == ["en"]
+
+
+def test_an_article_over_spacys_max_length_is_suggested_in_pieces() -> None:
+    """spaCy stops at 1,000,000 characters (E088); entities past it keep their offsets."""
+    nlp = spacy.blank("en")
+    assert nlp.max_length == 1_000_000
+    nlp.add_pipe("entity_ruler").add_patterns(  # type: ignore[attr-defined]
+        [{"label": "GPE", "pattern": "Kumasi"}, {"label": "PERSON", "pattern": "Kwame Asante"}]
+    )
+    paragraph = "Rain fell on the \U0001d518pper dams again this week, officials said.\n\n"
+    filler = paragraph * (1_000_000 // len(paragraph) + 1)  # astral: code points count
+    end = "Kwame Asante flew to Kumasi.\n\nHe left Kumasi. \U0001f600 The Volta dam held."
+    text = "Kumasi first.\n\n" + filler + end
+    memory = PhraseMemory.from_counts([("Volta", "LOC", SpanState.ACCEPTED, 1)])
+    suggester = SpacySuggester(nlp, label_for=same_label, memory=memory)
+    (analysis,) = suggester.analyse([text])
+    assert analysis.problem == ""
+    tail = len(text) - len(end)
+    assert tail > 1_000_000
+    assert [(s.start, text[s.start : s.end], s.label) for s in analysis.suggestions] == [
+        (0, "Kumasi", "GPE"),
+        (tail, "Kwame Asante", "PERSON"),
+        (tail + end.index("Kumasi"), "Kumasi", "GPE"),
+        (tail + end.rindex("Kumasi"), "Kumasi", "GPE"),
+        (tail + end.index("Volta"), "Volta", "LOC"),  # the memory's, in the last piece
+    ]
+    (alone,) = suggester.analyse([end])
+    assert analysis.tokens.starts[-len(alone.tokens) :] == tuple(
+        start + tail for start in alone.tokens.starts
+    )
+    assert analysis.tokens.ends[-1] == len(text)
+
+
+@Language.component("fails_on_boom")
+def _fails_on_boom(doc: Any) -> Any:
+    if "BOOM" in doc.text:
+        raise ValueError("this text broke the component")
+    return doc
+
+
+def test_a_text_spacy_fails_on_is_reported_and_the_others_go_on(ruler: Language) -> None:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("entity_ruler").add_patterns(PATTERNS)  # type: ignore[attr-defined]
+    nlp.add_pipe("fails_on_boom")
+    texts = ["Kwame Asante left.", "BOOM in Monday", "It was Monday.", "Kwame Asante is back."]
+    results = list(SpacySuggester(nlp, label_for=same_label).analyse(texts, batch_size=2))
+    assert [a.problem for a in results] == ["", "ValueError: this text broke the component", "", ""]
+    assert [len(a.suggestions) for a in results] == [1, 0, 1, 1]

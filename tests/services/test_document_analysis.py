@@ -372,3 +372,25 @@ def test_was_suggested_follows_saved_suggester_results(store: Store, dataset: Da
     assert all(store.was_suggested(i) for i in ids)
     with pytest.raises(NotFoundError, match="no document with id 999"):
         store.was_suggested(999)
+
+
+def test_an_article_over_a_million_characters_opens_with_tokens_and_suggestions(
+    store: Store, dataset: Dataset, analyser: DocumentAnalyser
+) -> None:
+    """spaCy's max_length (1,000,000) stopped both the model and the tokenizer (E088)."""
+    text = "Rain again in the north.\n\n" * 40_000 + "Angela Merkel landed in Paris."
+    assert len(text) > 1_000_000
+    store.add_documents(dataset.id, [(Document(0, 0, text, input_hash=input_hash(text)), None)])
+    doc = store.get_document(store.document_ids(dataset.id)[-1])
+    analysis = analyser.analyse(dataset, doc)
+    assert [(text[s.start : s.end], s.start) for s in analysis.suggestions] == [
+        ("Angela Merkel", text.index("Angela")),
+        ("Paris", text.index("Paris")),
+    ]
+    assert analysis.tokens.ends[-1] == len(text)
+    done = store.apply(doc, SetStatus(Status.NEW, Status.DONE))
+    fresh = TokenCache(store, lang="en")
+    store_tokens = store.get_tokens(done.id)
+    assert store_tokens is None  # nothing saved yet: the tokenizer runs
+    tokens = DocumentAnalyser(store, fresh).analyse(dataset, done).tokens
+    assert tokens == analysis.tokens

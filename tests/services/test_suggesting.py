@@ -256,3 +256,65 @@ def test_refine_off_stores_the_models_entities_as_predicted(news: Store, tmp_pat
     assert texts == ["Angela Merkel", "Emmanuel Macron", "Paris", "Monday"]  # no surname
     suggest_dataset(news, "news", SuggestOptions(model=str(tmp_path / "rules"), force=True))
     assert [t for t, _, _, _ in spans_of(documents(news)[0])][-1] == "Merkel"
+
+
+def test_one_bad_document_is_skipped_and_named_and_the_rest_are_suggested(
+    store: Store, db_path
+) -> None:
+    """A >1M-character article and a meta too deep to read no longer stop every batch."""
+    import sqlite3
+
+    from annotator.core.hashing import input_hash
+    from annotator.core.model import Document
+    from annotator.services.suggesting import Skipped
+
+    dataset = store.create_dataset("news", labels=NEWS)
+    long = "Dull words about the weather.\n\n" * 33_000 + "Then Angela Merkel went to Paris."
+    assert len(long) > 1_000_000
+    texts = [f"Apple opened store {n} in Berlin." for n in range(9)] + [long, ARTICLES[1]]
+    store.add_documents(
+        dataset.id, [(Document(0, 0, t, input_hash=input_hash(t)), None) for t in texts]
+    )
+    *_, long_id, deep_id = store.document_ids(dataset.id)
+    with sqlite3.connect(db_path) as raw:  # a store written before import refused such meta
+        raw.execute("UPDATE document SET meta = ? WHERE id = ?", ("[" * 5000 + "]" * 5000, deep_id))
+    raw.close()
+
+    options = SuggestOptions(batch_size=4)
+    report = suggest_dataset(store, "news", options, suggester=suggester_for(store))
+    assert report.documents == 10
+    assert report.skipped == [
+        Skipped(deep_id, "", "its meta or extra fields are nested too deeply to be read")
+    ]
+    suggested = store.get_document(long_id)
+    assert [s[:3] for s in spans_of(suggested)] == [
+        ("Angela Merkel", "PERSON", "suggested"),
+        ("Paris", "GPE", "suggested"),
+    ]
+    assert suggested.spans[0].start == long.index("Angela") > 1_000_000
+
+    again = suggest_dataset(store, "news", suggester=suggester_for(store))
+    assert (again.documents, len(again.skipped)) == (0, 1)  # still named, never marked done
+
+
+def test_a_document_the_suggester_fails_on_is_left_open_for_the_next_run(news: Store) -> None:
+    from annotator.core.tokens import Tokens
+    from annotator.services.suggesting import Skipped
+
+    class FailsOnApple:
+        name = "en_rules"
+
+        def analyse(self, texts: Iterable[str], **options: int) -> Iterator[Analysis]:
+            found = suggester_for(news).analyse(list(texts))
+            for analysis, text in zip(found, ARTICLES, strict=True):
+                if "Apple" in text:
+                    yield Analysis(Tokens((), ()), (), "ValueError: broken")
+                else:
+                    yield analysis
+
+    report = suggest_dataset(news, "news", suggester=FailsOnApple())
+    third = documents(news)[2]
+    assert report.documents == 2
+    assert report.skipped == [Skipped(third.id, third.title, "ValueError: broken")]
+    assert not news.was_suggested(third.id)
+    assert suggest_dataset(news, "news", suggester=suggester_for(news)).documents == 1
