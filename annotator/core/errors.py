@@ -38,5 +38,13 @@ class StoreError(AnnotatorError):
     """The store cannot be opened or written (locked, too new, not a store...)."""
 
 
+class StoreDamagedError(StoreError):
+    """SQLite found the store's file damaged: it is read no further and never written."""
+
+
+class StoreMovedError(StoreError):
+    """The store's file was deleted, moved or replaced while it was open."""
+
+
 class NotFoundError(AnnotatorError):
     """A dataset or document named by the user does not exist."""

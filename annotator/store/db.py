@@ -21,11 +21,14 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import SQLModel
 
 from annotator.core.errors import StoreError
+from annotator.store import integrity
 from annotator.store import tables as _tables  # noqa: F401  (registers the tables)
 
 SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 5000
 _WRITE = "annotator_write"
+_FILE = "annotator_file"  # (path, (st_dev, st_ino)) of the file the engine opened
+_DAMAGED = "annotator_damaged"  # set once SQLite reports the file damaged
 
 
 # Version N -> N+1 steps, each run inside the one migration transaction.
@@ -50,13 +53,22 @@ def open_engine(path: Path, *, create: bool = True) -> Engine:
     if not create and not _has_content(path):
         raise StoreError(f"no store at {path} (nothing was created there)")
     _create_private(path)
+    if not integrity.known_clean(path):  # see store/integrity.py for when this runs
+        found = integrity.problems(path)
+        if found:
+            more = ", and more" if len(found) > 1 else ""
+            raise integrity.damaged(path, f"SQLite's check: {found[0]}{more}")
+    opened = integrity.identity(path)
     engine = create_engine(f"sqlite:///{path}")
+    engine.update_execution_options(**{_FILE: (path, opened)})
     event.listen(engine, "connect", _configure_connection)
     event.listen(engine, "begin", _begin)
     try:
         _prepare_schema(engine, path)
     except (DBAPIError, sqlite3.DatabaseError) as error:
         engine.dispose()
+        if integrity.is_corruption(error) and integrity.error_code(error) != sqlite3.SQLITE_NOTADB:
+            raise integrity.damaged(path, _reason(error)) from None
         raise StoreError(f"cannot open the store {path}: {_reason(error)}") from None
     except BaseException:
         engine.dispose()
@@ -64,16 +76,39 @@ def open_engine(path: Path, *, create: bool = True) -> Engine:
     return engine
 
 
+def close_engine(engine: Engine) -> None:
+    """Close every connection; stamp the file as clean when this was the last one."""
+    engine.dispose()
+    path, opened = engine.get_execution_options()[_FILE]
+    if engine.get_execution_options().get(_DAMAGED):
+        integrity.forget_clean(path)
+    elif integrity.identity(path) == opened:
+        integrity.record_clean(path)
+
+
 @contextlib.contextmanager
 def write_transaction(engine: Engine) -> Iterator[Connection]:
-    """One short write transaction (BEGIN IMMEDIATE ... COMMIT), rolled back on error."""
+    """One short write transaction (BEGIN IMMEDIATE ... COMMIT), rolled back on error.
+
+    Refused at once in a store found damaged. Just before COMMIT the path is checked to
+    still be the file the store opened (one `stat`): a write into a file that was
+    deleted, moved or replaced is rolled back and never acknowledged.
+    """
+    options = engine.get_execution_options()
+    path, opened = options[_FILE]
+    if options.get(_DAMAGED):
+        raise integrity.damaged(path, options[_DAMAGED])
     try:
         with engine.connect() as conn:
             conn = conn.execution_options(**{_WRITE: True})
             with conn.begin():
                 yield conn
-    except (OperationalError, sqlite3.OperationalError) as error:
-        raise StoreError(_reason(error)) from None
+                integrity.ensure_same_file(path, opened)
+    except (DBAPIError, sqlite3.DatabaseError) as error:
+        translated = _translated(engine, error)
+        if translated is None:
+            raise
+        raise translated from None
 
 
 @contextlib.contextmanager
@@ -82,8 +117,23 @@ def read_transaction(engine: Engine) -> Iterator[Connection]:
     try:
         with engine.connect() as conn, conn.begin():
             yield conn
-    except (OperationalError, sqlite3.OperationalError) as error:
-        raise StoreError(_reason(error)) from None
+    except (DBAPIError, sqlite3.DatabaseError) as error:
+        translated = _translated(engine, error)
+        if translated is None:
+            raise
+        raise translated from None
+
+
+def _translated(engine: Engine, error: Exception) -> StoreError | None:
+    """A damaged file or a busy store as one `StoreError` line; anything else unchanged."""
+    if integrity.is_corruption(error):
+        reason = _reason(error)
+        engine.update_execution_options(**{_DAMAGED: reason})
+        path, _opened = engine.get_execution_options()[_FILE]
+        return integrity.damaged(path, reason)
+    if isinstance(error, OperationalError | sqlite3.OperationalError):
+        return StoreError(_reason(error))
+    return None
 
 
 def _reason(error: BaseException) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from annotator.store.datasets import DatasetQueries
-from annotator.store.db import open_engine
+from annotator.store.db import close_engine, open_engine
 from annotator.store.documents import DocumentQueries
 from annotator.store.labels import LabelQueries
 from annotator.store.statistics import StatisticsQueries
@@ -51,7 +51,7 @@ class Store(
         return found
 
     def close(self) -> None:
-        self._engine.dispose()
+        close_engine(self._engine)
 
     def __enter__(self) -> Store:
         return self

@@ -174,6 +174,7 @@ def test_paths_inside_imported_records_are_never_written_to(
         "store.db",
         "store.db-wal",
         "store.db-shm",
+        ".store.db.checked",  # the stamp of a clean close (store/integrity.py)
         *(out.name for out in outputs),
     }
     assert not any(path.exists() for path in targets)

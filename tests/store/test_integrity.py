@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from annotator.core.errors import StoreError
-from annotator.store import Store
+from annotator.core.errors import StoreDamagedError, StoreError, StoreMovedError
+from annotator.core.hashing import input_hash
+from annotator.core.model import Document, Label, Status
+from annotator.store import Store, integrity
 
 # -- a store that is not there --------------------------------------------------------------
 
@@ -36,3 +42,213 @@ def test_opening_without_create_opens_an_existing_store(db_path: Path) -> None:
         store.create_dataset("news")
     with Store.open(db_path, create=False) as store:
         assert [d.name for d in store.list_datasets()] == ["news"]
+
+
+# -- a damaged file -------------------------------------------------------------------------
+
+
+def article(number: int, words: int = 60) -> tuple[Document, None]:
+    text = " ".join(f"Zaha Hadid spoke in Glasgow on day {number}." for _ in range(words // 8))
+    document = Document(
+        id=0,
+        dataset_id=0,
+        text=text,
+        spans=(),
+        status=Status.NEW,
+        meta={},
+        source="wire.txt",
+        input_hash=input_hash(text),
+        annotator=None,
+        created_at=1.0,
+        updated_at=1.0,
+    )
+    return document, None
+
+
+def filled_store(path: Path, documents: int = 300) -> None:
+    with Store.open(path) as store:
+        dataset = store.create_dataset("news", labels=[Label("PERSON")])
+        store.add_documents(dataset.id, [article(n) for n in range(documents)])
+
+
+def sql(path: Path, query: str) -> Any:
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return connection.execute(query).fetchone()[0]
+    finally:
+        connection.close()
+
+
+def corrupt_document_table(path: Path, *, keep_time: bool = False) -> None:
+    """Write garbage over the header of the document table's root page, as a bad disk may."""
+    root = sql(path, "SELECT rootpage FROM sqlite_master WHERE name = 'document'")
+    page_size = sql(path, "PRAGMA page_size")
+    before = path.stat()
+    with path.open("r+b") as file:
+        file.seek((root - 1) * page_size)
+        file.write(b"\xff" * 64)
+    if keep_time:  # bit rot: the file's size and time do not change
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    """The folder's files (but the `-shm` index, which SQLite rebuilds from the log)."""
+    return {
+        p.name: p.read_bytes()
+        for p in sorted(folder.iterdir())
+        if p.is_file() and not p.name.endswith("-shm")
+    }
+
+
+def test_a_corrupted_page_is_found_on_opening_and_nothing_is_written(db_path: Path) -> None:
+    filled_store(db_path)
+    corrupt_document_table(db_path)
+    before = files(db_path.parent)
+    with pytest.raises(StoreDamagedError) as caught:
+        Store.open(db_path)
+    message = str(caught.value)
+    assert f"the store {db_path} is damaged" in message
+    assert "store check" in message and "store recover" in message
+    assert "\n" not in message
+    assert files(db_path.parent) == before
+
+
+def crashed_with_a_backup_restored_over_it(db_path: Path) -> Path:
+    """A store whose program died with changes in its log, then `cp backup store`."""
+    filled_store(db_path)
+    backup = db_path.with_name("annotations.db.bak")
+    shutil.copy(db_path, backup)
+    with Store.open(db_path) as store:  # later work, checkpointed into the file
+        dataset = store.find_dataset("news")
+        assert dataset is not None
+        store.add_documents(dataset.id, [article(n, 80) for n in range(1000, 1300)])
+    crashed = db_path.parent / "crashed"
+    crashed.mkdir()
+    store = Store.open(db_path)
+    dataset = store.find_dataset("news")
+    assert dataset is not None
+    store.add_documents(dataset.id, [article(n, 70) for n in range(2000, 2300)])
+    for suffix in ("", "-wal", "-shm"):  # the files as a crash leaves them
+        shutil.copy(f"{db_path}{suffix}", crashed / f"annotations.db{suffix}")
+    store.close()
+    restored = crashed / "annotations.db"
+    shutil.copy(backup, restored)
+    return restored
+
+
+def test_a_backup_restored_beside_a_stale_log_is_found_damaged_and_left_alone(
+    db_path: Path,
+) -> None:
+    restored = crashed_with_a_backup_restored_over_it(db_path)
+    before = files(restored.parent)
+    assert "annotations.db-wal" in before
+    with pytest.raises(StoreDamagedError, match="is damaged"):
+        Store.open(restored)
+    # The log was not checkpointed into the file: the backup is still the backup.
+    assert files(restored.parent) == before
+
+
+def test_damage_found_while_reading_refuses_every_later_write(db_path: Path) -> None:
+    filled_store(db_path)
+    with Store.open(db_path) as store:  # opened as known clean: no check
+        corrupt_document_table(db_path, keep_time=True)
+        dataset = store.find_dataset("news")
+        assert dataset is not None
+        with pytest.raises(StoreDamagedError, match=r"is damaged .*malformed"):
+            list(store.iter_documents(dataset.id))
+        before = files(db_path.parent)
+        with pytest.raises(StoreDamagedError, match="nothing more is written"):
+            store.create_dataset("sport")
+        assert files(db_path.parent) == before
+
+
+def test_a_clean_store_is_not_checked_again_until_it_changes(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    filled_store(db_path)
+    checks: list[Path] = []
+    real = integrity.problems
+    monkeypatch.setattr(integrity, "problems", lambda path: checks.append(path) or real(path))
+    Store.open(db_path).close()
+    assert checks == []
+    with db_path.open("r+b") as file:  # any write from outside the program
+        file.seek(0, os.SEEK_END)
+        file.write(b"\0" * 4096)
+    Store.open(db_path).close()
+    assert checks == [db_path]
+
+
+def test_the_command_line_names_a_damaged_store_in_one_line(cli, db_path: Path) -> None:
+    filled_store(db_path)
+    corrupt_document_table(db_path)
+    before = files(db_path.parent)
+    for command in (["stats"], ["datasets"], ["export", str(db_path.parent / "out.jsonl")]):
+        result = cli("--db", db_path, *command)
+        assert result.code == 1
+        assert "is damaged" in result.err
+        assert "Unexpected" not in result.err
+        assert len(result.err.strip().splitlines()) == 1
+    assert files(db_path.parent) == before
+
+
+def test_an_import_into_a_damaged_store_writes_nothing(
+    cli, db_path: Path, tmp_path: Path
+) -> None:
+    filled_store(db_path)
+    corrupt_document_table(db_path)
+    before = files(db_path.parent)
+    incoming = tmp_path / "incoming"
+    incoming.mkdir()
+    (incoming / "a.txt").write_text("Zaha Hadid opened the Riverside Museum in Glasgow.")
+    result = cli("--db", db_path, "import", incoming)
+    assert result.code == 1 and "is damaged" in result.err
+    assert files(db_path.parent) == before
+
+
+# -- a file moved, deleted or replaced while open ---------------------------------------------
+
+
+@pytest.mark.parametrize("how", ["moved", "deleted", "replaced"])
+def test_a_write_after_the_file_went_away_is_refused_and_not_saved(
+    db_path: Path, tmp_path: Path, how: str
+) -> None:
+    filled_store(db_path, documents=5)
+    elsewhere = tmp_path / "synced" / "annotations.db"
+    elsewhere.parent.mkdir()
+    with Store.open(db_path) as store:
+        if how == "moved":
+            db_path.rename(elsewhere)
+        elif how == "deleted":
+            db_path.unlink()
+        else:
+            other = tmp_path / "other.db"
+            Store.open(other).close()
+            other.replace(db_path)
+        with pytest.raises(StoreMovedError) as caught:
+            store.create_dataset("sport")
+        message = str(caught.value)
+        assert f"the store {db_path} was" in message
+        assert "not saved" in message
+        assert [d.name for d in store.list_datasets()] == ["news"]  # nothing acknowledged
+    if how == "moved":
+        with Store.open(elsewhere) as moved:
+            assert [d.name for d in moved.list_datasets()] == ["news"]
+
+
+def test_an_import_into_a_store_moved_away_meanwhile_is_not_reported_done(
+    db_path: Path, tmp_path: Path
+) -> None:
+    filled_store(db_path, documents=5)
+    moved = tmp_path / "moved.db"
+    with Store.open(db_path) as store:
+        dataset = store.find_dataset("news")
+        assert dataset is not None
+
+        def documents_while_the_file_moves():
+            yield article(100)
+            db_path.rename(moved)
+            yield article(101)
+
+        with pytest.raises(StoreMovedError):
+            store.add_documents(dataset.id, documents_while_the_file_moves())
+    assert sql(moved, "SELECT count(*) FROM document") == 5

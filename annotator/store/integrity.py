@@ -1,0 +1,154 @@
+"""Is the file whole, and is it still the file the store opened?
+
+`PRAGMA quick_check` reads every page: 0.7 to 1 s on the 100,000-document store, too
+slow for every open (the window and each command). So it runs only when the file is not
+as this program last left it: at a clean close (the last connection gone, the write-ahead
+log checkpointed and removed) a stamp of the file (device, inode, size, modification
+time in ns) is written beside it, `.NAME.checked`. Any change made outside the program
+(a restored backup, a copy, bytes written into it, another program) changes the size or
+the time, and a store without a stamp (new to this version, moved, copied) is checked
+once. A crash leaves the stamp of the last clean close, and the checkpoints since have
+changed the file, so the next open checks it too.
+
+The check runs on a read-only connection: a stale write-ahead log beside a restored file
+is then never checkpointed into it, and the damaged file stays as it was for
+`annotator store recover` or `restore`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+from pathlib import Path
+from urllib.parse import quote
+
+from annotator.core.errors import StoreDamagedError, StoreMovedError
+
+FileIdentity = tuple[int, int]  # (st_dev, st_ino)
+_CORRUPT_CODES = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+QUICK_PROBLEMS = 20  # quick_check stops after this many
+
+
+def stamp_path(path: Path) -> Path:
+    return path.with_name(f".{path.name}.checked")
+
+
+def wal_path(path: Path) -> Path:
+    return path.with_name(f"{path.name}-wal")
+
+
+def shm_path(path: Path) -> Path:
+    return path.with_name(f"{path.name}-shm")
+
+
+def identity(path: Path) -> FileIdentity | None:
+    """The file's (device, inode), or None when nothing is at `path`."""
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return (found.st_dev, found.st_ino)
+
+
+def _fingerprint(path: Path) -> list[int] | None:
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return [found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns]
+
+
+def known_clean(path: Path) -> bool:
+    """True when the file is exactly as the last clean close left it (no check needed)."""
+    try:
+        recorded = json.loads(stamp_path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return bool(recorded == _fingerprint(path))
+
+
+def forget_clean(path: Path) -> None:
+    """Drop the stamp: the next open checks the file."""
+    with contextlib.suppress(OSError):
+        stamp_path(path).unlink()
+
+
+def record_clean(path: Path) -> None:
+    """Stamp the file after a clean close; if it cannot be written, the next open checks."""
+    if wal_path(path).exists():  # another process still has it open, or it was not clean
+        forget_clean(path)
+        return
+    fingerprint = _fingerprint(path)
+    if fingerprint is None:
+        return
+    target = stamp_path(path)
+    partial = target.with_name(target.name + ".partial")
+    try:
+        descriptor = os.open(partial, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+            json.dump(fingerprint, out)
+        partial.replace(target)
+    except OSError:
+        forget_clean(path)
+
+
+def problems(path: Path, *, thorough: bool = False) -> list[str]:
+    """What SQLite finds wrong with the file (empty when it is whole), read-only.
+
+    `thorough` runs `integrity_check` (indexes against their tables too, about twice
+    the time) instead of `quick_check`.
+    """
+    pragma = "integrity_check" if thorough else f"quick_check({QUICK_PROBLEMS})"
+    try:
+        connection = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True)
+    except sqlite3.Error as error:
+        return [str(error)]
+    try:
+        rows = connection.execute(f"PRAGMA {pragma}").fetchall()
+    except sqlite3.DatabaseError as error:
+        if error_code(error) == sqlite3.SQLITE_NOTADB:
+            return []  # not an SQLite file at all: opening says so in its own words
+        return [str(error)]
+    finally:
+        connection.close()
+    found = [
+        line.strip()
+        for row in rows
+        for line in str(row[0]).splitlines()
+        if line.strip() and not line.startswith("*** in database")
+    ]
+    return [] if found == ["ok"] else found
+
+
+def error_code(error: BaseException) -> int | None:
+    """SQLite's primary result code of a driver error (or SQLAlchemy's wrapper of one)."""
+    original = getattr(error, "orig", None) or error
+    code = getattr(original, "sqlite_errorcode", None)
+    return None if code is None else code & 0xFF
+
+
+def is_corruption(error: BaseException) -> bool:
+    return error_code(error) in _CORRUPT_CODES
+
+
+def damaged(path: Path, reason: str) -> StoreDamagedError:
+    return StoreDamagedError(
+        f"the store {path} is damaged ({reason}) and nothing more is written to it: "
+        f"`annotator --db {path} store check` lists the problems, `store recover NEW.db` "
+        "saves what can still be read, `store restore BACKUP` puts a backup back"
+    )
+
+
+def ensure_same_file(path: Path, opened: FileIdentity) -> None:
+    """Raise `StoreMovedError` when `path` is no longer the file the store opened."""
+    now = identity(path)
+    if now == opened:
+        return
+    what = "deleted or moved away" if now is None else "replaced by another file"
+    raise StoreMovedError(
+        f"the store {path} was {what} while it was open: this change was not saved, and "
+        "no later one would reach the file there. Open the store where it is now (--db), "
+        "or save what this window holds with File > Save Store As"
+    )
