@@ -191,9 +191,7 @@ def test_the_command_line_names_a_damaged_store_in_one_line(cli, db_path: Path) 
     assert files(db_path.parent) == before
 
 
-def test_an_import_into_a_damaged_store_writes_nothing(
-    cli, db_path: Path, tmp_path: Path
-) -> None:
+def test_an_import_into_a_damaged_store_writes_nothing(cli, db_path: Path, tmp_path: Path) -> None:
     filled_store(db_path)
     corrupt_document_table(db_path)
     before = files(db_path.parent)
