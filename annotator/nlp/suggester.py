@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -103,67 +103,66 @@ class SpacySuggester:
         that says why (`Analysis.problem`), and the texts after it go on.
 
         A text longer than the piece length is analysed in pieces cut at paragraph or
-        sentence ends (`annotator.core.pieces`) and its offsets are moved back.
+        sentence ends (`annotator.core.pieces`) and its offsets are moved back. When spaCy
+        fails on a batch, the texts it had been given are run again one by one (the one
+        that fails alone is the one to blame) and a new run carries on with the rest.
         """
-        failures = _Failures()
-        pending: deque[_Text] = deque()
-        stream = self._docs(self._pieces(texts, pending), failures, batch_size, n_process)
-        for doc, (index, part) in stream:
-            while pending[0].index < index:  # spaCy dropped (part of) the texts before
-                yield self._retried(pending.popleft(), failures)
-            head = pending[0]
-            head.docs[part] = doc
-            if len(head.docs) == len(head.bounds):
-                yield self._finished(pending.popleft())
-        while pending:
-            yield self._retried(pending.popleft(), failures)
+        remaining = _Source(texts)
+        index = 0
+        while True:
+            pending: deque[_Text] = deque()
+            stream = self._docs(self._pieces(remaining, pending, index), batch_size, n_process)
+            while True:
+                try:
+                    doc, (_, part) = next(stream)
+                except StopIteration:
+                    return
+                except Exception:
+                    if remaining.error is not None or not pending:
+                        raise  # the texts' own source failed (the store, say): not a text
+                    stream.close()  # ends spaCy's worker processes, if any
+                    break  # any component may fail on any text: see which, alone
+                head = pending[0]  # spaCy returns every piece, in order
+                head.docs[part] = doc
+                if len(head.docs) == len(head.bounds):
+                    yield self._finished(pending.popleft())
+            if not pending:
+                return
+            for item in pending:
+                yield self._alone(item)
+            index = pending[-1].index + 1
 
-    def _pieces(self, texts: Iterable[str], pending: deque[_Text]) -> Iterator[_Piece]:
+    def _pieces(self, texts: _Source, pending: deque[_Text], first: int) -> Iterator[_Piece]:
         """Each text's pieces with their (text index, piece index); the text waits."""
         limit = min(self._piece_length, self._base.max_length)
-        for index, text in enumerate(texts):
+        for index, text in enumerate(texts, start=first):
             item = _Text(index, text, piece_bounds(text, limit))
             pending.append(item)
             for part, (start, end) in enumerate(item.bounds):
                 yield text[start:end], (index, part)
 
     def _docs(
-        self, pieces: Iterable[_Piece], failures: _Failures, batch_size: int, n_process: int
-    ) -> Iterator[tuple[Doc, _Where]]:
-        """Docs of the pieces that spaCy got through, with where each belongs."""
+        self, pieces: Iterable[_Piece], batch_size: int, n_process: int
+    ) -> Generator[tuple[Doc, _Where], None, None]:
+        """Docs of the pieces, with where each belongs."""
         if self._nlp is None:
-            return self._tokenized(pieces, failures)
-        _report_errors_to(self._nlp, failures)
-        return self._nlp.pipe(pieces, as_tuples=True, batch_size=batch_size, n_process=n_process)
-
-    def _tokenized(
-        self, pieces: Iterable[_Piece], failures: _Failures
-    ) -> Iterator[tuple[Doc, _Where]]:
-        tokenizer: Any = self._base.tokenizer
-        for piece, where in pieces:
-            try:
+            tokenizer: Any = self._base.tokenizer
+            for piece, where in pieces:
                 yield tokenizer(piece), where
-            except Exception as error:  # whatever a tokenizer raises: this text only
-                failures.problems[where] = _describe(error)
+            return
+        yield from self._nlp.pipe(
+            pieces, as_tuples=True, batch_size=batch_size, n_process=n_process
+        )
 
-    def _retried(self, item: _Text, failures: _Failures) -> Analysis:
-        """A text whose pieces spaCy did not all return: alone, once more, or why not.
-
-        spaCy drops a whole batch when one of its texts fails, so the others are run
-        again on their own; a text that fails alone is the one to blame.
-        """
-        problem = next((failures.problems[w] for w in item.places() if w in failures.problems), "")
-        if not problem:
-            alone = _Failures()
-            pieces = [(item.text[s:e], (item.index, p)) for p, (s, e) in enumerate(item.bounds)]
-            for doc, (_, part) in self._docs(pieces, alone, 1, 1):
+    def _alone(self, item: _Text) -> Analysis:
+        """A text of a batch spaCy failed on, run on its own: its analysis, or why not."""
+        pieces = [(item.text[s:e], (item.index, p)) for p, (s, e) in enumerate(item.bounds)]
+        try:
+            for doc, (_, part) in self._docs(pieces, 1, 1):
                 item.docs[part] = doc
-            if self._nlp is not None:  # the run this one interrupted reports to its own
-                _report_errors_to(self._nlp, failures)
-            if len(item.docs) == len(item.bounds):
-                return self._finished(item)
-            problem = next(iter(alone.problems.values()), "") or alone.unplaced
-        return Analysis(Tokens((), ()), (), problem or "spaCy returned no result for it")
+        except Exception as error:  # this text is the one spaCy fails on
+            return Analysis(Tokens((), ()), (), _describe(error))
+        return self._finished(item)
 
     def _finished(self, item: _Text) -> Analysis:
         try:
@@ -216,33 +215,26 @@ class _Text:
     bounds: list[tuple[int, int]]
     docs: dict[int, Doc] = field(default_factory=dict)
 
-    def places(self) -> Iterator[_Where]:
-        return ((self.index, part) for part in range(len(self.bounds)))
 
+class _Source:
+    """The texts to analyse, remembering whether reading them failed (then that error is
+    the caller's to see, not a text's)."""
 
-class _Failures:
-    """spaCy's error handler for one run: remembers why a piece failed, never raises.
+    def __init__(self, texts: Iterable[str]) -> None:
+        self._texts = iter(texts)
+        self.error: Exception | None = None
 
-    spaCy hands it the docs of the failed batch (each knows its place from `as_tuples`);
-    from worker processes it gets no docs, only the error.
-    """
+    def __iter__(self) -> Iterator[str]:
+        return self
 
-    def __init__(self) -> None:
-        self.problems: dict[_Where, str] = {}
-        self.unplaced = ""
-
-    def __call__(self, name: str, proc: Any, docs: Any, error: Exception) -> None:
-        problem = _describe(error)
-        placed = [doc._context for doc in docs or () if doc._context is not None]
-        if len(docs or ()) == 1 and placed:
-            self.problems[placed[0]] = problem
-        else:  # which text of the batch caused it is found by running them alone
-            self.unplaced = problem
-
-
-def _report_errors_to(nlp: Language, failures: _Failures) -> None:
-    handler: Any = failures  # spaCy types a handler as one that never returns
-    nlp.set_error_handler(handler)
+    def __next__(self) -> str:
+        try:
+            return next(self._texts)
+        except StopIteration:
+            raise
+        except Exception as error:
+            self.error = error
+            raise
 
 
 def _describe(error: BaseException) -> str:

@@ -193,3 +193,13 @@ def test_a_text_spacy_fails_on_is_reported_and_the_others_go_on(ruler: Language)
     results = list(SpacySuggester(nlp, label_for=same_label).analyse(texts, batch_size=2))
     assert [a.problem for a in results] == ["", "ValueError: this text broke the component", "", ""]
     assert [len(a.suggestions) for a in results] == [1, 0, 1, 1]
+
+
+def test_a_statistical_ner_component_runs_through_the_suggester() -> None:
+    """spaCy's compiled `ner` (as in en_core_web_sm) takes no per-pipe error handler."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("ner").add_label("GPE")  # type: ignore[attr-defined]
+    nlp.initialize()
+    texts = ["Accra is hot.", "Kumasi is not."]
+    results = list(SpacySuggester(nlp, label_for=same_label).analyse(texts, batch_size=1))
+    assert [(a.problem, a.tokens.ends[-1]) for a in results] == [("", 13), ("", 14)]
