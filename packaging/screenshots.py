@@ -65,11 +65,10 @@ def _shoot(home: Path, out: Path) -> int:
     settings = QSettings(str(home / "settings.ini"), QSettings.Format.IniFormat)
 
     def window_on(dataset: str) -> Parts:
-        settings.setValue("workflow/dataset", dataset)
         parts = assemble(store, settings, annotator="annotator")
         parts.window.resize(*SIZE)
         parts.window.show()
-        parts.workflow.reopen_last()
+        parts.workflow.open_dataset(dataset)
         _settle(app, parts)
         return parts
 

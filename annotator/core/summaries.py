@@ -68,3 +68,21 @@ class DocumentQuery:
     @property
     def is_filtered(self) -> bool:
         return bool(self.statuses or self.label or self.text)
+
+
+@dataclass(frozen=True, slots=True)
+class Newest:
+    """What was added to a store last: the largest dataset and document ids (0: none yet),
+    and the dataset the later of the two went to (None on an empty store).
+
+    Ids only grow as things are added, so a window that remembers the `Newest` it saw
+    can tell an import or a new dataset made since (by the command line, say).
+    """
+
+    dataset_id: int = 0
+    document_id: int = 0
+    last_dataset_id: int | None = None
+
+    def has_more_than(self, seen: Newest) -> bool:
+        """Whether a dataset or document was added after `seen` was read."""
+        return self.dataset_id > seen.dataset_id or self.document_id > seen.document_id

@@ -12,6 +12,7 @@ from sqlmodel import col
 
 from annotator.core.errors import NotFoundError, StoreError
 from annotator.core.model import Dataset, Label
+from annotator.core.summaries import Newest
 from annotator.store.db import read_transaction, write_transaction
 from annotator.store.labels import append_labels, settings_json
 from annotator.store.tables import DatasetRow, DocumentRow, LabelRow
@@ -95,6 +96,25 @@ class DatasetQueries:
             ).scalar_one()
             conn.execute(delete(DatasetRow).where(DatasetRow.id == dataset.id))  # type: ignore[arg-type]
         return int(count)
+
+    def newest(self) -> Newest:
+        """The newest dataset and document, and which dataset was added to last.
+
+        Read from the ends of the primary keys: no scan, however many documents there are.
+        """
+        with read_transaction(self._engine) as conn:
+            dataset = conn.exec_driver_sql(
+                "SELECT id, created_at FROM dataset ORDER BY id DESC LIMIT 1"
+            ).first()
+            document = conn.exec_driver_sql(
+                "SELECT id, dataset_id, created_at FROM document ORDER BY id DESC LIMIT 1"
+            ).first()
+        if dataset is None:
+            return Newest()
+        if document is None:
+            return Newest(dataset[0], 0, dataset[0])
+        later = dataset[0] if dataset[1] > document[2] else document[1]
+        return Newest(dataset[0], document[0], later)
 
     def _dataset(self, conn: Connection, row: DatasetRow) -> Dataset:
         labels = conn.execute(

@@ -5,7 +5,8 @@ tokens, the model's suggestions (the first time) and what the phrase memory lear
 and `Workflow` merges them into the document as it is by then (the annotator may already
 have changed it). Marking a document done or skipped opens the next one not done, in the
 document list's order and within its filters (anywhere in the dataset when none is left
-there).
+there). At start-up the window goes back where the annotator left this store, unless
+articles or a dataset were added since (`reopen_last`).
 """
 
 from __future__ import annotations
@@ -19,9 +20,7 @@ from annotator.services.document_analysis import DocumentAnalysis, catch_up_edit
 from annotator.store import Store
 from annotator.ui.nlp_worker import NlpWorker
 from annotator.ui.session import DocumentSession
-
-LAST_DATASET = "workflow/dataset"
-LAST_DOCUMENT = "workflow/document/{}"
+from annotator.ui.store_memory import StoreMemory
 
 
 class Workflow(QObject):
@@ -41,7 +40,7 @@ class Workflow(QObject):
         self._store = store
         self._session = session
         self._worker = worker
-        self._settings = settings
+        self._memory = StoreMemory(settings, store.path)
         self._list_query = DocumentQuery()
         worker.analysed.connect(self._on_analysed)
         worker.analysis_failed.connect(self._on_analysis_failed)
@@ -61,6 +60,33 @@ class Workflow(QObject):
     @Slot(str)
     def open_dataset(self, name: str | None) -> Dataset | None:
         """Work in the dataset `name` (None: none), and reopen its last document."""
+        return self._open_dataset(name, None)
+
+    def reopen_last(self) -> Dataset | None:
+        """At start-up: where the annotator left this store, or what was added since.
+
+        The dataset and article open when the window last worked on this store come back,
+        unless a dataset or articles were added since (an `annotator import`, say): then
+        the dataset added to last opens at the first open article among the new ones, so
+        "import, then start" shows the imported article. A store the window never opened
+        opens at the dataset added to last, at its first open article.
+        """
+        newest = self._store.newest()
+        seen = self._memory.seen()
+        names = {dataset.id: dataset.name for dataset in self.datasets()}
+        remembered = self._memory.dataset()
+        if remembered not in names.values():
+            remembered = None
+        if remembered is not None and seen is not None and not newest.has_more_than(seen):
+            return self.open_dataset(remembered)
+        latest = names.get(newest.last_dataset_id or 0)
+        name = latest or remembered or min(names.values(), default=None)
+        after = seen.document_id if seen is not None else 0
+        return self._open_dataset(name, after)
+
+    def _open_dataset(self, name: str | None, new_after: int | None) -> Dataset | None:
+        """Open the dataset `name`: at its last document, or with `new_after` set at its
+        first open document after that id (the first open one when there is none)."""
         dataset = None
         if name:
             try:
@@ -69,44 +95,46 @@ class Workflow(QObject):
                 self.message.emit(str(error))
         self._session.set_dataset(dataset)
         self.dataset_changed.emit(dataset)
+        self._memory.set_seen(self._store.newest())
         if dataset is None:
             return None
-        self._settings.setValue(LAST_DATASET, dataset.name)
+        self._memory.set_dataset(dataset.name)
         self._worker.load_model(dataset)
-        last = self._settings.value(LAST_DOCUMENT.format(dataset.id))
-        first = _as_int(last) or self._next_open(dataset, None)
-        if first is not None:
-            self.open_document(first)
+        last = self._memory.document(dataset.id) if new_after is None else None
+        if last is None or not self._open(dataset, last):
+            first = self._store.next_open_after(dataset.id, DocumentQuery(), new_after or 0)
+            if first is not None:
+                self._open(dataset, first)
         return dataset
-
-    def reopen_last(self) -> Dataset | None:
-        """At start-up: the dataset open when the window last closed, else the first one."""
-        names = [dataset.name for dataset in self.datasets()]
-        last = self._settings.value(LAST_DATASET)
-        chosen = last if isinstance(last, str) and last in names else None
-        return self.open_dataset(chosen or (names[0] if names else None))
 
     def refresh_dataset(self) -> None:
         """Read the dataset again (labels changed, documents imported)."""
         dataset = self._session.dataset
         if dataset is not None:
+            self._memory.set_seen(self._store.newest())  # the window's own import is seen
             self._session.set_dataset(self._store.get_dataset(dataset.name))
             self.dataset_changed.emit(self._session.dataset)
 
     @Slot(int)
     def open_document(self, document_id: int) -> None:
+        dataset = self._session.dataset
+        if dataset is not None:
+            self._open(dataset, document_id)
+
+    def _open(self, dataset: Dataset, document_id: int) -> bool:
+        """Open a document of `dataset`; False when it is not one (a stale memory)."""
         current = self._session.document
         if current is not None and current.id == document_id:
-            return
+            return True
         document = self._session.open(document_id)
-        dataset = self._session.dataset
-        if document is None or dataset is None:
-            return
-        if document.dataset_id != dataset.id:  # a stale setting: another dataset's document
+        if document is None:
+            return False
+        if document.dataset_id != dataset.id:  # another dataset's document
             self._session.open(None)
-            return
-        self._settings.setValue(LAST_DOCUMENT.format(dataset.id), document.id)
+            return False
+        self._memory.set_document(dataset.id, document.id)
         self._worker.analyse(dataset, document)
+        return True
 
     @Slot(object)
     def set_list_query(self, query: DocumentQuery) -> None:
@@ -161,10 +189,3 @@ class Workflow(QObject):
     @Slot(object)
     def _on_document_edited(self, document: Document) -> None:
         self.document_changed.emit(document.id)
-
-
-def _as_int(value: object) -> int | None:
-    try:
-        return int(str(value)) if value is not None else None
-    except ValueError:
-        return None

@@ -592,3 +592,27 @@ def test_a_locked_store_gives_a_busy_error_without_hanging(
             assert [d.name for d in free.list_datasets()] == ["news", "sport"]
     finally:
         other.close()
+
+
+def test_newest_tells_which_dataset_was_added_to_last(store: Store) -> None:
+    from dataclasses import replace
+
+    from annotator.core.summaries import Newest
+
+    def added_now(text: str) -> list[tuple[Document, None]]:
+        return [(replace(make_document(text), created_at=time.time()), None)]
+
+    assert store.newest() == Newest()
+    news = store.create_dataset("news")
+    assert store.newest() == Newest(news.id, 0, news.id)
+    wires = store.create_dataset("wires")
+    store.add_documents(news.id, added_now("Rain in Lima."))
+    newest = store.newest()
+    assert newest.last_dataset_id == news.id  # its article came after the empty "wires"
+    assert newest.dataset_id == wires.id and newest.document_id > 0
+    assert not newest.has_more_than(newest)
+    store.add_documents(wires.id, added_now("Markets fell."))
+    assert store.newest().has_more_than(newest)
+    assert store.newest().last_dataset_id == wires.id
+    later = store.create_dataset("later")
+    assert store.newest().last_dataset_id == later.id
