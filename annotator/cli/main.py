@@ -14,6 +14,7 @@ from annotator.cli import (
     import_command,
     labels_command,
     stats_command,
+    store_command,
     suggest_command,
 )
 from annotator.cli.common import DbOption, msg, open_store, store_path
@@ -33,6 +34,7 @@ app.add_typer(datasets_command.app, name="datasets")
 app.add_typer(labels_command.app, name="labels")
 app.command("stats")(stats_command.stats)
 app.command("suggest")(suggest_command.suggest)
+app.add_typer(store_command.app, name="store")
 
 
 def _print_version(value: bool) -> None:

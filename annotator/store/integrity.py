@@ -21,6 +21,7 @@ import contextlib
 import json
 import os
 import sqlite3
+import struct
 from pathlib import Path
 from urllib.parse import quote
 
@@ -50,6 +51,32 @@ def identity(path: Path) -> FileIdentity | None:
     except OSError:
         return None
     return (found.st_dev, found.st_ino)
+
+
+def open_elsewhere(path: Path) -> bool:
+    """True when another process has the store open (it holds a lock in the `-shm` file).
+
+    Each connection in WAL mode keeps a shared lock on byte 128 of the `-shm` file (the
+    "DMS" slot of SQLite's unix VFS); `F_GETLK` asks about it without taking any lock.
+    This process must not have the store open itself: closing the descriptor used here
+    would drop its own locks on the file.
+    """
+    try:
+        import fcntl
+    except ImportError:  # not a POSIX system: cannot tell
+        return False
+    try:
+        descriptor = os.open(shm_path(path), os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        query = struct.pack("hhqqi", fcntl.F_WRLCK, os.SEEK_SET, 128, 1, 0)
+        answer = fcntl.fcntl(descriptor, fcntl.F_GETLK, query)
+    except OSError:
+        return False
+    finally:
+        os.close(descriptor)
+    return bool(struct.unpack("hhqqi", answer)[0] != fcntl.F_UNLCK)
 
 
 def _fingerprint(path: Path) -> list[int] | None:

@@ -12,6 +12,9 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from annotator.core.errors import StoreError
+from annotator.store import integrity
+from annotator.store.backups import backup_connection
 from annotator.store.datasets import DatasetQueries
 from annotator.store.db import close_engine, open_engine
 from annotator.store.documents import DocumentQueries
@@ -34,6 +37,7 @@ class Store(
     def __init__(self, engine: Engine, path: Path) -> None:
         self._engine = engine
         self.path = path
+        self._opened = integrity.identity(path)
 
     @classmethod
     def open(cls, path: Path, *, create: bool = True) -> Store:
@@ -49,6 +53,25 @@ class Store(
             found.append(base)
             found.extend(base.with_name(base.name + end) for end in ("-wal", "-shm", "-journal"))
         return found
+
+    def backup(self, target: Path) -> None:
+        """Write a consistent copy of the store to the new file `target` (online backup API).
+
+        Safe while another program writes to the store. After the store's file was moved
+        or deleted, the copy is read from the file this store still has open.
+        """
+        if integrity.identity(target) is not None and target.samefile(self.path):
+            raise StoreError(f"{target} is the store itself; name a new file for the copy")
+        moved = integrity.identity(self.path) != self._opened
+        if moved and self._engine.pool.checkedin() == 0:  # type: ignore[attr-defined]
+            raise StoreError(f"the file this store opened at {self.path} cannot be reached")
+        raw = self._engine.raw_connection()
+        try:
+            driver = raw.driver_connection
+            assert driver is not None
+            backup_connection(driver, target)
+        finally:
+            raw.close()
 
     def close(self) -> None:
         close_engine(self._engine)

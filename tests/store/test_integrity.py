@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import sqlite3
+import subprocess
+import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +16,7 @@ import pytest
 
 from annotator.core.errors import StoreDamagedError, StoreError, StoreMovedError
 from annotator.core.hashing import input_hash
-from annotator.core.model import Document, Label, Status
+from annotator.core.model import Document, Label, Span, Status
 from annotator.store import Store, integrity
 
 # -- a store that is not there --------------------------------------------------------------
@@ -92,11 +96,13 @@ def corrupt_document_table(path: Path, *, keep_time: bool = False) -> None:
 
 
 def files(folder: Path) -> dict[str, bytes]:
-    """The folder's files (but the `-shm` index, which SQLite rebuilds from the log)."""
+    """The folder's files, but the `-shm` index (SQLite rebuilds it from the log) and an
+    empty `-wal` (a read-only connection leaves one; it holds nothing)."""
+    found = {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
     return {
-        p.name: p.read_bytes()
-        for p in sorted(folder.iterdir())
-        if p.is_file() and not p.name.endswith("-shm")
+        name: content
+        for name, content in found.items()
+        if not name.endswith("-shm") and not (name.endswith("-wal") and not content)
     }
 
 
@@ -250,3 +256,132 @@ def test_an_import_into_a_store_moved_away_meanwhile_is_not_reported_done(
         with pytest.raises(StoreMovedError):
             store.add_documents(dataset.id, documents_while_the_file_moves())
     assert sql(moved, "SELECT count(*) FROM document") == 5
+
+
+# -- annotator store check / backup / recover / restore --------------------------------------
+
+
+def corrupt_a_leaf_of(path: Path, table: str) -> int:
+    """Garbage over one leaf page in the middle of `table`; how many rows it held."""
+    connection = sqlite3.connect(path)
+    try:
+        leaves = connection.execute(
+            "SELECT pageno, ncell FROM dbstat WHERE name = ? AND pagetype = 'leaf' ORDER BY pageno",
+            (table,),
+        ).fetchall()
+        page_size = connection.execute("PRAGMA page_size").fetchone()[0]
+    finally:
+        connection.close()
+    assert len(leaves) > 4
+    page, cells = leaves[len(leaves) // 2]
+    with path.open("r+b") as file:
+        file.seek((page - 1) * page_size)
+        file.write(b"\x0d" + random.Random(5).randbytes(page_size - 1))
+    return int(cells)
+
+
+def with_spans(path: Path, documents: int) -> None:
+    with Store.open(path) as store:
+        dataset = store.create_dataset("news", labels=[Label("PERSON"), Label("GPE")])
+        rows = []
+        for number in range(documents):
+            document, _ = article(number)
+            spans = (Span(0, 10, "PERSON"), Span(20, 27, "GPE"))
+            rows.append((replace(document, spans=spans), None))
+        store.add_documents(dataset.id, rows)
+
+
+def test_store_check_says_a_whole_store_is_whole(cli, db_path: Path) -> None:
+    filled_store(db_path, documents=5)
+    result = cli("--db", db_path, "store", "check")
+    assert result.code == 0
+    assert f"The store {db_path} is whole" in result.out
+
+
+def test_store_check_lists_the_problems_and_what_to_do(cli, db_path: Path) -> None:
+    filled_store(db_path)
+    corrupt_document_table(db_path)
+    result = cli("--db", db_path, "store", "check")
+    assert result.code == 1
+    assert f"The store {db_path} is damaged" in result.err
+    assert "store recover NEW.db" in result.out and "store restore BACKUP" in result.out
+
+
+def test_store_recover_saves_every_readable_document_into_a_store_that_opens(
+    cli, db_path: Path, tmp_path: Path
+) -> None:
+    with_spans(db_path, documents=2000)
+    lost = corrupt_a_leaf_of(db_path, "document")
+    before = files(db_path.parent)
+    out = tmp_path / "elsewhere" / "recovered.db"
+    out.parent.mkdir()
+    result = cli("--db", db_path, "store", "recover", out)
+    assert result.code == 0, result.err
+    assert f"Recovered into {out}" in result.out
+    assert files(db_path.parent) == before  # the damaged store is left as it was
+    assert integrity.problems(out, thorough=True) == []
+    with Store.open(out) as recovered:
+        dataset = recovered.get_dataset("news")
+        documents = [document for document, _ in recovered.iter_documents(dataset.id)]
+    assert len(documents) == 2000 - lost  # the rows of the damaged page, and no other
+    assert all(len(document.spans) == 2 for document in documents)
+    assert sql(out, "SELECT count(*) FROM span") == 2 * len(documents)  # no orphans
+
+
+def test_store_backup_copies_a_store_in_use_with_what_its_log_holds(
+    cli, db_path: Path, tmp_path: Path
+) -> None:
+    filled_store(db_path, documents=5)
+    out = tmp_path / "copy.db"
+    with Store.open(db_path) as store:  # another program, with changes in the -wal
+        store.create_dataset("sport")
+        assert cli("--db", db_path, "store", "backup", out).code == 0
+    with Store.open(out) as copy:
+        assert [d.name for d in copy.list_datasets()] == ["news", "sport"]
+    assert out.stat().st_mode & 0o077 == 0
+    again = cli("--db", db_path, "store", "backup", out)
+    assert again.code == 1 and "already exists" in again.err
+
+
+def test_store_restore_puts_a_backup_back_without_the_stale_log(cli, db_path: Path) -> None:
+    restored = crashed_with_a_backup_restored_over_it(db_path)
+    store = restored.parent / "annotations.db"
+    backup = db_path.with_name("annotations.db.bak")
+    result = cli("--db", store, "store", "restore", backup, "--yes")
+    assert result.code == 0, result.err
+    with Store.open(store) as reopened:
+        dataset = reopened.get_dataset("news")
+        assert reopened.count_documents(dataset.id) == 300  # the backup, whole
+    (aside,) = restored.parent.glob("annotations.db.replaced-*[0-9]")
+    assert f"kept as {aside}" in result.out
+    assert Path(f"{aside}-wal").exists()  # the old file keeps its log
+
+
+def test_store_restore_is_refused_while_another_program_has_the_store_open(
+    cli, db_path: Path, tmp_path: Path
+) -> None:
+    filled_store(db_path, documents=5)
+    backup = tmp_path / "backup.db"
+    with Store.open(db_path) as store:
+        store.backup(backup)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from pathlib import Path; from annotator.store import Store\n"
+            "store = Store.open(Path(sys.argv[1])); store.list_datasets()\n"
+            "print('open', flush=True); sys.stdin.read()",
+            str(db_path),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        result = cli("--db", db_path, "store", "restore", backup, "--yes")
+    finally:
+        holder.communicate("")
+    assert result.code == 1
+    assert "is open in another annotator" in result.err
+    assert not list(tmp_path.glob("*.replaced-*"))
