@@ -186,8 +186,9 @@ def test_a_replaced_file_keeps_its_permissions(cli, filled_db: Path, tmp_path: P
 
 
 def test_dash_writes_the_data_to_stdout_and_the_report_to_stderr(
-    cli, filled_db: Path, tmp_path: Path
+    cli, filled_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.chdir(tmp_path)
     result = cli("export", "-", "-d", "news", "--db", filled_db)
     assert result.code == 0
     assert exported_texts(result.out.encode()) == [ARTICLE]
@@ -196,6 +197,7 @@ def test_dash_writes_the_data_to_stdout_and_the_report_to_stderr(
     local = cli("export", "./-", "-d", "news", "--db", filled_db)  # a file named "-"
     assert local.code == 0
     assert "Exported 1 documents" in local.out
+    assert exported_texts((tmp_path / "-").read_bytes()) == [ARTICLE]
 
 
 def run_annotator(*args: str | Path, **popen: object) -> subprocess.Popen[bytes]:
