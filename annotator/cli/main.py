@@ -10,6 +10,7 @@ import typer
 from annotator import __version__, logs
 from annotator.cli import (
     datasets_command,
+    documents_command,
     export_command,
     import_command,
     labels_command,
@@ -31,6 +32,7 @@ app = typer.Typer(
 app.command("import")(import_command.import_files)
 app.command("export")(export_command.export)
 app.add_typer(datasets_command.app, name="datasets")
+app.add_typer(documents_command.app, name="documents")
 app.add_typer(labels_command.app, name="labels")
 app.command("stats")(stats_command.stats)
 app.command("suggest")(suggest_command.suggest)

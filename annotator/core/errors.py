@@ -46,5 +46,10 @@ class StoreMovedError(StoreError):
     """The store's file was deleted, moved or replaced while it was open."""
 
 
+class UnreadableDocument(StoreError):
+    """A stored document whose fields cannot be decoded (a `meta` nested too deeply for
+    Python's JSON reader, written before import refused those)."""
+
+
 class NotFoundError(AnnotatorError):
     """A dataset or document named by the user does not exist."""

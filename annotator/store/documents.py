@@ -215,6 +215,20 @@ class DocumentQueries:
                 tokens = None if row[-1] is None else Tokens.from_bytes(row[-1])
                 yield document_from_row(row[:-1], own), tokens
 
+    def delete_document(self, document_id: int) -> int:
+        """Delete one document with its spans and tokens, in one transaction; return how
+        many spans went with it. Its dataset and the other documents stay as they are."""
+        with write_transaction(self._engine) as conn:
+            raw = conn.connection.driver_connection
+            assert raw is not None
+            (spans,) = raw.execute(
+                "SELECT count(*) FROM span WHERE document_id = ?", (document_id,)
+            ).fetchone()
+            raw.execute("DELETE FROM span WHERE document_id = ?", (document_id,))
+            if raw.execute("DELETE FROM document WHERE id = ?", (document_id,)).rowcount == 0:
+                raise NotFoundError(f"there is no document with id {document_id}")
+        return int(spans)
+
     def apply(self, document: Document, edit: Edit, *, annotator: str | None = None) -> Document:
         """Apply `edit` to `document` and write it in one transaction; return the result.
 

@@ -6,6 +6,7 @@ import json
 from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
+from annotator.core.errors import UnreadableDocument
 from annotator.core.model import Document, Span, SpanState, Status
 
 DOC_COLUMNS = (
@@ -29,13 +30,22 @@ def dump(value: Any) -> str:
 
 
 def document_from_row(row: Sequence[Any], spans: list[Span]) -> Document:
+    try:
+        meta = json.loads(row[3])
+        extra = json.loads(row[4])
+    except RecursionError:
+        raise UnreadableDocument(
+            f"document {row[0]}: its meta or other fields are nested too deeply to be read"
+        ) from None
+    except ValueError as error:
+        raise UnreadableDocument(f"document {row[0]}: its meta cannot be read ({error})") from None
     return Document(
         id=row[0],
         dataset_id=row[1],
         text=row[2],
         spans=tuple(spans),
-        meta=json.loads(row[3]),
-        extra=json.loads(row[4]),
+        meta=meta,
+        extra=extra,
         source=row[5],
         input_hash=row[6],
         prodigy_input_hash=row[7],

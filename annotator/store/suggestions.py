@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from annotator.core.edits import Edit
-from annotator.core.errors import NotFoundError, StoreError
+from annotator.core.errors import NotFoundError, StoreError, UnreadableDocument
 from annotator.core.memory import PhraseCount
 from annotator.core.model import Document, Span, SpanState, Status
 from annotator.core.tokens import Tokens
@@ -70,7 +70,7 @@ class SuggestionQueries:
         sees what earlier batches wrote. A document whose stored data cannot be read (a
         `meta` nested too deeply for Python's JSON reader, from before import refused
         those) is passed to `on_unreadable` with the reason and left out, instead of
-        ending the run; without `on_unreadable` it raises `StoreError`.
+        ending the run; without `on_unreadable` it raises `UnreadableDocument`.
         """
         where, params = _to_suggest(dataset_id, force)
         last = 0
@@ -89,11 +89,10 @@ class SuggestionQueries:
             for row in rows:
                 try:
                     document = document_from_row(row, spans.get(row[0], []))
-                except (RecursionError, ValueError) as error:
-                    reason = _unreadable(error)
+                except UnreadableDocument as error:
                     if on_unreadable is None:
-                        raise StoreError(f"document {row[0]}: {reason}") from None
-                    on_unreadable(row[0], reason)
+                        raise
+                    on_unreadable(row[0], str(error).split(": ", 1)[1])
                     continue
                 yield document
             last = rows[-1][0]
@@ -127,12 +126,6 @@ class SuggestionQueries:
             raise StoreError(
                 "a document changed while suggestions were computed for it; run suggest again"
             ) from None
-
-
-def _unreadable(error: Exception) -> str:
-    if isinstance(error, RecursionError):
-        return "its meta or extra fields are nested too deeply to be read"
-    return f"its stored data cannot be read ({error})"
 
 
 def _to_suggest(dataset_id: int, force: bool) -> tuple[str, tuple[object, ...]]:

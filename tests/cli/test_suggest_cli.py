@@ -92,6 +92,6 @@ def test_a_document_that_cannot_be_read_is_named_and_the_others_suggested(
     result = cli("suggest", "-d", "bios", "--model", rules_model, "--db", db_path)
     assert result.code == 0, result.err
     assert "Skipped 1 document(s) that could not be suggested" in result.err
-    assert "document 1: its meta or extra fields are nested too deeply to be read" in result.out
+    assert "document 1: its meta or other fields are nested too deeply to be read" in result.out
     assert "annotator documents delete ID" in result.out
     assert "Suggested 1 entities in 1 document(s) of 'bios'" in result.out

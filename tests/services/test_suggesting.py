@@ -284,7 +284,7 @@ def test_one_bad_document_is_skipped_and_named_and_the_rest_are_suggested(
     report = suggest_dataset(store, "news", options, suggester=suggester_for(store))
     assert report.documents == 10
     assert report.skipped == [
-        Skipped(deep_id, "", "its meta or extra fields are nested too deeply to be read")
+        Skipped(deep_id, "", "its meta or other fields are nested too deeply to be read")
     ]
     suggested = store.get_document(long_id)
     assert [s[:3] for s in spans_of(suggested)] == [

@@ -616,3 +616,30 @@ def test_newest_tells_which_dataset_was_added_to_last(store: Store) -> None:
     assert store.newest().last_dataset_id == wires.id
     later = store.create_dataset("later")
     assert store.newest().last_dataset_id == later.id
+
+
+def test_deleting_a_document_takes_its_spans_and_tokens_in_one_go(store: Store) -> None:
+    from annotator.core.errors import NotFoundError
+    from annotator.core.hashing import input_hash
+    from annotator.core.model import Document, Label, Span
+    from annotator.core.tokens import Tokens
+
+    dataset = store.create_dataset("news", labels=[Label("GPE")])
+    texts = ["Accra is hot.", "Kumasi is not."]
+    store.add_documents(
+        dataset.id,
+        [
+            (
+                Document(0, 0, t, spans=(Span(0, 5, "GPE"),), input_hash=input_hash(t)),
+                Tokens((0,), (5,)),
+            )
+            for t in texts
+        ],
+    )
+    first, second = store.document_ids(dataset.id)
+    assert store.delete_document(first) == 1
+    assert store.document_ids(dataset.id) == [second]
+    assert store.stats(dataset.id).spans_by_label == {"GPE": {"manual": 1}}
+    assert store.get_document(second).spans == (Span(0, 5, "GPE"),)
+    with pytest.raises(NotFoundError):
+        store.delete_document(first)
