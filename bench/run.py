@@ -48,6 +48,7 @@ NAMES = (
     "relabel_latency",
     "startup",
     "store_memory",
+    "store_check",
     "effort",
 )
 REQUIRED_KEYS = ("name", "value", "baseline", "ratio", "target", "ok", "unit")
