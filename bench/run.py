@@ -47,6 +47,7 @@ NAMES = (
     "open_long_document",
     "relabel_latency",
     "startup",
+    "startup_interactive",
     "store_memory",
     "store_check",
     "effort",
