@@ -176,6 +176,5 @@ def ensure_same_file(path: Path, opened: FileIdentity) -> None:
     what = "deleted or moved away" if now is None else "replaced by another file"
     raise StoreMovedError(
         f"the store {path} was {what} while it was open: this change was not saved, and "
-        "no later one would reach the file there. Open the store where it is now (--db), "
-        "or save what this window holds with File > Save Store As"
+        "no later one would reach the file there; open the store where it is now (--db)"
     )

@@ -167,6 +167,7 @@ class MainWindow(QMainWindow):
         session.opened.connect(self._on_opened)
         session.changed.connect(self._on_changed)
         session.refused.connect(self.show_message)
+        session.store_lost.connect(self._on_store_lost)
         editing.message.connect(self.show_message)
         editing.current_changed.connect(self._on_current_changed)
         editing.selection_cleared.connect(self._on_selection_cleared)
@@ -195,6 +196,10 @@ class MainWindow(QMainWindow):
         if dataset is None:
             self._on_opened(None)
             self.model_state.waiting()  # no dataset asks for a model
+
+    @Slot(str)
+    def _on_store_lost(self, reason: str) -> None:
+        _dialogs().offer_to_save_store(self, self.session.store, reason, self.show_message)
 
     @Slot(int)
     def _on_dataset_chosen(self, index: int) -> None:

@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoGroup, QUndoStack
 
 from annotator.core.edits import Edit
-from annotator.core.errors import AnnotatorError
+from annotator.core.errors import AnnotatorError, StoreMovedError
 from annotator.core.model import Dataset, Document
 from annotator.core.tokens import Tokens
 from annotator.store import Store
@@ -54,6 +54,7 @@ class DocumentSession(QObject):
     opened = Signal(object)  # Document: another document is open (or None)
     changed = Signal(object)  # Document: the open document after an edit, undo or redo
     refused = Signal(str)  # why an edit changed nothing, for the status bar
+    store_lost = Signal(str)  # the store's file was moved, deleted or replaced: why
 
     def __init__(
         self, store: Store, *, annotator: str | None = None, parent: QObject | None = None
@@ -135,7 +136,7 @@ class DocumentSession(QObject):
         try:
             self._document = write(self._document)
         except AnnotatorError as error:
-            self.refused.emit(str(error))
+            self._refuse(error)
             return False
         self.changed.emit(self._document)
         return True
@@ -152,10 +153,15 @@ class DocumentSession(QObject):
         try:
             self._document = self.store.apply(self._document, edit, annotator=self.annotator)
         except AnnotatorError as error:
-            self.refused.emit(str(error))
+            self._refuse(error)
             return False
         self.changed.emit(self._document)
         return True
+
+    def _refuse(self, error: AnnotatorError) -> None:
+        self.refused.emit(str(error))
+        if isinstance(error, StoreMovedError):
+            self.store_lost.emit(str(error))
 
     def _stack(self, document_id: int) -> QUndoStack:
         stack = self._stacks.get(document_id)

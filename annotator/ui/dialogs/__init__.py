@@ -2,12 +2,14 @@
 
 from annotator.ui.dialogs.datasets import new_dataset
 from annotator.ui.dialogs.help import show_about, show_shortcuts
+from annotator.ui.dialogs.store_lost import offer_to_save_store
 from annotator.ui.dialogs.transfer import export_dataset, import_articles, open_samples
 
 __all__ = [
     "export_dataset",
     "import_articles",
     "new_dataset",
+    "offer_to_save_store",
     "open_samples",
     "show_about",
     "show_shortcuts",
