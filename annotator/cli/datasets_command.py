@@ -1,4 +1,4 @@
-"""`annotator datasets`: list, create, rename and delete datasets, and set their model."""
+"""`annotator datasets`: list, create, rename and delete datasets; set their model and language."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import typer
 from annotator.cli.common import DbOption, fail, msg, open_store
 from annotator.cli.labels_command import inherited
 from annotator.core.labels import new_label
+from annotator.services.datasets import create_dataset, set_language
 from annotator.services.presets import load_preset, preset_names
 
 app = typer.Typer(help="List, create, rename and delete datasets.", no_args_is_help=False)
@@ -30,8 +31,9 @@ def list_datasets(ctx: typer.Context, db: DbOption = None) -> None:
         for dataset in datasets:
             counts = store.stats(dataset.id).documents_by_status
             labels = ", ".join(dataset.label_names) or "-"
-            rows.append((dataset.name, sum(counts.values()), counts.get("done", 0), labels))
-        msg.table(rows, header=("dataset", "documents", "done", "labels"), divider=True)
+            total = sum(counts.values())
+            rows.append((dataset.name, dataset.lang, total, counts.get("done", 0), labels))
+        msg.table(rows, header=("dataset", "lang", "documents", "done", "labels"), divider=True)
 
 
 @app.command("create")
@@ -43,7 +45,9 @@ def create(
         str | None,
         typer.Option(help=f"Start from a label preset: {', '.join(preset_names())}."),
     ] = None,
-    lang: Annotated[str, typer.Option(help="Tokenizer language.")] = "en",
+    lang: Annotated[
+        str, typer.Option(help="A spaCy language code (en, de, fr, ...) for the tokenizer.")
+    ] = "en",
     allow_overlap: Annotated[bool, typer.Option("--allow-overlap")] = False,
     db: DbOption = None,
 ) -> None:
@@ -54,14 +58,29 @@ def create(
         if label_name not in {label.name for label in chosen}:
             chosen.append(new_label(chosen, label_name))
     with open_store(inherited(ctx, "db", db)) as store:
-        store.create_dataset(
+        created = create_dataset(
+            store,
             name,
             labels=chosen,
             lang=lang,
             allow_overlap=allow_overlap,
             label_map=chosen_preset.mapping if chosen_preset else None,
         )
-    msg.good(f"Created dataset {name!r}")
+    msg.good(f"Created dataset {name!r} (language {created.lang})")
+
+
+@app.command("set-lang")
+def set_lang(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The dataset.")],
+    lang: Annotated[str, typer.Argument(help="A spaCy language code: en, de, fr, ...")],
+    db: DbOption = None,
+) -> None:
+    """Set the language whose tokenizer a dataset uses (import checks, the window, export)."""
+    with open_store(inherited(ctx, "db", db)) as store:
+        dataset, old = set_language(store, name, lang)
+    msg.good(f"Dataset {name!r} is in language {dataset.lang} now (was {old})")
+    msg.text("Documents tokenized before keep their tokens; the others use the new language.")
 
 
 @app.command("set-model")

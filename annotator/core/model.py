@@ -70,6 +70,26 @@ def label_problem(name: object) -> str | None:
     return None
 
 
+def dataset_name_problem(name: str) -> str | None:
+    """Why `name` cannot be a dataset's name, or None if it can.
+
+    The same characters as in labels are refused (line breaks, control characters,
+    bidirectional marks that reorder what a terminal shows), except a plain space between
+    words ("news 2024"); a name is also not empty and has no space at either end.
+    """
+    if not name.strip() or name != name.strip():
+        return f"a dataset name cannot be empty or start or end with spaces: {name!r}"
+    if len(name) > 100:
+        return f"dataset name {name[:20]!r}... is longer than 100 characters"
+    bad = _LABEL_FORBIDDEN.search(name.replace(" ", "_"))
+    if bad:
+        return (
+            f"dataset name {name!r} contains {_describe_char(bad.group())}, "
+            "which dataset names cannot hold"
+        )
+    return None
+
+
 def _describe_char(char: str) -> str:
     if char == " ":
         return "a space"

@@ -12,7 +12,7 @@ import os
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +24,7 @@ from annotator.core.records import Record
 from annotator.core.tokens import Tokens
 from annotator.core.validation import CheckedRecord, check_record
 from annotator.formats import SUFFIXES, read_file
+from annotator.services.datasets import DEFAULT_LANG, checked_language
 from annotator.services.presets import Preset, apply_preset_to, load_preset
 from annotator.services.progress import NoProgress, Progress
 from annotator.store import Store
@@ -120,6 +121,8 @@ def import_paths(
     progress = progress or NoProgress()
     report = ImportReport()
     dataset = store.find_dataset(dataset_name)
+    if dataset is None and options.lang != DEFAULT_LANG:  # refused before reading anything
+        options = replace(options, lang=checked_language(options.lang))
     preset = load_preset(options.preset) if options.preset and dataset is None else None
     files = list(expand_paths(paths))
     parsed = _read_files(files, options, report, progress)

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
 from annotator.core.errors import NotFoundError, StoreError
-from annotator.core.model import Dataset, Label
+from annotator.core.model import Dataset, Label, dataset_name_problem
 from annotator.core.summaries import Newest
 from annotator.store.db import read_transaction, write_transaction
 from annotator.store.labels import append_labels, settings_json
@@ -87,6 +87,15 @@ class DatasetQueries:
             raise StoreError(f"a dataset named {new!r} already exists") from None
         return self.get_dataset(new)
 
+    def set_lang(self, dataset_id: int, lang: str) -> None:
+        """Set the dataset's language (the caller checks that spaCy has it)."""
+        with write_transaction(self._engine) as conn:
+            conn.execute(
+                DatasetRow.__table__.update()  # type: ignore[attr-defined]
+                .where(DatasetRow.id == dataset_id)
+                .values(lang=lang)
+            )
+
     def delete_dataset(self, name: str) -> int:
         """Delete a dataset with its documents and spans; return how many documents went."""
         dataset = self.get_dataset(name)
@@ -147,5 +156,6 @@ class DatasetQueries:
 
 
 def _check_dataset_name(name: str) -> None:
-    if not name.strip() or name != name.strip():
-        raise StoreError(f"a dataset name cannot be empty or start/end with spaces: {name!r}")
+    problem = dataset_name_problem(name)
+    if problem:
+        raise StoreError(problem)

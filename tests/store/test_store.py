@@ -139,8 +139,32 @@ def test_create_dataset_keeps_labels_in_order(store: Store) -> None:
 
 @pytest.mark.parametrize("name", ["", "  ", " news", "news "])
 def test_dataset_names_cannot_be_blank_or_padded(store: Store, name: str) -> None:
-    with pytest.raises(StoreError, match="cannot be empty or start/end with spaces"):
+    with pytest.raises(StoreError, match="cannot be empty or start or end with spaces"):
         store.create_dataset(name)
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("news\nwire", "the character U+000A"),
+        ("news\x07", "the character U+0007"),
+        ("\u202enews", "the character U+202E"),
+        ("news\tsport", "the character U+0009"),
+        ("news\u00a0sport", "the character U+00A0"),
+    ],
+)
+def test_dataset_names_refuse_what_label_names_refuse(
+    store: Store, dataset: Dataset, name: str, shown: str
+) -> None:
+    """A line break, a bell or a right-to-left override in a name garbles every listing."""
+    expected = f"dataset name {name!r} contains {shown}, which dataset names cannot hold"
+    with pytest.raises(StoreError) as refused:
+        store.create_dataset(name)
+    assert str(refused.value) == expected
+    with pytest.raises(StoreError, match="which dataset names cannot hold"):
+        store.rename_dataset("news", name)
+    assert [d.name for d in store.list_datasets()] == ["news"]
+    assert store.create_dataset("news 2024").name == "news 2024"  # a plain space is fine
 
 
 def test_duplicate_dataset_name_is_refused(store: Store, dataset: Dataset) -> None:
