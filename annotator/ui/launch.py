@@ -13,8 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
 
 from annotator.ui.startup import StartupFrame
 
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from annotator.ui.workflow import Workflow
 
 SETTLE_MS = 1000  # after the window's data is shown: see `settle_collector`
+RELEASE_MS = 1000  # the model starts loading by then even if the article never paints
 
 
 class Parts(NamedTuple):  # not a dataclass: importing dataclasses delays the first paint
@@ -114,7 +115,6 @@ class Launch:
             QApplication.exit(1)
 
     def _open(self) -> None:
-        from PySide6.QtCore import QTimer
         from PySide6.QtWidgets import QMessageBox
 
         from annotator.core.errors import AnnotatorError
@@ -137,8 +137,18 @@ class Launch:
         window.show()
         self.frame.close()
         self.frame.deleteLater()
-        QTimer.singleShot(0, self.parts.workflow.reopen_last)  # the window first, then data
+        # The window first, then its data, then the model: spaCy's import on the worker
+        # thread waits until the data is painted (or `RELEASE_MS` at the latest).
+        self.parts.worker.hold()
+        QTimer.singleShot(0, self._show_data)
+        QTimer.singleShot(RELEASE_MS, self.parts.worker.release)
         QTimer.singleShot(SETTLE_MS, settle_collector)
+
+    def _show_data(self) -> None:
+        assert self.parts is not None
+        parts = self.parts
+        parts.workflow.reopen_last()
+        after_next_paint(parts.window.article.viewport(), parts.worker.release)
 
     def close(self) -> None:
         """After the event loop: stop the worker and close the store."""
@@ -146,6 +156,25 @@ class Launch:
             self.parts.worker.shutdown()
         if self.store is not None:
             self.store.close()
+
+
+def after_next_paint(widget: QWidget, then: Callable[[], None]) -> None:
+    """Call `then` on the event loop's turn after `widget`'s next paint."""
+    watcher = _PaintWatcher(widget, then)
+    widget.installEventFilter(watcher)
+
+
+class _PaintWatcher(QObject):
+    def __init__(self, widget: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(widget)  # goes with the widget if it never paints
+        self._then = then
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._then)
+            self.deleteLater()
+        return False
 
 
 def settle_collector() -> None:

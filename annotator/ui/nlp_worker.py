@@ -116,6 +116,9 @@ class NlpWorker(QObject):
         self._latest = _LatestRequest()
         self._status: ModelStatus | None = None
         self._closed = False
+        self._held = False
+        self._held_load: Dataset | None = None
+        self._held_analysis: tuple[Dataset, Document] | None = None
         # No Qt parent: a parent deleting a running thread would abort the process. The
         # thread lives as long as this object, and `shutdown` stops it.
         self._thread = QThread()
@@ -139,7 +142,9 @@ class NlpWorker(QObject):
 
     def load_model(self, dataset: Dataset) -> None:
         """Load the dataset's pipeline in the background (nothing happens if it is loaded)."""
-        if not self._closed:
+        if self._held:
+            self._held_load = dataset
+        elif not self._closed:
             self._load_requested.emit(dataset)
 
     def analyse(self, dataset: Dataset, document: Document) -> None:
@@ -147,8 +152,31 @@ class NlpWorker(QObject):
 
         The dataset's pipeline is loaded first if another one was loaded (or none).
         """
-        if not self._closed:
+        if self._held:
+            self._held_analysis = (dataset, document)
+            self._latest.advance()  # whatever was asked before is stale already
+        elif not self._closed:
             self._analysis_requested.emit(self._latest.advance(), dataset, document)
+
+    def hold(self) -> None:
+        """Keep requests until `release`: the last load and the last analysis asked for.
+
+        At start-up, importing spaCy on the worker thread takes most of a second of
+        Python and would share the interpreter with the window painting its first data.
+        """
+        self._held = True
+
+    def release(self) -> None:
+        """Send what was asked for while held (safe to call again, or without `hold`)."""
+        if not self._held:
+            return
+        self._held = False
+        load, self._held_load = self._held_load, None
+        analysis, self._held_analysis = self._held_analysis, None
+        if load is not None:
+            self.load_model(load)
+        if analysis is not None:
+            self.analyse(*analysis)
 
     def shutdown(self) -> None:
         """Stop the thread after the job in hand and wait for it. Safe to call again."""

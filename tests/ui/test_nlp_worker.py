@@ -205,6 +205,31 @@ def test_requests_queued_behind_a_running_one_are_skipped(
     assert analysed == [docs[0].id, docs[0].id]  # the five in between never ran
 
 
+def test_a_held_worker_asks_spacy_nothing_until_released_then_only_the_latest(
+    store: Store, dataset: Dataset, docs: list[Document], start, qtbot, qapp
+) -> None:
+    made: list[int] = []
+
+    def factory() -> DocumentAnalyser:  # the first request builds it (and imports spaCy)
+        made.append(1)
+        return DocumentAnalyser(store, TokenCache(store, lang="en"))
+
+    worker = start(factory)
+    receiver = Receiver()
+    worker.analysed.connect(receiver.take)
+    worker.hold()
+    worker.load_model(dataset)
+    worker.analyse(dataset, docs[0])
+    worker.analyse(dataset, docs[1])
+    qtbot.wait(200)
+    assert made == [] and receiver.analyses == []
+    with qtbot.waitSignal(worker.analysed, timeout=WAIT_MS):
+        worker.release()
+    worker.release()  # again: nothing more is sent
+    qtbot.wait(100)
+    assert [a.document_id for a in receiver.analyses] == [docs[1].id]
+
+
 def test_a_failing_model_load_is_reported_and_the_memory_still_suggests(
     store: Store, dataset: Dataset, docs: list[Document], start, qtbot, tmp_path: Path
 ) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QByteArray, QRect, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QObject, QRect, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -145,6 +145,63 @@ def test_the_frame_is_on_screen_before_the_store_opens_and_the_window_replaces_i
         "frozen": True,
     }
     assert gc.isenabled() and gc.get_freeze_count() == 0  # as it was before the call
+
+
+def test_the_model_is_asked_for_only_once_the_article_is_painted(
+    store: Store,
+    db_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    qtbot: QtBot,
+    safety: Callable[[], None],
+) -> None:
+    """Importing spaCy on the worker thread would share the interpreter with the first
+    paint of the list and the article: it waits for them."""
+    dataset = store.create_dataset("news", labels=(Label("PERSON"),))
+    text = "Anna Berg spoke in Lyon."
+    store.add_documents(
+        dataset.id, [(Document(0, dataset.id, text, input_hash=input_hash(text)), None)]
+    )
+    events: list[str] = []
+    releasing = NlpWorker.release
+
+    def release(worker: NlpWorker) -> None:
+        if worker._held:
+            events.append("model asked for")
+        releasing(worker)
+
+    class PaintSpy(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            window = visible_window()
+            if (
+                event.type() == QEvent.Type.Paint
+                and window is not None
+                and watched is window.article.viewport()
+                and window.article.toPlainText() == text
+                and "article painted" not in events
+            ):
+                events.append("article painted")
+            return False
+
+    spy = PaintSpy()
+    QApplication.instance().installEventFilter(spy)
+    monkeypatch.setattr(NlpWorker, "release", release)
+
+    def quit_() -> None:
+        window = visible_window()
+        assert window is not None
+        qtbot.addWidget(window)
+        window.close()
+        QApplication.exit(0)
+
+    poll = when(lambda: "model asked for" in events, quit_)
+    try:
+        code = run_window(db_path)
+    finally:
+        QApplication.instance().removeEventFilter(spy)
+        poll.stop()
+        safety()
+    assert code == 0
+    assert events == ["article painted", "model asked for"]
 
 
 def test_a_store_that_cannot_be_opened_is_explained_over_the_frame(
