@@ -44,6 +44,7 @@ NAMES = (
     "import_throughput",
     "export_throughput",
     "export_memory",
+    "conll_overlaps",
     "open_long_document",
     "relabel_latency",
     "startup",

@@ -9,6 +9,7 @@ Whitespace tokens (newlines, double spaces) are not written: columns cannot hold
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 
 from annotator.core.model import Document, Span
@@ -24,14 +25,42 @@ def non_overlapping(spans: Iterable[Span]) -> list[Span]:
     """The spans to keep when none may overlap: longest first, then earliest first.
 
     The same choice as `spacy.util.filter_spans`, so a CoNLL export and a `.spacy`
-    export of one dataset agree on which entities survive.
+    export of one dataset agree on which entities survive. A span is kept when no span
+    kept before it overlaps it, that is, when every kept span starting before its end
+    also ends by its start: one prefix maximum over the kept spans' ends, ordered by
+    start, answers that in O(log n), so 100,000 spans take well under a second.
     """
     ordered = sorted(spans, key=lambda s: (-(s.end - s.start), s.start, s.label))
+    starts = sorted({s.start for s in ordered})
+    furthest = _PrefixMaximum(len(starts))
     kept: list[Span] = []
     for span in ordered:
-        if not any(span.overlaps(other) for other in kept):
-            kept.append(span)
+        if furthest.among_first(bisect_left(starts, span.end)) > span.start:
+            continue  # a kept span starts before this one ends and ends after it starts
+        kept.append(span)
+        furthest.raise_to(bisect_left(starts, span.start), span.end)
     return sorted(kept, key=lambda s: s.key)
+
+
+class _PrefixMaximum:
+    """The largest value set at positions below a bound (a Fenwick tree; -1 when none)."""
+
+    def __init__(self, size: int) -> None:
+        self._tree = [-1] * (size + 1)
+
+    def raise_to(self, position: int, value: int) -> None:
+        index = position + 1
+        while index < len(self._tree):
+            if self._tree[index] < value:
+                self._tree[index] = value
+            index += index & -index
+
+    def among_first(self, count: int) -> int:
+        best = -1
+        while count > 0:
+            best = max(best, self._tree[count])
+            count -= count & -count
+        return best
 
 
 def tags(text: str, tokens: Tokens, spans: Sequence[Span]) -> tuple[list[str], int]:
