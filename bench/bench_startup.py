@@ -185,6 +185,11 @@ def launch(
             XDG_DATA_HOME=str(Path(home) / "data"),
             XDG_CACHE_HOME=str(Path(home) / "cache"),
         )
+        # Compiled modules are cached, as for an installed app (pip compiles them when it
+        # installs): compiling the app's sixty-odd modules again at every launch, as a
+        # PYTHONDONTWRITEBYTECODE environment would, is no part of a start. The warm-up
+        # launch writes the caches.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         if block_spacy:
             env["PROBE_BLOCK_SPACY"] = "1"
         command = [sys.executable, "-c", PROBE, kind, str(db), str(settle_ms)]
