@@ -19,6 +19,7 @@ from types import TracebackType
 
 import platformdirs
 
+from annotator.core.errors import AnnotatorError
 from annotator.paths import APP_NAME
 
 LOGGER = "annotator"
@@ -82,6 +83,9 @@ def summary(error: BaseException) -> str:
 
 # Tell the user about an unexpected error: its summary and the log file's path.
 Tell = Callable[[str, Path], None]
+# Tell the user an error they can act on that no code caught (a damaged store found while
+# the document list paints, say): its message.
+TellError = Callable[[str], None]
 
 
 class ExceptionHook:
@@ -92,9 +96,11 @@ class ExceptionHook:
     dialog runs its own event loop), further errors are logged but not shown again.
     """
 
-    def __init__(self, log: Path, tell: Tell) -> None:
+    def __init__(self, log: Path, tell: Tell, tell_error: TellError | None = None) -> None:
         self.log = log
         self._tell = tell
+        self._tell_error = tell_error
+        self._told_errors: set[str] = set()
         self._telling = False
 
     def __call__(
@@ -106,11 +112,26 @@ class ExceptionHook:
         if issubclass(exc_type, KeyboardInterrupt):
             sys.__excepthook__(exc_type, error, trace)
             return
+        if self._tell_error is not None and isinstance(error, AnnotatorError):
+            self._tell_once(str(error))
+            return
         log_unexpected(error, "the window", (exc_type, error, trace))
         if self._telling:
             return
         self._telling = True
         try:
             self._tell(summary(error), self.log)
+        finally:
+            self._telling = False
+
+    def _tell_once(self, message: str) -> None:
+        """An `AnnotatorError` is not a bug: shown as it is, each message once (a damaged
+        store fails again at every paint of the list), and not logged."""
+        if message in self._told_errors or self._telling or self._tell_error is None:
+            return
+        self._told_errors.add(message)
+        self._telling = True
+        try:
+            self._tell_error(message)
         finally:
             self._telling = False

@@ -85,8 +85,15 @@ def install_error_reporting() -> Path:
     from annotator import logs
 
     log = logs.setup_logging()
-    sys.excepthook = logs.ExceptionHook(log, tell_unexpected_error)
+    sys.excepthook = logs.ExceptionHook(log, tell_unexpected_error, tell_error)
     return log
+
+
+def tell_error(message: str) -> None:
+    """An error the user can act on that reached no handler (a damaged store, say)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    QMessageBox.warning(QApplication.activeWindow(), "annotator", message)
 
 
 def tell_unexpected_error(summary: str, log: Path) -> None:
