@@ -90,8 +90,11 @@ def typer_context() -> Any:
     return get_current_context(silent=True)
 
 
-def open_store(db: Path | None) -> Store:
-    return Store.open(store_path(db))
+def open_store(db: Path | None, *, create: bool = True) -> Store:
+    """The store `--db` names (or the default one). Commands that only read, or that work
+    on a dataset which must already exist, pass `create=False`: a mistyped path then gets
+    "no store at PATH" instead of a new empty store left behind."""
+    return Store.open(store_path(db), create=create)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

@@ -22,7 +22,7 @@ def list_datasets(ctx: typer.Context, db: DbOption = None) -> None:
     """List the datasets (the default when no subcommand is given)."""
     if ctx.invoked_subcommand is not None:
         return
-    with open_store(inherited(ctx, "db", db)) as store:
+    with open_store(inherited(ctx, "db", db), create=False) as store:
         datasets = store.list_datasets()
         if not datasets:
             msg.text("No datasets.")
@@ -77,7 +77,7 @@ def set_lang(
     db: DbOption = None,
 ) -> None:
     """Set the language whose tokenizer a dataset uses (import checks, the window, export)."""
-    with open_store(inherited(ctx, "db", db)) as store:
+    with open_store(inherited(ctx, "db", db), create=False) as store:
         dataset, old = set_language(store, name, lang)
     msg.good(f"Dataset {name!r} is in language {dataset.lang} now (was {old})")
     msg.text("Documents tokenized before keep their tokens; the others use the new language.")
@@ -96,7 +96,7 @@ def set_model(
     """Set the spaCy model that suggests entities for a dataset (or --clear it)."""
     if clear == (model is not None):
         fail("give either a model (a spaCy package name or folder) or --clear")
-    with open_store(inherited(ctx, "db", db)) as store:
+    with open_store(inherited(ctx, "db", db), create=False) as store:
         dataset = store.get_dataset(name)
         store.set_model(dataset.id, model)
     if model is None:
@@ -120,7 +120,7 @@ def _looks_installed(model: str) -> bool:
 @app.command("rename")
 def rename(ctx: typer.Context, old: str, new: str, db: DbOption = None) -> None:
     """Rename a dataset."""
-    with open_store(inherited(ctx, "db", db)) as store:
+    with open_store(inherited(ctx, "db", db), create=False) as store:
         store.rename_dataset(old, new)
     msg.good(f"Renamed {old!r} to {new!r}")
 
@@ -133,7 +133,7 @@ def delete(
     db: DbOption = None,
 ) -> None:
     """Delete a dataset with all its documents and annotations."""
-    with open_store(inherited(ctx, "db", db)) as store:
+    with open_store(inherited(ctx, "db", db), create=False) as store:
         dataset = store.get_dataset(name)
         count = store.count_documents(dataset.id)
         if not yes:

@@ -49,7 +49,7 @@ def list_documents(
 ) -> None:
     """List a dataset's documents: id, status, spans and title."""
     query = DocumentQuery(statuses=frozenset({status} if status else ()), text=search)
-    with open_store(inherited(ctx, "db", db)) as store:
+    with open_store(inherited(ctx, "db", db), create=False) as store:
         chosen = store.get_dataset(dataset)
         total = store.count_matching(chosen.id, query)
         rows = store.summaries(chosen.id, query, 0, limit)
@@ -75,7 +75,7 @@ def show(
     db: DbOption = None,
 ) -> None:
     """Show one document: its dataset, status, title, meta, text length and spans."""
-    with open_store(inherited(ctx, "db", db)) as store:
+    with open_store(inherited(ctx, "db", db), create=False) as store:
         try:
             document = _document(store, document_id)
         except UnreadableDocument as error:
@@ -92,7 +92,7 @@ def delete(
     db: DbOption = None,
 ) -> None:
     """Delete one document with its spans; its dataset and the other documents stay."""
-    with open_store(inherited(ctx, "db", db)) as store:
+    with open_store(inherited(ctx, "db", db), create=False) as store:
         try:
             document = _document(store, document_id)
         except UnreadableDocument as error:  # the very document a user wants gone

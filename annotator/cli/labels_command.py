@@ -51,7 +51,7 @@ def _opened(
     ctx: typer.Context, dataset: str | None, db: Path | None
 ) -> Iterator[tuple[Store, Dataset]]:
     name = inherited(ctx, "dataset", dataset) or DEFAULT_DATASET
-    with open_store(inherited(ctx, "db", db)) as store:
+    with open_store(inherited(ctx, "db", db), create=False) as store:
         yield store, store.get_dataset(name)
 
 

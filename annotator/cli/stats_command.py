@@ -19,7 +19,7 @@ def stats(
     db: DbOption = None,
 ) -> None:
     """Show how far annotation has come."""
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:
         dataset_id = store.get_dataset(dataset).id if dataset else None
         result = store.stats(dataset_id)
     data: dict[str, Any] = {

@@ -38,7 +38,7 @@ def suggest(
         fail("--n-process and --batch-size must be at least 1")
     options = SuggestOptions(model, force, batch_size, n_process)
     try:
-        with open_store(db) as store, StageBars() as bars:
+        with open_store(db, create=False) as store, StageBars() as bars:
             report = suggest_dataset(store, dataset, options, progress=bars)
     except KeyboardInterrupt:
         msg.warn("Stopped. Suggestions saved so far are kept; run suggest again to carry on.")

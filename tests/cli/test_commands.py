@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from annotator import __version__
 
 
@@ -195,6 +197,7 @@ def test_stopping_suggest_says_what_is_kept(cli, db_path: Path, monkeypatch) -> 
         raise KeyboardInterrupt
 
     monkeypatch.setattr("annotator.cli.suggest_command.suggest_dataset", stopped)
+    assert cli("datasets", "create", "default", "--db", db_path).code == 0
     result = cli("suggest", "--db", db_path)
     assert result.code == 130
     assert "Suggestions saved so far are kept; run suggest again" in result.err
@@ -233,3 +236,26 @@ def test_an_unknown_preset_is_refused_before_anything_is_written(
     assert "there is no label preset 'sports' (presets: conll, news, ontonotes)" in result.err
     assert "Traceback" not in result.out + result.err
     assert "default" not in cli("datasets", "--db", db_path).out
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("stats",),
+        ("stats", "--json"),
+        ("datasets",),
+        ("labels",),
+        ("documents", "list"),
+        ("documents", "show", "1"),
+        ("suggest",),
+        ("datasets", "set-lang", "default", "de"),
+    ],
+)
+def test_a_command_that_needs_a_store_leaves_none_at_a_mistyped_path(
+    cli, tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    mistyped = tmp_path / "anotations.db"
+    result = cli(*command, "--db", mistyped)
+    assert result.code == 1
+    assert result.err.strip() == f"\u2718 no store at {mistyped} (nothing was created there)"
+    assert list(tmp_path.iterdir()) == []
