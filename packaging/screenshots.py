@@ -1,12 +1,17 @@
 """Screenshots of the main window for the README, from a real window on a virtual screen.
 
     xvfb-run -a -s "-screen 0 1600x1000x24" python packaging/screenshots.py [--out DIR]
+    xvfb-run -a -s "-screen 0 1366x768x24" python packaging/screenshots.py --first-start
 
 It builds a throwaway store from the sample articles in `resources/samples/` and a long
 read made of the benchmark's gold articles, pre-annotates them with the installed spaCy
 pipeline (`pip install ".[model]"`), makes a few decisions through the same code path the
-keys use, and saves `window-light.png`, `window-dark.png` and `window-long.png`. Nothing
-touches your own store or settings.
+keys use, and saves `window-light.png`, `window-dark.png` and `window-long.png`.
+
+`--first-start` does what a new user does instead: `annotator import` of a sample article
+into an empty store, then `annotator` (the real start, the window placing itself on the
+screen), and saves the whole screen once the model's suggestions are in, as
+`first-start-WIDTHxHEIGHT.png`. Nothing touches your own store or settings.
 """
 
 from __future__ import annotations
@@ -24,12 +29,73 @@ SIZE = (1440, 880)
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "packaging" / "screenshots")
+    parser.add_argument(
+        "--first-start",
+        action="store_true",
+        help="import an article into an empty store, start the window, save the screen",
+    )
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as home:
         for variable in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"):
             os.environ[variable] = str(Path(home) / variable.lower())
+        if args.first_start:
+            return _first_start(Path(home), args.out)
         return _shoot(Path(home), args.out)
+
+
+FIRST_ARTICLE = "harbour-expansion.txt"
+
+
+def _first_start(home: Path, out: Path) -> int:
+    """`annotator import ARTICLE`, then `annotator`: the screen once suggestions are in."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.app import run_window
+    from annotator.cli.main import main as cli_main
+    from annotator.nlp.models import resolve_model
+    from annotator.paths import resources_dir
+    from annotator.ui.main_window import MainWindow
+
+    if resolve_model(None, None) is None:
+        print('no trained spaCy pipeline is installed: pip install ".[model]"', file=sys.stderr)
+        return 1
+    store = home / "annotations.db"
+    try:
+        cli_main(["import", str(resources_dir() / "samples" / FIRST_ARTICLE), "--db", str(store)])
+    except SystemExit as stop:
+        if stop.code not in (None, 0):
+            return 1
+    app = QApplication(sys.argv[:1])
+    app.setStyle("Fusion")
+    screen = app.primaryScreen().geometry()
+    path = out / f"first-start-{screen.width()}x{screen.height()}.png"
+    state: dict[str, object] = {}
+
+    def look() -> None:
+        windows = [w for w in app.topLevelWidgets() if isinstance(w, MainWindow)]
+        window = next((w for w in windows if w.isVisible()), None)
+        if window is None or window.session.tokens is None:
+            return  # not up yet, or the model's analysis has not arrived
+        if "ready" not in state:
+            state["ready"] = True
+            QTimer.singleShot(500, shoot)  # everything painted after the suggestions
+            return
+
+    def shoot() -> None:
+        image = app.primaryScreen().grabWindow(0)
+        state["saved"] = image.save(str(path))
+        print(f"wrote {path}")
+        app.exit(0)
+
+    poll = QTimer()
+    poll.timeout.connect(look)
+    poll.start(50)
+    QTimer.singleShot(60_000, lambda: app.exit(2))
+    code = run_window(store)
+    poll.stop()
+    return 0 if code == 0 and state.get("saved") else 1
 
 
 def _shoot(home: Path, out: Path) -> int:
@@ -107,9 +173,10 @@ def _settle(app: object, parts: object) -> None:
 
     deadline = time.monotonic() + 15
     session = parts.session  # type: ignore[attr-defined]
+    model = parts.window.model_state  # type: ignore[attr-defined]
     while time.monotonic() < deadline:
         app.processEvents()  # type: ignore[attr-defined]
-        if session.tokens is not None:
+        if session.tokens is not None and "…" not in model.text():  # the model is loaded
             break
         time.sleep(0.02)
     for _ in range(20):
