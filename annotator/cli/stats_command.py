@@ -7,23 +7,41 @@ from typing import Annotated, Any
 
 import typer
 
-from annotator.cli.common import DbOption, msg, open_store
+from annotator.cli.common import DEFAULT_DATASET, DbOption, fail, msg, open_store
+from annotator.core.errors import NotFoundError
 from annotator.core.model import SpanState, Status
 
 
 def stats(
     dataset: Annotated[
-        str | None, typer.Option("--dataset", "-d", help="Only this dataset.")
+        str | None,
+        typer.Option("--dataset", "-d", help=f"The dataset (default: {DEFAULT_DATASET})."),
     ] = None,
+    every: Annotated[
+        bool, typer.Option("--all", help="Every dataset together, instead of one.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
     db: DbOption = None,
 ) -> None:
-    """Show how far annotation has come."""
+    """Show how far annotation has come in one dataset (or, with --all, in all of them)."""
+    if every and dataset is not None:
+        fail("give either --dataset NAME or --all, not both")
     with open_store(db, create=False) as store:
-        dataset_id = store.get_dataset(dataset).id if dataset else None
-        result = store.stats(dataset_id)
+        if every:
+            names = [d.name for d in store.list_datasets()]
+            result = store.stats(None)
+            shown = f"all {len(names)} datasets ({', '.join(names)})" if names else "no datasets"
+        else:
+            try:
+                chosen = store.get_dataset(dataset or DEFAULT_DATASET)
+            except NotFoundError as error:
+                fail(f"{error}; pick one with --dataset NAME, or see them all with --all")
+            names = [chosen.name]
+            result = store.stats(chosen.id)
+            shown = f"dataset {chosen.name!r}"
     data: dict[str, Any] = {
-        "dataset": dataset,
+        "dataset": None if every else names[0],
+        "datasets": names,
         "documents": result.documents_by_status,
         "spans": result.spans_by_label,
         "annotators": result.documents_by_annotator,
@@ -31,6 +49,7 @@ def stats(
     if as_json:
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return
+    msg.info(f"Statistics of {shown}")
     docs = result.documents_by_status
     msg.divider(f"Documents ({sum(docs.values())})")
     msg.table([(s.value, docs.get(s.value, 0)) for s in Status], header=("status", "count"))

@@ -259,3 +259,27 @@ def test_a_command_that_needs_a_store_leaves_none_at_a_mistyped_path(
     assert result.code == 1
     assert result.err.strip() == f"\u2718 no store at {mistyped} (nothing was created there)"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_stats_shows_one_dataset_like_every_command_and_says_which(
+    cli, db_path: Path, tmp_path: Path
+) -> None:
+    """It used to total every dataset, unannounced, where other commands use `default`."""
+    for name, dataset in (("a.txt", "default"), ("b.txt", "default"), ("c.txt", "wire")):
+        (tmp_path / name).write_text(f"Article {name}.", encoding="utf-8")
+        assert cli("import", tmp_path / name, "-d", dataset, "--db", db_path).code == 0
+    plain = cli("stats", "--db", db_path)
+    assert plain.out.splitlines()[0] == "\u2139 Statistics of dataset 'default'"
+    assert "Documents (2)" in plain.out
+    wire = json.loads(cli("stats", "-d", "wire", "--json", "--db", db_path).out)
+    assert (wire["dataset"], wire["datasets"], wire["documents"]) == ("wire", ["wire"], {"new": 1})
+    every = cli("stats", "--all", "--db", db_path)
+    assert every.out.splitlines()[0] == "\u2139 Statistics of all 2 datasets (default, wire)"
+    assert "Documents (3)" in every.out
+    assert cli("stats", "--all", "-d", "wire", "--db", db_path).code == 1
+    cli("datasets", "rename", "default", "news", "--db", db_path)
+    missing = cli("stats", "--db", db_path)
+    assert missing.err.strip() == (
+        "\u2718 there is no dataset named 'default' (datasets: news, wire); "
+        "pick one with --dataset NAME, or see them all with --all"
+    )
