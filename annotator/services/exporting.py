@@ -27,7 +27,9 @@ if TYPE_CHECKING:
     from annotator.nlp import Tokenizer
 
 EXPORT_FORMATS = ("prodigy", "doccano", "spacy", "conll")
-Item = tuple[Document, Tokens | None]
+# A document, its stored tokens (None: compute them) and their stored Prodigy JSON (None:
+# format them), as `Store.stream_documents` yields them.
+Item = tuple[Document, Tokens | None, bytes | None]
 _BATCH = 256
 
 
@@ -60,7 +62,12 @@ def export_dataset(
     dataset = store.get_dataset(dataset_name)
     progress = progress or NoProgress()
     progress.stage("Exporting", store.count_documents(dataset.id, options.statuses), "doc")
-    items = store.iter_documents(dataset.id, options.statuses, with_tokens=options.fmt != "doccano")
+    items = store.stream_documents(
+        dataset.id,
+        options.statuses,
+        with_tokens=options.fmt != "doccano",
+        with_token_json=options.fmt == "prodigy",
+    )
     return write_documents(
         items, out, options, lang=dataset.lang, progress=progress, protected=store.files()
     )
@@ -86,10 +93,7 @@ def write_documents(
     was. `protected` files (the store's) are refused as destinations."""
     check_format(options.fmt)
     report = ExportReport()
-    if options.fmt == "doccano":
-        documents: Iterable[Item] = items
-    else:
-        documents = with_tokens(items, lang)
+    documents = items if options.fmt == "doccano" else with_tokens(items, lang)
     binary = options.fmt == "spacy"
     with open_output(out, protected=protected, force=options.force, binary=binary) as handle:
         if binary:
@@ -107,15 +111,19 @@ def _write_lines(
     progress: Progress | None,
 ) -> None:
     fmt = options.fmt
-    for document, tokens in documents:
+    for document, tokens, tokens_json in documents:
         spans = exported_spans(document, fmt, options.include_suggestions)
-        if fmt == "doccano":
-            text, left_out = doccano.line(document, spans)
-        else:
+        if fmt == "prodigy":
             assert tokens is not None
-            writer = prodigy.line if fmt == "prodigy" else conll.block
-            text, left_out = writer(document, tokens, spans)
-        handle.write(text.encode("utf-8"))
+            data, left_out = prodigy.line_bytes(document, tokens, spans, tokens_json)
+            handle.write(data)
+        else:
+            if fmt == "doccano":
+                text, left_out = doccano.line(document, spans)
+            else:
+                assert tokens is not None
+                text, left_out = conll.block(document, tokens, spans)
+            handle.write(text.encode("utf-8"))
         _count(report, spans, left_out, progress)
 
 
@@ -129,7 +137,7 @@ def _write_docbin(
     from annotator.nlp.docbin import DocBinWriter  # spaCy: a second to import, load late
 
     writer = DocBinWriter(lang)
-    for document, tokens in documents:
+    for document, tokens, _ in documents:
         assert tokens is not None
         spans = exported_spans(document, "spacy", include_suggestions=False)
         _count(report, spans, writer.add(document, tokens, spans), progress)
@@ -162,7 +170,7 @@ def exported_spans(document: Document, fmt: str, include_suggestions: bool) -> l
     return list(document.spans)
 
 
-def with_tokens(items: Iterable[Item], lang: str) -> Iterator[tuple[Document, Tokens]]:
+def with_tokens(items: Iterable[Item], lang: str) -> Iterator[Item]:
     """Fill in missing tokens, a batch at a time, with the dataset's tokenizer.
 
     spaCy is loaded only if some document has no stored tokens.
@@ -170,11 +178,14 @@ def with_tokens(items: Iterable[Item], lang: str) -> Iterator[tuple[Document, To
     tokenizer: Tokenizer | None = None
     iterator = iter(items)
     while batch := list(islice(iterator, _BATCH)):
-        missing = [document.text for document, tokens in batch if tokens is None]
+        missing = [document.text for document, tokens, _ in batch if tokens is None]
         if missing and tokenizer is None:
             from annotator.nlp import Tokenizer
 
             tokenizer = Tokenizer(lang)
         computed = iter(tokenizer.tokens_many(missing) if tokenizer and missing else ())
-        for document, tokens in batch:
-            yield document, tokens if tokens is not None else next(computed)
+        for document, tokens, tokens_json in batch:
+            if tokens is None:
+                yield document, next(computed), None
+            else:
+                yield document, tokens, tokens_json

@@ -22,9 +22,9 @@ from sqlmodel import SQLModel
 
 from annotator.core.errors import StoreError
 from annotator.store import integrity
-from annotator.store import tables as _tables  # noqa: F401  (registers the tables)
+from annotator.store import tables as _tables  # (also registers the tables)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_MS = 5000
 _WRITE = "annotator_write"
 _FILE = "annotator_file"  # (path, (st_dev, st_ino)) of the file the engine opened
@@ -38,7 +38,20 @@ def _add_suggestion_marks(conn: Connection) -> None:
     conn.exec_driver_sql("ALTER TABLE document ADD COLUMN suggested_at FLOAT")
 
 
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _add_suggestion_marks}
+def _add_token_json(conn: Connection) -> None:
+    """2 -> 3: Prodigy's token list kept as JSON beside the tokens, for exports.
+
+    Documents keep NULL until their tokens are saved again; an export formats those
+    itself, as before.
+    """
+    conn.exec_driver_sql("ALTER TABLE document ADD COLUMN token_json BLOB")
+    conn.exec_driver_sql(_tables.TOKEN_JSON_TRIGGER)
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {
+    1: _add_suggestion_marks,
+    2: _add_token_json,
+}
 
 
 def open_engine(path: Path, *, create: bool = True) -> Engine:

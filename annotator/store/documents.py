@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from annotator.core.edits import Edit
 from annotator.core.errors import NotFoundError, StoreError
 from annotator.core.model import Document, Label, Span, Status
+from annotator.core.token_json import token_json_bytes
 from annotator.core.tokens import Tokens
 from annotator.store.db import read_transaction, write_transaction
 from annotator.store.labels import append_labels
@@ -25,10 +26,21 @@ from annotator.store.rows import (
     spans_from_rows,
     status_filter,
 )
-from annotator.store.tables import DocumentRow
 
 # Stream a dataset by walking its id range when it holds at least 1/N of the rows there.
 _DENSE_RANGE = 4
+
+# What `iter_documents` yields: a document, its stored tokens (None when never saved) and,
+# when asked for, their Prodigy JSON (None when not stored; see `token_columns`).
+StoredDocument = tuple[Document, Tokens | None, bytes | None]
+
+
+def token_columns(text: str, tokens: Tokens | None) -> tuple[bytes | None, bytes | None]:
+    """The `tokens` and `token_json` columns for `text`'s tokens: every write of tokens
+    writes both, so the JSON an export copies is always that of the stored tokens."""
+    if tokens is None:
+        return None, None
+    return tokens.to_bytes(), token_json_bytes(text, tokens)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,8 +86,8 @@ class DocumentQueries:
     ) -> bool:
         cursor.execute(
             "INSERT OR IGNORE INTO document (dataset_id, text, meta, extra, source, input_hash,"
-            " prodigy_input_hash, status, annotator, created_at, updated_at, tokens)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " prodigy_input_hash, status, annotator, created_at, updated_at, tokens, token_json)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 dataset_id,
                 document.text,
@@ -88,7 +100,7 @@ class DocumentQueries:
                 document.annotator,
                 document.created_at,
                 document.updated_at,
-                None if tokens is None else tokens.to_bytes(),
+                *token_columns(document.text, tokens),
             ),
         )
         if cursor.rowcount == 0:
@@ -106,19 +118,19 @@ class DocumentQueries:
         return True
 
     def save_tokens(self, document_id: int, tokens: Tokens) -> None:
-        with write_transaction(self._engine) as conn:
-            conn.execute(
-                DocumentRow.__table__.update()  # type: ignore[attr-defined]
-                .where(DocumentRow.id == document_id)
-                .values(tokens=tokens.to_bytes())
-            )
+        self.save_tokens_many([(document_id, tokens)])
 
     def save_tokens_many(self, pairs: Iterable[tuple[int, Tokens]]) -> None:
         with write_transaction(self._engine) as conn:
-            conn.exec_driver_sql(
-                "UPDATE document SET tokens = ? WHERE id = ?",
-                [(tokens.to_bytes(), document_id) for document_id, tokens in pairs],
-            )
+            raw = conn.connection.driver_connection
+            assert raw is not None
+            rows = []
+            for document_id, tokens in pairs:
+                found = raw.execute("SELECT text FROM document WHERE id = ?", (document_id,))
+                text = found.fetchone()
+                if text is not None:
+                    rows.append((*token_columns(text[0], tokens), document_id))
+            raw.executemany("UPDATE document SET tokens = ?, token_json = ? WHERE id = ?", rows)
 
     def get_document(self, document_id: int) -> Document:
         with read_transaction(self._engine) as conn:
@@ -172,6 +184,20 @@ class DocumentQueries:
         *,
         with_tokens: bool = False,
     ) -> Iterator[tuple[Document, Tokens | None]]:
+        """Stream documents in id order with their spans (and tokens), in one snapshot."""
+        for document, tokens, _ in self.stream_documents(
+            dataset_id, statuses, with_tokens=with_tokens
+        ):
+            yield document, tokens
+
+    def stream_documents(
+        self,
+        dataset_id: int,
+        statuses: Collection[Status] | None = None,
+        *,
+        with_tokens: bool = False,
+        with_token_json: bool = False,
+    ) -> Iterator[StoredDocument]:
         """Stream documents in id order with their spans, in one read snapshot.
 
         Memory stays flat: two cursors (documents, and spans ordered by document) are
@@ -181,7 +207,8 @@ class DocumentQueries:
         index SQLite would sort every row, texts and tokens included, before the first.
         """
         where, params = status_filter(dataset_id, statuses)
-        token_column = ", tokens" if with_tokens else ", NULL"
+        extra = ", tokens" if with_tokens else ", NULL"
+        extra += ", token_json" if with_token_json else ", NULL"
         with read_transaction(self._engine) as conn:
             raw = conn.connection.driver_connection
             assert raw is not None
@@ -196,7 +223,7 @@ class DocumentQueries:
                 source = "document d NOT INDEXED"  # by id (the rowid), not by the index
                 where, params = f"{where} AND d.id BETWEEN ? AND ?", (*params, first, last)
             documents = raw.execute(
-                f"SELECT {DOC_COLUMNS}{token_column} FROM {source} WHERE {where} ORDER BY d.id",
+                f"SELECT {DOC_COLUMNS}{extra} FROM {source} WHERE {where} ORDER BY d.id",
                 params,
             )
             spans = raw.execute(
@@ -212,8 +239,8 @@ class DocumentQueries:
                 while pending is not None and pending[0] == document_id:
                     own.append(span_from_row(pending[1:]))
                     pending = next(spans, None)
-                tokens = None if row[-1] is None else Tokens.from_bytes(row[-1])
-                yield document_from_row(row[:-1], own), tokens
+                tokens = None if row[-2] is None else Tokens.from_bytes(row[-2])
+                yield document_from_row(row[:-2], own), tokens, row[-1]
 
     def delete_document(self, document_id: int) -> int:
         """Delete one document with its spans and tokens, in one transaction; return how

@@ -15,7 +15,7 @@ from annotator.core.memory import PhraseCount
 from annotator.core.model import Document, Span, SpanState, Status
 from annotator.core.tokens import Tokens
 from annotator.store.db import read_transaction, write_transaction
-from annotator.store.documents import write_edit
+from annotator.store.documents import token_columns, write_edit
 from annotator.store.rows import DOC_COLUMNS, document_from_row, span_from_row
 
 # Documents a suggester visits: not yet finished by a person.
@@ -118,9 +118,12 @@ class SuggestionQueries:
                     changed = result.edit.apply(result.document)
                     write_edit(raw, result.document, changed, result.edit, annotator=None)
                 raw.executemany(
-                    "UPDATE document SET tokens = ?, suggested_with = ?, suggested_at = ?"
-                    " WHERE id = ?",
-                    [(r.tokens.to_bytes(), suggester, now, r.document.id) for r in results],
+                    "UPDATE document SET tokens = ?, token_json = ?, suggested_with = ?,"
+                    " suggested_at = ? WHERE id = ?",
+                    [
+                        (*token_columns(r.document.text, r.tokens), suggester, now, r.document.id)
+                        for r in results
+                    ],
                 )
         except sqlite3.IntegrityError:
             raise StoreError(

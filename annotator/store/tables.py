@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, LargeBinary, UniqueConstraint
+from sqlalchemy import DDL, Column, ForeignKey, Index, Integer, LargeBinary, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
 
 
@@ -57,6 +57,21 @@ class DocumentRow(SQLModel, table=True):
     # Set when a suggester has been over the document (schema 2): `suggest` skips it then.
     suggested_with: str | None = None
     suggested_at: float | None = None
+    # Prodigy's token list as UTF-8 JSON (schema 3), written with `tokens`; an export
+    # copies it. TOKEN_JSON_TRIGGER clears it when `tokens` or `text` change without it.
+    token_json: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+
+
+# A write that changes a document's tokens or text but not its token JSON makes that JSON
+# stale: the trigger drops it, and an export formats the tokens itself, as before schema 3.
+TOKEN_JSON_TRIGGER = """
+CREATE TRIGGER document_token_json_stale AFTER UPDATE OF tokens, text ON document
+WHEN new.token_json IS NOT NULL AND new.token_json IS old.token_json
+    AND (new.tokens IS NOT old.tokens OR new.text IS NOT old.text)
+BEGIN
+    UPDATE document SET token_json = NULL WHERE id = new.id;
+END
+"""
 
 
 class SpanRow(SQLModel, table=True):
@@ -77,3 +92,10 @@ class SpanRow(SQLModel, table=True):
     state: str = "manual"
     source: str | None = None
     score: float | None = None
+
+
+event.listen(
+    DocumentRow.__table__,  # type: ignore[attr-defined]
+    "after_create",
+    DDL(TOKEN_JSON_TRIGGER),  # type: ignore[no-untyped-call]
+)

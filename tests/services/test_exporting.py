@@ -17,6 +17,7 @@ from annotator.core.tokens import Tokens
 from annotator.nlp import Tokenizer
 from annotator.services.exporting import (
     ExportOptions,
+    Item,
     export_dataset,
     with_tokens,
     write_documents,
@@ -155,11 +156,11 @@ def test_stored_tokens_are_used_as_they_are(store: Store, tmp_path: Path) -> Non
 def test_missing_tokens_are_filled_in_batches_in_order() -> None:
     texts = [f"Text number {i}, with words." for i in range(600)]
     own = Tokens((0,), (4,))
-    items = [(new_document(t), own if i % 3 == 0 else None) for i, t in enumerate(texts)]
+    items = [(new_document(t), own if i % 3 == 0 else None, None) for i, t in enumerate(texts)]
     result = list(with_tokens(iter(items), "en"))
     tokenizer = Tokenizer("en")
-    assert [d.text for d, _ in result] == texts
-    for i, (document, tokens) in enumerate(result):
+    assert [d.text for d, _, _ in result] == texts
+    for i, (document, tokens, _) in enumerate(result):
         assert tokens == (own if i % 3 == 0 else tokenizer.tokens(document.text))
 
 
@@ -175,9 +176,9 @@ def test_empty_dataset_writes_an_empty_export(store: Store, tmp_path: Path, fmt:
         assert out.read_text() == ""
 
 
-def failing_after(count: int, error: BaseException) -> Iterator[tuple[Document, Tokens | None]]:
+def failing_after(count: int, error: BaseException) -> Iterator[Item]:
     for n in range(count):
-        yield new_document(f"Document number {n}."), None
+        yield new_document(f"Document number {n}."), None, None
     raise error
 
 

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from json.encoder import encode_basestring
 from typing import Any
 
 from annotator.core.hashing import prodigy_input_hash, prodigy_task_hash
 from annotator.core.model import Document, Span, SpanState, Status
+from annotator.core.token_json import token_json, token_records
 from annotator.core.tokens import Tokens
+
+__all__ = ["RESERVED_KEYS", "dumps", "line", "line_bytes", "record", "token_json", "token_records"]
 
 _TASK_ANSWERS = {Status.DONE: "accept", Status.REJECTED: "reject", Status.SKIPPED: "ignore"}
 _SPAN_ANSWERS = {SpanState.ACCEPTED: "accept", SpanState.REJECTED: "reject"}
@@ -82,58 +84,6 @@ def _task_parts(
     return head, tail, len(spans) - len(written)
 
 
-def token_records(text: str, tokens: Tokens) -> list[dict[str, Any]]:
-    """Prodigy's token list: text, character offsets, index and trailing-space flag.
-
-    `ws` is `Tokens.whitespace_after`, computed inline.
-    """
-    if not tokens:
-        return []
-    length = len(text)
-    next_starts = (*tokens.starts[1:], length + 1)
-    return [
-        {
-            "text": text[start:end],
-            "start": start,
-            "end": end,
-            "id": index,
-            "ws": end < length and text[end] == " " and following > end,
-        }
-        for index, (start, end, following) in enumerate(
-            zip(tokens.starts, tokens.ends, next_starts, strict=True)
-        )
-    ]
-
-
-_JSON_BOOL = ("false", "true")
-_encode_str = encode_basestring  # what json.dumps(..., ensure_ascii=False) quotes strings with
-
-
-def token_json(text: str, tokens: Tokens) -> str:
-    """`json.dumps(token_records(text, tokens), ensure_ascii=False)`, about twice as fast.
-
-    The tokens are most of an export's work (a 600-word article has some 650), so their
-    JSON is formatted directly rather than built as dicts and encoded.
-    """
-    if not tokens:
-        return "[]"
-    padded = text + "\0"  # text[end] for the last token's end, without a bounds test
-    next_starts = (*tokens.starts[1:], len(text) + 1)
-    return (
-        "["
-        + ", ".join(
-            [
-                f'{{"text": {_encode_str(text[start:end])}, "start": {start}, "end": {end}, '
-                f'"id": {index}, "ws": {_JSON_BOOL[padded[end] == " " and following > end]}}}'
-                for index, (start, end, following) in enumerate(
-                    zip(tokens.starts, tokens.ends, next_starts, strict=True)
-                )
-            ]
-        )
-        + "]"
-    )
-
-
 def _span_record(span: Span, indices: tuple[int, int] | None) -> dict[str, Any]:
     item: dict[str, Any] = {"start": span.start, "end": span.end}
     if indices is not None:
@@ -162,9 +112,31 @@ def line(document: Document, tokens: Tokens, spans: Sequence[Span]) -> tuple[str
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate, which only an escape can carry
-        task = {**head, "tokens": token_records(document.text, tokens), **tail}
-        text = json.dumps(task)
+        return _escaped(head, document.text, tokens, tail), left_out
     return text + "\n", left_out
+
+
+def line_bytes(
+    document: Document, tokens: Tokens, spans: Sequence[Span], tokens_json: bytes | None
+) -> tuple[bytes, int]:
+    """`line(...)` as UTF-8, with the token list given as ready JSON bytes (the store's
+    copy, `token_json_bytes(document.text, tokens)`) when there is one."""
+    if tokens_json is None:
+        text, left_out = line(document, tokens, spans)
+        return text.encode("utf-8"), left_out
+    head, tail, left_out = _task_parts(document, tokens, spans)
+    try:
+        head_bytes = json.dumps(head, ensure_ascii=False).encode("utf-8")
+        tail_bytes = json.dumps(tail, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate, which only an escape can carry
+        return _escaped(head, document.text, tokens, tail).encode("utf-8"), left_out
+    return b"".join(
+        (head_bytes[:-1], b', "tokens": ', tokens_json, b", ", tail_bytes[1:], b"\n")
+    ), left_out
+
+
+def _escaped(head: dict[str, Any], text: str, tokens: Tokens, tail: dict[str, Any]) -> str:
+    return json.dumps({**head, "tokens": token_records(text, tokens), **tail}) + "\n"
 
 
 def dumps(value: Any) -> str:
