@@ -36,10 +36,13 @@ def list_datasets(ctx: typer.Context, db: DbOption = None) -> None:
         msg.table(rows, header=("dataset", "lang", "documents", "done", "labels"), divider=True)
 
 
+NameArgument = Annotated[str, typer.Argument(help="The dataset's name.", show_default=False)]
+
+
 @app.command("create")
 def create(
     ctx: typer.Context,
-    name: str,
+    name: NameArgument,
     labels: Annotated[str, typer.Option(help="Comma-separated label names.")] = "",
     preset: Annotated[
         str | None,
@@ -72,7 +75,7 @@ def create(
 @app.command("set-lang")
 def set_lang(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="The dataset.")],
+    name: NameArgument,
     lang: Annotated[str, typer.Argument(help="A spaCy language code: en, de, fr, ...")],
     db: DbOption = None,
 ) -> None:
@@ -86,7 +89,7 @@ def set_lang(
 @app.command("set-model")
 def set_model(
     ctx: typer.Context,
-    name: str,
+    name: NameArgument,
     model: Annotated[
         str | None, typer.Argument(help="A spaCy pipeline: package name or folder.")
     ] = None,
@@ -118,7 +121,12 @@ def _looks_installed(model: str) -> bool:
 
 
 @app.command("rename")
-def rename(ctx: typer.Context, old: str, new: str, db: DbOption = None) -> None:
+def rename(
+    ctx: typer.Context,
+    old: Annotated[str, typer.Argument(help="The dataset's name now.")],
+    new: Annotated[str, typer.Argument(help="Its new name.")],
+    db: DbOption = None,
+) -> None:
     """Rename a dataset."""
     with open_store(inherited(ctx, "db", db), create=False) as store:
         store.rename_dataset(old, new)
@@ -128,7 +136,7 @@ def rename(ctx: typer.Context, old: str, new: str, db: DbOption = None) -> None:
 @app.command("delete")
 def delete(
     ctx: typer.Context,
-    name: str,
+    name: NameArgument,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
     db: DbOption = None,
 ) -> None:

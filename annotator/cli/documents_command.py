@@ -20,7 +20,7 @@ app = typer.Typer(
 )
 
 IdArgument = Annotated[
-    int, typer.Argument(help="The document's id (as `documents list` shows it).", min=1)
+    int, typer.Argument(help="The document's id (as `documents list` shows it).", metavar="ID")
 ]
 SHOWN_META_LINES = 20
 
@@ -44,7 +44,7 @@ def list_documents(
     search: Annotated[
         str, typer.Option("--search", help="Only documents whose text or title contains it.")
     ] = "",
-    limit: Annotated[int, typer.Option("--limit", help="At most this many rows.", min=1)] = 50,
+    limit: Annotated[int, typer.Option("--limit", help="At most this many rows.")] = 50,
     db: DbOption = None,
 ) -> None:
     """List a dataset's documents: id, status, spans and title."""
@@ -52,7 +52,7 @@ def list_documents(
     with open_store(inherited(ctx, "db", db), create=False) as store:
         chosen = store.get_dataset(dataset)
         total = store.count_matching(chosen.id, query)
-        rows = store.summaries(chosen.id, query, 0, limit)
+        rows = store.summaries(chosen.id, query, 0, max(limit, 1))
     msg.divider(f"Documents of {chosen.name!r} ({total})")
     if not rows:
         msg.text("No documents.")
@@ -69,9 +69,7 @@ def list_documents(
 def show(
     ctx: typer.Context,
     document_id: IdArgument,
-    spans: Annotated[
-        int, typer.Option("--spans", help="Show at most this many spans.", min=0)
-    ] = 100,
+    spans: Annotated[int, typer.Option("--spans", help="Show at most this many spans.")] = 100,
     db: DbOption = None,
 ) -> None:
     """Show one document: its dataset, status, title, meta, text length and spans."""
@@ -81,7 +79,7 @@ def show(
         except UnreadableDocument as error:
             fail(f"{error}; 'annotator documents delete {document_id}' removes it")
         dataset = _dataset_name(store, document.dataset_id)
-    _print_document(document, dataset, spans)
+    _print_document(document, dataset, max(spans, 0))
 
 
 @app.command("delete")

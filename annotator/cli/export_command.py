@@ -31,6 +31,7 @@ def export(
             help="The file to write (replaced only if the export succeeds; a link's target is "
             "replaced), a pipe or device to stream into, or - for the standard output.",
             show_default=False,
+            metavar="OUT",
         ),
     ],
     dataset: DatasetOption = DEFAULT_DATASET,

@@ -23,7 +23,7 @@ _MAX_LISTED = 20
 def import_files(
     paths: Annotated[
         list[Path],
-        typer.Argument(help="Files or folders to import.", show_default=False, metavar="PATH..."),
+        typer.Argument(help="Files or folders to import.", show_default=False, metavar="PATH"),
     ],
     dataset: DatasetOption = DEFAULT_DATASET,
     fmt: Annotated[

@@ -34,6 +34,7 @@ ColorOption = Annotated[str | None, typer.Option("--color", help="A colour as #R
 HotkeyOption = Annotated[
     str | None, typer.Option("--hotkey", help="1-9, Shift+1 to Shift+9, or 'none'.")
 ]
+LabelArgument = Annotated[str, typer.Argument(help="The label's name, e.g. PERSON.")]
 DescriptionOption = Annotated[str | None, typer.Option("--description", help="What it marks.")]
 
 
@@ -95,7 +96,7 @@ def _show_mapping(dataset: Dataset) -> None:
 @app.command("add")
 def add(
     ctx: typer.Context,
-    name: str,
+    name: LabelArgument,
     color: ColorOption = None,
     hotkey: HotkeyOption = None,
     description: DescriptionOption = None,
@@ -120,7 +121,7 @@ def _key(hotkey: str | None) -> str:
 @app.command("edit")
 def edit(
     ctx: typer.Context,
-    name: str,
+    name: LabelArgument,
     color: ColorOption = None,
     hotkey: HotkeyOption = None,
     description: DescriptionOption = None,
@@ -171,7 +172,7 @@ def _rename(store: Store, dataset: Dataset, old: str, new: str) -> None:
 @app.command("remove")
 def remove(
     ctx: typer.Context,
-    name: str,
+    name: LabelArgument,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
     dataset: DatasetOption = None,
     db: DbOption = None,
@@ -219,7 +220,10 @@ def map_label(
 
 @app.command("unmap")
 def unmap(
-    ctx: typer.Context, model_label: str, dataset: DatasetOption = None, db: DbOption = None
+    ctx: typer.Context,
+    model_label: Annotated[str, typer.Argument(help="A label the model predicts, e.g. GPE.")],
+    dataset: DatasetOption = None,
+    db: DbOption = None,
 ) -> None:
     """Forget a model label's mapping: kept if the dataset has a label of that name."""
     with _opened(ctx, dataset, db) as (store, chosen):

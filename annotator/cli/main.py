@@ -19,23 +19,29 @@ from annotator.cli import (
     suggest_command,
 )
 from annotator.cli.common import DbOption, msg, open_store, store_path
+from annotator.cli.help import ReadableHelp
 from annotator.core.errors import AnnotatorError
 
 app = typer.Typer(
     name="annotator",
-    help="Correct and add named-entity labels on news articles, offline.",
+    help=(
+        "Correct and add named-entity labels on news articles, offline.\n\n"
+        "'annotator' with no command (or with only --db PATH) opens the window. The "
+        "commands below work on the same store without it; 'annotator COMMAND --help' "
+        "tells more about each."
+    ),
     no_args_is_help=False,
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-app.command("import")(import_command.import_files)
-app.command("export")(export_command.export)
+app.command("import", cls=ReadableHelp)(import_command.import_files)
+app.command("export", cls=ReadableHelp)(export_command.export)
 app.add_typer(datasets_command.app, name="datasets")
 app.add_typer(documents_command.app, name="documents")
 app.add_typer(labels_command.app, name="labels")
-app.command("stats")(stats_command.stats)
-app.command("suggest")(suggest_command.suggest)
+app.command("stats", cls=ReadableHelp)(stats_command.stats)
+app.command("suggest", cls=ReadableHelp)(suggest_command.suggest)
 app.add_typer(store_command.app, name="store")
 
 
