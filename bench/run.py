@@ -42,6 +42,7 @@ from common import BENCH, clean_env
 NAMES = (
     "suggest_throughput",
     "import_throughput",
+    "import_memory",
     "export_throughput",
     "export_memory",
     "conll_overlaps",

@@ -90,10 +90,9 @@ class Tokens:
 
     def to_bytes(self) -> bytes:
         """Compact form for the store: interleaved uint32 starts and ends."""
-        flat = array("I")
-        for start, end in zip(self.starts, self.ends, strict=True):
-            flat.append(start)
-            flat.append(end)
+        flat = array("I", bytes(8 * len(self.starts)))
+        flat[0::2] = array("I", self.starts)
+        flat[1::2] = array("I", self.ends)
         return flat.tobytes()
 
     @classmethod

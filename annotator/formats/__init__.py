@@ -8,7 +8,8 @@ from annotator.formats.registry import (
     READERS,
     SUFFIXES,
     detect_format,
+    iter_file,
     read_file,
 )
 
-__all__ = ["IMPORT_FORMATS", "READERS", "SUFFIXES", "detect_format", "read_file"]
+__all__ = ["IMPORT_FORMATS", "READERS", "SUFFIXES", "detect_format", "iter_file", "read_file"]

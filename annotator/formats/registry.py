@@ -10,10 +10,11 @@ from annotator.core.errors import InputError
 from annotator.core.records import Record
 from annotator.formats.readers import brat, doccano, labelstudio, prodigy, text
 from annotator.formats.readers.json_records import first_json_record
-from annotator.formats.source import read_text
+from annotator.formats.source import MAX_RECORD_CHARACTERS, Source, as_source
 
-# A reader yields a Record per record, or the InputError that record raised.
-Reader = Callable[[Path, str], Iterator[Record | InputError]]
+# A reader yields a Record per record, or the InputError that record raised; it raises an
+# InputError when the file as a whole cannot be read (perhaps after some records).
+Reader = Callable[[Path, Source], Iterator[Record | InputError]]
 
 READERS: dict[str, Reader] = {
     "text": text.read,
@@ -29,11 +30,12 @@ IMPORT_FORMATS = ("auto", "text", "prodigy", "doccano", "labelstudio", "brat")
 SUFFIXES = frozenset({".txt", ".md", ".jsonl", ".json"})
 
 
-def detect_format(path: Path, content: str) -> str:
+def detect_format(path: Path, content: str | Source) -> str:
     """Guess the format of `path` from its name, its neighbours and its first record.
 
     Formats annotator recognises but cannot read are refused here, with what they are.
     """
+    content = as_source(path, content)
     suffix = path.suffix.lower()
     if suffix == ".ann" or (suffix == ".txt" and path.with_suffix(".ann").is_file()):
         return "brat"
@@ -47,7 +49,7 @@ def detect_format(path: Path, content: str) -> str:
     )
 
 
-def _sniff_json(path: Path, content: str) -> str:
+def _sniff_json(path: Path, content: Source) -> str:
     """Label Studio, doccano or Prodigy, from the keys of the first record.
 
     `.json` and `.jsonl` are sniffed alike: doccano examples named `.jsonl` are sometimes
@@ -81,13 +83,14 @@ def _looks_like_triples(value: object) -> bool:
 _IOB_LINE = re.compile(r"\S+(?:[ \t]+\S+)*[ \t]+(?:O|[BIESLU]-\S+)")  # tag last
 
 
-def _refuse_token_per_line(path: Path, content: str) -> None:
+def _refuse_token_per_line(path: Path, content: Source) -> None:
     """A `.txt` holding one token and its tag per line is CoNLL/IOB, not an article."""
-    head = content[:4096].splitlines()[:-1]  # whole lines only
+    text = content.head()
+    head = text[:4096].splitlines()[:-1]  # whole lines only
     first = next((line.strip() for line in head if line.strip()), None)
     if first is not None and not _IOB_LINE.fullmatch(first):
         return  # an article: told from its first line without splitting the whole file
-    lines = [line.strip() for line in content.splitlines()[:200] if line.strip()]
+    lines = [line.strip() for line in text.splitlines()[:200] if line.strip()]
     if len(lines) >= 3 and all(_IOB_LINE.fullmatch(line) for line in lines):
         raise InputError(
             path,
@@ -99,7 +102,7 @@ def _refuse_token_per_line(path: Path, content: str) -> None:
 
 def _refuse_lone_ann(ann_path: Path, encoding: str) -> None:
     """An `.ann` file without its `.txt`: brat without the text, or another tool's format."""
-    content = read_text(ann_path, encoding)
+    content = Source(ann_path, encoding).whole(MAX_RECORD_CHARACTERS, "an annotation file")
     if _YEDDA.search(content):
         raise InputError(
             ann_path,
@@ -122,18 +125,32 @@ def read_file(
     path: Path, fmt: str = "auto", *, encoding: str = "utf-8"
 ) -> list[Record | InputError]:
     """All records of one file, or `InputError` for the first thing wrong with it."""
+    return list(iter_file(path, fmt, encoding=encoding))
+
+
+def iter_file(
+    path: Path, fmt: str = "auto", *, encoding: str = "utf-8"
+) -> Iterator[Record | InputError]:
+    """The records of one file as they are read; `InputError` for what is wrong with it.
+
+    A problem with the file as a whole (it cannot be decoded, a JSON list breaks off) is
+    raised, perhaps after some records: the caller refuses the whole file.
+    """
     if path.is_dir():
         raise InputError(path, None, "is a directory, not a file")
     if fmt in {"brat", "auto"} and path.suffix.lower() == ".ann":
         if not path.with_suffix(".txt").is_file():
             _refuse_lone_ann(path, encoding)
         path = path.with_suffix(".txt")
-    content = read_text(path, encoding)
-    name = detect_format(path, content) if fmt == "auto" else fmt
+    source = Source(path, encoding)
+    source.check()
+    name = detect_format(path, source) if fmt == "auto" else fmt
     reader = READERS.get(name)
     if reader is None:
         raise InputError(path, None, f"unknown format {name!r} (formats: {', '.join(READERS)})")
-    records = list(reader(path, content))
-    if not records:
+    count = 0
+    for record in reader(path, source):
+        count += 1
+        yield record
+    if not count:
         raise InputError(path, None, "holds no records (only blank lines)")
-    return records

@@ -1,80 +1,294 @@
 """Reading input files: bytes to text, and JSON Lines to values, with exact locations.
 
+Files are streamed: nothing reads a whole file into memory except an article, which is
+refused past `MAX_TEXT_CHARACTERS`, and a record, refused past `MAX_RECORD_CHARACTERS`.
+Only regular files are read: a device such as `/dev/zero` or a pipe may never end, and
+an import reads each file twice (to check it, then to save it).
+
 Every failure is an `InputError` naming the file, the line and the reason.
 """
 
 from __future__ import annotations
 
+import codecs
+import errno
 import json
 import re
+import stat
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import InputError
+from annotator.core.validation import MAX_TEXT_CHARACTERS
+from annotator.formats.magic import binary_kind
 
-_BINARY_SNIFF = 8192
+# One JSON record (a line of a JSONL file, an item of a list): an article at its largest
+# with room for its spans and metadata. Larger is a corpus pasted into one record.
+MAX_RECORD_CHARACTERS = MAX_TEXT_CHARACTERS + MAX_TEXT_CHARACTERS // 2
+
+_CHUNK_BYTES = 1 << 20
+_SNIFF_BYTES = 8192
+_HEAD_CHARACTERS = 1 << 16
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_UTF8 = frozenset({"utf8", "utf8sig", "u8", "utf", "cp65001"})
+
+_NOT_REGULAR = {
+    stat.S_IFCHR: "a character device (such as /dev/zero), which may never end",
+    stat.S_IFBLK: "a block device (a whole disk or partition)",
+    stat.S_IFIFO: "a named pipe (FIFO), which may never end",
+    stat.S_IFSOCK: "a socket",
+}
 
 
-def read_text(path: Path, encoding: str = "utf-8") -> str:
-    """The decoded contents of `path`; a leading UTF-8 BOM is kept (the caller decides)."""
-    if path.is_dir():
-        raise InputError(path, None, "is a directory, not a file")
+def _is_utf8(encoding: str) -> bool:
+    return encoding.lower().replace("-", "").replace("_", "") in _UTF8
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One input file and its encoding; `text` stands in for the file (tests, sniffing).
+
+    Each reading method opens the file afresh, so a reader can look at the start of a
+    file and then stream all of it.
+    """
+
+    path: Path
+    encoding: str = "utf-8"
+    text: str | None = None
+
+    def check(self) -> None:
+        """Refuse what cannot be read as text, from the file's kind and first bytes."""
+        if self.text is None:
+            with _open(self.path) as handle:
+                _check_start(self.path, handle.read(_SNIFF_BYTES), self.encoding)
+
+    def whole(self, limit: int = MAX_TEXT_CHARACTERS, what: str = "an article") -> str:
+        """All the text, refused past `limit` characters (never read further than that)."""
+        pieces: list[str] = []
+        size = 0
+        for piece in self.chunks():
+            size += len(piece)
+            if size > limit:
+                raise InputError(
+                    self.path,
+                    None,
+                    f"is larger than the {limit:,} characters {what} may have; split it "
+                    "into several files",
+                )
+            pieces.append(piece)
+        text = "".join(pieces)
+        if not text:
+            raise InputError(self.path, None, "is empty")
+        return text
+
+    def head(self, size: int = _HEAD_CHARACTERS) -> str:
+        """The first `size` characters or so (whole chunks), for telling formats apart."""
+        if self.text is not None:
+            return self.text[:size]
+        pieces: list[str] = []
+        got = 0
+        for piece in self.chunks():
+            pieces.append(piece)
+            got += len(piece)
+            if got >= size:
+                break
+        return "".join(pieces)
+
+    def chunks(self) -> Iterator[str]:
+        """The decoded text in pieces of about a megabyte."""
+        if self.text is not None:
+            if not self.text:
+                raise InputError(self.path, None, "is empty")
+            yield self.text
+            return
+        with _open(self.path) as handle:
+            yield from _decoded(self.path, handle, self.encoding)
+
+    def lines(self, limit: int = MAX_RECORD_CHARACTERS) -> Iterator[tuple[int, str]]:
+        """(number, line) for every line, `\\n` removed; a line past `limit` is refused."""
+        number = 1
+        pending = ""
+        for piece in self.chunks():
+            if "\n" not in piece:
+                pending += piece
+                if len(pending) > limit:
+                    raise _too_long(self.path, number, limit)
+                continue
+            parts = (pending + piece).split("\n")
+            pending = parts.pop()
+            for line in parts:
+                if len(line) > limit:
+                    raise _too_long(self.path, number, limit)
+                yield number, line
+                number += 1
+            if len(pending) > limit:
+                raise _too_long(self.path, number, limit)
+        if pending:
+            yield number, pending
+
+
+def as_source(path: Path, content: str | Source) -> Source:
+    """Readers take a `Source`, or the text itself (tests, callers that hold it)."""
+    return content if isinstance(content, Source) else Source(path, text=content)
+
+
+def _too_long(path: Path, line: int, limit: int) -> InputError:
+    return InputError(
+        path,
+        line,
+        f"the line is longer than {limit:,} characters, more than one record may hold "
+        "(is this a JSON Lines file?)",
+    )
+
+
+def _open(path: Path) -> Any:
+    """The file opened for reading, if it is a regular file."""
     try:
-        data = path.read_bytes()
+        info = path.stat()
     except OSError as error:
-        raise InputError(path, None, f"cannot be read: {error.strerror or error}") from None
-    return decode(path, data, encoding)
+        raise _unreadable(path, error) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(path, None, "is a directory, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        kind = _NOT_REGULAR.get(stat.S_IFMT(info.st_mode), "not a regular file")
+        raise InputError(
+            path,
+            None,
+            f"is {kind}, not a regular file; annotator imports regular files only (copy "
+            "the data into a file first)",
+        )
+    try:
+        return path.open("rb")
+    except OSError as error:
+        raise _unreadable(path, error) from None
 
 
-def decode(path: Path, data: bytes, encoding: str = "utf-8") -> str:
+def _unreadable(path: Path, error: OSError) -> InputError:
+    if error.errno == errno.ENOENT:
+        return InputError(path, None, "does not exist")
+    if error.errno == errno.ELOOP:
+        return InputError(
+            path, None, "is a symbolic link that leads back to itself (a loop), not a file"
+        )
+    return InputError(path, None, f"cannot be read: {error.strerror or error}")
+
+
+def _check_start(path: Path, data: bytes, encoding: str) -> None:
     if not data:
         raise InputError(path, None, "is empty")
-    if encoding.lower().replace("-", "").replace("_", "") in {"utf8", "utf8sig"}:
+    kind = binary_kind(data, path.suffix)
+    if kind is not None:
+        raise InputError(
+            path, None, f"is {kind}, a binary file, not text; save the text as a .txt file"
+        )
+    if _is_utf8(encoding):
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):
             raise InputError(
                 path,
                 None,
                 "is UTF-16 (it starts with a UTF-16 byte-order mark); use --encoding utf-16",
             )
-        if b"\x00" in data[:_BINARY_SNIFF]:
+        if b"\x00" in data:
             raise InputError(
                 path,
-                _line_of(data, data.index(b"\x00")),
+                data.count(b"\n", 0, data.index(b"\x00")) + 1,
                 "contains NUL bytes: it looks like a binary file, not text",
             )
+
+
+def _decoder(path: Path, encoding: str) -> codecs.IncrementalDecoder:
     try:
-        return data.decode(encoding)
+        info = codecs.lookup(encoding)
     except LookupError:
         raise InputError(path, None, f"unknown encoding {encoding!r}") from None
-    except UnicodeDecodeError as error:
+    if not getattr(info, "_is_text_encoding", True) or info.incrementaldecoder is None:
         raise InputError(
             path,
-            _line_of(data, error.start),
-            f"is not valid {encoding} (byte offset {error.start}: {error.reason}); "
-            "if the file uses another encoding, pass it with --encoding "
-            "(for example --encoding latin-1)",
-        ) from None
+            None,
+            f"{encoding!r} is not a character encoding annotator can read files with "
+            "(try --encoding utf-8, latin-1, cp1252 or utf-16)",
+        )
+    return info.incrementaldecoder("strict")
 
 
-def _line_of(data: bytes, offset: int) -> int:
-    return data.count(b"\n", 0, offset) + 1
+def _decoded(path: Path, handle: Any, encoding: str) -> Iterator[str]:
+    """Decode `handle` chunk by chunk; errors name the line and the byte offset."""
+    decoder = _decoder(path, encoding)
+    offset = 0  # bytes read before this chunk
+    newlines = 0  # newline bytes before this chunk
+    first = True
+    while True:
+        data = handle.read(_CHUNK_BYTES)
+        if first:
+            _check_start(path, data, encoding)
+            first = False
+        final = not data
+        pending = decoder.getstate()[0]
+        try:
+            text = decoder.decode(data, final)
+        except UnicodeDecodeError as error:
+            raise _not_valid(
+                path, encoding, pending + data, error, offset - len(pending), newlines
+            ) from None
+        except (UnicodeError, ValueError, IndexError, TypeError, OverflowError) as error:
+            raise InputError(
+                path, None, f"cannot be decoded as {encoding}: {error}; pass the file's encoding"
+            ) from None
+        if not _is_utf8(encoding):
+            _refuse_surrogates(path, encoding, text)
+        if text:
+            yield text
+        if final:
+            return
+        offset += len(data)
+        newlines += data.count(b"\n")
 
 
-def iter_json_lines(path: Path, text: str) -> Iterator[tuple[int, Any]]:
-    """Yield (line number, value) for each non-blank line of a JSON Lines text.
+def _not_valid(
+    path: Path, encoding: str, data: bytes, error: UnicodeDecodeError, base: int, newlines: int
+) -> InputError:
+    start = error.start if 0 <= error.start <= len(data) else 0
+    line = newlines + data.count(b"\n", 0, start) + 1
+    return InputError(
+        path,
+        line,
+        f"is not valid {encoding} (byte offset {base + start}: {error.reason}); "
+        "if the file uses another encoding, pass it with --encoding "
+        "(for example --encoding latin-1)",
+    )
+
+
+def _refuse_surrogates(path: Path, encoding: str, text: str) -> None:
+    """Escape codecs (unicode_escape, utf-7...) can give half a surrogate pair: no character."""
+    found = _LONE_SURROGATE.search(text)
+    if found is not None:
+        raise InputError(
+            path,
+            None,
+            f"decoded as {encoding} it holds U+{ord(found.group()):04X}, half of a UTF-16 "
+            "surrogate pair, which is not a character; is that the file's encoding?",
+        )
+
+
+# -- JSON ---------------------------------------------------------------------------------
+
+
+def iter_json_lines(source: Source) -> Iterator[tuple[int, Any]]:
+    """Yield (line number, value) for each non-blank line of a JSON Lines file.
 
     A line that is not valid JSON yields its `InputError` as the value, so the lines
     after it can still be read (`--skip-invalid` imports them).
     """
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    for number, line in enumerate(text.split("\n"), start=1):
+    for number, line in source.lines():
+        if number == 1:
+            line = line.removeprefix("\ufeff")
         if not line.strip():
             continue
         try:
-            yield number, parse_json(path, number, line)
+            yield number, parse_json(source.path, number, line)
         except InputError as error:
             yield number, error
 
@@ -96,7 +310,7 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number (JSON has no NaN or Infinity)")
 
 
-_DECODER = json.JSONDecoder(object_pairs_hook=_unique_keys, parse_constant=_no_constant)
+DECODER = json.JSONDecoder(object_pairs_hook=_unique_keys, parse_constant=_no_constant)
 
 
 def parse_json(path: Path, line: int | None, text: str) -> Any:
@@ -104,7 +318,7 @@ def parse_json(path: Path, line: int | None, text: str) -> Any:
     # The standard parser, not srsly's ujson: ujson rounds some floats (seen on real
     # Prodigy scores), and the error positions of the standard one are exact.
     try:
-        value = _DECODER.decode(text)
+        value = DECODER.decode(text)
     except json.JSONDecodeError as error:
         at = line if line is not None else error.lineno
         raise InputError(path, at, f"invalid JSON (column {error.colno}: {error.msg})") from None
@@ -112,17 +326,20 @@ def parse_json(path: Path, line: int | None, text: str) -> Any:
         raise InputError(path, line, "invalid JSON: nested too deeply") from None
     except ValueError as error:
         raise InputError(path, line, f"invalid JSON: {error}") from None
-    if _SURROGATE_ESCAPE.search(text):
-        _refuse_lone_surrogates(path, line, value)
+    check_surrogate_escapes(path, line, text, value)
     return value
 
 
-def _refuse_lone_surrogates(path: Path, line: int | None, value: Any) -> None:
+def check_surrogate_escapes(
+    path: Path, line: int | None, text: str, value: Any, start: int = 0, end: int | None = None
+) -> None:
     """A `\\ud800` escape without its pair decodes to no character at all.
 
     Python keeps it as a lone surrogate, which no UTF-8 file or database can hold; only
-    lines holding such an escape are checked (a pair becomes one astral character).
+    values whose JSON holds such an escape are checked (a pair becomes one character).
     """
+    if not _SURROGATE_ESCAPE.search(text, start, len(text) if end is None else end):
+        return
     try:
         json.dumps(value, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError as error:

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import multiprocessing.connection
+import os
+import threading
+from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
+import numpy
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -50,3 +57,128 @@ def tokens_of(doc: Doc) -> Tokens:
     starts = columns[0].tolist()
     ends = (columns[0] + columns[1]).tolist()
     return Tokens(tuple(starts), tuple(ends))
+
+
+# -- tokenizing in worker processes ---------------------------------------------------------
+
+# Texts tokenized in this process before workers are started: a small import would spend
+# longer starting them (each imports spaCy) than tokenizing.
+IN_PROCESS_FIRST = 1000
+_BATCH_TEXTS = 64
+_BATCH_CHARACTERS = 1 << 20
+_worker_nlp: Language | None = None  # the tokenizer of a worker process, set as it starts
+
+
+def worker_count() -> int:
+    """The cores this process may run on (at most 4: tokenizing is not all of an import)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(4, cores))
+
+
+class TokenStream:
+    """Tokens for a stream of texts, in order, from worker processes once there are many.
+
+    `None` in place of a text (a record that needs no tokens) gives `None` in its place, so
+    callers can zip results with what they read. At most a few batches are in flight, so
+    memory stays flat however many texts pass. Use as a context manager: leaving it stops
+    the workers.
+    """
+
+    def __init__(self, tokenizer: Tokenizer, processes: int) -> None:
+        self._tokenizer = tokenizer
+        self._processes = processes
+        self._pool: ProcessPoolExecutor | None = None
+        self._tokenized = 0
+
+    def __enter__(self) -> TokenStream:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def tokens(self, texts: Iterable[str | None]) -> Iterator[Tokens | None]:
+        items = iter(texts)
+        for text in items:
+            yield self._here(text)
+            if self._processes > 1 and self._tokenized >= IN_PROCESS_FIRST:
+                yield from self._in_workers(items)
+                return
+
+    def _here(self, text: str | None) -> Tokens | None:
+        if text is None:
+            return None
+        self._tokenized += 1
+        return self._tokenizer.tokens(text)
+
+    def _in_workers(self, items: Iterator[str | None]) -> Iterator[Tokens | None]:
+        pool = self._start()
+        pending: deque[tuple[list[str | None], Future[list[bytes]] | None]] = deque()
+        for batch in _batches(items):
+            texts = [text for text in batch if text is not None]
+            future = pool.submit(_tokenize_batch, texts) if texts else None
+            pending.append((batch, future))
+            if len(pending) > 2 * self._processes:
+                yield from _merged(*pending.popleft())
+        while pending:
+            yield from _merged(*pending.popleft())
+
+    def _start(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                self._processes,
+                mp_context=multiprocessing.get_context("spawn"),  # no fork of a threaded app
+                initializer=_start_worker,
+                initargs=(self._tokenizer.lang,),
+            )
+        return self._pool
+
+
+def _batches(items: Iterator[str | None]) -> Iterator[list[str | None]]:
+    batch: list[str | None] = []
+    texts = characters = 0
+    for text in items:
+        batch.append(text)
+        if text is not None:
+            texts += 1
+            characters += len(text)
+        if texts >= _BATCH_TEXTS or characters >= _BATCH_CHARACTERS or len(batch) >= 1024:
+            yield batch
+            batch = []
+            texts = characters = 0
+    if batch:
+        yield batch
+
+
+def _merged(batch: list[str | None], future: Future[list[bytes]] | None) -> Iterator[Tokens | None]:
+    found = iter(future.result() if future is not None else ())
+    for text in batch:
+        yield None if text is None else Tokens.from_bytes(next(found))
+
+
+def _start_worker(lang: str) -> None:
+    global _worker_nlp
+    parent = multiprocessing.parent_process()
+    if parent is not None:  # a killed import must not leave its workers behind
+        threading.Thread(target=_exit_with, args=(parent.sentinel,), daemon=True).start()
+    _worker_nlp = spacy.blank(lang)
+
+
+def _exit_with(sentinel: int) -> None:
+    multiprocessing.connection.wait([sentinel])
+    os._exit(0)
+
+
+def _tokenize_batch(texts: list[str]) -> list[bytes]:
+    """In a worker: each text's tokens in the store's form (interleaved uint32 offsets)."""
+    assert _worker_nlp is not None
+    found: list[bytes] = []
+    for doc in tokenize(_worker_nlp, texts, batch_size=len(texts)):
+        columns = doc.to_array(["IDX", "LENGTH"]).astype(numpy.uint32)
+        columns[:, 1] += columns[:, 0]
+        found.append(columns.tobytes())
+    return found

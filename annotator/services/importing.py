@@ -9,28 +9,30 @@ With `skip_invalid` the good records go in and the bad ones are listed.
 from __future__ import annotations
 
 import os
+import tempfile
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import chain
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
-from annotator.core.errors import InputError
+from annotator.core.errors import AnnotatorError, InputError
 from annotator.core.hashing import input_hash
-from annotator.core.labels import new_label
-from annotator.core.model import Dataset, Document, Label
+from annotator.core.labels import LabelSet, apply_preset, new_label
+from annotator.core.model import Dataset, Document, Label, dataset_name_problem
 from annotator.core.records import Record
 from annotator.core.tokens import Tokens
 from annotator.core.validation import CheckedRecord, check_record
-from annotator.formats import SUFFIXES, read_file
+from annotator.formats import SUFFIXES, iter_file
 from annotator.services.datasets import DEFAULT_LANG, checked_language
-from annotator.services.presets import Preset, apply_preset_to, load_preset
+from annotator.services.presets import Preset, load_preset
 from annotator.services.progress import NoProgress, Progress
-from annotator.store import Store
+from annotator.store import NewDataset, Store
 
 if TYPE_CHECKING:
-    from annotator.nlp import Tokenizer
+    from annotator.nlp import TokenStream
 
 BATCH_DOCUMENTS = 2000
 
@@ -47,12 +49,6 @@ class ImportReport:
     not_imported: Counter[str] = field(default_factory=Counter)  # kind -> count
     problems: list[InputError] = field(default_factory=list)
     refused: bool = False  # nothing was written because of `problems`
-
-
-@dataclass
-class _CheckedFile:
-    path: Path
-    documents: list[tuple[Document, Tokens | None]]
 
 
 DEFAULT_PRESET = "news"
@@ -82,8 +78,8 @@ def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
             if not found:  # named on purpose and nothing to read: a mistake, say so
                 kinds = ", ".join(sorted(SUFFIXES))
                 raise InputError(path, None, f"is a folder with no files to import ({kinds})")
-        elif path.exists():
-            yield path
+        elif path.exists() or path.is_symlink():
+            yield path  # a link that leads nowhere: reading it says why
         else:
             raise InputError(path, None, "does not exist")
 
@@ -105,8 +101,15 @@ def _walk(folder: Path) -> Iterator[Path]:
         path = Path(entry.path)
         if entry.is_dir(follow_symlinks=False):
             yield from _walk(path)
-        elif path.suffix.lower() in SUFFIXES and entry.is_file():
+        elif path.suffix.lower() in SUFFIXES and _is_file(entry):
             yield path
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:  # a link in a loop: reading it gives the user the reason
+        return True
 
 
 def import_paths(
@@ -117,58 +120,57 @@ def import_paths(
     *,
     progress: Progress | None = None,
 ) -> ImportReport:
-    """Read, check and (unless refused) save `paths` into the dataset `dataset_name`."""
+    """Read, check and (unless refused) save `paths` into the dataset `dataset_name`.
+
+    Files are read twice, as streams: once to check every record (nothing is kept but
+    what the report needs, and the tokens computed for spans, in a temporary file), then,
+    if nothing was refused, to save them. Memory does not grow with the files.
+    """
     progress = progress or NoProgress()
     report = ImportReport()
     dataset = store.find_dataset(dataset_name)
     if dataset is None and options.lang != DEFAULT_LANG:  # refused before reading anything
         options = replace(options, lang=checked_language(options.lang))
+    if dataset is None and (problem := dataset_name_problem(dataset_name)):
+        raise AnnotatorError(problem)  # the same: not after checking every file
     preset = load_preset(options.preset) if options.preset and dataset is None else None
     files = list(expand_paths(paths))
-    parsed = _read_files(files, options, report, progress)
-    checker = _Checker(dataset, options)
-    progress.stage("Checking", sum(len(records) for _, records in parsed), "record")
-    checked = [checker.check_records(path, records, report, progress) for path, records in parsed]
-    report.new_labels = list(checker.new_labels)
-    if report.problems and not options.skip_invalid:
-        report.refused = True
-        return report
-    total = sum(len(item.documents) for item in checked)
-    if not total:
-        return report
-    if dataset is None:
-        dataset = store.create_dataset(
-            dataset_name, lang=options.lang, allow_overlap=options.allow_overlap
-        )
-        if preset is not None and not checker.new_labels:
-            apply_preset_to(store, dataset, preset, replace=True)
-            dataset = store.get_dataset(dataset_name)
-            report.preset = preset
-    labels = _labels_to_add(dataset.labels, checker.new_labels)
-    progress.stage("Saving", total, "doc")
-    for batch in _batches(checked):
-        added = store.add_documents(dataset.id, batch, new_labels=labels)
-        labels = []
-        report.added += added.added
-        report.duplicates += added.duplicates
-        progress.advance(len(batch))
+    with _Checker(dataset, options) as checker:
+        progress.stage("Checking", len(files), "file")
+        checked = []
+        for path in files:
+            report.files += 1
+            found = checker.check_file(path, report)
+            if found is not None:
+                checked.append(found)
+            progress.advance()
+        checker.checked()
+        report.new_labels = list(checker.new_labels)
+        if report.problems and not options.skip_invalid:
+            report.refused = True
+            return report
+        total = sum(item.good for item in checked)
+        if not total:
+            return report
+        target: int | NewDataset
+        if dataset is None:
+            target = NewDataset(dataset_name, options.lang, options.allow_overlap)
+            if preset is not None and not checker.new_labels:
+                chosen = apply_preset(LabelSet((), {}), preset.labels, preset.mapping)
+                target = replace(target, labels=chosen.labels, label_map=chosen.label_map)
+                report.preset = preset
+            labels = _labels_to_add(target.labels, checker.new_labels)
+        else:
+            target = dataset.id
+            labels = _labels_to_add(dataset.labels, checker.new_labels)
+        progress.stage("Saving", total, "doc")
+        saving = _Saving(checker, checked, progress)
+        while not saving.done:
+            added = store.add_documents(target, saving.batch(), new_labels=labels)
+            target, labels = added.dataset_id, []
+            report.added += added.added
+            report.duplicates += added.duplicates
     return report
-
-
-def _read_files(
-    files: list[Path], options: ImportOptions, report: ImportReport, progress: Progress
-) -> list[tuple[Path, list[Record | InputError]]]:
-    """Parse every file; a file that cannot be read at all becomes one problem."""
-    progress.stage("Reading", len(files), "file")
-    parsed: list[tuple[Path, list[Record | InputError]]] = []
-    for path in files:
-        report.files += 1
-        try:
-            parsed.append((path, read_file(path, options.fmt, encoding=options.encoding)))
-        except InputError as error:
-            report.problems.append(error)
-        progress.advance()
-    return parsed
 
 
 def _labels_to_add(existing: Sequence[Label], names: Iterable[str]) -> list[Label]:
@@ -179,24 +181,46 @@ def _labels_to_add(existing: Sequence[Label], names: Iterable[str]) -> list[Labe
     return added
 
 
-def _batches(files: list[_CheckedFile]) -> Iterator[list[tuple[Document, Tokens | None]]]:
-    """Whole files grouped into transactions of about `BATCH_DOCUMENTS` documents.
+@dataclass(frozen=True, slots=True)
+class _CheckedFile:
+    """A file that passed the check: how many of its records are good, and where its
+    computed tokens start in the spill; its size and time tell if it changed since."""
 
-    A file never straddles two transactions, so each file is in the store whole or not at
-    all; grouping small files saves a commit per file.
+    path: Path
+    good: int
+    spilled_at: int
+    size: int
+    mtime_ns: int
+
+
+class _Saving:
+    """The checked files again, as documents, grouped into transactions of whole files.
+
+    Each batch is a generator the store consumes inside its transaction; a batch ends after
+    the file that brings it to `BATCH_DOCUMENTS` documents, so a file is never split.
     """
-    batch: list[tuple[Document, Tokens | None]] = []
-    for item in files:
-        batch.extend(item.documents)
-        if len(batch) >= BATCH_DOCUMENTS:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+
+    def __init__(self, checker: _Checker, files: list[_CheckedFile], progress: Progress) -> None:
+        self._checker = checker
+        self._files = iter(files)
+        self._progress = progress
+        self.done = False
+
+    def batch(self) -> Iterator[tuple[Document, Tokens | None]]:
+        count = 0
+        for item in self._files:
+            for document in self._checker.documents(item):
+                count += 1
+                self._progress.advance()
+                yield document
+            if count >= BATCH_DOCUMENTS:
+                return
+        self.done = True
 
 
 class _Checker:
-    """Reads and checks files against one dataset, collecting the labels it meets."""
+    """Checks files against one dataset, collecting the labels it meets; then gives the
+    documents of the files that passed, read again."""
 
     def __init__(self, dataset: Dataset | None, options: ImportOptions) -> None:
         self._options = options
@@ -206,52 +230,134 @@ class _Checker:
         self._closed_labels: frozenset[str] | None = frozenset(known) if closed else None
         self._known = set(known)
         self.new_labels: dict[str, None] = {}
-        self._tokenizer: Tokenizer | None = None
         self._lang = dataset.lang if dataset else options.lang
+        self._stream: TokenStream | None = None
+        # Tokens computed for spans while checking, read back in the same order to save them.
+        self._spill: BinaryIO = tempfile.TemporaryFile(prefix="annotator-import-")  # noqa: SIM115
 
-    def check_records(
-        self,
-        path: Path,
-        records: list[Record | InputError],
-        report: ImportReport,
-        progress: Progress,
-    ) -> _CheckedFile:
-        documents: list[tuple[Document, Tokens | None]] = []
-        for record in records:
-            report.records += 1
-            progress.advance()
+    def __enter__(self) -> _Checker:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.checked()
+        self._spill.close()
+
+    def checked(self) -> None:
+        """Every file is checked: the tokenizer's workers can go."""
+        if self._stream is not None:
+            self._stream.__exit__()
+
+    def check_file(self, path: Path, report: ImportReport) -> _CheckedFile | None:
+        """Check every record of `path`; None if the file as a whole is refused."""
+        spilled_at = self._spill.seek(0, os.SEEK_END)
+        good = 0
+        try:
+            info = path.stat()
+        except OSError:  # reading it says what is wrong
+            info = None
+        try:
+            for record, tokens in self._with_tokens(self._records(path)):
+                report.records += 1
+                if isinstance(record, InputError):
+                    report.problems.append(record)
+                    continue
+                if tokens is not None and record.tokens is None:
+                    _write_tokens(self._spill, tokens)
+                try:
+                    checked = self._check(record, tokens)
+                except InputError as error:
+                    report.problems.append(error)
+                    continue
+                good += 1
+                report.duplicate_spans += checked.duplicate_spans
+                report.not_imported.update(record.not_imported)
+                for span in checked.spans:
+                    if span.label not in self._known:
+                        self._known.add(span.label)
+                        self.new_labels[span.label] = None
+        except InputError as error:
+            report.problems.append(error)
+            return None
+        info = info or path.stat()
+        return _CheckedFile(path, good, spilled_at, info.st_size, info.st_mtime_ns)
+
+    def documents(self, item: _CheckedFile) -> Iterator[tuple[Document, Tokens | None]]:
+        """The good records of a checked file, read again, as documents to save."""
+        info = item.path.stat()
+        if (info.st_size, info.st_mtime_ns) != (item.size, item.mtime_ns):
+            raise InputError(
+                item.path, None, "changed while it was being imported; run the import again"
+            )
+        self._spill.seek(item.spilled_at)
+        for record in self._records(item.path):
             if isinstance(record, InputError):
-                report.problems.append(record)
-                continue
+                continue  # listed by the check; only `skip_invalid` gets here
+            tokens = record.tokens
+            if tokens is None and record.spans:
+                tokens = _read_tokens(self._spill)
             try:
-                checked, tokens = self._check(record)
-            except InputError as error:
-                report.problems.append(error)
-                continue
-            report.duplicate_spans += checked.duplicate_spans
-            report.not_imported.update(record.not_imported)
-            for span in checked.spans:
-                if span.label not in self._known:
-                    self._known.add(span.label)
-                    self.new_labels[span.label] = None
-            documents.append((_document(checked), tokens))
-        return _CheckedFile(path, documents)
+                checked = self._check(record, tokens)
+            except InputError:
+                continue  # the same: listed already
+            yield _document(checked), tokens
 
-    def _check(self, record: Record) -> tuple[CheckedRecord, Tokens | None]:
-        tokens = record.tokens
-        if tokens is None and record.spans:
-            tokens = self._tokens(record.text)
-        checked = check_record(
+    def _records(self, path: Path) -> Iterator[Record | InputError]:
+        return iter_file(path, self._options.fmt, encoding=self._options.encoding)
+
+    def _check(self, record: Record, tokens: Tokens | None) -> CheckedRecord:
+        return check_record(
             record, tokens=tokens, allow_overlap=self._allow_overlap, labels=self._closed_labels
         )
-        return checked, tokens
 
-    def _tokens(self, text: str) -> Tokens:
-        if self._tokenizer is None:  # spaCy (a second to import) only when spans need it
-            from annotator.nlp import Tokenizer
+    def _with_tokens(
+        self, records: Iterator[Record | InputError]
+    ) -> Iterator[tuple[Record | InputError, Tokens | None]]:
+        """Each record with its tokens: its own, or spaCy's when it has spans to check."""
+        if self._stream is None:
+            for record in records:
+                if _needs_tokens(record):  # spaCy (a second to import) only when spans need it
+                    self._start_stream()
+                    records = chain([record], records)
+                    break
+                yield record, _own_tokens(record)
+            else:
+                return
+        assert self._stream is not None
+        pending: deque[Record | InputError] = deque()
 
-            self._tokenizer = Tokenizer(self._lang)
-        return self._tokenizer.tokens(text)
+        def texts() -> Iterator[str | None]:
+            for record in records:
+                pending.append(record)
+                yield record.text if isinstance(record, Record) and _needs_tokens(record) else None
+
+        for tokens in self._stream.tokens(texts()):
+            record = pending.popleft()
+            yield record, _own_tokens(record) if tokens is None else tokens
+
+    def _start_stream(self) -> TokenStream:
+        from annotator.nlp import Tokenizer, TokenStream, worker_count
+
+        self._stream = TokenStream(Tokenizer(self._lang), worker_count())
+        return self._stream
+
+
+def _needs_tokens(record: Record | InputError) -> bool:
+    return isinstance(record, Record) and record.tokens is None and bool(record.spans)
+
+
+def _own_tokens(record: Record | InputError) -> Tokens | None:
+    return record.tokens if isinstance(record, Record) else None
+
+
+def _write_tokens(spill: BinaryIO, tokens: Tokens) -> None:
+    data = tokens.to_bytes()
+    spill.write(len(data).to_bytes(8, "little"))
+    spill.write(data)
+
+
+def _read_tokens(spill: BinaryIO) -> Tokens:
+    size = int.from_bytes(spill.read(8), "little")
+    return Tokens.from_bytes(spill.read(size))
 
 
 def _document(checked: CheckedRecord) -> Document:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, Engine, delete, func, select
 from sqlalchemy.exc import IntegrityError
@@ -16,6 +17,40 @@ from annotator.core.summaries import Newest
 from annotator.store.db import read_transaction, write_transaction
 from annotator.store.labels import append_labels, settings_json
 from annotator.store.tables import DatasetRow, DocumentRow, LabelRow
+
+
+@dataclass(frozen=True, slots=True)
+class NewDataset:
+    """A dataset to create in the same transaction as its first documents (an import)."""
+
+    name: str
+    lang: str = "en"
+    allow_overlap: bool = False
+    labels: tuple[Label, ...] = ()
+    label_map: Mapping[str, str] = field(default_factory=dict)
+    model: str | None = None
+
+
+def insert_dataset(conn: Connection, spec: NewDataset) -> int:
+    """Insert the dataset and its labels inside the caller's transaction; return its id."""
+    _check_dataset_name(spec.name)
+    try:
+        result = conn.execute(
+            DatasetRow.__table__.insert().values(  # type: ignore[attr-defined]
+                name=spec.name,
+                lang=spec.lang,
+                allow_overlap=spec.allow_overlap,
+                settings=settings_json(spec.model, spec.label_map),
+                created_at=time.time(),
+            )
+        )
+    except IntegrityError:
+        raise StoreError(f"a dataset named {spec.name!r} already exists") from None
+    key = result.inserted_primary_key
+    assert key is not None
+    dataset_id = int(key[0])
+    append_labels(conn, dataset_id, spec.labels)
+    return dataset_id
 
 
 class DatasetQueries:
@@ -51,24 +86,9 @@ class DatasetQueries:
         model: str | None = None,
         label_map: Mapping[str, str] | None = None,
     ) -> Dataset:
-        _check_dataset_name(name)
-        try:
-            with write_transaction(self._engine) as conn:
-                result = conn.execute(
-                    DatasetRow.__table__.insert().values(  # type: ignore[attr-defined]
-                        name=name,
-                        lang=lang,
-                        allow_overlap=allow_overlap,
-                        settings=settings_json(model, label_map or {}),
-                        created_at=time.time(),
-                    )
-                )
-                key = result.inserted_primary_key
-                assert key is not None
-                dataset_id = int(key[0])
-                append_labels(conn, dataset_id, labels)
-        except IntegrityError:
-            raise StoreError(f"a dataset named {name!r} already exists") from None
+        spec = NewDataset(name, lang, allow_overlap, tuple(labels), label_map or {}, model)
+        with write_transaction(self._engine) as conn:
+            insert_dataset(conn, spec)
         return self.get_dataset(name)
 
     def rename_dataset(self, old: str, new: str) -> Dataset:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Collection, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Engine
@@ -15,6 +15,7 @@ from annotator.core.errors import NotFoundError, StoreError
 from annotator.core.model import Document, Label, Span, Status
 from annotator.core.token_json import token_json_bytes
 from annotator.core.tokens import Tokens
+from annotator.store.datasets import NewDataset, insert_dataset
 from annotator.store.db import read_transaction, write_transaction
 from annotator.store.labels import append_labels
 from annotator.store.rows import (
@@ -47,6 +48,7 @@ def token_columns(text: str, tokens: Tokens | None) -> tuple[bytes | None, bytes
 class AddResult:
     added: int
     duplicates: int
+    dataset_id: int = field(default=0, compare=False)  # the dataset written to
 
 
 class DocumentQueries:
@@ -56,18 +58,22 @@ class DocumentQueries:
 
     def add_documents(
         self,
-        dataset_id: int,
+        dataset: int | NewDataset,
         documents: Iterable[tuple[Document, Tokens | None]],
         *,
         new_labels: Sequence[Label] = (),
     ) -> AddResult:
         """Add documents (and labels) in one transaction: all of them or, on error, none.
 
-        A document whose `input_hash` the dataset already holds (or that repeats one
-        earlier in `documents`) is skipped and counted as a duplicate.
+        `dataset` is a dataset's id, or a `NewDataset` created in the same transaction (so
+        an import that fails leaves no empty dataset behind). `documents` is consumed as the
+        transaction goes: it may be a generator reading a file. A document whose
+        `input_hash` the dataset already holds (or that repeats one earlier in `documents`)
+        is skipped and counted as a duplicate.
         """
         added = duplicates = 0
         with write_transaction(self._engine) as conn:
+            dataset_id = dataset if isinstance(dataset, int) else insert_dataset(conn, dataset)
             append_labels(conn, dataset_id, new_labels)
             cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
             try:
@@ -78,7 +84,7 @@ class DocumentQueries:
                         duplicates += 1
             finally:
                 cursor.close()
-        return AddResult(added, duplicates)
+        return AddResult(added, duplicates, dataset_id)
 
     @staticmethod
     def _insert_document(

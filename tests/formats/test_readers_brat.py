@@ -154,3 +154,11 @@ def test_an_ann_without_its_txt_is_refused(tmp_path: Path) -> None:
         f"{ann}: is a brat annotation file, but its text lost.txt is missing; "
         "put the .txt next to it"
     )
+
+
+def test_two_entities_with_one_id_are_refused_naming_both_lines(tmp_path: Path) -> None:
+    error = refusal(
+        tmp_path, "T1\tOrganization 0 4\tSony\nT2\tGPE 63 69\tSweden\nT1\tX 5 11\tformed\n"
+    )
+    assert error.line == 3
+    assert "T1 is used twice, on lines 1 and 3" in error.reason

@@ -160,7 +160,8 @@ CASES: tuple[Case, ...] = (
     Case("blank_lines.jsonl", _bytes(b"\n\n  \n"), ("holds no records",)),
     Case("a.jsonl", _folder, ("is a folder with no files to import",)),
     Case("missing.jsonl", lambda path: None, ("does not exist",)),
-    Case("unknown_suffix.docx", _bytes(b"PK\x03\x04"), ("cannot tell the format",)),
+    Case("unknown_suffix.docx", _bytes(b"PK\x03\x04"), ("Word document", "binary")),
+    Case("unknown_suffix.odp", _bytes(b"just text\n"), ("cannot tell the format",)),
     # JSON Lines structure.
     Case(
         "truncated.jsonl",

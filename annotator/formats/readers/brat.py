@@ -17,7 +17,7 @@ from pathlib import Path
 from annotator.core.errors import InputError
 from annotator.core.model import SpanState, Status
 from annotator.core.records import RawSpan, Record
-from annotator.formats.source import read_text
+from annotator.formats.source import MAX_RECORD_CHARACTERS, Source, as_source
 
 _SKIPPED_KINDS = {
     "R": "relation",
@@ -33,12 +33,14 @@ _SKIPPED_KINDS = {
 @dataclass
 class _Annotations:
     spans: dict[str, RawSpan] = field(default_factory=dict)  # by brat id, in file order
+    lines: dict[str, int] = field(default_factory=dict)  # the line each id is on
     triggers: set[str] = field(default_factory=set)
     skipped: Counter[str] = field(default_factory=Counter)
 
 
-def read(path: Path, text: str) -> Iterator[Record | InputError]:
+def read(path: Path, content: str | Source) -> Iterator[Record | InputError]:
     """`path` is the `.txt` file; its `.ann` sibling is read here."""
+    text = as_source(path, content).whole()
     ann_path = path.with_suffix(".ann")
     if not ann_path.is_file():
         raise InputError(path, None, f"has no brat annotation file {ann_path.name} next to it")
@@ -65,7 +67,7 @@ def _read_ann(ann_path: Path) -> str:
     """brat writes an empty `.ann` for a document nobody annotated yet."""
     if ann_path.stat().st_size == 0:
         return ""
-    return read_text(ann_path)
+    return Source(ann_path).whole(MAX_RECORD_CHARACTERS, "an annotation file")
 
 
 def _parse(ann_path: Path, ann: str, text: str) -> _Annotations:
@@ -99,6 +101,13 @@ def _text_bound(line: str, text: str, found: _Annotations, at: tuple[Path, int])
             *at, f"expected an id, a tab, a label and offsets (T1<tab>Person 0 4), found {line!r}"
         )
     ident, body = parts[0], parts[1]
+    if ident in found.lines:
+        raise InputError(
+            *at,
+            f"{ident} is used twice, on lines {found.lines[ident]} and {at[1]}; each entity "
+            "needs an id of its own",
+        )
+    found.lines[ident] = at[1]
     label, _, offsets = body.partition(" ")
     fragments = offsets.split(";")
     pairs = [_offsets(fragment, ident, at) for fragment in fragments]

@@ -28,14 +28,15 @@ from annotator.formats.readers.fields import (
     require_str,
 )
 from annotator.formats.readers.json_records import read_json_records
+from annotator.formats.source import Source
 
 SPAN_KEYS = ("label", "labels", "entities", "annotations")
 _TEXT_KEYS = ("text", "data")
 _OWN_KEYS = frozenset({*SPAN_KEYS, *_TEXT_KEYS, "meta"})
 
 
-def read(path: Path, text: str) -> Iterator[Record | InputError]:
-    return read_json_records(path, text, _record)
+def read(path: Path, content: str | Source) -> Iterator[Record | InputError]:
+    return read_json_records(path, content, _record)
 
 
 def _record(value: object, at: Location) -> Record:

@@ -29,6 +29,7 @@ from annotator.formats.readers.fields import (
     require_str,
 )
 from annotator.formats.readers.json_records import iter_json_records
+from annotator.formats.source import Source, as_source
 
 _DEFAULT_SOURCE = "labelstudio"
 
@@ -43,8 +44,9 @@ class _Regions:
     status: Status
 
 
-def read(path: Path, text: str) -> Iterator[Record | InputError]:
-    for number, (line, value) in enumerate(iter_json_records(path, text), 1):
+def read(path: Path, content: str | Source) -> Iterator[Record | InputError]:
+    records = iter_json_records(as_source(path, content))
+    for number, (line, value) in enumerate(records, 1):
         if isinstance(value, InputError):
             yield value
             continue

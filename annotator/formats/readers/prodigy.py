@@ -29,6 +29,7 @@ from annotator.formats.readers.fields import (
     require_str,
 )
 from annotator.formats.readers.json_records import read_json_records
+from annotator.formats.source import Source
 
 # Fields the Prodigy writer regenerates; every other top-level field is kept in `extra`.
 REGENERATED = frozenset(
@@ -41,8 +42,8 @@ _SPAN_STATE = {"accept": SpanState.ACCEPTED, "reject": SpanState.REJECTED}
 _DEFAULT_SOURCE = "import"
 
 
-def read(path: Path, text: str) -> Iterator[Record | InputError]:
-    return read_json_records(path, text, _record)
+def read(path: Path, content: str | Source) -> Iterator[Record | InputError]:
+    return read_json_records(path, content, _record)
 
 
 def _record(value: object, at: Location) -> Record:

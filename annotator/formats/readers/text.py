@@ -8,17 +8,18 @@ from pathlib import Path
 from annotator.core.errors import InputError
 from annotator.core.records import Record
 from annotator.core.text import normalize_newlines
+from annotator.formats.source import Source, as_source
 
 _TITLE_MAX = 300
 
 
-def read(path: Path, text: str) -> Iterator[Record | InputError]:
+def read(path: Path, content: str | Source) -> Iterator[Record | InputError]:
     """Line endings become `\\n` and a leading BOM goes; nothing else changes.
 
     A short first line followed by a blank line is taken as the headline and kept in
     `meta["title"]` (it also stays in the text, where it can be annotated).
     """
-    text = normalize_newlines(text)
+    text = normalize_newlines(as_source(path, content).whole())
     if not text.strip():
         raise InputError(path, None, "is empty (only whitespace)")
     meta: dict[str, object] = {"file": path.name}
