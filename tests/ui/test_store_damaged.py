@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
-from annotator.app import assemble
+from annotator.app import assemble, run_window
 from annotator.core.hashing import input_hash
 from annotator.core.model import Document, Label
 from annotator.store import Store
@@ -98,3 +98,30 @@ def test_damage_found_by_the_document_list_is_told_once_as_damage(
     assert box.startswith("warning: annotator: the store")
     assert "is damaged" in box and "store recover" in box
     assert not any("Unexpected" in text for text in shown)
+
+
+def test_the_window_on_a_damaged_store_says_so_over_the_frame_and_writes_nothing(
+    tmp_path: Path, shown: list[str], qtbot: QtBot
+) -> None:
+    db = tmp_path / "annotations.db"
+    with Store.open(db) as store:
+        dataset = store.create_dataset("news", labels=(Label("PERSON"),))
+        texts = [f"Report {n}: Zaha Hadid spoke in Glasgow. " * 12 for n in range(500)]
+        store.add_documents(
+            dataset.id,
+            [(Document(0, dataset.id, t, input_hash=input_hash(t)), None) for t in texts],
+        )
+    damage_the_documents(db)
+    os.utime(db)  # written from outside the program: its time changes
+    before = db.read_bytes()
+    safety = QTimer()
+    safety.setSingleShot(True)
+    safety.timeout.connect(lambda: QApplication.exit(99))
+    safety.start(15_000)
+    code = run_window(db)
+    safety.stop()
+    assert code == 1
+    (box,) = shown
+    assert box.startswith(f"critical: annotator: Cannot open the store {db}:")
+    assert "is damaged" in box and "store recover" in box
+    assert db.read_bytes() == before
