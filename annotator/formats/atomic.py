@@ -17,6 +17,9 @@ from annotator.core.errors import AnnotatorError
 # A partial file untouched this long was left by an export that was killed: a running
 # export writes to its own all the time.
 STALE_SECONDS = 60.0
+# Export lines run to many kilobytes: with the default 8 KiB buffer each one is a system
+# call of its own, which made writing 141 MB take three times as long.
+BUFFER_BYTES = 1 << 20
 
 
 @contextlib.contextmanager
@@ -49,7 +52,9 @@ def atomic_output(
         mode = "wb" if binary else "w"
         encoding = None if binary else "utf-8"
         newline = None if binary else "\n"
-        with os.fdopen(descriptor, mode, encoding=encoding, newline=newline) as handle:
+        with os.fdopen(
+            descriptor, mode, BUFFER_BYTES, encoding=encoding, newline=newline
+        ) as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())

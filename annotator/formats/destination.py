@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import IO
 
 from annotator.core.errors import AnnotatorError
-from annotator.formats.atomic import atomic_output
+from annotator.formats.atomic import BUFFER_BYTES, atomic_output
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -151,7 +151,7 @@ def _stream(destination: Destination, binary: bool) -> Iterator[IO[bytes]]:
     if binary and os.isatty(descriptor):
         os.close(descriptor)
         raise AnnotatorError(f"the .spacy format is binary: {name} is a terminal")
-    handle = os.fdopen(descriptor, "wb")
+    handle = os.fdopen(descriptor, "wb", BUFFER_BYTES)
     try:
         with handle:
             yield handle

@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annotator.core.model import Document, Span, SpanState, Status
+from annotator.core.token_json import token_json_bytes
 from annotator.core.tokens import Tokens
 from annotator.formats.writers import prodigy
 
@@ -27,7 +28,14 @@ def documents(draw: st.DrawFn) -> tuple[Document, Tokens]:
         dataset_id=1,
         text=text,
         spans=tuple(
-            Span(a, b, draw(st.sampled_from(["ORG", 'Q"X'])), draw(st.sampled_from(SpanState)))
+            Span(
+                a,
+                b,
+                draw(st.sampled_from(["ORG", 'Q"X'])),
+                draw(st.sampled_from(SpanState)),
+                draw(st.none() | st.text(ALPHABET, max_size=3)),
+                draw(st.none() | st.floats() | st.sampled_from([0.1, 1e-7, 1e300, 2.0])),
+            )
             for a, b in sorted(spans)
         ),
         status=draw(st.sampled_from(Status)),
@@ -45,3 +53,13 @@ def test_line_is_the_record_encoded_by_json(item: tuple[Document, Tokens]) -> No
     document, tokens = item
     expected, left_out = prodigy.record(document, tokens, document.spans)
     assert prodigy.line(document, tokens, document.spans) == (prodigy.dumps(expected), left_out)
+
+
+@settings(max_examples=300, deadline=None)
+@given(documents())
+def test_line_around_stored_token_json_is_the_same_line(item: tuple[Document, Tokens]) -> None:
+    document, tokens = item
+    stored = token_json_bytes(document.text, tokens)
+    expected, left_out = prodigy.line(document, tokens, document.spans)
+    got = prodigy.line_bytes(document, tokens, document.spans, stored)
+    assert got == (expected.encode("utf-8"), left_out)

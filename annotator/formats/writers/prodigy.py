@@ -7,7 +7,10 @@ it) sees exactly the tokenization the spans were checked against.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
+from json.encoder import encode_basestring as _encode_str
+from operator import attrgetter
 from typing import Any
 
 from annotator.core.hashing import prodigy_input_hash, prodigy_task_hash
@@ -19,6 +22,7 @@ __all__ = ["RESERVED_KEYS", "dumps", "line", "line_bytes", "record", "token_json
 
 _TASK_ANSWERS = {Status.DONE: "accept", Status.REJECTED: "reject", Status.SKIPPED: "ignore"}
 _SPAN_ANSWERS = {SpanState.ACCEPTED: "accept", SpanState.REJECTED: "reject"}
+_KEY = attrgetter("key")
 
 # Keys this writer owns: an imported record's other fields never replace them.
 RESERVED_KEYS = frozenset(
@@ -120,19 +124,70 @@ def line_bytes(
     document: Document, tokens: Tokens, spans: Sequence[Span], tokens_json: bytes | None
 ) -> tuple[bytes, int]:
     """`line(...)` as UTF-8, with the token list given as ready JSON bytes (the store's
-    copy, `token_json_bytes(document.text, tokens)`) when there is one."""
+    copy, `token_json_bytes(document.text, tokens)`) when there is one.
+
+    With the tokens ready, the rest of the line is formatted directly as well (the same
+    text `json` gives, checked against it in the tests): the export then only copies and
+    joins, which is what the store's token JSON is for.
+    """
     if tokens_json is None:
         text, left_out = line(document, tokens, spans)
         return text.encode("utf-8"), left_out
-    head, tail, left_out = _task_parts(document, tokens, spans)
+    written: list[tuple[Span, tuple[int, int] | None]] = []
+    for span in sorted(spans, key=_KEY):
+        indices = tokens.token_span(span.start, span.end)
+        if indices is not None or not span.state.is_gold:
+            written.append((span, indices))
+    input_hash = document.prodigy_input_hash
+    if input_hash is None:
+        input_hash = prodigy_input_hash(document.text)
+    task_hash = prodigy_task_hash(input_hash, [span for span, _ in written])
+    meta = json.dumps(document.meta, ensure_ascii=False) if document.meta else "{}"
+    head = (
+        f'{{"text": {_encode_str(document.text)}, "meta": {meta}, '
+        f'"_input_hash": {_number(input_hash)}, "_task_hash": {task_hash}, "tokens": '
+    )
+    tail = [', "spans": [', ", ".join([_span_json(s, i) for s, i in written]), "]"]
+    answer = _TASK_ANSWERS.get(document.status)
+    if answer is not None:
+        tail.append(f', "answer": "{answer}"')
+    tail.append(', "_view_id": "ner_manual"')
+    if document.annotator is not None:
+        tail.append(f', "_annotator_id": {_encode_str(document.annotator)}')
+    tail.append(f', "_timestamp": {int(document.updated_at)}')
+    for key, value in document.extra.items():
+        if key not in RESERVED_KEYS:
+            tail.append(f", {_encode_str(key)}: {json.dumps(value, ensure_ascii=False)}")
+    tail.append("}\n")
+    left_out = len(spans) - len(written)
     try:
-        head_bytes = json.dumps(head, ensure_ascii=False).encode("utf-8")
-        tail_bytes = json.dumps(tail, ensure_ascii=False).encode("utf-8")
+        return head.encode("utf-8") + tokens_json + "".join(tail).encode("utf-8"), left_out
     except UnicodeEncodeError:  # a lone surrogate, which only an escape can carry
-        return _escaped(head, document.text, tokens, tail).encode("utf-8"), left_out
-    return b"".join(
-        (head_bytes[:-1], b', "tokens": ', tokens_json, b", ", tail_bytes[1:], b"\n")
-    ), left_out
+        head_parts, tail_parts, _ = _task_parts(document, tokens, spans)
+        return _escaped(head_parts, document.text, tokens, tail_parts).encode("utf-8"), left_out
+
+
+def _span_json(span: Span, indices: tuple[int, int] | None) -> str:
+    """`json.dumps(_span_record(span, indices))`, formatted directly."""
+    text = f'{{"start": {span.start}, "end": {span.end}'
+    if indices is not None:
+        text += f', "token_start": {indices[0]}, "token_end": {indices[1]}'
+    text += f', "label": {_encode_str(span.label)}'
+    if span.source is not None:
+        text += f', "source": {_encode_str(span.source)}'
+    if span.score is not None:
+        text += f', "score": {_number(span.score)}'
+    answer = _SPAN_ANSWERS.get(span.state)
+    if answer is not None:
+        text += f', "answer": "{answer}"'
+    return text + "}"
+
+
+def _number(value: object) -> str:
+    """A number as `json` writes it (`float.__repr__` for finite floats)."""
+    if type(value) is int or (type(value) is float and math.isfinite(value)):
+        return repr(value)
+    return json.dumps(value)
 
 
 def _escaped(head: dict[str, Any], text: str, tokens: Tokens, tail: dict[str, Any]) -> str:
