@@ -15,12 +15,13 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import SQLModel
 
-from annotator.core.errors import StoreError
+from annotator.core.errors import StoreError, StoreMovedError
 from annotator.store import integrity
 from annotator.store import tables as _tables  # (also registers the tables)
 
@@ -72,7 +73,7 @@ def open_engine(path: Path, *, create: bool = True) -> Engine:
             more = ", and more" if len(found) > 1 else ""
             raise integrity.damaged(path, f"SQLite's check: {found[0]}{more}")
     opened = integrity.identity(path)
-    engine = create_engine(f"sqlite:///{path}")
+    engine = create_engine(_url(path))
     engine.update_execution_options(**{_FILE: (path, opened)})
     event.listen(engine, "connect", _configure_connection)
     event.listen(engine, "begin", _begin)
@@ -137,12 +138,28 @@ def read_transaction(engine: Engine) -> Iterator[Connection]:
         raise translated from None
 
 
+def _url(path: Path) -> str:
+    """The engine's URL: the file opened read-write but never created (`mode=rw`).
+
+    The file exists by now; a connection opened later (another thread, a pool refill)
+    after the file was deleted or moved must fail, not leave an empty store behind.
+    """
+    return f"sqlite:///file:{quote(str(path.absolute()))}?mode=rw&uri=true"
+
+
 def _translated(engine: Engine, error: Exception) -> StoreError | None:
-    """A damaged file or a busy store as one `StoreError` line; anything else unchanged."""
+    """A damaged file or a busy store as one `StoreError` line; anything else unchanged.
+
+    An error on a file that is no longer at its path says so first: that is the cause.
+    """
+    path, opened = engine.get_execution_options()[_FILE]
+    try:
+        integrity.ensure_same_file(path, opened, writing=False)
+    except StoreMovedError as moved:
+        return moved
     if integrity.is_corruption(error):
         reason = _reason(error)
         engine.update_execution_options(**{_DAMAGED: reason})
-        path, _opened = engine.get_execution_options()[_FILE]
         return integrity.damaged(path, reason)
     if isinstance(error, OperationalError | sqlite3.OperationalError):
         return StoreError(_reason(error))

@@ -168,13 +168,14 @@ def damaged(path: Path, reason: str) -> StoreDamagedError:
     )
 
 
-def ensure_same_file(path: Path, opened: FileIdentity) -> None:
+def ensure_same_file(path: Path, opened: FileIdentity, *, writing: bool = True) -> None:
     """Raise `StoreMovedError` when `path` is no longer the file the store opened."""
     now = identity(path)
     if now == opened:
         return
     what = "deleted or moved away" if now is None else "replaced by another file"
+    lost = "this change was not saved, and no later one would" if writing else "nothing would"
     raise StoreMovedError(
-        f"the store {path} was {what} while it was open: this change was not saved, and "
-        "no later one would reach the file there; open the store where it is now (--db)"
+        f"the store {path} was {what} while it was open: {lost} reach the file there; "
+        "open the store where it is now (--db)"
     )

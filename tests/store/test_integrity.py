@@ -258,6 +258,24 @@ def test_an_import_into_a_store_moved_away_meanwhile_is_not_reported_done(
     assert sql(moved, "SELECT count(*) FROM document") == 5
 
 
+def test_a_read_after_the_file_was_deleted_never_leaves_an_empty_store_there(
+    db_path: Path,
+) -> None:
+    """A read that needs a new connection (another one is busy streaming) must not make
+    SQLite create an empty file where the store was: a sync client would upload it."""
+    filled_store(db_path, documents=5)
+    with Store.open(db_path) as store:
+        dataset = store.find_dataset("news")
+        assert dataset is not None
+        streaming = store.iter_documents(dataset.id)
+        next(streaming)  # holds the connection the store has open
+        db_path.unlink()
+        with pytest.raises(StoreMovedError, match="deleted or moved away"):
+            store.list_datasets()
+        streaming.close()
+    assert not db_path.exists()
+
+
 # -- annotator store check / backup / recover / restore --------------------------------------
 
 
