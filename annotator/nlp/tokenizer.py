@@ -9,15 +9,17 @@ import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from typing import Any
 
-import numpy
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.pieces import PIECE_CHARACTERS, joined_tokens, piece_bounds
+from annotator.core.token_json import token_json_bytes
 from annotator.core.tokens import Tokens
 
 
@@ -66,7 +68,8 @@ def tokens_of(doc: Doc) -> Tokens:
 IN_PROCESS_FIRST = 1000
 _BATCH_TEXTS = 64
 _BATCH_CHARACTERS = 1 << 20
-_worker_nlp: Language | None = None  # the tokenizer of a worker process, set as it starts
+_Found = tuple[bytes, bytes | None]  # a worker's result: tokens as stored, their JSON
+_worker: Tokenizer | None = None  # the tokenizer of a worker process, set as it starts
 
 
 def worker_count() -> int:
@@ -76,6 +79,15 @@ def worker_count() -> int:
     except AttributeError:  # not on Linux
         cores = os.cpu_count() or 1
     return max(1, min(4, cores))
+
+
+@dataclass(frozen=True, slots=True)
+class Tokenized:
+    """A text's tokens, with Prodigy's JSON token list when a worker made it too (the store
+    keeps it beside the tokens; making it is as costly as tokenizing)."""
+
+    tokens: Tokens
+    token_json: bytes | None = None
 
 
 class TokenStream:
@@ -101,7 +113,7 @@ class TokenStream:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
-    def tokens(self, texts: Iterable[str | None]) -> Iterator[Tokens | None]:
+    def tokens(self, texts: Iterable[str | None]) -> Iterator[Tokenized | None]:
         items = iter(texts)
         for text in items:
             yield self._here(text)
@@ -109,23 +121,34 @@ class TokenStream:
                 yield from self._in_workers(items)
                 return
 
-    def _here(self, text: str | None) -> Tokens | None:
+    def _here(self, text: str | None) -> Tokenized | None:
         if text is None:
             return None
         self._tokenized += 1
-        return self._tokenizer.tokens(text)
+        return Tokenized(self._tokenizer.tokens(text))
 
-    def _in_workers(self, items: Iterator[str | None]) -> Iterator[Tokens | None]:
+    def _in_workers(self, items: Iterator[str | None]) -> Iterator[Tokenized | None]:
         pool = self._start()
-        pending: deque[tuple[list[str | None], Future[list[bytes]] | None]] = deque()
-        for batch in _batches(items):
-            texts = [text for text in batch if text is not None]
-            future = pool.submit(_tokenize_batch, texts) if texts else None
-            pending.append((batch, future))
-            if len(pending) > 2 * self._processes:
-                yield from _merged(*pending.popleft())
-        while pending:
-            yield from _merged(*pending.popleft())
+        pending: deque[tuple[list[str | None], Future[list[_Found]] | None]] = deque()
+        try:
+            for batch in _batches(items):
+                texts = [text for text in batch if text is not None]
+                future = pool.submit(_tokenize_batch, texts) if texts else None
+                pending.append((batch, future))
+                if len(pending) > 2 * self._processes:
+                    yield from _merged(*pending[0])
+                    pending.popleft()
+            while pending:
+                yield from _merged(*pending[0])
+                pending.popleft()
+        except BrokenProcessPool:
+            # A worker could not start: a program ran an import without the
+            # `if __name__ == "__main__"` guard spawned processes need. Go on in here.
+            self.__exit__()
+            self._processes = 1
+            for batch, _ in pending:
+                yield from [self._here(text) for text in batch]
+            yield from (self._here(text) for text in items)
 
     def _start(self) -> ProcessPoolExecutor:
         if self._pool is None:
@@ -136,6 +159,19 @@ class TokenStream:
                 initargs=(self._tokenizer.lang,),
             )
         return self._pool
+
+
+def _merged(batch: list[str | None], future: Future[list[_Found]] | None) -> list[Tokenized | None]:
+    """A batch's results in order (all of them or, from a broken pool, an exception)."""
+    found = iter(future.result() if future is not None else ())
+    merged: list[Tokenized | None] = []
+    for text in batch:
+        if text is None:
+            merged.append(None)
+        else:
+            data, token_json = next(found)
+            merged.append(Tokenized(Tokens.from_bytes(data), token_json))
+    return merged
 
 
 def _batches(items: Iterator[str | None]) -> Iterator[list[str | None]]:
@@ -154,18 +190,12 @@ def _batches(items: Iterator[str | None]) -> Iterator[list[str | None]]:
         yield batch
 
 
-def _merged(batch: list[str | None], future: Future[list[bytes]] | None) -> Iterator[Tokens | None]:
-    found = iter(future.result() if future is not None else ())
-    for text in batch:
-        yield None if text is None else Tokens.from_bytes(next(found))
-
-
 def _start_worker(lang: str) -> None:
-    global _worker_nlp
+    global _worker
     parent = multiprocessing.parent_process()
     if parent is not None:  # a killed import must not leave its workers behind
         threading.Thread(target=_exit_with, args=(parent.sentinel,), daemon=True).start()
-    _worker_nlp = spacy.blank(lang)
+    _worker = Tokenizer(lang)
 
 
 def _exit_with(sentinel: int) -> None:
@@ -173,12 +203,12 @@ def _exit_with(sentinel: int) -> None:
     os._exit(0)
 
 
-def _tokenize_batch(texts: list[str]) -> list[bytes]:
-    """In a worker: each text's tokens in the store's form (interleaved uint32 offsets)."""
-    assert _worker_nlp is not None
-    found: list[bytes] = []
-    for doc in tokenize(_worker_nlp, texts, batch_size=len(texts)):
-        columns = doc.to_array(["IDX", "LENGTH"]).astype(numpy.uint32)
-        columns[:, 1] += columns[:, 0]
-        found.append(columns.tobytes())
+def _tokenize_batch(texts: list[str]) -> list[_Found]:
+    """In a worker: each text's tokens in the store's form (interleaved uint32 offsets)
+    and their Prodigy JSON."""
+    assert _worker is not None
+    found: list[_Found] = []
+    for text in texts:
+        tokens = _worker.tokens(text)
+        found.append((tokens.to_bytes(), token_json_bytes(text, tokens)))
     return found

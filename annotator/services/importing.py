@@ -32,7 +32,10 @@ from annotator.services.progress import NoProgress, Progress
 from annotator.store import NewDataset, Store
 
 if TYPE_CHECKING:
-    from annotator.nlp import TokenStream
+    from annotator.nlp import Tokenized, TokenStream
+
+# A document to save, its tokens and, when a worker made it, their Prodigy JSON.
+ToSave = tuple[Document, Tokens | None, bytes | None]
 
 BATCH_DOCUMENTS = 2000
 
@@ -206,7 +209,7 @@ class _Saving:
         self._progress = progress
         self.done = False
 
-    def batch(self) -> Iterator[tuple[Document, Tokens | None]]:
+    def batch(self) -> Iterator[ToSave]:
         count = 0
         for item in self._files:
             for document in self._checker.documents(item):
@@ -256,13 +259,15 @@ class _Checker:
         except OSError:  # reading it says what is wrong
             info = None
         try:
-            for record, tokens in self._with_tokens(self._records(path)):
+            for record, computed in self._with_tokens(self._records(path)):
                 report.records += 1
                 if isinstance(record, InputError):
                     report.problems.append(record)
                     continue
-                if tokens is not None and record.tokens is None:
-                    _write_tokens(self._spill, tokens)
+                tokens = record.tokens
+                if computed is not None:
+                    tokens = computed.tokens
+                    _write_tokens(self._spill, computed.tokens, computed.token_json)
                 try:
                     checked = self._check(record, tokens)
                 except InputError as error:
@@ -281,7 +286,7 @@ class _Checker:
         info = info or path.stat()
         return _CheckedFile(path, good, spilled_at, info.st_size, info.st_mtime_ns)
 
-    def documents(self, item: _CheckedFile) -> Iterator[tuple[Document, Tokens | None]]:
+    def documents(self, item: _CheckedFile) -> Iterator[ToSave]:
         """The good records of a checked file, read again, as documents to save."""
         info = item.path.stat()
         if (info.st_size, info.st_mtime_ns) != (item.size, item.mtime_ns):
@@ -292,14 +297,14 @@ class _Checker:
         for record in self._records(item.path):
             if isinstance(record, InputError):
                 continue  # listed by the check; only `skip_invalid` gets here
-            tokens = record.tokens
-            if tokens is None and record.spans:
-                tokens = _read_tokens(self._spill)
+            tokens, token_json = record.tokens, None
+            if _needs_tokens(record):
+                tokens, token_json = _read_tokens(self._spill)
             try:
                 checked = self._check(record, tokens)
             except InputError:
                 continue  # the same: listed already
-            yield _document(checked), tokens
+            yield _document(checked), tokens, token_json
 
     def _records(self, path: Path) -> Iterator[Record | InputError]:
         return iter_file(path, self._options.fmt, encoding=self._options.encoding)
@@ -311,15 +316,16 @@ class _Checker:
 
     def _with_tokens(
         self, records: Iterator[Record | InputError]
-    ) -> Iterator[tuple[Record | InputError, Tokens | None]]:
-        """Each record with its tokens: its own, or spaCy's when it has spans to check."""
+    ) -> Iterator[tuple[Record | InputError, Tokenized | None]]:
+        """Each record with spaCy's tokens when it has spans to check and no tokens of its own
+        (None for the others), tokenized ahead in worker processes when there are many."""
         if self._stream is None:
             for record in records:
                 if _needs_tokens(record):  # spaCy (a second to import) only when spans need it
                     self._start_stream()
                     records = chain([record], records)
                     break
-                yield record, _own_tokens(record)
+                yield record, None
             else:
                 return
         assert self._stream is not None
@@ -330,9 +336,8 @@ class _Checker:
                 pending.append(record)
                 yield record.text if isinstance(record, Record) and _needs_tokens(record) else None
 
-        for tokens in self._stream.tokens(texts()):
-            record = pending.popleft()
-            yield record, _own_tokens(record) if tokens is None else tokens
+        for computed in self._stream.tokens(texts()):
+            yield pending.popleft(), computed
 
     def _start_stream(self) -> TokenStream:
         from annotator.nlp import Tokenizer, TokenStream, worker_count
@@ -345,19 +350,22 @@ def _needs_tokens(record: Record | InputError) -> bool:
     return isinstance(record, Record) and record.tokens is None and bool(record.spans)
 
 
-def _own_tokens(record: Record | InputError) -> Tokens | None:
-    return record.tokens if isinstance(record, Record) else None
+_NONE = 2**64 - 1  # the size written for a missing token JSON
 
 
-def _write_tokens(spill: BinaryIO, tokens: Tokens) -> None:
+def _write_tokens(spill: BinaryIO, tokens: Tokens, token_json: bytes | None) -> None:
     data = tokens.to_bytes()
     spill.write(len(data).to_bytes(8, "little"))
     spill.write(data)
+    spill.write((_NONE if token_json is None else len(token_json)).to_bytes(8, "little"))
+    if token_json is not None:
+        spill.write(token_json)
 
 
-def _read_tokens(spill: BinaryIO) -> Tokens:
+def _read_tokens(spill: BinaryIO) -> tuple[Tokens, bytes | None]:
+    tokens = Tokens.from_bytes(spill.read(int.from_bytes(spill.read(8), "little")))
     size = int.from_bytes(spill.read(8), "little")
-    return Tokens.from_bytes(spill.read(size))
+    return tokens, None if size == _NONE else spill.read(size)
 
 
 def _document(checked: CheckedRecord) -> Document:

@@ -44,6 +44,10 @@ def token_columns(text: str, tokens: Tokens | None) -> tuple[bytes | None, bytes
     return tokens.to_bytes(), token_json_bytes(text, tokens)
 
 
+# A document to add with its tokens, and perhaps their Prodigy JSON already made.
+ToAdd = tuple[Document, Tokens | None] | tuple[Document, Tokens | None, bytes | None]
+
+
 @dataclass(frozen=True, slots=True)
 class AddResult:
     added: int
@@ -59,7 +63,7 @@ class DocumentQueries:
     def add_documents(
         self,
         dataset: int | NewDataset,
-        documents: Iterable[tuple[Document, Tokens | None]],
+        documents: Iterable[ToAdd],
         *,
         new_labels: Sequence[Label] = (),
     ) -> AddResult:
@@ -69,7 +73,8 @@ class DocumentQueries:
         an import that fails leaves no empty dataset behind). `documents` is consumed as the
         transaction goes: it may be a generator reading a file. A document whose
         `input_hash` the dataset already holds (or that repeats one earlier in `documents`)
-        is skipped and counted as a duplicate.
+        is skipped and counted as a duplicate. An item may bring its tokens' Prodigy JSON,
+        made elsewhere (an import's worker processes); otherwise it is made here.
         """
         added = duplicates = 0
         with write_transaction(self._engine) as conn:
@@ -77,8 +82,8 @@ class DocumentQueries:
             append_labels(conn, dataset_id, new_labels)
             cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
             try:
-                for document, tokens in documents:
-                    if self._insert_document(cursor, dataset_id, document, tokens):
+                for item in documents:
+                    if self._insert_document(cursor, dataset_id, *item):
                         added += 1
                     else:
                         duplicates += 1
@@ -88,8 +93,20 @@ class DocumentQueries:
 
     @staticmethod
     def _insert_document(
-        cursor: Any, dataset_id: int, document: Document, tokens: Tokens | None
+        cursor: Any,
+        dataset_id: int,
+        document: Document,
+        tokens: Tokens | None,
+        token_json: bytes | None = None,
     ) -> bool:
+        columns = (
+            token_columns(document.text, tokens)
+            if token_json is None
+            else (
+                None if tokens is None else tokens.to_bytes(),
+                token_json,
+            )
+        )
         cursor.execute(
             "INSERT OR IGNORE INTO document (dataset_id, text, meta, extra, source, input_hash,"
             " prodigy_input_hash, status, annotator, created_at, updated_at, tokens, token_json)"
@@ -106,7 +123,7 @@ class DocumentQueries:
                 document.annotator,
                 document.created_at,
                 document.updated_at,
-                *token_columns(document.text, tokens),
+                *columns,
             ),
         )
         if cursor.rowcount == 0:

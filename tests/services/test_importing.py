@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from annotator.core.errors import InputError
 from annotator.core.model import Status
+from annotator.core.token_json import token_json_bytes
 from annotator.services.importing import ImportOptions, expand_paths, import_paths
 from annotator.store import Store
 
@@ -271,8 +274,10 @@ def test_spans_checked_in_worker_processes_match_the_tokenizer(
     assert report.added == 39
     spacy_tokens = Tokenizer("en")
     dataset = store.get_dataset("news")
-    for document, tokens in store.iter_documents(dataset.id, with_tokens=True):
+    stored = store.stream_documents(dataset.id, with_tokens=True, with_token_json=True)
+    for document, tokens, token_json in stored:
         assert tokens == spacy_tokens.tokens(document.text)
+        assert token_json == token_json_bytes(document.text, tokens)  # made by the workers
         assert [span.label for span in document.spans] == ["PERSON"]
 
 
@@ -292,3 +297,37 @@ def test_a_file_changed_between_the_check_and_the_save_is_not_saved(
     with pytest.raises(InputError, match="changed while it was being imported"):
         import_paths(store, [path], "news", progress=Rewrite())
     assert store.find_dataset("news") is None
+
+
+def test_a_program_without_a_main_guard_still_imports_spans(tmp_path: Path) -> None:
+    """Worker processes re-run the program that started them; without the guard they fail
+    to start, and the import tokenizes in its own process instead."""
+    lines = [
+        json.dumps(
+            {
+                "text": f"Story {n}: Ada met Grace.",
+                "spans": [{"start": 8 + len(str(n)), "end": 11 + len(str(n)), "label": "PERSON"}],
+                "answer": "accept",
+            }
+        )
+        for n in range(12)
+    ]
+    source = write(tmp_path / "wire.jsonl", "\n".join(lines) + "\n")
+    script = write(
+        tmp_path / "unguarded.py",
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from annotator.nlp import tokenizer\n"
+        "tokenizer.IN_PROCESS_FIRST = 2\n"
+        "from annotator.services.importing import import_paths\n"
+        "from annotator.store import Store\n"
+        "with Store.open(Path(sys.argv[2])) as store:\n"
+        "    print('added', import_paths(store, [Path(sys.argv[1])], 'news').added)\n",
+    )
+    done = subprocess.run(
+        [sys.executable, str(script), str(source), str(tmp_path / "store.db")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.stdout.strip().splitlines()[-1] == "added 12", done.stderr[-1500:]
