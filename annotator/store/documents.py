@@ -21,9 +21,9 @@ from annotator.store.labels import append_labels
 from annotator.store.rows import (
     DOC_COLUMNS,
     SPAN_COLUMNS,
+    SPAN_STATES,
     document_from_row,
     dump,
-    span_from_row,
     spans_from_rows,
     status_filter,
 )
@@ -255,12 +255,14 @@ class DocumentQueries:
                 f" WHERE {where} ORDER BY d.id, s.start, s.end, s.label",
                 params,
             )
+            states = SPAN_STATES
             pending = next(spans, None)
             for row in documents:
                 document_id = row[0]
                 own: list[Span] = []
                 while pending is not None and pending[0] == document_id:
-                    own.append(span_from_row(pending[1:]))
+                    _, start, end, label, state, by, score = pending
+                    own.append(Span(start, end, label, states[state], by, score))
                     pending = next(spans, None)
                 tokens = None if row[-2] is None else Tokens.from_bytes(row[-2])
                 yield document_from_row(row[:-2], own), tokens, row[-1]

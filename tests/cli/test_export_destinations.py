@@ -205,13 +205,18 @@ def run_annotator(*args: str | Path, **popen: object) -> subprocess.Popen[bytes]
     return subprocess.Popen(command, stderr=subprocess.PIPE, **popen)  # type: ignore[call-overload]
 
 
-def test_a_reader_that_stops_early_gets_no_traceback(cli, db_path: Path, tmp_path: Path) -> None:
-    """`annotator export - | head -1`: head exits after one line."""
+def many_documents(cli, db_path: Path, tmp_path: Path) -> None:
+    """300 done documents: more than a pipe holds before its reader reads."""
     source = tmp_path / "many.jsonl"
     body = "The article says Berlin is busy. " * 20
     records = [{"text": f"{n}: {body}", "answer": "accept"} for n in range(300)]
     source.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     assert cli("import", source, "--db", db_path).code == 0
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(cli, db_path: Path, tmp_path: Path) -> None:
+    """`annotator export - | head -1`: head exits after one line."""
+    many_documents(cli, db_path, tmp_path)
     process = run_annotator("export", "-", "--db", db_path, stdout=subprocess.PIPE)
     assert process.stdout is not None and process.stderr is not None
     first = process.stdout.readline()
@@ -244,3 +249,20 @@ def test_spacy_to_stdout_goes_to_a_pipe_but_not_to_a_terminal(cli, filled_db: Pa
     assert terminal.returncode == 1
     assert "the .spacy format is binary" in err.decode()
     assert "Traceback" not in err.decode()
+
+
+def test_a_fifo_reader_that_stops_early_is_a_failure(cli, db_path: Path, tmp_path: Path) -> None:
+    many_documents(cli, db_path, tmp_path)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    process = run_annotator("export", fifo, "--db", db_path, stdout=subprocess.DEVNULL)
+    assert process.stderr is not None
+    with fifo.open("rb") as reader:
+        first = reader.readline()
+    err = process.stderr.read().decode()
+    process.stderr.close()
+    assert process.wait(timeout=60) == 1
+    assert json.loads(first)["text"].startswith("0: ")
+    assert "the program reading it closed it before the end" in err
+    assert "Traceback" not in err
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)

@@ -169,18 +169,18 @@ def line_bytes(
 
 def _span_json(span: Span, indices: tuple[int, int] | None) -> str:
     """`json.dumps(_span_record(span, indices))`, formatted directly."""
-    text = f'{{"start": {span.start}, "end": {span.end}'
-    if indices is not None:
-        text += f', "token_start": {indices[0]}, "token_end": {indices[1]}'
-    text += f', "label": {_encode_str(span.label)}'
-    if span.source is not None:
-        text += f', "source": {_encode_str(span.source)}'
-    if span.score is not None:
-        text += f', "score": {_number(span.score)}'
-    answer = _SPAN_ANSWERS.get(span.state)
-    if answer is not None:
-        text += f', "answer": "{answer}"'
-    return text + "}"
+    source, score, answer = span.source, span.score, _SPAN_ANSWERS.get(span.state)
+    return "".join(
+        (
+            f'{{"start": {span.start}, "end": {span.end}',
+            "" if indices is None else f', "token_start": {indices[0]}, "token_end": {indices[1]}',
+            f', "label": {_encode_str(span.label)}',
+            "" if source is None else f', "source": {_encode_str(source)}',
+            "" if score is None else f', "score": {_number(score)}',
+            "" if answer is None else f', "answer": "{answer}"',
+            "}",
+        )
+    )
 
 
 def _number(value: object) -> str:
