@@ -111,12 +111,14 @@ class SpacySuggester:
         index = 0
         while True:
             pending: deque[_Text] = deque()
-            stream = self._docs(self._pieces(remaining, pending, index), batch_size, n_process)
+            long: list[_Text] = []
+            feed = self._pieces(remaining, pending, index, long)
+            stream = self._docs(feed, batch_size, n_process)
             while True:
                 try:
                     doc, (_, part) = next(stream)
                 except StopIteration:
-                    return
+                    break
                 except Exception:
                     if remaining.error is not None or not pending:
                         raise  # the texts' own source failed (the store, say): not a text
@@ -126,20 +128,32 @@ class SpacySuggester:
                 head.docs[part] = doc
                 if len(head.docs) == len(head.bounds):
                     yield self._finished(pending.popleft())
-            if not pending:
+            # Left: what a failed batch held (pending), then a long text (its pieces one at
+            # a time, so that spaCy's memory stays that of one piece).
+            leftovers = [*pending, *long]
+            if not leftovers:
                 return
-            for item in pending:
+            for item in leftovers:
                 yield self._alone(item)
-            index = pending[-1].index + 1
+            index = leftovers[-1].index + 1
 
-    def _pieces(self, texts: _Source, pending: deque[_Text], first: int) -> Iterator[_Piece]:
-        """Each text's pieces with their (text index, piece index); the text waits."""
+    def _pieces(
+        self, texts: _Source, pending: deque[_Text], first: int, long: list[_Text]
+    ) -> Iterator[_Piece]:
+        """The texts for one run of the pipeline, each waiting in `pending` for its doc.
+
+        A text that needs pieces ends the run and is left in `long`: fed with other texts,
+        all its pieces would share one batch, and spaCy's memory would grow with the
+        whole article again.
+        """
         limit = min(self._piece_length, self._base.max_length)
         for index, text in enumerate(texts, start=first):
             item = _Text(index, text, piece_bounds(text, limit))
+            if len(item.bounds) > 1:
+                long.append(item)
+                return
             pending.append(item)
-            for part, (start, end) in enumerate(item.bounds):
-                yield text[start:end], (index, part)
+            yield text, (index, 0)
 
     def _docs(
         self, pieces: Iterable[_Piece], batch_size: int, n_process: int
@@ -155,7 +169,7 @@ class SpacySuggester:
         )
 
     def _alone(self, item: _Text) -> Analysis:
-        """A text of a batch spaCy failed on, run on its own: its analysis, or why not."""
+        """A text run on its own, a piece at a time: its analysis, or why spaCy failed."""
         pieces = [(item.text[s:e], (item.index, p)) for p, (s, e) in enumerate(item.bounds)]
         try:
             for doc, (_, part) in self._docs(pieces, 1, 1):
