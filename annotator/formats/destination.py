@@ -76,6 +76,11 @@ def find_destination(
             raise AnnotatorError(
                 "the .spacy format is binary: redirect the standard output to a file or a pipe"
             )
+        if _stdout_is_protected(protected):
+            raise AnnotatorError(
+                "the standard output is the store being exported (or its journal); writing "
+                "there would destroy it. Redirect it to another file."
+            )
         return Destination("-", Kind.STDOUT)
     assert isinstance(out, Path)
     shown = str(out)
@@ -202,6 +207,20 @@ def _is_protected(target: Path, protected: Sequence[Path]) -> bool:
             return True
         with contextlib.suppress(OSError):
             if path.samefile(target):
+                return True
+    return False
+
+
+def _stdout_is_protected(protected: Sequence[Path]) -> bool:
+    """`annotator export - >> store.db`: is the standard output one of `protected`?"""
+    try:
+        output = os.fstat(sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # no real file (a test's capture)
+        return False
+    for path in protected:
+        with contextlib.suppress(OSError):
+            found = path.stat()
+            if (found.st_dev, found.st_ino) == (output.st_dev, output.st_ino):
                 return True
     return False
 

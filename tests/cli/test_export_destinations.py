@@ -266,3 +266,13 @@ def test_a_fifo_reader_that_stops_early_is_a_failure(cli, db_path: Path, tmp_pat
     assert "the program reading it closed it before the end" in err
     assert "Traceback" not in err
     assert stat.S_ISFIFO(fifo.lstat().st_mode)
+
+
+def test_stdout_appended_to_the_store_is_refused(cli, filled_db: Path) -> None:
+    """`annotator export - >> annotations.db`: the shell opens the store for the export."""
+    with filled_db.open("ab") as store_file:
+        process = run_annotator("export", "-", "-d", "news", "--db", filled_db, stdout=store_file)
+        _out, err = process.communicate(timeout=120)
+    assert process.returncode == 1
+    assert "the standard output is the store being exported" in err.decode()
+    store_is_intact(filled_db)
