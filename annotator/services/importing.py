@@ -9,6 +9,7 @@ With `skip_invalid` the good records go in and the bad ones are listed.
 from __future__ import annotations
 
 import os
+import pickle
 import tempfile
 import time
 from collections import Counter, deque
@@ -21,7 +22,15 @@ from typing import TYPE_CHECKING, BinaryIO
 from annotator.core.errors import AnnotatorError, InputError
 from annotator.core.hashing import input_hash
 from annotator.core.labels import LabelSet, apply_preset, new_label
-from annotator.core.model import Dataset, Document, Label, dataset_name_problem
+from annotator.core.model import (
+    Dataset,
+    Document,
+    Label,
+    Span,
+    SpanState,
+    Status,
+    dataset_name_problem,
+)
 from annotator.core.records import Record
 from annotator.core.tokens import Tokens
 from annotator.core.validation import CheckedRecord, check_record
@@ -125,9 +134,10 @@ def import_paths(
 ) -> ImportReport:
     """Read, check and (unless refused) save `paths` into the dataset `dataset_name`.
 
-    Files are read twice, as streams: once to check every record (nothing is kept but
-    what the report needs, and the tokens computed for spans, in a temporary file), then,
-    if nothing was refused, to save them. Memory does not grow with the files.
+    Two passes, neither of which holds a file in memory: every file is streamed and each
+    record checked, the good ones' documents (with the tokens spaCy gave for their spans)
+    going to a temporary file; then, if nothing was refused, they are read back and saved.
+    What is saved is exactly what was checked.
     """
     progress = progress or NoProgress()
     report = ImportReport()
@@ -186,18 +196,16 @@ def _labels_to_add(existing: Sequence[Label], names: Iterable[str]) -> list[Labe
 
 @dataclass(frozen=True, slots=True)
 class _CheckedFile:
-    """A file that passed the check: how many of its records are good, and where its
-    computed tokens start in the spill; its size and time tell if it changed since."""
+    """A file that passed the check: how many of its records are good, and where their
+    documents start in the spill."""
 
     path: Path
     good: int
     spilled_at: int
-    size: int
-    mtime_ns: int
 
 
 class _Saving:
-    """The checked files again, as documents, grouped into transactions of whole files.
+    """The checked documents, read back, grouped into transactions of whole files.
 
     Each batch is a generator the store consumes inside its transaction; a batch ends after
     the file that brings it to `BATCH_DOCUMENTS` documents, so a file is never split.
@@ -222,8 +230,8 @@ class _Saving:
 
 
 class _Checker:
-    """Checks files against one dataset, collecting the labels it meets; then gives the
-    documents of the files that passed, read again."""
+    """Checks files against one dataset, collecting the labels it meets and keeping each
+    good record's document (with its tokens) in a temporary file; then gives them back."""
 
     def __init__(self, dataset: Dataset | None, options: ImportOptions) -> None:
         self._options = options
@@ -235,7 +243,7 @@ class _Checker:
         self.new_labels: dict[str, None] = {}
         self._lang = dataset.lang if dataset else options.lang
         self._stream: TokenStream | None = None
-        # Tokens computed for spans while checking, read back in the same order to save them.
+        # What is saved is exactly what was checked, and memory never holds a whole file.
         self._spill: BinaryIO = tempfile.TemporaryFile(prefix="annotator-import-")  # noqa: SIM115
 
     def __enter__(self) -> _Checker:
@@ -255,25 +263,21 @@ class _Checker:
         spilled_at = self._spill.seek(0, os.SEEK_END)
         good = 0
         try:
-            info = path.stat()
-        except OSError:  # reading it says what is wrong
-            info = None
-        try:
             for record, computed in self._with_tokens(self._records(path)):
                 report.records += 1
                 if isinstance(record, InputError):
                     report.problems.append(record)
                     continue
-                tokens = record.tokens
+                tokens, token_json = record.tokens, None
                 if computed is not None:
-                    tokens = computed.tokens
-                    _write_tokens(self._spill, computed.tokens, computed.token_json)
+                    tokens, token_json = computed.tokens, computed.token_json
                 try:
                     checked = self._check(record, tokens)
                 except InputError as error:
                     report.problems.append(error)
                     continue
                 good += 1
+                _spill(self._spill, _document(checked), tokens, token_json)
                 report.duplicate_spans += checked.duplicate_spans
                 report.not_imported.update(record.not_imported)
                 for span in checked.spans:
@@ -283,28 +287,13 @@ class _Checker:
         except InputError as error:
             report.problems.append(error)
             return None
-        info = info or path.stat()
-        return _CheckedFile(path, good, spilled_at, info.st_size, info.st_mtime_ns)
+        return _CheckedFile(path, good, spilled_at)
 
     def documents(self, item: _CheckedFile) -> Iterator[ToSave]:
-        """The good records of a checked file, read again, as documents to save."""
-        info = item.path.stat()
-        if (info.st_size, info.st_mtime_ns) != (item.size, item.mtime_ns):
-            raise InputError(
-                item.path, None, "changed while it was being imported; run the import again"
-            )
+        """The documents of a checked file's good records, as they were checked."""
         self._spill.seek(item.spilled_at)
-        for record in self._records(item.path):
-            if isinstance(record, InputError):
-                continue  # listed by the check; only `skip_invalid` gets here
-            tokens, token_json = record.tokens, None
-            if _needs_tokens(record):
-                tokens, token_json = _read_tokens(self._spill)
-            try:
-                checked = self._check(record, tokens)
-            except InputError:
-                continue  # the same: listed already
-            yield _document(checked), tokens, token_json
+        for _ in range(item.good):
+            yield _unspill(self._spill)
 
     def _records(self, path: Path) -> Iterator[Record | InputError]:
         return iter_file(path, self._options.fmt, encoding=self._options.encoding)
@@ -350,22 +339,66 @@ def _needs_tokens(record: Record | InputError) -> bool:
     return isinstance(record, Record) and record.tokens is None and bool(record.spans)
 
 
-_NONE = 2**64 - 1  # the size written for a missing token JSON
+def _spill(
+    spill: BinaryIO, document: Document, tokens: Tokens | None, token_json: bytes | None
+) -> None:
+    """A checked document, as plain values (pickled fast, unlike dataclasses)."""
+    spans = tuple(
+        (s.start, s.end, s.label, s.state.value, s.source, s.score) for s in document.spans
+    )
+    values = (
+        document.text,
+        spans,
+        document.status.value,
+        document.meta,
+        document.extra,
+        document.source,
+        document.input_hash,
+        document.prodigy_input_hash,
+        document.annotator,
+        document.created_at,
+        document.updated_at,
+        None if tokens is None else tokens.to_bytes(),
+        token_json,
+    )
+    pickle.dump(values, spill, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _write_tokens(spill: BinaryIO, tokens: Tokens, token_json: bytes | None) -> None:
-    data = tokens.to_bytes()
-    spill.write(len(data).to_bytes(8, "little"))
-    spill.write(data)
-    spill.write((_NONE if token_json is None else len(token_json)).to_bytes(8, "little"))
-    if token_json is not None:
-        spill.write(token_json)
-
-
-def _read_tokens(spill: BinaryIO) -> tuple[Tokens, bytes | None]:
-    tokens = Tokens.from_bytes(spill.read(int.from_bytes(spill.read(8), "little")))
-    size = int.from_bytes(spill.read(8), "little")
-    return tokens, None if size == _NONE else spill.read(size)
+def _unspill(spill: BinaryIO) -> ToSave:
+    (
+        text,
+        spans,
+        status,
+        meta,
+        extra,
+        source,
+        input_hash,
+        prodigy_hash,
+        annotator,
+        created,
+        updated,
+        tokens,
+        token_json,
+    ) = pickle.load(spill)
+    document = Document(
+        id=0,
+        dataset_id=0,
+        text=text,
+        spans=tuple(
+            Span(s, e, label, SpanState(state), src, score)
+            for s, e, label, state, src, score in spans
+        ),
+        status=Status(status),
+        meta=meta,
+        extra=extra,
+        source=source,
+        input_hash=input_hash,
+        prodigy_input_hash=prodigy_hash,
+        annotator=annotator,
+        created_at=created,
+        updated_at=updated,
+    )
+    return document, None if tokens is None else Tokens.from_bytes(tokens), token_json
 
 
 def _document(checked: CheckedRecord) -> Document:
