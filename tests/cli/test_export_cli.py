@@ -159,6 +159,7 @@ def test_progress_bar_for_slow_exports(cli, db_path: Path, tmp_path: Path, monke
     source = write_jsonl(tmp_path / "many.jsonl", records)
     assert cli("import", source, "--db", db_path).code == 0
     out = tmp_path / "out.jsonl"
+    monkeypatch.setattr("annotator.cli.progress.SHOW_AFTER_SECONDS", 60)  # a loaded machine
     quick = cli("export", out, "--db", db_path)
     assert "Exporting" not in quick.err  # done before a bar was worth showing
     monkeypatch.setattr("annotator.cli.progress.SHOW_AFTER_SECONDS", 0)
