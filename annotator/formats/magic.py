@@ -39,11 +39,18 @@ _ZIPPED = {
 }
 
 
+_FIRST_BYTES = frozenset(
+    {signature[:1] for offset, signature, _ in _SIGNATURES if offset == 0} | {b"R", b"I", b"\xff"}
+)
+
+
 def binary_kind(start: bytes, suffix: str = "") -> str | None:
     """What kind of binary file begins with `start`, or None when it is not one we know.
 
     `suffix`, the file name's, only tells apart the formats that are ZIP archives inside.
     """
+    if start[:1] not in _FIRST_BYTES and start[257:262] != b"ustar" and start[4:8] != b"ftyp":
+        return None  # most text: one look at the first byte
     for offset, signature, kind in _SIGNATURES:
         if start[offset : offset + len(signature)] != signature:
             continue

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import codecs
 import errno
+import io
 import json
 import re
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -47,23 +47,31 @@ def _is_utf8(encoding: str) -> bool:
     return encoding.lower().replace("-", "").replace("_", "") in _UTF8
 
 
-@dataclass(frozen=True, slots=True)
 class Source:
     """One input file and its encoding; `text` stands in for the file (tests, sniffing).
 
-    Each reading method opens the file afresh, so a reader can look at the start of a
-    file and then stream all of it.
+    A file of one chunk or less (most articles) is read once, by `check`, and kept; a
+    larger one is opened afresh by each reading method, so a reader can look at its start
+    and then stream all of it.
     """
 
-    path: Path
-    encoding: str = "utf-8"
-    text: str | None = None
+    __slots__ = ("encoding", "path", "text")
+
+    def __init__(self, path: Path, encoding: str = "utf-8", text: str | None = None) -> None:
+        self.path = path
+        self.encoding = encoding
+        self.text = text
 
     def check(self) -> None:
         """Refuse what cannot be read as text, from the file's kind and first bytes."""
-        if self.text is None:
-            with _open(self.path) as handle:
-                _check_start(self.path, handle.read(_SNIFF_BYTES), self.encoding)
+        if self.text is not None:
+            return
+        with _open(self.path) as handle:
+            start = handle.read(_CHUNK_BYTES)
+            _check_start(self.path, start, self.encoding)
+            if len(start) < _CHUNK_BYTES:  # the whole file: decode it once, keep it
+                decoded = _decoded(self.path, io.BytesIO(start), self.encoding, checked=True)
+                self.text = "".join(decoded)
 
     def whole(self, limit: int = MAX_TEXT_CHARACTERS, what: str = "an article") -> str:
         """All the text, refused past `limit` characters (never read further than that)."""
@@ -214,17 +222,18 @@ def _decoder(path: Path, encoding: str) -> codecs.IncrementalDecoder:
     return info.incrementaldecoder("strict")
 
 
-def _decoded(path: Path, handle: Any, encoding: str) -> Iterator[str]:
-    """Decode `handle` chunk by chunk; errors name the line and the byte offset."""
+def _decoded(path: Path, handle: Any, encoding: str, *, checked: bool = False) -> Iterator[str]:
+    """Decode `handle` chunk by chunk; errors name the line and the byte offset. The first
+    chunk is checked for what is not text unless the caller has `checked` it."""
     decoder = _decoder(path, encoding)
     offset = 0  # bytes read before this chunk
     newlines = 0  # newline bytes before this chunk
     first = True
     while True:
         data = handle.read(_CHUNK_BYTES)
-        if first:
+        if first and not checked:
             _check_start(path, data, encoding)
-            first = False
+        first = False
         final = not data
         pending = decoder.getstate()[0]
         try:

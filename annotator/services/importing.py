@@ -196,12 +196,10 @@ def _labels_to_add(existing: Sequence[Label], names: Iterable[str]) -> list[Labe
 
 @dataclass(frozen=True, slots=True)
 class _CheckedFile:
-    """A file that passed the check: how many of its records are good, and where their
-    documents start in the spill."""
+    """A file that passed the check, and how many of its records are good."""
 
     path: Path
     good: int
-    spilled_at: int
 
 
 class _Saving:
@@ -254,13 +252,14 @@ class _Checker:
         self._spill.close()
 
     def checked(self) -> None:
-        """Every file is checked: the tokenizer's workers can go."""
+        """Every file is checked: the tokenizer's workers can go, the spill is read back."""
         if self._stream is not None:
             self._stream.__exit__()
+        self._spill.seek(0)
 
     def check_file(self, path: Path, report: ImportReport) -> _CheckedFile | None:
         """Check every record of `path`; None if the file as a whole is refused."""
-        spilled_at = self._spill.seek(0, os.SEEK_END)
+        spilled_at = self._spill.tell()
         good = 0
         try:
             for record, computed in self._with_tokens(self._records(path)):
@@ -286,12 +285,14 @@ class _Checker:
                         self.new_labels[span.label] = None
         except InputError as error:
             report.problems.append(error)
+            self._spill.seek(spilled_at)  # its documents are not saved
+            self._spill.truncate()
             return None
-        return _CheckedFile(path, good, spilled_at)
+        return _CheckedFile(path, good)
 
     def documents(self, item: _CheckedFile) -> Iterator[ToSave]:
-        """The documents of a checked file's good records, as they were checked."""
-        self._spill.seek(item.spilled_at)
+        """The documents of a checked file's good records, as they were checked (files are
+        asked for in the order they were checked: the spill is read straight through)."""
         for _ in range(item.good):
             yield _unspill(self._spill)
 
