@@ -68,7 +68,7 @@ def export(
     )
     target: Target = STDOUT if out == "-" else Path(out)
     try:
-        with open_store(db) as store, StageBars() as bars:
+        with open_store(db, create=False) as store, StageBars() as bars:
             report = export_dataset(store, dataset, target, options, progress=bars)
     except OutputClosedError:
         raise typer.Exit(READER_GONE_EXIT) from None  # the reader chose to stop: no message

@@ -56,7 +56,7 @@ def check(ctx: typer.Context, db: DbOption = None) -> None:
 def backup(ctx: typer.Context, out: OutArgument, db: DbOption = None) -> None:
     """Copy the store to OUT; safe while the window or another command is using it."""
     path = _path(ctx, db)
-    with open_store(path) as opened:
+    with open_store(path, create=False) as opened:
         opened.backup(out)
     msg.good(f"Copied the store {path} to {out}")
     msg.text(f"Put it back with: annotator --db {path} store restore {out}")

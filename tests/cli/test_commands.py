@@ -249,15 +249,18 @@ def test_an_unknown_preset_is_refused_before_anything_is_written(
         ("documents", "show", "1"),
         ("suggest",),
         ("datasets", "set-lang", "default", "de"),
+        ("export", "out.jsonl"),
+        ("store", "backup", "copy.db"),
     ],
 )
 def test_a_command_that_needs_a_store_leaves_none_at_a_mistyped_path(
     cli, tmp_path: Path, command: tuple[str, ...]
 ) -> None:
     mistyped = tmp_path / "anotations.db"
+    command = tuple(str(tmp_path / a) if a.endswith((".jsonl", ".db")) else a for a in command)
     result = cli(*command, "--db", mistyped)
     assert result.code == 1
-    assert result.err.strip() == f"\u2718 no store at {mistyped} (nothing was created there)"
+    assert result.err.strip().startswith(f"\u2718 no store at {mistyped}")
     assert list(tmp_path.iterdir()) == []
 
 
