@@ -3,7 +3,7 @@
 1.5 million tiny Prodigy-style records (150,000 with `--quick`), one per line, as a
 JSONL file of some 40 MB: the case where per-record bookkeeping, not text, decides the
 memory. The import runs in a fresh child process that first imports everything the
-command needs, records its peak resident memory (`ru_maxrss`), runs
+command needs, records its peak resident memory (VmHWM), runs
 `annotator import FILE --dataset NAME --db STORE` in-process exactly as `python -m
 annotator` does, and records the peak again. Value: the growth in MiB; baseline: the peak
 before the import; ratio: the peak over that baseline. Target: growth <= 200 MB, whatever
@@ -23,10 +23,11 @@ TARGET_MB = 200.0
 
 # Runs in the child: argv[1:] are the arguments of `annotator`.
 _CHILD = """
-import json, resource, sys
+import json, sys
 
-def peak_mb():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def peak_mb():  # VmHWM: ru_maxrss would include the parent's peak, inherited across exec
+    with open("/proc/self/status") as status:
+        return next(int(l.split()[1]) for l in status if l.startswith("VmHWM:")) / 1024
 
 import annotator.app
 import annotator.cli

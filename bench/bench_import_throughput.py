@@ -131,7 +131,8 @@ def _check_count(db: Path, count: int) -> None:
 
 # -- with spans: against spaCy's tokenizer alone -------------------------------------------
 
-# Runs the import in a child that reports its own peak memory and its workers'.
+# Runs the import in a child that reports its own peak memory and its workers' (for these,
+# `ru_maxrss`, which may include what they inherited: an upper bound).
 _IMPORT_CHILD = """
 import json, resource, sys, time
 started = time.perf_counter()
@@ -141,9 +142,11 @@ try:
 except SystemExit as done:
     if done.code:
         raise
+with open("/proc/self/status") as status:  # not ru_maxrss: it keeps the parent's peak
+    peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")) / 1024
 print(json.dumps({
     "seconds": time.perf_counter() - started,
-    "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "peak_mb": peak,
     "workers_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
 }))
 """
