@@ -5,8 +5,9 @@ Two kinds of edge fixes, both only ever applied to suggestions:
 - `tidy` fixes a model's spans before anyone sees them, on edges no annotation guideline
   puts inside a name:
   - a span never crosses a dash between spaces ("SANTIAGO, Chile - Chile's Senate": the
-    model read the dateline and the sentence as one name); it is split at the dash and
-    each side that still has a letter or digit keeps the label;
+    model read the dateline and the sentence as one name) nor a paragraph break (a
+    headline read into the first paragraph); it is split there and each side that still
+    has a letter or digit keeps the label;
   - a possessive at the end ("Chile's", "Kenya Airways'") is cut off, unless the dataset
     has those very words, possessive included, as an entity ("McDonald's").
 - `Trim` is a cut the annotator made: resizing a suggestion by only cutting words off its
@@ -26,7 +27,9 @@ from annotator.core.model import Span
 from annotator.core.names import POSSESSIVES, starts_sentence
 from annotator.core.tokens import Tokens
 
-_SPACED_DASH = re.compile(r"\s+(?:[-\u2013\u2014]+\s+)+")
+# Where a model's span is split: a dash between spaces, or a paragraph break (a blank
+# line, or U+2029). A single line break is not one: hard-wrapped text breaks names too.
+_SPLITS = re.compile(r"\s+(?:[-\u2013\u2014]+\s+)+|\s*(?:\r?\n[^\S\r\n]*\r?\n|\u2029)\s*")
 _APOSTROPHES = str.maketrans("\u2019", "'")
 
 # Whether a phrase is an entity in the dataset (so its possessive is part of the name).
@@ -34,7 +37,8 @@ Known = Callable[[str], bool]
 
 
 def tidy(text: str, spans: Iterable[Span], *, known: Known = lambda _: False) -> list[Span]:
-    """`spans` split at spaced dashes and without a trailing possessive (see the module)."""
+    """`spans` split at spaced dashes and paragraph breaks, and without a trailing
+    possessive (see the module)."""
     tidied: list[Span] = []
     for span in spans:
         for start, end in _split_at_dashes(text, span.start, span.end):
@@ -49,7 +53,7 @@ def tidy(text: str, spans: Iterable[Span], *, known: Known = lambda _: False) ->
 
 
 def _split_at_dashes(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    for dash in _SPACED_DASH.finditer(text, start, end):
+    for dash in _SPLITS.finditer(text, start, end):
         yield start, dash.start()
         start = dash.end()
     yield start, end

@@ -47,6 +47,11 @@ def tokenize(text: str) -> Tokens:
         ("Accra - - Kumasi", "Accra - - Kumasi", ["Accra", "Kumasi"]),
         ("Accra - - Kumasi", "Accra - -", ["Accra"]),  # a side without letters goes
         ("Baden-Baden hosts it", "Baden-Baden", ["Baden-Baden"]),  # a hyphen joins a name
+        # A headline read into the first paragraph: never one name across a blank line.
+        ("Rotterdam\n\nDock workers", "Rotterdam\n\nDock", ["Rotterdam", "Dock"]),
+        ("Rotterdam \r\n \r\nDock workers", "Rotterdam \r\n \r\nDock", ["Rotterdam", "Dock"]),
+        ("Rotterdam\u2029Dock workers", "Rotterdam\u2029Dock", ["Rotterdam", "Dock"]),
+        ("Anna de\nVries said", "Anna de\nVries", ["Anna de\nVries"]),  # a wrapped line
     ],
 )
 def test_a_span_is_split_at_a_spaced_dash(text: str, needle: str, pieces: list[str]) -> None:
