@@ -1,12 +1,16 @@
 """Prodigy's token list of a document, as records and as ready JSON text.
 
 It is a pure function of the text and its tokens, and most of a Prodigy export's bytes
-(a 600-word article has some 650 tokens), so the store keeps it beside the tokens as
-UTF-8 bytes, written whenever the tokens are, and an export copies it as it is.
+(a 600-word article has some 650 tokens), so the store keeps it beside the tokens,
+written whenever the tokens are, and an export copies it. It is kept packed (zlib at its
+fastest level): as plain UTF-8 it is about thirteen times the article's text, and would
+make the store five times the size it needs to be; unpacking costs a fifth of formatting
+it again.
 """
 
 from __future__ import annotations
 
+import zlib
 from json.encoder import encode_basestring
 from typing import Any
 
@@ -68,3 +72,15 @@ def token_json_bytes(text: str, tokens: Tokens) -> bytes | None:
         return token_json(text, tokens).encode("utf-8")
     except UnicodeEncodeError:
         return None
+
+
+def packed_token_json(text: str, tokens: Tokens) -> bytes | None:
+    """`token_json_bytes` packed as the store keeps it."""
+    plain = token_json_bytes(text, tokens)
+    return None if plain is None else zlib.compress(plain, 1)
+
+
+def unpacked(stored: bytes) -> bytes:
+    """The JSON of a stored token list: packed, or plain as stores of the first schema 3
+    kept it (a JSON list starts with `[`, a zlib stream never does)."""
+    return stored if stored[:1] == b"[" else zlib.decompress(stored)

@@ -19,7 +19,7 @@ from spacy.tokens import Doc
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.pieces import PIECE_CHARACTERS, joined_tokens, piece_bounds
-from annotator.core.token_json import token_json_bytes
+from annotator.core.token_json import packed_token_json
 from annotator.core.tokens import Tokens
 
 
@@ -83,8 +83,8 @@ def worker_count() -> int:
 
 @dataclass(frozen=True, slots=True)
 class Tokenized:
-    """A text's tokens, with Prodigy's JSON token list when a worker made it too (the store
-    keeps it beside the tokens; making it is as costly as tokenizing)."""
+    """A text's tokens, with Prodigy's JSON token list, packed as the store keeps it, when
+    a worker made it too (making it is as costly as tokenizing)."""
 
     tokens: Tokens
     token_json: bytes | None = None
@@ -205,10 +205,10 @@ def _exit_with(sentinel: int) -> None:
 
 def _tokenize_batch(texts: list[str]) -> list[_Found]:
     """In a worker: each text's tokens in the store's form (interleaved uint32 offsets)
-    and their Prodigy JSON."""
+    and their Prodigy JSON, packed."""
     assert _worker is not None
     found: list[_Found] = []
     for text in texts:
         tokens = _worker.tokens(text)
-        found.append((tokens.to_bytes(), token_json_bytes(text, tokens)))
+        found.append((tokens.to_bytes(), packed_token_json(text, tokens)))
     return found

@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from annotator.core.edits import Edit
 from annotator.core.errors import NotFoundError, StoreError
 from annotator.core.model import Document, Label, Span, Status
-from annotator.core.token_json import token_json_bytes
+from annotator.core.token_json import packed_token_json, unpacked
 from annotator.core.tokens import Tokens
 from annotator.store.datasets import NewDataset, insert_dataset
 from annotator.store.db import read_transaction, write_transaction
@@ -38,13 +38,14 @@ StoredDocument = tuple[Document, Tokens | None, bytes | None]
 
 def token_columns(text: str, tokens: Tokens | None) -> tuple[bytes | None, bytes | None]:
     """The `tokens` and `token_json` columns for `text`'s tokens: every write of tokens
-    writes both, so the JSON an export copies is always that of the stored tokens."""
+    writes both, so the JSON an export copies is always that of the stored tokens. The
+    JSON is packed (`packed_token_json`); reads give it back plain."""
     if tokens is None:
         return None, None
-    return tokens.to_bytes(), token_json_bytes(text, tokens)
+    return tokens.to_bytes(), packed_token_json(text, tokens)
 
 
-# A document to add with its tokens, and perhaps their Prodigy JSON already made.
+# A document to add with its tokens, and perhaps their Prodigy JSON already made (packed).
 ToAdd = tuple[Document, Tokens | None] | tuple[Document, Tokens | None, bytes | None]
 
 
@@ -265,7 +266,8 @@ class DocumentQueries:
                     own.append(Span(start, end, label, states[state], by, score))
                     pending = next(spans, None)
                 tokens = None if row[-2] is None else Tokens.from_bytes(row[-2])
-                yield document_from_row(row[:-2], own), tokens, row[-1]
+                token_json = None if row[-1] is None else unpacked(row[-1])
+                yield document_from_row(row[:-2], own), tokens, token_json
 
     def delete_document(self, document_id: int) -> int:
         """Delete one document with its spans and tokens, in one transaction; return how
