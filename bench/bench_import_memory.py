@@ -16,31 +16,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-from common import cached_file, last_json, run_python, scaled
+from common import cached_file, memory_child, memory_growth, run_python, scaled
 
 RECORDS = 1_500_000
 TARGET_MB = 200.0
 
-# Runs in the child: argv[1:] are the arguments of `annotator`.
-_CHILD = """
-import json, sys
-
-def peak_mb():  # VmHWM: ru_maxrss would include the parent's peak, inherited across exec
-    with open("/proc/self/status") as status:
-        return next(int(l.split()[1]) for l in status if l.startswith("VmHWM:")) / 1024
-
-import annotator.app
-import annotator.cli
-import annotator.services.importing
-import annotator.store
-before = peak_mb()
-try:
-    annotator.app.main(sys.argv[1:])
-except SystemExit as done:
-    if done.code:
-        raise
-print(json.dumps({"before_mb": before, "after_mb": peak_mb()}))
-"""
+_CHILD = memory_child("annotator.cli", "annotator.services.importing", "annotator.store")
 
 
 def run(quick: bool, workdir: Path) -> dict[str, Any]:
@@ -52,21 +33,8 @@ def run(quick: bool, workdir: Path) -> dict[str, Any]:
     done = run_python(["-c", _CHILD, "import", str(source), "--dataset", "bench", "--db", str(db)])
     if f"Imported {count} document(s)" not in done.stdout:
         raise RuntimeError(f"the import did not store {count} documents: {done.stdout[-300:]}")
-    measured = last_json(done.stdout)
-    before = float(measured["before_mb"])
-    growth = float(measured["after_mb"]) - before
-    return {
-        "name": "import_memory",
-        "value": round(growth, 1),
-        "baseline": round(before, 1),
-        "ratio": round((before + growth) / before, 3),  # peak over the process before
-        "target": TARGET_MB,
-        "ok": growth <= TARGET_MB,
-        "unit": "MB",
-        "peak_mb": round(before + growth, 1),
-        "records": count,
-        "file_mb": round(source.stat().st_size / 2**20, 1),
-    }
+    file_mb = round(source.stat().st_size / 2**20, 1)
+    return memory_growth("import_memory", done.stdout, TARGET_MB, records=count, file_mb=file_mb)
 
 
 def _write(path: Path, count: int) -> None:

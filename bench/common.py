@@ -138,6 +138,48 @@ def vm_hwm_mb(pid: int) -> float:
     raise RuntimeError(f"/proc/{pid}/status has no VmHWM")
 
 
+def memory_child(*modules: str) -> str:
+    """Code for a child that imports `modules`, notes its peak resident memory (VmHWM),
+    runs `annotator` with its own arguments in-process exactly as `python -m annotator`
+    does, and prints both peaks as JSON. VmHWM, not `ru_maxrss`: a child's `ru_maxrss`
+    starts from its parent's peak, inherited across exec."""
+    imports = "".join(f"import {module}\n" for module in ("annotator.app", *modules))
+    return f"""
+import json, sys
+
+def peak_mb():
+    with open("/proc/self/status") as status:
+        return next(int(l.split()[1]) for l in status if l.startswith("VmHWM:")) / 1024
+
+{imports}before = peak_mb()
+try:
+    annotator.app.main(sys.argv[1:])
+except SystemExit as done:
+    if done.code:
+        raise
+print(json.dumps({{"before_mb": before, "after_mb": peak_mb()}}))
+"""
+
+
+def memory_growth(name: str, stdout: str, target_mb: float, **details: Any) -> dict[str, Any]:
+    """A memory benchmark's result from a `memory_child`'s output: the growth in MiB is
+    the value, the peak before the command the baseline."""
+    measured = last_json(stdout)
+    before = float(measured["before_mb"])
+    growth = float(measured["after_mb"]) - before
+    return {
+        "name": name,
+        "value": round(growth, 1),
+        "baseline": round(before, 1),
+        "ratio": round((before + growth) / before, 3),  # peak over the process before
+        "target": target_mb,
+        "ok": growth <= target_mb,
+        "unit": "MB",
+        "peak_mb": round(before + growth, 1),
+        **details,
+    }
+
+
 # -- child processes --------------------------------------------------------------------
 
 
