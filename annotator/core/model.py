@@ -10,6 +10,7 @@ Offsets are Python code-point indices into `Document.text`, end exclusive, every
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -52,6 +53,29 @@ class SpanState(StrEnum):
 _LABEL_FORBIDDEN = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
+# Invisible characters that are not format characters (category Cf, refused as a whole):
+# the combining grapheme joiner and the Hangul fillers.
+_INVISIBLE = frozenset("\u034f\u115f\u1160\u3164\uffa0")
+_JOINERS = "\u200c\u200d"  # part of the spelling between two letters (Persian, Indic)
+
+
+def _forbidden_char(name: str) -> str | None:
+    """The first character a name cannot hold: whitespace, a control character, or one
+    that shows nothing or reorders the text around it (bidirectional marks)."""
+    bad = _LABEL_FORBIDDEN.search(name)
+    if bad:
+        return bad.group()
+    for index, char in enumerate(name):
+        if char in _JOINERS:
+            between = name[index - 1 : index] + name[index + 1 : index + 2]
+            if index > 0 and len(between) == 2 and between.isalpha():
+                continue
+            return char
+        if char in _INVISIBLE or unicodedata.category(char) == "Cf":
+            return char
+    return None
+
+
 def label_problem(name: object) -> str | None:
     """Why `name` cannot be a label, or None if it can.
 
@@ -64,9 +88,9 @@ def label_problem(name: object) -> str | None:
         return "a label cannot be empty"
     if len(name) > 100:
         return f"label {name[:20]!r}... is longer than 100 characters"
-    bad = _LABEL_FORBIDDEN.search(name)
+    bad = _forbidden_char(name)
     if bad:
-        return f"label {name!r} contains {_describe_char(bad.group())}, which labels cannot hold"
+        return f"label {name!r} contains {_describe_char(bad)}, which labels cannot hold"
     return None
 
 
@@ -81,11 +105,10 @@ def dataset_name_problem(name: str) -> str | None:
         return f"a dataset name cannot be empty or start or end with spaces: {name!r}"
     if len(name) > 100:
         return f"dataset name {name[:20]!r}... is longer than 100 characters"
-    bad = _LABEL_FORBIDDEN.search(name.replace(" ", "_"))
+    bad = _forbidden_char(name.replace(" ", "_"))
     if bad:
         return (
-            f"dataset name {name!r} contains {_describe_char(bad.group())}, "
-            "which dataset names cannot hold"
+            f"dataset name {name!r} contains {_describe_char(bad)}, which dataset names cannot hold"
         )
     return None
 

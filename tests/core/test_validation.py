@@ -88,6 +88,7 @@ def test_valid_spans_come_back_sorted_and_typed() -> None:
         (raw(0, 4, "PER\tX"), "contains the character U\\+0009"),
         (raw(0, 4, "\u200fPER"), "contains the character U\\+200F"),
         (raw(0, 4, "PER\u202e"), "contains the character U\\+202E"),
+        (raw(0, 4, "PE\u200bR"), "contains the character U\\+200B"),  # shows as "PER"
         (raw(0, 4, ""), "a label cannot be empty"),
         (raw(0, 4, "X" * 101), "longer than 100 characters"),
     ],

@@ -151,6 +151,15 @@ def test_dataset_names_cannot_be_blank_or_padded(store: Store, name: str) -> Non
         ("\u202enews", "the character U+202E"),
         ("news\tsport", "the character U+0009"),
         ("news\u00a0sport", "the character U+00A0"),
+        # Invisible: "def\u200bault" looks exactly like "default" in every listing.
+        ("def\u200bault", "the character U+200B"),
+        ("\u061cnews", "the character U+061C"),
+        ("news\u2060", "the character U+2060"),
+        ("ne\u00adws", "the character U+00AD"),
+        ("\ufeffnews", "the character U+FEFF"),
+        ("ne\u034fws", "the character U+034F"),
+        ("news\U000e0041", "the character U+E0041"),
+        ("news\u200d", "the character U+200D"),
     ],
 )
 def test_dataset_names_refuse_what_label_names_refuse(
@@ -165,6 +174,8 @@ def test_dataset_names_refuse_what_label_names_refuse(
         store.rename_dataset("news", name)
     assert [d.name for d in store.list_datasets()] == ["news"]
     assert store.create_dataset("news 2024").name == "news 2024"  # a plain space is fine
+    # A joiner between two letters is part of the spelling (Persian "mi\u200cravam").
+    assert store.create_dataset("\u0645\u06cc\u200c\u0631\u0648\u0645").name.count("\u200c") == 1
 
 
 def test_duplicate_dataset_name_is_refused(store: Store, dataset: Dataset) -> None:
