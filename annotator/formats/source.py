@@ -207,12 +207,19 @@ def _check_start(path: Path, data: bytes, encoding: str) -> None:
             )
 
 
+# Codecs Python counts as text encodings that read escape sequences or domain names, not
+# the characters of a file: an article read with them comes out garbled ("â\x80\x99"
+# for a UTF-8 apostrophe) without any error.
+_ESCAPE_CODECS = frozenset({"unicode_escape", "raw_unicode_escape", "punycode", "idna"})
+
+
 def _decoder(path: Path, encoding: str) -> codecs.IncrementalDecoder:
     try:
         info = codecs.lookup(encoding)
     except LookupError:
         raise InputError(path, None, f"unknown encoding {encoding!r}") from None
-    if not getattr(info, "_is_text_encoding", True) or info.incrementaldecoder is None:
+    escapes = info.name.replace("-", "_") in _ESCAPE_CODECS
+    if escapes or not getattr(info, "_is_text_encoding", True) or info.incrementaldecoder is None:
         raise InputError(
             path,
             None,
