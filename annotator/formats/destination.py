@@ -178,18 +178,24 @@ def _standard_output() -> Iterator[IO[bytes]]:
     interpreter's own flush at exit has nowhere to fail (the advice of Python's `signal`
     documentation for SIGPIPE).
     """
+    if sys.stdout is None:  # started with the standard output closed (`>&-`)
+        raise AnnotatorError("the standard output is closed: name a file to export to")
     sys.stdout.flush()
     handle = sys.stdout.buffer
     try:
         yield handle
         handle.flush()
-    except BrokenPipeError:
+    except OSError as error:
         with contextlib.suppress(OSError, ValueError, AttributeError):
             null = os.open(os.devnull, os.O_WRONLY)
             os.dup2(null, handle.fileno())
             os.close(null)
-        raise OutputClosedError(
-            "the program reading the standard output closed it before the end"
+        if isinstance(error, BrokenPipeError):
+            raise OutputClosedError(
+                "the program reading the standard output closed it before the end"
+            ) from None
+        raise AnnotatorError(  # a full disk behind a redirection, a quota...
+            f"cannot write to the standard output: {error.strerror or error}"
         ) from None
 
 

@@ -50,6 +50,8 @@ def recover(source: Path, target: Path) -> Salvage:
         raise StoreError(f"{target} already exists; name a new file to recover into")
     if target.parent.resolve() == source.parent.resolve() and target.name == source.name:
         raise StoreError("recover into a new file, not the damaged store itself")
+    if not target.parent.is_dir():
+        raise StoreError(f"cannot write {target}: the folder {target.parent} does not exist")
     partial = target.with_name(f".{target.name}.partial")
     partial.unlink(missing_ok=True)
     try:

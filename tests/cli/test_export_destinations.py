@@ -276,3 +276,27 @@ def test_stdout_appended_to_the_store_is_refused(cli, filled_db: Path) -> None:
     assert process.returncode == 1
     assert "the standard output is the store being exported" in err.decode()
     store_is_intact(filled_db)
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="this system has no /dev/full")
+def test_a_full_disk_behind_the_standard_output_is_said_in_one_line(filled_db: Path) -> None:
+    with open("/dev/full", "wb") as full:
+        done = run_annotator("export", "-", "-d", "news", "--db", filled_db, stdout=full)
+        _out, err = done.communicate(timeout=120)
+    text = err.decode()
+    assert done.returncode == 1
+    assert "cannot write to the standard output: No space left on device" in text
+    assert "Unexpected" not in text and "Traceback" not in text and "Exception" not in text
+
+
+def test_a_closed_standard_output_is_said_in_one_line(filled_db: Path) -> None:
+    command = [sys.executable, "-m", "annotator", "export", "-", "-d", "news", "--db"]
+    done = subprocess.run(
+        ["sh", "-c", '"$@" >&-', "sh", *command, str(filled_db)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert "the standard output is closed" in done.stderr
+    assert "Unexpected" not in done.stderr and "Traceback" not in done.stderr

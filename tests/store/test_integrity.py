@@ -325,6 +325,16 @@ def test_store_check_lists_the_problems_and_what_to_do(cli, db_path: Path) -> No
     assert "store recover NEW.db" in result.out and "store restore BACKUP" in result.out
 
 
+def test_store_recover_into_a_missing_folder_is_said_in_one_line(
+    cli, db_path: Path, tmp_path: Path
+) -> None:
+    filled_store(db_path, documents=5)
+    result = cli("--db", db_path, "store", "recover", tmp_path / "nodir" / "r.db")
+    assert result.code == 1
+    assert f"the folder {tmp_path / 'nodir'} does not exist" in result.err
+    assert "Unexpected" not in result.err
+
+
 def test_store_recover_saves_every_readable_document_into_a_store_that_opens(
     cli, db_path: Path, tmp_path: Path
 ) -> None:
