@@ -44,7 +44,7 @@ def list_documents(
     search: Annotated[
         str, typer.Option("--search", help="Only documents whose text or title contains it.")
     ] = "",
-    limit: Annotated[int, typer.Option("--limit", help="At most this many rows.")] = 50,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many rows.")] = 50,
     db: DbOption = None,
 ) -> None:
     """List a dataset's documents: id, status, spans and title."""
@@ -52,7 +52,7 @@ def list_documents(
     with open_store(inherited(ctx, "db", db), create=False) as store:
         chosen = store.get_dataset(dataset)
         total = store.count_matching(chosen.id, query)
-        rows = store.summaries(chosen.id, query, 0, max(limit, 1))
+        rows = store.summaries(chosen.id, query, 0, limit)
     msg.divider(f"Documents of {chosen.name!r} ({total})")
     if not rows:
         msg.text("No documents.")
@@ -69,7 +69,9 @@ def list_documents(
 def show(
     ctx: typer.Context,
     document_id: IdArgument,
-    spans: Annotated[int, typer.Option("--spans", help="Show at most this many spans.")] = 100,
+    spans: Annotated[
+        int, typer.Option("--spans", min=0, help="Show at most this many spans.")
+    ] = 100,
     db: DbOption = None,
 ) -> None:
     """Show one document: its dataset, status, title, meta, text length and spans."""

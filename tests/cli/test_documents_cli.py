@@ -41,6 +41,10 @@ def test_list_shows_each_documents_id_status_and_title(cli, imported: Path) -> N
     assert "Hadid" in rows[0] and "Rain" in rows[1]
     limited = cli("documents", "list", "-d", "bios", "--limit", "1", "--db", imported)
     assert "... and 2 more" in limited.out
+    for nonsense in ("0", "-1"):  # showed one row and "... and 3 more"
+        refused = cli("documents", "list", "-d", "bios", "--limit", nonsense, "--db", imported)
+        assert refused.code == 2
+        assert "Invalid value for '--limit'" in refused.err
 
 
 def test_show_prints_dataset_status_title_meta_length_and_spans(
