@@ -26,7 +26,7 @@ def main(argv: list[str] | None = None) -> None:
 
         cli_main(args)
         return
-    sys.exit(run_window(db))
+    sys.exit(run_window(db, confirm_new=db is not None))
 
 
 def window_arguments(args: list[str]) -> tuple[bool, Path | None]:
@@ -49,13 +49,19 @@ def store_location(db: Path | None) -> Path:
     return Path(env) if env else default_store_path()
 
 
-def run_window(db: Path | None) -> int:
-    """Open the window on the store at `db` (or the default one); the exit code."""
+def run_window(db: Path | None, *, confirm_new: bool = False) -> int:
+    """Open the window on the store at `db` (or the default one); the exit code.
+
+    `confirm_new`: `db` was typed on the command line, so a path without a store is made
+    one only if the user agrees (the default store is simply created on first start).
+    """
     from annotator.ui.launch import run_window as launch_window
 
     annotator = _annotator_name()
     return launch_window(
-        store_location(db), lambda store, settings: assemble(store, settings, annotator=annotator)
+        store_location(db),
+        lambda store, settings: assemble(store, settings, annotator=annotator),
+        confirm_new=confirm_new,
     )
 
 

@@ -41,8 +41,12 @@ class Parts(NamedTuple):  # not a dataclass: importing dataclasses delays the fi
 Build = Callable[["Store", QSettings], Parts]
 
 
-def run_window(path: Path, build: Build) -> int:
+def run_window(path: Path, build: Build, *, confirm_new: bool = False) -> int:
     """Open the window on the store at `path`; the exit code. `build` makes its parts.
+
+    With `confirm_new` (a path the user typed), a path that holds no store is created
+    only once the user agrees: a mistyped path must not look like a store whose work is
+    gone.
 
     Only Qt is imported before the first paint: a `StartupFrame` appears at once where the
     window will stand, and once it is on screen the store's libraries and the window's
@@ -58,7 +62,7 @@ def run_window(path: Path, build: Build) -> int:
     previous_hook = sys.excepthook
     install_error_reporting()
     frame = StartupFrame(QSettings(), f"Opening {path.name}\N{HORIZONTAL ELLIPSIS}")
-    launch = Launch(path, frame, build)
+    launch = Launch(path, frame, build, confirm_new=confirm_new)
     frame.painted.connect(launch.open)
     collecting = gc.isenabled()
     gc.disable()  # until the window is up: see `settle_collector`
@@ -105,8 +109,11 @@ def tell_unexpected_error(summary: str, log: Path) -> None:
 class Launch:
     """The second half of the start: the store and the window, once the frame is shown."""
 
-    def __init__(self, path: Path, frame: StartupFrame, build: Build) -> None:
+    def __init__(
+        self, path: Path, frame: StartupFrame, build: Build, *, confirm_new: bool = False
+    ) -> None:
         self.path = path
+        self.confirm_new = confirm_new
         self.frame = frame
         self.build = build
         self.store: Store | None = None
@@ -127,6 +134,17 @@ class Launch:
         from annotator.core.errors import AnnotatorError
         from annotator.store import Store
 
+        if self.confirm_new and not _holds_data(self.path):
+            create = QMessageBox.question(
+                self.frame,
+                "annotator",
+                f"There is no store at {self.path}.\n\nCreate a new, empty store there?",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if create != QMessageBox.StandardButton.Yes:
+                QApplication.exit(1)
+                return
         try:
             self.store = Store.open(self.path)
         except AnnotatorError as error:
@@ -163,6 +181,14 @@ class Launch:
             self.parts.worker.shutdown()
         if self.store is not None:
             self.store.close()
+
+
+def _holds_data(path: Path) -> bool:
+    """Something is at `path` (a store, or a file or folder that opening will explain)."""
+    try:
+        return path.is_dir() or path.stat().st_size > 0
+    except OSError:
+        return False
 
 
 def after_next_paint(widget: QWidget, then: Callable[[], None]) -> None:

@@ -225,6 +225,42 @@ def test_a_store_that_cannot_be_opened_is_explained_over_the_frame(
     assert gc.isenabled() and gc.get_freeze_count() == 0
 
 
+def test_a_mistyped_store_path_is_created_only_if_the_user_agrees(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, safety: Callable[[], None]
+) -> None:
+    """`annotator --db anotations.db`: a new empty store there would look like lost work."""
+    asked: list[str] = []
+
+    def answer_no(_parent: QWidget | None, _title: str, text: str, *_buttons: object) -> object:
+        asked.append(text)
+        return QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(QMessageBox, "question", answer_no)
+    mistyped = tmp_path / "anotations.db"
+    code = run_window(mistyped, confirm_new=True)
+    safety()
+    assert code == 1
+    assert asked == [f"There is no store at {mistyped}.\n\nCreate a new, empty store there?"]
+    assert list(tmp_path.iterdir()) == []
+    assert visible_window() is None
+    for frame in visible_frames():
+        frame.close()
+
+
+def test_a_new_store_path_the_user_agrees_to_opens_the_window(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, safety: Callable[[], None]
+) -> None:
+    monkeypatch.setattr(QMessageBox, "question", lambda *_args: QMessageBox.StandardButton.Yes)
+    new = tmp_path / "project.db"
+    poll = when(lambda: visible_window() is not None, lambda: QApplication.exit(0))
+    code = run_window(new, confirm_new=True)
+    poll.stop()
+    safety()
+    assert code == 0
+    with Store.open(new, create=False) as store:
+        assert store.list_datasets() == []
+
+
 def test_a_failure_while_building_the_window_is_raised_not_swallowed(
     db_path: Path, monkeypatch: pytest.MonkeyPatch, safety: Callable[[], None]
 ) -> None:
