@@ -66,6 +66,7 @@ def open_engine(path: Path, *, create: bool = True) -> Engine:
         raise StoreError(f"{path} is a directory, not a store file")
     if not create and not _has_content(path):
         raise StoreError(f"no store at {path} (nothing was created there)")
+    integrity.refuse_stale_log(path)  # before any connection reads (and merges) the log
     _create_private(path)
     if not integrity.known_clean(path):  # see store/integrity.py for when this runs
         found = integrity.problems(path)

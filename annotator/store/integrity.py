@@ -13,6 +13,15 @@ changed the file, so the next open checks it too.
 The check runs on a read-only connection: a stale write-ahead log beside a restored file
 is then never checkpointed into it, and the damaged file stays as it was for
 `annotator store recover` or `restore`.
+
+SQLite cannot tell a `-wal` that belongs to the file (a crash: it holds committed work and
+must be merged) from one left behind by a file that was since replaced (a backup copied
+over it by hand: merging would write that older log into the backup). The file's time
+tells them apart: SQLite writes the file only while checkpointing, milliseconds after the
+log, while a copy over it happens much later. So a store not known clean, with a
+non-empty log beside it that no other process has open, whose file was last modified
+more than `STALE_LOG_SECONDS` after its log, is refused before any connection reads the
+log (`refuse_stale_log`). A copy that keeps the backup's old time (`cp -p`) is not seen.
 """
 
 from __future__ import annotations
@@ -25,11 +34,12 @@ import struct
 from pathlib import Path
 from urllib.parse import quote
 
-from annotator.core.errors import StoreDamagedError, StoreMovedError
+from annotator.core.errors import StoreDamagedError, StoreError, StoreMovedError
 
 FileIdentity = tuple[int, int]  # (st_dev, st_ino)
 _CORRUPT_CODES = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
 QUICK_PROBLEMS = 20  # quick_check stops after this many
+STALE_LOG_SECONDS = 2  # a checkpoint writes the file milliseconds after the log
 
 
 def stamp_path(path: Path) -> Path:
@@ -119,6 +129,39 @@ def record_clean(path: Path) -> None:
         partial.replace(target)
     except OSError:
         forget_clean(path)
+
+
+def stale_log(path: Path) -> bool:
+    """True when the `-wal` beside `path` is older than the file: see the module doc."""
+    try:
+        store = path.stat()
+        log = wal_path(path).stat()
+    except OSError:
+        return False
+    if log.st_size == 0 or store.st_mtime_ns - log.st_mtime_ns <= STALE_LOG_SECONDS * 10**9:
+        return False
+    # Asked last: `open_elsewhere` must not run while this process has the store open,
+    # and a log that is still being used is never older than its file by seconds.
+    return not known_clean(path) and not open_elsewhere(path)
+
+
+def refuse_stale_log(path: Path) -> None:
+    """Raise `StoreError` when opening `path` would merge a log older than the file."""
+    if not stale_log(path):
+        return
+    log, index = wal_path(path), shm_path(path)
+    raise StoreError(
+        f"the store {path} was replaced after its log {log} was last written (a backup "
+        "copied over it?); opening it would merge that older log into it. To use the store "
+        f"as it is, move {log} and {index} away (keep them if you want the changes they "
+        f"hold), or put a backup back with `annotator --db {path} store restore BACKUP`"
+    )
+
+
+def check(path: Path, *, thorough: bool = False) -> list[str]:
+    """`problems`, refused (`StoreError`) when a stale log lies beside the file."""
+    refuse_stale_log(path)
+    return problems(path, thorough=thorough)
 
 
 def problems(path: Path, *, thorough: bool = False) -> list[str]:

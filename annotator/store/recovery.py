@@ -10,8 +10,9 @@ the next row it can reach, then narrows back to lose as little as possible. Ever
 that can be reached through intact pages is saved; rows on a page that cannot be read,
 or only reachable through one, are lost.
 
-The damaged file is opened read-only (a stale `-wal` beside it is read, never merged
-into it) and left as it was. The new store gets the damaged one's schema and version,
+The damaged file is opened read-only and left as it was; a stale `-wal` beside it (one
+older than the file: see store/integrity.py) is refused, since the reader would take
+that log's pages for the store's. The new store gets the damaged one's schema and version,
 its rows, then its indexes; rows whose document or dataset did not survive are dropped,
 so the new file opens and passes `integrity_check`.
 """
@@ -27,7 +28,7 @@ from typing import Any
 from urllib.parse import quote
 
 from annotator.core.errors import StoreError
-from annotator.store.integrity import problems
+from annotator.store.integrity import problems, refuse_stale_log
 
 _BATCH = 500
 _FURTHEST = 2**62  # past any rowid the program writes
@@ -52,6 +53,7 @@ def recover(source: Path, target: Path) -> Salvage:
         raise StoreError("recover into a new file, not the damaged store itself")
     if not target.parent.is_dir():
         raise StoreError(f"cannot write {target}: the folder {target.parent} does not exist")
+    refuse_stale_log(source)  # the read-only connection would read that log as the store's
     partial = target.with_name(f".{target.name}.partial")
     partial.unlink(missing_ok=True)
     try:

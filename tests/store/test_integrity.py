@@ -154,6 +154,86 @@ def test_a_backup_restored_beside_a_stale_log_is_found_damaged_and_left_alone(
     assert files(restored.parent) == before
 
 
+CRASH_WITH_CHANGES = """
+import os, sqlite3, sys
+connection = sqlite3.connect(sys.argv[1], isolation_level=None)
+connection.execute("PRAGMA wal_autocheckpoint = 0")
+connection.execute("BEGIN")
+connection.execute("UPDATE document SET text = text || ' Changed later.'")
+connection.execute("COMMIT")
+os._exit(0)
+"""
+
+
+def crashed_with_changes_in_its_log(path: Path) -> Path:
+    """A clean store, a copy of it, then a program that died with saved changes in `-wal`."""
+    filled_store(path, documents=50)
+    backup = path.with_name("backup.db")
+    shutil.copy(path, backup)
+    subprocess.run([sys.executable, "-c", CRASH_WITH_CHANGES, str(path)], check=True)
+    assert integrity.wal_path(path).stat().st_size > 0
+    return backup
+
+
+def set_times(path: Path, *, file_after_log: float) -> None:
+    log = integrity.wal_path(path).stat().st_mtime
+    os.utime(path, (log + file_after_log, log + file_after_log))
+
+
+def changed_texts(path: Path) -> int:
+    with Store.open(path) as store:
+        dataset = store.get_dataset("news")
+        return sum(
+            document.text.endswith("Changed later.")
+            for document, _ in store.iter_documents(dataset.id)
+        )
+
+
+def test_a_backup_copied_over_a_crashed_store_is_refused_and_left_alone(cli, db_path: Path) -> None:
+    backup = crashed_with_changes_in_its_log(db_path)
+    shutil.copyfile(backup, db_path)  # `cp backup store`, a minute after the crash
+    set_times(db_path, file_after_log=60)
+    before = files(db_path.parent)
+    with pytest.raises(StoreError) as caught:
+        Store.open(db_path)
+    message = str(caught.value)
+    assert f"the store {db_path} was replaced after its log {db_path}-wal" in message
+    assert "move" in message and "store restore BACKUP" in message
+    assert "\n" not in message
+    out = db_path.parent / "recovered.db"
+    for command in (["stats"], ["store", "check"], ["store", "recover", str(out)]):
+        result = cli("--db", db_path, *command)
+        assert result.code == 1, command
+        assert "was replaced after its log" in result.err
+        assert len(result.err.strip().splitlines()) == 1
+    assert files(db_path.parent) == before  # the backup is still the backup
+    assert not out.exists()
+    # Moving the log away, as the message says, opens the backup as it is.
+    integrity.wal_path(db_path).rename(db_path.with_name("kept-wal"))
+    integrity.shm_path(db_path).unlink(missing_ok=True)
+    assert changed_texts(db_path) == 0
+
+
+def test_store_restore_puts_a_backup_back_beside_a_stale_log(cli, db_path: Path) -> None:
+    backup = crashed_with_changes_in_its_log(db_path)
+    shutil.copyfile(backup, db_path)
+    set_times(db_path, file_after_log=60)
+    result = cli("--db", db_path, "store", "restore", backup, "--yes")
+    assert result.code == 0, result.err
+    assert changed_texts(db_path) == 0
+    assert cli("--db", db_path, "store", "check").code == 0
+
+
+@pytest.mark.parametrize("file_after_log", [-30, 0, 1.5])
+def test_a_crashed_store_opens_with_the_changes_its_log_holds(
+    db_path: Path, file_after_log: float
+) -> None:
+    """The log newer than the file, or the file written by a checkpoint just after it."""
+    crashed_with_changes_in_its_log(db_path)
+    set_times(db_path, file_after_log=file_after_log)
+    assert changed_texts(db_path) == 50
+
+
 def test_damage_found_while_reading_refuses_every_later_write(db_path: Path) -> None:
     filled_store(db_path)
     with Store.open(db_path) as store:  # opened as known clean: no check
