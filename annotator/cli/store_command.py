@@ -29,6 +29,8 @@ def _path(ctx: typer.Context, db: Path | None) -> Path:
     path = store_path(inherited(ctx, "db", db))
     if not path.is_file():
         fail(f"no store at {path}")
+    if path.stat().st_size == 0:
+        fail(f"{path} is empty (0 bytes), not a store")
     return path
 
 

@@ -65,6 +65,8 @@ def open_engine(path: Path, *, create: bool = True) -> Engine:
     if path.is_dir():
         raise StoreError(f"{path} is a directory, not a store file")
     if not create and not _has_content(path):
+        if path.is_file():
+            raise StoreError(f"{path} is empty (0 bytes), not a store")
         raise StoreError(f"no store at {path} (nothing was created there)")
     integrity.refuse_stale_log(path)  # before any connection reads (and merges) the log
     _create_private(path)

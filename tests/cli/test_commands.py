@@ -264,6 +264,31 @@ def test_a_command_that_needs_a_store_leaves_none_at_a_mistyped_path(
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("stats",),
+        ("datasets",),
+        ("documents", "list"),
+        ("export", "out.jsonl"),
+        ("store", "check"),
+        ("store", "backup", "copy.db"),
+        ("store", "recover", "new.db"),
+    ],
+)
+def test_a_command_that_needs_a_store_says_an_empty_file_is_empty(
+    cli, tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    empty = tmp_path / "annotations.db"
+    empty.touch()
+    command = tuple(str(tmp_path / a) if a.endswith((".jsonl", ".db")) else a for a in command)
+    result = cli(*command, "--db", empty)
+    assert result.code == 1
+    assert result.err.strip() == f"\u2718 {empty} is empty (0 bytes), not a store"
+    assert [p.name for p in tmp_path.iterdir()] == ["annotations.db"]
+    assert empty.stat().st_size == 0
+
+
 def test_stats_shows_one_dataset_like_every_command_and_says_which(
     cli, db_path: Path, tmp_path: Path
 ) -> None:
