@@ -16,7 +16,6 @@ import os
 import sqlite3
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 from annotator.core.errors import StoreError
 from annotator.store import integrity
@@ -49,7 +48,7 @@ def restore(backup: Path, store: Path) -> Path | None:
         raise StoreError(f"no backup at {backup}")
     if store.exists() and backup.samefile(store):
         raise StoreError(f"{backup} is the store itself; name a backup of it")
-    found = integrity.problems(backup)
+    found = integrity.problems(backup, leave_nothing=True)  # no -wal, -shm beside it
     if found:
         raise StoreError(f"the backup {backup} is damaged too ({found[0]}); it was not used")
     reader = _read_only(backup)
@@ -68,7 +67,7 @@ def restore(backup: Path, store: Path) -> Path | None:
 
 def _read_only(path: Path) -> sqlite3.Connection:
     try:
-        return sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True)
+        return sqlite3.connect(integrity.read_only_uri(path, leave_nothing=True), uri=True)
     except sqlite3.Error as error:
         raise StoreError(f"cannot read {path}: {error}") from None
 

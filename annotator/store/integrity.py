@@ -164,15 +164,26 @@ def check(path: Path, *, thorough: bool = False) -> list[str]:
     return problems(path, thorough=thorough)
 
 
-def problems(path: Path, *, thorough: bool = False) -> list[str]:
+def read_only_uri(path: Path, *, leave_nothing: bool = False) -> str:
+    """The URI of a read-only connection to `path`.
+
+    A read-only connection to a file in WAL mode still creates its `-wal` and `-shm`.
+    With `leave_nothing`, a file without a `-wal` of its own is opened `immutable=1`,
+    which creates neither; only for a file no program is writing to (a backup).
+    """
+    quiet = leave_nothing and not wal_path(path).exists()
+    return f"file:{quote(str(path))}?{'immutable=1' if quiet else 'mode=ro'}"
+
+
+def problems(path: Path, *, thorough: bool = False, leave_nothing: bool = False) -> list[str]:
     """What SQLite finds wrong with the file (empty when it is whole), read-only.
 
     `thorough` runs `integrity_check` (indexes against their tables too, about twice
-    the time) instead of `quick_check`.
+    the time) instead of `quick_check`; `leave_nothing` as in `read_only_uri`.
     """
     pragma = "integrity_check" if thorough else f"quick_check({QUICK_PROBLEMS})"
     try:
-        connection = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True)
+        connection = sqlite3.connect(read_only_uri(path, leave_nothing=leave_nothing), uri=True)
     except sqlite3.Error as error:
         return [str(error)]
     try:

@@ -465,6 +465,22 @@ def test_store_restore_puts_a_backup_back_without_the_stale_log(cli, db_path: Pa
     assert Path(f"{aside}-wal").exists()  # the old file keeps its log
 
 
+def test_store_restore_leaves_no_files_beside_the_backup(
+    cli, db_path: Path, tmp_path: Path
+) -> None:
+    filled_store(db_path, documents=5)
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    backup = kept / "backup.db"
+    assert cli("--db", db_path, "store", "backup", backup).code == 0
+    before = [p.name for p in kept.iterdir()]
+    result = cli("--db", db_path, "store", "restore", backup, "--yes")
+    assert result.code == 0, result.err
+    assert sorted(p.name for p in kept.iterdir()) == sorted(before)  # no -wal, no -shm
+    with Store.open(db_path) as store:
+        assert store.count_documents(store.get_dataset("news").id) == 5
+
+
 def test_store_restore_is_refused_while_another_program_has_the_store_open(
     cli, db_path: Path, tmp_path: Path
 ) -> None:
