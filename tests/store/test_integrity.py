@@ -224,6 +224,34 @@ def test_store_restore_puts_a_backup_back_beside_a_stale_log(cli, db_path: Path)
     assert cli("--db", db_path, "store", "check").code == 0
 
 
+def test_a_store_another_program_has_open_is_never_taken_for_a_replaced_one(
+    db_path: Path,
+) -> None:
+    """Its log is in use: the file's time (touched by anything) proves nothing then."""
+    filled_store(db_path, documents=5)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from pathlib import Path; from annotator.store import Store\n"
+            "store = Store.open(Path(sys.argv[1])); store.create_dataset('sport')\n"
+            "print('open', flush=True); sys.stdin.read(); store.close()",
+            str(db_path),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        set_times(db_path, file_after_log=60)
+        with Store.open(db_path) as store:
+            assert [d.name for d in store.list_datasets()] == ["news", "sport"]
+    finally:
+        holder.communicate("")
+    assert holder.returncode == 0
+
+
 @pytest.mark.parametrize("file_after_log", [-30, 0, 1.5])
 def test_a_crashed_store_opens_with_the_changes_its_log_holds(
     db_path: Path, file_after_log: float
