@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import shutil
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -67,6 +69,30 @@ def article(number: int, words: int = 60) -> tuple[Document, None]:
         updated_at=1.0,
     )
     return document, None
+
+
+@contextlib.contextmanager
+def held_open_elsewhere(path: Path, statement: str) -> Iterator[None]:
+    """Another program has the store open (after running `statement` on it) meanwhile."""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from pathlib import Path; from annotator.store import Store\n"
+            f"store = Store.open(Path(sys.argv[1])); {statement}\n"
+            "print('open', flush=True); sys.stdin.read(); store.close()",
+            str(path),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        yield
+    finally:
+        holder.communicate("")
+    assert holder.returncode == 0
 
 
 def filled_store(path: Path, documents: int = 300) -> None:
@@ -229,27 +255,10 @@ def test_a_store_another_program_has_open_is_never_taken_for_a_replaced_one(
 ) -> None:
     """Its log is in use: the file's time (touched by anything) proves nothing then."""
     filled_store(db_path, documents=5)
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sys; from pathlib import Path; from annotator.store import Store\n"
-            "store = Store.open(Path(sys.argv[1])); store.create_dataset('sport')\n"
-            "print('open', flush=True); sys.stdin.read(); store.close()",
-            str(db_path),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+    with held_open_elsewhere(db_path, "store.create_dataset('sport')"):
         set_times(db_path, file_after_log=60)
         with Store.open(db_path) as store:
             assert [d.name for d in store.list_datasets()] == ["news", "sport"]
-    finally:
-        holder.communicate("")
-    assert holder.returncode == 0
 
 
 @pytest.mark.parametrize("file_after_log", [-30, 0, 1.5])
@@ -516,24 +525,8 @@ def test_store_restore_is_refused_while_another_program_has_the_store_open(
     backup = tmp_path / "backup.db"
     with Store.open(db_path) as store:
         store.backup(backup)
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sys; from pathlib import Path; from annotator.store import Store\n"
-            "store = Store.open(Path(sys.argv[1])); store.list_datasets()\n"
-            "print('open', flush=True); sys.stdin.read()",
-            str(db_path),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+    with held_open_elsewhere(db_path, "store.list_datasets()"):
         result = cli("--db", db_path, "store", "restore", backup, "--yes")
-    finally:
-        holder.communicate("")
     assert result.code == 1
     assert "is open in another annotator" in result.err
     assert not list(tmp_path.glob("*.replaced-*"))
