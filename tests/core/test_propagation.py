@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 import re
-import time
 
 import pytest
 from hypothesis import assume, given, settings
@@ -222,21 +221,17 @@ def large_document(seed: int = 1) -> tuple[Document, Tokens]:
     return document(*spans, text=text), tokenize(text)
 
 
-def test_propagation_on_a_large_document_stays_fast() -> None:
+def test_propagation_on_a_large_document_reaches_every_mention_and_undoes_whole() -> None:
+    """How long it takes is `bench/bench_relabel_latency.py`'s (`label_key_ms`: the label
+    key, propagation included, in a 500,000-character article of 10,000 spans)."""
     doc, tokens = large_document()
     assert len(doc.text) >= 500_000 and len(doc.spans) == 10_000
     target = next(s for s in doc.spans if s.label == "PERSON" and not s.state.is_gold)
     edit = ReplaceSpan.relabel(target, "ORG")
-    began = time.perf_counter()
     batch = propagate(doc, edit, tokens)
-    elapsed = time.perf_counter() - began
     assert len(batch.changes().added) > 1000
-    assert elapsed < 0.2, f"propagate took {elapsed * 1000:.0f} ms"
-    began = time.perf_counter()
     after = batch.apply(doc)
     assert batch.inverted().apply(after) == doc
-    elapsed = time.perf_counter() - began
-    assert elapsed < 0.5, f"apply and undo took {elapsed * 1000:.0f} ms"
 
 
 # -- property: random documents and edits ---------------------------------------------------

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import random
 import re
-import time
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator
@@ -443,12 +442,14 @@ def long_article() -> tuple[str, list[Span], list[Label]]:
     return text, spans, labels
 
 
-def test_show_document_on_a_long_article_stays_fast(qtbot, view: ArticleView) -> None:
+def test_a_long_article_is_highlighted_on_screen_at_once_and_the_rest_while_idle(
+    qtbot, view: ArticleView
+) -> None:
+    """How long it takes is `bench/bench_open_long_document.py`'s and
+    `bench/bench_relabel_latency.py`'s (timings never gate a test)."""
     text, spans, labels = long_article()
-    began = time.perf_counter()
     view.show_document(text, spans, labels)
     view.viewport().repaint()
-    assert time.perf_counter() - began < 1.0
     assert len(view.visible_spans()) == 10_000
     first = spans[0]
     assert format_at(view, text, first.start).background().color().name() == "#aa9cfc"
@@ -456,10 +457,8 @@ def test_show_document_on_a_long_article_stays_fast(qtbot, view: ArticleView) ->
     middle = spans[5_000]
     assert format_at(view, text, middle.start).background().color().name() == "#aa9cfc"
 
-    began = time.perf_counter()
     view.update_spans([*spans[:5_000], replace(middle, label="NEW"), *spans[5_001:]])
     view.viewport().repaint()
-    assert time.perf_counter() - began < 0.1  # a relabel: within a few frames even here
     assert format_at(view, text, middle.start).background().color().name() == "#00aa00"
 
 

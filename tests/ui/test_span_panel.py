@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import statistics
-import time
 from dataclasses import replace
 
 import pytest
@@ -415,7 +413,10 @@ def test_rows_after_edits_are_the_rows_of_the_document_shown_afresh(
             assert span is not None and model.row_of(span) == row
 
 
-def test_a_relabel_among_10000_spans_costs_no_sort_or_scan(qtbot) -> None:
+def test_a_relabel_among_10000_spans_costs_no_sort_or_scan(
+    qtbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counted, not timed: sorting and comparing every row took about 4 ms a relabel."""
     text = "Ana met Bo. " * 10_000
     states = (SpanState.SUGGESTED, SpanState.ACCEPTED, SpanState.REJECTED)
     spans = [Span(i * 12, i * 12 + 3, "PERSON", states[i % 3]) for i in range(10_000)]
@@ -425,7 +426,15 @@ def test_a_relabel_among_10000_spans_costs_no_sort_or_scan(qtbot) -> None:
     events: list[str] = []
     model.layoutChanged.connect(lambda *_: events.append("layout"))
     model.modelReset.connect(lambda: events.append("reset"))
-    times = []
+    compared = 0
+    equal = Span.__eq__
+
+    def counted(self: Span, other: object) -> bool:
+        nonlocal compared
+        compared += 1
+        return equal(self, other)
+
+    monkeypatch.setattr(Span, "__eq__", counted)
     for number in range(20):
         middle = document_now.spans[5_000 + number]
         relabelled = replace(middle, label="ORG")
@@ -437,10 +446,8 @@ def test_a_relabel_among_10000_spans_costs_no_sort_or_scan(qtbot) -> None:
                 *document_now.spans[5_001 + number :],
             ),
         )
-        started = time.perf_counter()
         model.show_document(document_now, LABELS)
-        times.append((time.perf_counter() - started) * 1000)
         if middle.state is not SpanState.REJECTED:
             assert model.span_at(model.row_of(relabelled) or 0) == relabelled
     assert events == []
-    assert statistics.median(times) < 1.0  # sorting and comparing every row took about 4 ms
+    assert compared / 20 < 500  # comparing every row is 10,000 a relabel
