@@ -9,7 +9,6 @@ With `skip_invalid` the good records go in and the bad ones are listed.
 from __future__ import annotations
 
 import os
-import pickle
 import tempfile
 import time
 from collections import Counter, deque
@@ -26,9 +25,6 @@ from annotator.core.model import (
     Dataset,
     Document,
     Label,
-    Span,
-    SpanState,
-    Status,
     dataset_name_problem,
 )
 from annotator.core.records import Record
@@ -38,13 +34,11 @@ from annotator.formats import SUFFIXES, iter_file
 from annotator.services.datasets import DEFAULT_LANG, checked_language
 from annotator.services.presets import Preset, load_preset
 from annotator.services.progress import NoProgress, Progress
+from annotator.services.spill import ToSave, spill, unspill
 from annotator.store import NewDataset, Store
 
 if TYPE_CHECKING:
     from annotator.nlp import Tokenized, TokenStream
-
-# A document to save, its tokens and, when a worker made it, their Prodigy JSON.
-ToSave = tuple[Document, Tokens | None, bytes | None]
 
 BATCH_DOCUMENTS = 2000
 
@@ -276,7 +270,7 @@ class _Checker:
                     report.problems.append(error)
                     continue
                 good += 1
-                _spill(self._spill, _document(checked), tokens, token_json)
+                spill(self._spill, _document(checked), tokens, token_json)
                 report.duplicate_spans += checked.duplicate_spans
                 report.not_imported.update(record.not_imported)
                 for span in checked.spans:
@@ -294,7 +288,7 @@ class _Checker:
         """The documents of a checked file's good records, as they were checked (files are
         asked for in the order they were checked: the spill is read straight through)."""
         for _ in range(item.good):
-            yield _unspill(self._spill)
+            yield unspill(self._spill)
 
     def _records(self, path: Path) -> Iterator[Record | InputError]:
         return iter_file(path, self._options.fmt, encoding=self._options.encoding)
@@ -338,68 +332,6 @@ class _Checker:
 
 def _needs_tokens(record: Record | InputError) -> bool:
     return isinstance(record, Record) and record.tokens is None and bool(record.spans)
-
-
-def _spill(
-    spill: BinaryIO, document: Document, tokens: Tokens | None, token_json: bytes | None
-) -> None:
-    """A checked document, as plain values (pickled fast, unlike dataclasses)."""
-    spans = tuple(
-        (s.start, s.end, s.label, s.state.value, s.source, s.score) for s in document.spans
-    )
-    values = (
-        document.text,
-        spans,
-        document.status.value,
-        document.meta,
-        document.extra,
-        document.source,
-        document.input_hash,
-        document.prodigy_input_hash,
-        document.annotator,
-        document.created_at,
-        document.updated_at,
-        None if tokens is None else tokens.to_bytes(),
-        token_json,
-    )
-    pickle.dump(values, spill, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def _unspill(spill: BinaryIO) -> ToSave:
-    (
-        text,
-        spans,
-        status,
-        meta,
-        extra,
-        source,
-        input_hash,
-        prodigy_hash,
-        annotator,
-        created,
-        updated,
-        tokens,
-        token_json,
-    ) = pickle.load(spill)
-    document = Document(
-        id=0,
-        dataset_id=0,
-        text=text,
-        spans=tuple(
-            Span(s, e, label, SpanState(state), src, score)
-            for s, e, label, state, src, score in spans
-        ),
-        status=Status(status),
-        meta=meta,
-        extra=extra,
-        source=source,
-        input_hash=input_hash,
-        prodigy_input_hash=prodigy_hash,
-        annotator=annotator,
-        created_at=created,
-        updated_at=updated,
-    )
-    return document, None if tokens is None else Tokens.from_bytes(tokens), token_json
 
 
 def _document(checked: CheckedRecord) -> Document:
