@@ -18,14 +18,18 @@ class Messages:
 
     wasabi's own Printer wraps at 80 columns, which splits `file:line: reason` over lines;
     click prints whole lines and drops the colours when the output is not a terminal.
-    Problems go to stderr, results to stdout.
+    Problems go to stderr, results to stdout, unless `results_on_stderr` (a command whose
+    data goes to stdout, such as `export -`, keeps its messages out of that data).
     """
 
+    def __init__(self, *, results_on_stderr: bool = False) -> None:
+        self._results_on_stderr = results_on_stderr
+
     def good(self, text: str) -> None:
-        typer.secho(f"\u2714 {text}", fg="green")
+        typer.secho(f"\u2714 {text}", fg="green", err=self._results_on_stderr)
 
     def info(self, text: str) -> None:
-        typer.secho(f"\u2139 {text}", fg="blue")
+        typer.secho(f"\u2139 {text}", fg="blue", err=self._results_on_stderr)
 
     def warn(self, text: str) -> None:
         typer.secho(f"\u26a0 {text}", fg="yellow", err=True)

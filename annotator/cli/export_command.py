@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from annotator.cli.common import DEFAULT_DATASET, DatasetOption, DbOption, fail, msg, open_store
+from annotator.cli.common import (
+    DEFAULT_DATASET,
+    DatasetOption,
+    DbOption,
+    Messages,
+    fail,
+    msg,
+    open_store,
+)
 from annotator.cli.progress import StageBars
 from annotator.core.model import Status
 from annotator.formats.destination import STDOUT, OutputClosedError, Target, describe
@@ -87,10 +94,8 @@ def parse_statuses(values: list[str]) -> frozenset[Status] | None:
 
 def _print_report(report: ExportReport, dataset: str, out: Target, options: ExportOptions) -> None:
     """The summary; on stderr when the export itself went to the standard output."""
-    good, info = (_on_stderr("\u2714", "green"), _on_stderr("\u2139", "blue"))
-    if out is not STDOUT:
-        good, info = msg.good, msg.info
-    good(
+    say = Messages(results_on_stderr=True) if out is STDOUT else msg
+    say.good(
         f"Exported {report.documents} documents and {report.spans} spans from dataset "
         f"{dataset!r} to {describe(out)} ({options.fmt})"
     )
@@ -102,15 +107,8 @@ def _print_report(report: ExportReport, dataset: str, out: Target, options: Expo
         )
         msg.warn(f"Left out {report.left_out} {reason}")
     if report.overlapping:
-        info(f"{report.overlapping} overlapping spans are in doc.spans['sc'] but not in doc.ents")
+        say.info(
+            f"{report.overlapping} overlapping spans are in doc.spans['sc'] but not in doc.ents"
+        )
     if options.include_suggestions and options.fmt in ("spacy", "conll"):
-        info(f"--include-suggestions has no effect on {options.fmt}: it holds gold spans only")
-
-
-def _on_stderr(symbol: str, colour: str) -> Callable[[str], None]:
-    """`msg.good`/`msg.info` printed on stderr, where they stay out of the exported data."""
-
-    def say(text: str) -> None:
-        typer.secho(f"{symbol} {text}", fg=colour, err=True)
-
-    return say
+        say.info(f"--include-suggestions has no effect on {options.fmt}: it holds gold spans only")
