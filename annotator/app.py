@@ -2,7 +2,7 @@
 
 This is the only module that picks concrete parts (the SQLite file, the spaCy worker,
 the settings file) and connects them. Nothing imports it. It never imports Qt itself:
-`annotator.ui.launch` starts Qt, and only when the window is wanted, so the command line
+`annotator.ui.shell.launch` starts Qt, and only when the window is wanted, so the command line
 starts without it.
 """
 
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from annotator.store import Store
-    from annotator.ui.launch import Parts
+    from annotator.ui.shell.launch import Parts
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -55,7 +55,7 @@ def run_window(db: Path | None, *, confirm_new: bool = False) -> int:
     `confirm_new`: `db` was typed on the command line, so a path without a store is made
     one only if the user agrees (the default store is simply created on first start).
     """
-    from annotator.ui.launch import run_window as launch_window
+    from annotator.ui.shell.launch import run_window as launch_window
 
     annotator = _annotator_name()
     return launch_window(
@@ -72,12 +72,12 @@ def assemble(store: Store, settings: Any, *, annotator: str | None) -> Parts:
     """
     from annotator.services.document_analysis import DocumentAnalyser
     from annotator.services.tokens import TokenCache
-    from annotator.ui.editing import Editing
-    from annotator.ui.launch import Parts
-    from annotator.ui.main_window import MainWindow
-    from annotator.ui.nlp_worker import NlpWorker
-    from annotator.ui.session import DocumentSession
-    from annotator.ui.workflow import Workflow
+    from annotator.ui.controllers.editing import Editing
+    from annotator.ui.controllers.nlp_worker import NlpWorker
+    from annotator.ui.controllers.session import DocumentSession
+    from annotator.ui.controllers.workflow import Workflow
+    from annotator.ui.shell.launch import Parts
+    from annotator.ui.shell.main_window import MainWindow
 
     def make_analyser() -> DocumentAnalyser:  # called on the worker thread
         return DocumentAnalyser(store, TokenCache(store))  # each dataset's own language

@@ -217,7 +217,7 @@ def child(kind: str, db: Path) -> dict[str, Any]:
         plain.setReadOnly(True)
         seconds = _timed_show(app, plain, lambda: plain.setPlainText(text))
         return _report(kind, seconds, text, len(spans), plain.document())
-    from annotator.ui.article_view import ArticleView
+    from annotator.ui.article.view import ArticleView
 
     view = ArticleView()
     seconds = _timed_show(app, view, lambda: view.show_document(text, spans, labels))
@@ -238,8 +238,8 @@ def start_like_the_app() -> None:
 
 
 def settle_like_the_app() -> None:
-    """What the app does once its window is up (`annotator.ui.launch.settle_collector`)."""
-    from annotator.ui.launch import settle_collector
+    """What the app does once its window is up (`annotator.ui.shell.launch.settle_collector`)."""
+    from annotator.ui.shell.launch import settle_collector
 
     settle_collector()
 
@@ -263,7 +263,7 @@ def _window(app: Any, db: Path) -> dict[str, Any]:
 
     from annotator.app import assemble
     from annotator.store import Store
-    from annotator.ui.span_index import BlockSpanIndex
+    from annotator.ui.article.span_index import BlockSpanIndex
 
     folder = tempfile.mkdtemp(prefix="long-document-settings-")
     settings = QSettings(str(Path(folder) / "settings.ini"), QSettings.Format.IniFormat)

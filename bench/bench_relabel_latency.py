@@ -161,9 +161,9 @@ def child(kind: str, db: Path, quick: bool) -> dict[str, Any]:
         timers = _time_parts(store, window)
         shutdown = built.worker.shutdown
     else:
-        from annotator.ui.article_view import ArticleView
-        from annotator.ui.editing import Editing
-        from annotator.ui.session import DocumentSession
+        from annotator.ui.article.view import ArticleView
+        from annotator.ui.controllers.editing import Editing
+        from annotator.ui.controllers.session import DocumentSession
 
         session = DocumentSession(store, annotator="bench")
         editing = Editing(session)

@@ -29,7 +29,7 @@ from common import last_json, result, run_python, scaled
 
 TARGET_GROWTH_MB = 150
 LAUNCHES = {False: 3, True: 2}
-SETTLE_MS = 1500  # past the app's own settling (`annotator.ui.launch.SETTLE_MS`)
+SETTLE_MS = 1500  # past the app's own settling (`annotator.ui.shell.launch.SETTLE_MS`)
 
 # Resident memory a Qt application gains by loading the worker's pipeline.
 MODEL_PROBE = r"""

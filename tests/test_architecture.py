@@ -22,7 +22,7 @@ PACKAGE = ROOT / "annotator"
 
 # Third-party package -> the only parts of annotator that may import it.
 OWNERS: dict[str, tuple[str, ...]] = {
-    # Not even the composition root: annotator.app leaves starting Qt to annotator.ui.launch.
+    # Not even the composition root: annotator.app leaves starting Qt to annotator.ui.shell.launch.
     "PySide6": ("annotator.ui",),
     "shiboken6": ("annotator.ui",),
     "spacy": ("annotator.nlp",),

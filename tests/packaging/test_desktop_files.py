@@ -50,8 +50,8 @@ def png_size(path: Path) -> tuple[int, int]:
 
 
 def set_by_app(method: str) -> str:
-    """The argument of `QApplication.<method>("...")` in annotator/ui/launch.py."""
-    tree = ast.parse((ROOT / "annotator" / "ui" / "launch.py").read_text(encoding="utf-8"))
+    """The argument of `QApplication.<method>("...")` in annotator/ui/shell/launch.py."""
+    tree = ast.parse((ROOT / "annotator" / "ui" / "shell" / "launch.py").read_text(encoding="utf-8"))
     names = [
         node.args[0].value
         for node in ast.walk(tree)
@@ -61,7 +61,7 @@ def set_by_app(method: str) -> str:
         and node.args
         and isinstance(node.args[0], ast.Constant)
     ]
-    assert len(names) == 1, f"expected one {method}('...') in ui/launch.py, found {names}"
+    assert len(names) == 1, f"expected one {method}('...') in ui/shell/launch.py, found {names}"
     return str(names[0])
 
 

@@ -49,7 +49,7 @@ def burst(db: Path, document_id: int, count: int) -> None:
     from annotator.core.annotating import Gestures
     from annotator.core.model import Span, SpanState
     from annotator.store import Store
-    from annotator.ui.session import DocumentSession
+    from annotator.ui.controllers.session import DocumentSession
 
     app = QGuiApplication(sys.argv[:1])
     store = Store.open(db)

@@ -19,7 +19,7 @@ from pytestqt.qtbot import QtBot
 
 from annotator import app, logs
 from annotator.store import Store
-from annotator.ui import launch
+from annotator.ui.shell import launch
 
 pytestmark = pytest.mark.gui
 

@@ -140,7 +140,7 @@ def release(holder: subprocess.Popen[str]) -> None:
 def test_a_locked_store_refuses_an_edit_with_a_message_instead_of_a_hang(
     held_lock: subprocess.Popen[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, qtbot: object
 ) -> None:
-    from annotator.ui.session import DocumentSession
+    from annotator.ui.controllers.session import DocumentSession
 
     monkeypatch.setattr(store_db, "BUSY_TIMEOUT_MS", 300)
     with Store.open(tmp_path / "annotations.db") as store:
@@ -210,7 +210,7 @@ def test_a_command_waits_for_a_short_write_instead_of_failing(tmp_path: Path) ->
 def test_a_document_open_in_both_shows_the_others_changes_when_reopened(
     tmp_path: Path, qtbot: object
 ) -> None:
-    from annotator.ui.session import DocumentSession
+    from annotator.ui.controllers.session import DocumentSession
 
     path = tmp_path / "annotations.db"
     document_id, _ = make_store(path)
@@ -246,7 +246,7 @@ def test_an_edit_on_a_stale_copy_never_overwrites_the_other_programs_decision(
 ) -> None:
     """Both windows show a suggestion; one accepts it, then the other (not reopened)
     rejects it: the second is refused with a message to reopen, not silently written."""
-    from annotator.ui.session import DocumentSession
+    from annotator.ui.controllers.session import DocumentSession
 
     path = tmp_path / "annotations.db"
     document_id, _ = make_store(path)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtGui import QKeySequence
 
-from annotator.ui.actions import SPECS, sequences, shortcut_rows
+from annotator.ui.shell.actions import SPECS, sequences, shortcut_rows
 
 pytestmark = pytest.mark.gui
 

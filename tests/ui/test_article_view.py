@@ -30,10 +30,10 @@ from PySide6.QtWidgets import QLineEdit, QMainWindow, QVBoxLayout, QWidget
 
 from annotator.core.model import Label, Span, SpanState
 from annotator.core.text import QtOffsets
-from annotator.ui import span_index
-from annotator.ui.article_view import ArticleView
-from annotator.ui.span_highlighter import SpanHighlighter
-from annotator.ui.window_keys import is_window_key
+from annotator.ui.article import span_index
+from annotator.ui.article.highlighter import SpanHighlighter
+from annotator.ui.article.keys import is_window_key
+from annotator.ui.article.view import ArticleView
 
 pytestmark = pytest.mark.gui
 

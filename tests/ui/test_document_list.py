@@ -13,7 +13,7 @@ from annotator.core.hashing import input_hash
 from annotator.core.model import Dataset, Document, Label, Span, SpanState, Status
 from annotator.core.summaries import DocumentQuery, DocumentSummary
 from annotator.store import Store
-from annotator.ui.document_list import (
+from annotator.ui.documents.list_model import (
     PAGE_SIZE,
     SPANS_COLUMN,
     STATUS_COLUMN,
@@ -22,7 +22,7 @@ from annotator.ui.document_list import (
     DocumentListModel,
     when,
 )
-from annotator.ui.document_panel import SEARCH_DELAY_MS, DocumentPanel
+from annotator.ui.documents.panel import SEARCH_DELAY_MS, DocumentPanel
 
 pytestmark = pytest.mark.gui
 

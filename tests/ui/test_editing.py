@@ -9,8 +9,8 @@ from annotator.core.edits import ReplaceSpan
 from annotator.core.hashing import input_hash
 from annotator.core.model import Document, Span, SpanState
 from annotator.store import Store
-from annotator.ui.editing import Editing
-from annotator.ui.session import DocumentSession
+from annotator.ui.controllers.editing import Editing
+from annotator.ui.controllers.session import DocumentSession
 
 pytestmark = pytest.mark.gui
 

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
 from annotator.core.labels import HOTKEYS
 from annotator.core.model import Label
 from annotator.ui.colors import qcolor, swatch_icon, swatch_pixmap, text_color_on
-from annotator.ui.label_bar import LabelBar
+from annotator.ui.labels.bar import LabelBar
 
 pytestmark = pytest.mark.gui
 

@@ -14,9 +14,9 @@ from annotator.app import assemble
 from annotator.core.hashing import input_hash
 from annotator.core.model import Document, Label, SpanState, Status
 from annotator.store import Store
-from annotator.ui import startup
-from annotator.ui.launch import Parts
-from annotator.ui.span_cells import Column
+from annotator.ui.shell import startup
+from annotator.ui.shell.launch import Parts
+from annotator.ui.spans.cells import Column
 
 pytestmark = pytest.mark.gui
 
@@ -246,8 +246,9 @@ def test_the_window_comes_back_as_it_was(
 
 def test_shortcuts_help_lists_every_key(parts: Parts, qtbot: QtBot) -> None:
     from annotator.ui.dialogs.help import ShortcutsDialog
+    from annotator.ui.shell.actions import shortcut_rows
 
-    dialog = ShortcutsDialog(parts.window)
+    dialog = ShortcutsDialog(shortcut_rows(), parts.window)
     qtbot.addWidget(dialog)
     rows = {
         dialog.table.item(r, 1).text(): dialog.table.item(r, 2).text()

@@ -21,8 +21,8 @@ from annotator.core.model import Dataset, Document, Label, Span
 from annotator.services.document_analysis import DocumentAnalyser, DocumentAnalysis
 from annotator.services.tokens import TokenCache
 from annotator.store import Store
-from annotator.ui.nlp_worker import NlpWorker
-from annotator.ui.status import ModelState
+from annotator.ui.controllers.nlp_worker import NlpWorker
+from annotator.ui.shell.status import ModelState
 
 pytestmark = pytest.mark.gui
 
@@ -307,7 +307,7 @@ def test_shutdown_waits_for_the_job_in_hand_and_is_safe_twice(
 
 def test_importing_the_worker_does_not_import_spacy() -> None:
     code = (
-        "import sys, annotator.ui.nlp_worker, annotator.services.document_analysis;"
+        "import sys, annotator.ui.controllers.nlp_worker, annotator.services.document_analysis;"
         "print('spacy' in sys.modules)"
     )
     result = subprocess.run(

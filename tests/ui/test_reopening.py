@@ -14,8 +14,8 @@ from annotator.app import assemble
 from annotator.core.hashing import input_hash
 from annotator.core.model import Document
 from annotator.store import Store
-from annotator.ui.launch import Parts
-from annotator.ui.nlp_worker import NlpWorker
+from annotator.ui.controllers.nlp_worker import NlpWorker
+from annotator.ui.shell.launch import Parts
 
 pytestmark = pytest.mark.gui
 

@@ -12,7 +12,7 @@ from annotator.core.annotating import Gestures
 from annotator.core.hashing import input_hash
 from annotator.core.model import Document, Span, SpanState, Status
 from annotator.store import Store
-from annotator.ui.session import DocumentSession
+from annotator.ui.controllers.session import DocumentSession
 
 pytestmark = pytest.mark.gui
 

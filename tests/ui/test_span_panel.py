@@ -11,9 +11,9 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt
 from PySide6.QtWidgets import QApplication, QCheckBox
 
 from annotator.core.model import Document, Label, Span, SpanState
-from annotator.ui.span_cells import MAX_TEXT, Column, cell_text
-from annotator.ui.span_list import SpanListModel
-from annotator.ui.span_panel import SpanPanel, counts_line
+from annotator.ui.spans.cells import MAX_TEXT, Column, cell_text
+from annotator.ui.spans.list_model import SpanListModel
+from annotator.ui.spans.panel import SpanPanel, counts_line
 
 pytestmark = pytest.mark.gui
 

@@ -16,15 +16,15 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 import annotator.app as app_module
-import annotator.ui.launch as launch_module
+import annotator.ui.shell.launch as launch_module
 from annotator.app import run_window
 from annotator.core.hashing import input_hash
 from annotator.core.model import Document, Label
 from annotator.store import Store
-from annotator.ui import startup
-from annotator.ui.main_window import MainWindow
-from annotator.ui.nlp_worker import NlpWorker
-from annotator.ui.startup import DEFAULT_SIZE, GEOMETRY, StartupFrame, first_geometry
+from annotator.ui.controllers.nlp_worker import NlpWorker
+from annotator.ui.shell import startup
+from annotator.ui.shell.main_window import MainWindow
+from annotator.ui.shell.startup import DEFAULT_SIZE, GEOMETRY, StartupFrame, first_geometry
 
 pytestmark = pytest.mark.gui
 
@@ -354,11 +354,11 @@ def test_the_frame_needs_only_qt_to_appear() -> None:
     """What the frame's path imports: no SQL, pydantic, spaCy, store or window modules."""
     code = (
         "import json, sys\n"
-        "import annotator.app, annotator.ui.startup\n"
+        "import annotator.app, annotator.ui.shell.startup\n"
         "heavy = ('sqlalchemy', 'sqlmodel', 'pydantic', 'spacy', 'dataclasses')\n"
         "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in heavy\n"
         "    or m.startswith('annotator.store') or m.startswith('annotator.services')\n"
-        "    or m in ('annotator.ui.main_window', 'annotator.ui.dialogs'))))\n"
+        "    or m in ('annotator.ui.shell.main_window', 'annotator.ui.dialogs'))))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60

@@ -20,8 +20,8 @@ from annotator.app import assemble, run_window
 from annotator.core.hashing import input_hash
 from annotator.core.model import Document, Label
 from annotator.store import Store
-from annotator.ui import launch
-from annotator.ui.launch import Parts
+from annotator.ui.shell import launch
+from annotator.ui.shell.launch import Parts
 
 pytestmark = pytest.mark.gui
 

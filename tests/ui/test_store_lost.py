@@ -16,7 +16,7 @@ from annotator.core.hashing import input_hash
 from annotator.core.model import Document, Label, SpanState
 from annotator.store import Store
 from annotator.ui.dialogs.store_lost import StoreLostDialog
-from annotator.ui.launch import Parts
+from annotator.ui.shell.launch import Parts
 
 pytestmark = pytest.mark.gui
 

@@ -16,7 +16,7 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.model import Dataset
 from annotator.services.presets import apply_preset_to, load_preset, preset_names
 from annotator.store import Store
-from annotator.ui.workflow import Workflow
+from annotator.ui.controllers.workflow import Workflow
 
 DEFAULT_PRESET = "news"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QUrl
@@ -20,16 +21,15 @@ from PySide6.QtWidgets import (
 
 from annotator import __version__
 from annotator.logs import log_path
-from annotator.ui.actions import shortcut_rows
 
 
 class ShortcutsDialog(QDialog):
-    """Every key of the window, read from the same table that defines the actions."""
+    """Every key of the window: `rows` of (menu, command, keys), which the window reads
+    from the same table that defines its actions."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, rows: Sequence[tuple[str, str, str]], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Keyboard Shortcuts")
-        rows = shortcut_rows()
         table = QTableWidget(len(rows), 3)
         table.setHorizontalHeaderLabels(["Menu", "Command", "Keys"])
         for row, values in enumerate(rows):
@@ -48,8 +48,8 @@ class ShortcutsDialog(QDialog):
         self.resize(620, 640)
 
 
-def show_shortcuts(parent: QWidget) -> None:
-    ShortcutsDialog(parent).exec()
+def show_shortcuts(parent: QWidget, rows: Sequence[tuple[str, str, str]]) -> None:
+    ShortcutsDialog(rows, parent).exec()
 
 
 def show_about(parent: QWidget) -> None:

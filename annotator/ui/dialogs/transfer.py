@@ -23,9 +23,9 @@ from annotator.paths import resources_dir
 from annotator.services.exporting import ExportOptions, ExportReport
 from annotator.services.exporting import export_dataset as export_to_file
 from annotator.services.importing import ImportOptions, ImportReport, import_paths
+from annotator.ui.controllers.jobs import run_with_progress
+from annotator.ui.controllers.workflow import Workflow
 from annotator.ui.dialogs.datasets import create_with_preset
-from annotator.ui.jobs import run_with_progress
-from annotator.ui.workflow import Workflow
 
 IMPORT_FILTER = (
     "Articles and annotations (*.txt *.md *.jsonl *.json *.ann);;"

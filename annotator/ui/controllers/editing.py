@@ -19,7 +19,7 @@ from annotator.core.model import Document, Span, SpanState, Status
 from annotator.core.navigation import contains, gold_at, next_open, step, successor, visible
 from annotator.core.snapping import Direction, Edge, snap_selection
 from annotator.core.tokens import Tokens
-from annotator.ui.session import DocumentSession
+from annotator.ui.controllers.session import DocumentSession
 
 _NO_TOKENS = Tokens((), ())
 

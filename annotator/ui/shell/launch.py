@@ -16,15 +16,15 @@ from typing import TYPE_CHECKING, NamedTuple
 from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
-from annotator.ui.startup import StartupFrame
+from annotator.ui.shell.startup import StartupFrame
 
 if TYPE_CHECKING:
     from annotator.store import Store
-    from annotator.ui.editing import Editing
-    from annotator.ui.main_window import MainWindow
-    from annotator.ui.nlp_worker import NlpWorker
-    from annotator.ui.session import DocumentSession
-    from annotator.ui.workflow import Workflow
+    from annotator.ui.controllers.editing import Editing
+    from annotator.ui.controllers.nlp_worker import NlpWorker
+    from annotator.ui.controllers.session import DocumentSession
+    from annotator.ui.controllers.workflow import Workflow
+    from annotator.ui.shell.main_window import MainWindow
 
 SETTLE_MS = 1000  # after the window's data is shown: see `settle_collector`
 RELEASE_MS = 1000  # the model starts loading by then even if the article never paints

@@ -18,9 +18,9 @@ from annotator.core.model import Dataset, Document
 from annotator.core.summaries import DocumentQuery
 from annotator.services.document_analysis import DocumentAnalysis, catch_up_edit, save_analysis
 from annotator.store import Store
-from annotator.ui.nlp_worker import NlpWorker
-from annotator.ui.session import DocumentSession
-from annotator.ui.store_memory import StoreMemory
+from annotator.ui.controllers.nlp_worker import NlpWorker
+from annotator.ui.controllers.session import DocumentSession
+from annotator.ui.state.store_memory import StoreMemory
 
 
 class Workflow(QObject):

@@ -15,8 +15,8 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QPlainTextEdit
 
-from annotator.ui.span_highlighter import SpanHighlighter
-from annotator.ui.text_geometry import on_screen_block_numbers, visible_blocks
+from annotator.ui.article.geometry import on_screen_block_numbers, visible_blocks
+from annotator.ui.article.highlighter import SpanHighlighter
 
 SLICE_SECONDS = 0.004  # formatting off-screen blocks never holds input up longer
 

@@ -27,17 +27,17 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.model import Dataset, Document, Label, Span
-from annotator.ui.actions import MENUS, SPECS, build_actions
-from annotator.ui.article_view import ArticleView
-from annotator.ui.document_panel import DocumentPanel
-from annotator.ui.editing import Editing
-from annotator.ui.label_bar import LabelBar
-from annotator.ui.session import DocumentSession
-from annotator.ui.span_menu import span_menu
-from annotator.ui.span_panel import SpanPanel
-from annotator.ui.startup import GEOMETRY, place_first
-from annotator.ui.status import ModelState
-from annotator.ui.workflow import Workflow
+from annotator.ui.article.view import ArticleView
+from annotator.ui.controllers.editing import Editing
+from annotator.ui.controllers.session import DocumentSession
+from annotator.ui.controllers.workflow import Workflow
+from annotator.ui.documents.panel import DocumentPanel
+from annotator.ui.labels.bar import LabelBar
+from annotator.ui.shell.actions import MENUS, SPECS, build_actions, shortcut_rows
+from annotator.ui.shell.startup import GEOMETRY, place_first
+from annotator.ui.shell.status import ModelState
+from annotator.ui.spans.context_menu import span_menu
+from annotator.ui.spans.panel import SpanPanel
 
 STATE = "window/state"
 SPLITTER = "window/splitter"
@@ -317,7 +317,7 @@ class MainWindow(QMainWindow):
             "doc.previous": lambda: self.documents.step(-1),
             "doc.find": self.documents.focus_search,
             "view.show_rejected": self._set_show_rejected,
-            "help.shortcuts": lambda: _dialogs().show_shortcuts(self),
+            "help.shortcuts": lambda: _dialogs().show_shortcuts(self, shortcut_rows()),
             "help.open_log": self._open_log,
             "help.about": lambda: _dialogs().show_about(self),
         }

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 
 from annotator.core.model import Document, Label, Span, SpanState
 from annotator.ui.colors import SWATCH_SIZE
-from annotator.ui.span_cells import HEADERS, STATE_NAMES, Column
-from annotator.ui.span_list import SpanListModel
+from annotator.ui.spans.cells import HEADERS, STATE_NAMES, Column
+from annotator.ui.spans.list_model import SpanListModel
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 

@@ -23,17 +23,18 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget
 
 from annotator.core.model import Label, Span, SpanState
+from annotator.core.span_changes import span_changes
 from annotator.core.text import QtOffsets
-from annotator.ui.block_formatting import BlockFormatting
-from annotator.ui.span_highlighter import SpanHighlighter, span_changes
-from annotator.ui.span_index import BlockSpanIndex
-from annotator.ui.span_style import OUTLINE_WIDTH, SpanStyle, line_box
-from annotator.ui.text_geometry import (
+from annotator.ui.article.block_formatting import BlockFormatting
+from annotator.ui.article.geometry import (
     position_at,
     scroll_to,
     visible_blocks,
 )
-from annotator.ui.window_keys import is_window_key
+from annotator.ui.article.highlighter import SpanHighlighter
+from annotator.ui.article.keys import is_window_key
+from annotator.ui.article.span_index import BlockSpanIndex
+from annotator.ui.article.style import OUTLINE_WIDTH, SpanStyle, line_box
 
 Snapper = Callable[[int, int, bool], tuple[int, int] | None]
 

@@ -27,8 +27,9 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont, QGuiApplication, QPalette
 
 from annotator.core.model import Document, Label, Span, SpanState
+from annotator.core.span_changes import span_changes
 from annotator.ui.colors import swatch_icon
-from annotator.ui.span_cells import (
+from annotator.ui.spans.cells import (
     HEADERS,
     SPAN_ROLE,
     Column,
@@ -36,7 +37,6 @@ from annotator.ui.span_cells import (
     sort_key,
     tooltip,
 )
-from annotator.ui.span_highlighter import span_changes
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 _Lookup = tuple[dict[tuple[int, int, str], int], dict[tuple[int, int], int]]

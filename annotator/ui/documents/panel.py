@@ -29,7 +29,7 @@ from annotator.core.model import Label, Status
 from annotator.core.summaries import OPEN_STATUSES, DocumentQuery
 from annotator.store import Store
 from annotator.ui.colors import swatch_icon
-from annotator.ui.document_list import (
+from annotator.ui.documents.list_model import (
     SPANS_COLUMN,
     STATUS_COLUMN,
     TITLE_COLUMN,

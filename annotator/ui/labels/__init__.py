@@ -1,0 +1,1 @@
+"""The label bar: the dataset's labels as buttons with their keys."""
