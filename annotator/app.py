@@ -78,20 +78,24 @@ def assemble(store: Store, settings: Any, *, annotator: str | None) -> Parts:
     from annotator.ui.controllers.workflow import Workflow
     from annotator.ui.shell.launch import Parts
     from annotator.ui.shell.main_window import MainWindow
+    from annotator.ui.shell.wiring import Wiring
+    from annotator.ui.state.saved import SavedViewState
+    from annotator.ui.state.store_memory import StoreMemory
+    from annotator.ui.state.view_state import ViewState
 
     def make_analyser() -> DocumentAnalyser:  # called on the worker thread
         return DocumentAnalyser(store, TokenCache(store))  # each dataset's own language
 
-    session = DocumentSession(store, annotator=annotator)
-    editing = Editing(session)
+    state = ViewState()
+    memory = StoreMemory(settings, store.path)
+    session = DocumentSession(store, state, annotator=annotator)
+    editing = Editing(session, state)
     worker = NlpWorker(make_analyser)
-    workflow = Workflow(store, session, worker, settings)
-    window = MainWindow(session, editing, workflow, settings)
-    worker.model_loading.connect(window.model_state.loading)
-    worker.model_ready.connect(window.model_state.ready)
-    worker.model_failed.connect(window.model_state.failed)
-    worker.model_failed.connect(window.show_message)
-    return Parts(window, session, editing, workflow, worker)
+    workflow = Workflow(store, session, state, worker, memory)
+    window = MainWindow(store, session.undo_group, settings, annotator=annotator)
+    state.setParent(window)
+    Wiring(window, state, session, editing, workflow, worker, SavedViewState(settings, memory))
+    return Parts(window, state, session, editing, workflow, worker)
 
 
 def _annotator_name() -> str | None:

@@ -164,12 +164,14 @@ def child(kind: str, db: Path, quick: bool) -> dict[str, Any]:
         from annotator.ui.article.view import ArticleView
         from annotator.ui.controllers.editing import Editing
         from annotator.ui.controllers.session import DocumentSession
+        from annotator.ui.state.view_state import ViewState
 
-        session = DocumentSession(store, annotator="bench")
-        editing = Editing(session)
+        state = ViewState()
+        session = DocumentSession(store, state, annotator="bench")
+        editing = Editing(session, state)
         view = ArticleView()
         view.resize(*VIEW_SIZE)
-        _wire(session, editing, view)
+        _wire(state, editing, view)
         view.show()
         session.set_dataset(dataset)
         session.open(long_id)
@@ -299,19 +301,18 @@ def _count_changes(store: Any) -> list[int]:
     return counts
 
 
-def _wire(session: Any, editing: Any, view: Any) -> None:
-    """The window's connections between the session, the keys and the article."""
+def _wire(state: Any, editing: Any, view: Any) -> None:
+    """The window's connections between the view state, the keys and the article."""
 
     def opened(document: Any) -> None:
-        labels = session.dataset.labels if session.dataset else ()
         if document is None:
-            view.show_document("", (), labels)
+            view.show_document("", (), state.labels)
         else:
-            view.show_document(document.text, document.spans, labels)
+            view.show_document(document.text, document.spans, state.labels)
 
-    session.opened.connect(opened)
-    session.changed.connect(lambda document: view.update_spans(document.spans))
-    editing.current_changed.connect(view.set_current_span)
+    state.document_opened.connect(opened)
+    state.document_changed.connect(lambda document: view.update_spans(document.spans))
+    state.current_span_changed.connect(view.set_current_span)
     view.selection_made.connect(editing.select)
     view.span_clicked.connect(editing.choose)
 

@@ -164,3 +164,67 @@ def test_import_linter_contracts_are_kept() -> None:
     assert f"Contracts: {len(names)} kept, 0 broken." in output, output
     for name in names:
         assert f"{name} KEPT" in output, output
+
+
+# -- the window: one wiring module, one owner of what is current -----------------------
+
+UI = PACKAGE / "ui"
+# A worker thread's own plumbing (its requests and results across the thread boundary)
+# is connected where the thread is made; everything between parts is wiring.
+OWN_PLUMBING = {UI / "controllers" / "nlp_worker.py", UI / "controllers" / "jobs.py"}
+# What only the view state holds: no controller and not the window keeps its own copy.
+STATE_NAMES = {"_current", "_selection", "_show_rejected", "_list_query", "_dataset", "_document"}
+
+
+def connections(path: Path) -> list[int]:
+    """The lines of `path` that call `<signal>.connect(...)`."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "connect"
+    ]
+
+
+def assigned_attributes(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {
+        target.attr
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign | ast.AnnAssign)
+        for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+        if isinstance(target, ast.Attribute)
+        and isinstance(target.value, ast.Name)
+        and target.value.id == "self"
+    }
+
+
+def test_controllers_the_state_and_the_window_connect_nothing() -> None:
+    """Parts are connected in `ui/shell/wiring.py` only, so the order of every route of
+    an edit is written in one place."""
+    modules = [
+        *sorted((UI / "controllers").glob("*.py")),
+        *sorted((UI / "state").glob("*.py")),
+        UI / "shell" / "main_window.py",
+        ROOT / "annotator" / "app.py",
+    ]
+    found = {
+        str(path.relative_to(ROOT)): lines
+        for path in modules
+        if path not in OWN_PLUMBING and (lines := connections(path))
+    }
+    assert found == {}
+    assert connections(UI / "shell" / "wiring.py")
+
+
+def test_only_the_view_state_holds_what_is_current() -> None:
+    modules = [*sorted((UI / "controllers").glob("*.py")), UI / "shell" / "main_window.py"]
+    held = {
+        str(path.relative_to(ROOT)): names
+        for path in modules
+        if (names := assigned_attributes(path) & STATE_NAMES)
+    }
+    assert held == {}
+    assert assigned_attributes(UI / "state" / "view_state.py") >= STATE_NAMES

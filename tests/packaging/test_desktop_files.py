@@ -51,7 +51,9 @@ def png_size(path: Path) -> tuple[int, int]:
 
 def set_by_app(method: str) -> str:
     """The argument of `QApplication.<method>("...")` in annotator/ui/shell/launch.py."""
-    tree = ast.parse((ROOT / "annotator" / "ui" / "shell" / "launch.py").read_text(encoding="utf-8"))
+    tree = ast.parse(
+        (ROOT / "annotator" / "ui" / "shell" / "launch.py").read_text(encoding="utf-8")
+    )
     names = [
         node.args[0].value
         for node in ast.walk(tree)

@@ -219,8 +219,9 @@ def test_a_document_open_in_both_shows_the_others_changes_when_reopened(
         session.set_dataset(store.get_dataset("burst"))
         before = session.open(document_id)
         assert before is not None
-        opened: list[object] = []
-        session.opened.connect(opened.append)
+        shown: list[object] = []  # what the window is told to show
+        session.state.document_opened.connect(shown.append)
+        session.state.document_changed.connect(shown.append)
 
         out = finish(run_child(str(CHILDREN), "burst", str(path), str(document_id), "30"))
         assert out.split()[-1] == "done"
@@ -228,7 +229,7 @@ def test_a_document_open_in_both_shows_the_others_changes_when_reopened(
 
         session.reload()
         document = session.document
-        assert document is not None and opened == [document]
+        assert document is not None and shown == [document]
         spans = {span.start: span for span in document.spans}
         assert [spans[i * WORD] for i in range(30)] == [decided(i) for i in range(30)]
         assert spans[30 * WORD] == suggestion(30)

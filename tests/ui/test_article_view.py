@@ -357,14 +357,11 @@ def test_accepting_a_suggestion_fills_it_in(view: ArticleView) -> None:
     text = "Maersk opened in Rotterdam."
     suggestion = at(text, "Rotterdam", "GPE", S.SUGGESTED)
     view.show_document(text, [suggestion], [Label("GPE", "#feca74")])
-    view.set_current_span(suggestion)
     accepted = suggestion.with_state(S.ACCEPTED)
     view.update_spans([accepted])
     assert format_at(view, text, accepted.start).background().color().alpha() == 255
-    assert view.current_span() == accepted  # the outline follows the accepted span
     view.update_spans([])
     assert format_at(view, text, accepted.start) is None
-    assert view.current_span() is None
 
 
 def test_new_label_colours_repaint_every_span(view: ArticleView) -> None:

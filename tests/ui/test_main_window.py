@@ -126,7 +126,7 @@ def test_review_from_the_keyboard_and_undo(parts: Parts, qtbot: QtBot) -> None:
     suggestions_arrived(parts, qtbot)
     parts.window.article.setFocus()
     key(parts, qtbot, Qt.Key.Key_Tab)  # Angela Merkel
-    assert parts.editing.current is not None
+    assert parts.state.current_span is not None
     key(parts, qtbot, Qt.Key.Key_Return)  # accept; on to Emmanuel Macron
     key(parts, qtbot, Qt.Key.Key_1)  # relabel ORG -> PERSON
     key(parts, qtbot, Qt.Key.Key_Tab)  # Paris
@@ -161,7 +161,7 @@ def test_draw_a_span_with_the_mouse_and_a_label_key(parts: Parts, qtbot: QtBot) 
     qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=begin)
     qtbot.mouseMove(view.viewport(), pos=end)
     qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=end)
-    assert parts.editing.selection == (start, start + len("Scholz"))  # snapped to the token
+    assert parts.state.selection == (start, start + len("Scholz"))  # snapped to the token
     key(parts, qtbot, Qt.Key.Key_1)
     assert texts(stored(parts), SpanState.MANUAL) == {"Scholz": "PERSON"}
 
@@ -332,8 +332,8 @@ def test_the_span_list_answers_the_annotation_keys(parts: Parts, qtbot: QtBot) -
     table = parts.window.spans.table
     table.setFocus()
     qtbot.keyClick(table, Qt.Key.Key_Down)  # the first span becomes current
-    assert parts.editing.current is not None
-    chosen = parts.editing.current
+    assert parts.state.current_span is not None
+    chosen = parts.state.current_span
     qtbot.keyClick(table, Qt.Key.Key_Return)
     accepted = texts(stored(parts), SpanState.ACCEPTED)
     assert accepted == {parts.session.document.covered_text(chosen): chosen.label}  # type: ignore[union-attr]

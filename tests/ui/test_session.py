@@ -49,7 +49,9 @@ def test_an_edit_is_in_the_file_before_the_window_hears_of_it(
     document = session.open(ids[0])
     assert document is not None
     seen: list[tuple[Span, ...]] = []
-    session.changed.connect(lambda changed: seen.append(stored_spans(db_path, changed.id)))
+    session.state.document_changed.connect(
+        lambda changed: seen.append(stored_spans(db_path, changed.id))
+    )
     assert session.edit(Gestures(document).accept(document.spans[0]))
     assert seen and seen[0][0].state is SpanState.ACCEPTED
     assert session.store.get_document(document.id).status is Status.IN_PROGRESS

@@ -94,7 +94,10 @@ class ArticleView(QPlainTextEdit):
         return self._formatting.done()
 
     def update_spans(self, spans: Sequence[Span]) -> None:
-        """Show the document's whole new span tuple; re-highlights only what changed."""
+        """Show the document's whole new span tuple; re-highlights only what changed.
+
+        The current span is whatever `set_current_span` says: the window's view state
+        moves it after an edit."""
         old, new = self._spans, tuple(spans)
         self._spans = new
         removed, added = span_changes(old, new)
@@ -109,8 +112,6 @@ class ArticleView(QPlainTextEdit):
             if self._is_shown(span):
                 blocks += index.add(span)
         self._formatting.reformat(blocks)
-        if self._current is not None:
-            self._set_current(self._successor(self._current))
 
     def set_labels(self, labels: Sequence[Label]) -> None:
         """New label colours (or names): every span is formatted again."""
@@ -130,8 +131,6 @@ class ArticleView(QPlainTextEdit):
             if span.state is SpanState.REJECTED:
                 blocks += index.add(span) if show else index.remove(span)
         self._formatting.reformat(blocks)
-        if self._current is not None and not self._is_shown(self._current):
-            self._set_current(None)
 
     def show_rejected(self) -> bool:
         return self._show_rejected
@@ -333,20 +332,6 @@ class ArticleView(QPlainTextEdit):
 
     def _is_shown(self, span: Span) -> bool:
         return self._show_rejected or span.state is not SpanState.REJECTED
-
-    def _successor(self, current: Span) -> Span | None:
-        """The current span after an edit: same key, else same range, else none."""
-        index = self._highlighter.index
-        if current.end > len(self._text):
-            return None
-        same_range = None
-        for placed in index.in_block(index.block_start(self._offsets.to_qt(current.start))):
-            span = placed.span
-            if span.start == current.start and span.end == current.end:
-                if span.label == current.label:
-                    return span
-                same_range = same_range or span
-        return same_range
 
     def _document_block_starts(self, index: BlockSpanIndex) -> list[int] | None:
         """The document's block starts when they differ from the index's, else None."""

@@ -1,9 +1,9 @@
 """From the annotator's keys and clicks to edits: the current span and the selection.
 
-`Editing` keeps what the keys act on (the current span, or the text just selected), asks
-`core.annotating.Gestures` for the edit, and hands it to the session. After a decision it
-moves on the way a reviewer expects: Enter and Delete go to the next open suggestion, a
-relabel or a resize keeps the span current, a new span becomes current.
+`Editing` reads what the keys act on (the current span, or the text just selected) from
+the view state, asks `core.annotating.Gestures` for the edit, and hands it to the session.
+After a decision it moves on the way a reviewer expects: Enter and Delete go to the next
+open suggestion, a relabel or a resize keeps the span current, a new span becomes current.
 """
 
 from __future__ import annotations
@@ -15,39 +15,28 @@ from PySide6.QtCore import QObject, Signal, Slot
 from annotator.core.annotating import Gestures
 from annotator.core.edits import Edit
 from annotator.core.errors import EditError
-from annotator.core.model import Document, Span, SpanState, Status
-from annotator.core.navigation import contains, gold_at, next_open, step, successor, visible
+from annotator.core.model import Document, Span, Status
+from annotator.core.navigation import gold_at, next_open, step, successor, visible
 from annotator.core.snapping import Direction, Edge, snap_selection
 from annotator.core.tokens import Tokens
 from annotator.ui.controllers.session import DocumentSession
+from annotator.ui.state.view_state import ViewState
 
 _NO_TOKENS = Tokens((), ())
 
 
 class Editing(QObject):
-    current_changed = Signal(object)  # Span | None
-    selection_cleared = Signal()
     message = Signal(str)  # a short note for the status bar
     document_finished = Signal(int)  # a document was marked done or skipped: open the next
 
-    def __init__(self, session: DocumentSession, parent: QObject | None = None) -> None:
+    def __init__(
+        self, session: DocumentSession, state: ViewState, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self._session = session
-        self._current: Span | None = None
-        self._selection: tuple[int, int] | None = None
-        self._show_rejected = False
-        session.opened.connect(self._on_opened)
-        session.changed.connect(self._on_changed)
+        self._state = state
 
     # -- state ----------------------------------------------------------------------------
-
-    @property
-    def current(self) -> Span | None:
-        return self._current
-
-    @property
-    def selection(self) -> tuple[int, int] | None:
-        return self._selection
 
     def snap(self, start: int, end: int, exact: bool) -> tuple[int, int] | None:
         """The view's snapper: to the open document's tokens, exact until they are known."""
@@ -61,32 +50,25 @@ class Editing(QObject):
     @Slot(int, int)
     def select(self, start: int, end: int) -> None:
         """Text was selected: the next label key draws a span there."""
-        self._selection = (start, end) if start < end else None
-        if self._selection is not None:
-            self._set_current(None)
+        self._state.set_selection((start, end))
 
     @Slot(object)
     def choose(self, span: Span | None) -> None:
-        """A span was clicked in the article or chosen in the list."""
-        self._selection = None
-        self._set_current(span)
-
-    @Slot(bool)
-    def set_show_rejected(self, show: bool) -> None:
-        self._show_rejected = show
-        if not show and self._current is not None and self._current.state is SpanState.REJECTED:
-            self._set_current(None)
+        """A span was clicked in the article or chosen in the list (None: no span)."""
+        self._state.set_selection(None)
+        self._state.set_current_span(span)
 
     # -- gestures -------------------------------------------------------------------------
 
     @Slot(str)
     def label(self, name: str) -> None:
         """A label key or button: label the selection, else relabel the current span."""
-        if self._selection is not None:
-            start, end = self._selection
+        selection, current = self._state.selection, self._state.current_span
+        if selection is not None:
+            start, end = selection
             self._apply(lambda g: g.label_range(start, end, name), follow=(start, end))
-        elif self._current is not None:
-            span = self._current
+        elif current is not None:
+            span = current
             self._apply(lambda g: g.relabel(span, name), follow=(span.start, span.end))
         else:
             self.message.emit("Select some text or a span first, then press a label key.")
@@ -103,18 +85,18 @@ class Editing(QObject):
 
     @Slot()
     def accept(self) -> None:
-        span = self._current
+        span = self._state.current_span
         if span is not None:
             self._apply(lambda g: g.accept(span), advance_from=span)
 
     @Slot()
     def reject(self) -> None:
-        span = self._current
+        span = self._state.current_span
         if span is not None:
             self._apply(lambda g: g.reject(span), advance_from=span)
 
     def move_edge(self, edge: Edge, direction: Direction) -> None:
-        span = self._current
+        span = self._state.current_span
         if span is not None:
             self._apply(lambda g: g.move_edge(span, edge, direction), follow=None, keep=span)
 
@@ -124,13 +106,13 @@ class Editing(QObject):
 
     @Slot()
     def label_all_occurrences(self) -> None:
-        span = self._current
+        span = self._state.current_span
         if span is not None:
             self._apply(lambda g: g.label_all(span), follow=(span.start, span.end))
 
     @Slot()
     def remove_all_occurrences(self) -> None:
-        span = self._current
+        span = self._state.current_span
         if span is not None:
             self._apply(lambda g: g.remove_all(span), advance_from=span)
 
@@ -144,9 +126,8 @@ class Editing(QObject):
 
     @Slot()
     def clear(self) -> None:
-        self._selection = None
-        self._set_current(None)
-        self.selection_cleared.emit()
+        self._state.set_selection(None)
+        self._state.set_current_span(None)
 
     @Slot()
     def mark_done(self) -> None:
@@ -187,13 +168,13 @@ class Editing(QObject):
         after = self._session.document
         assert after is not None
         if advance_from is not None:
-            self._set_current(next_open(after.spans, advance_from))
+            self._state.set_current_span(next_open(after.spans, advance_from))
         elif follow is not None:
-            self._set_current(gold_at(after.spans, *follow))
+            self._state.set_current_span(gold_at(after.spans, *follow))
         elif keep is not None:
             moved = edit.changes().added
-            self._set_current(moved[0] if moved else successor(after.spans, keep))
-        self._selection = None
+            self._state.set_current_span(moved[0] if moved else successor(after.spans, keep))
+        self._state.set_selection(None)
         return True
 
     def _finish(self, status: Status) -> None:
@@ -208,25 +189,9 @@ class Editing(QObject):
         document = self._session.document
         if document is None:
             return
-        shown = visible(document.spans, show_rejected=self._show_rejected)
-        offset = self._selection[0] if self._selection else 0
-        self._selection = None
-        self._set_current(step(shown, self._current, offset=offset, forward=forward))
-
-    def _set_current(self, span: Span | None) -> None:
-        if span != self._current:
-            self._current = span
-            self.current_changed.emit(span)
-
-    @Slot(object)
-    def _on_opened(self, _document: Document | None) -> None:
-        self._selection = None
-        self._current = None
-        self.current_changed.emit(None)
-
-    @Slot(object)
-    def _on_changed(self, document: Document) -> None:
-        """After undo, redo or new suggestions: keep the current span if it is still there."""
-        current = self._current
-        if current is not None and not contains(document.spans, current):
-            self._set_current(successor(document.spans, current))
+        state = self._state
+        shown = visible(document.spans, show_rejected=state.show_rejected)
+        offset = state.selection[0] if state.selection else 0
+        current = state.current_span
+        state.set_selection(None)
+        state.set_current_span(step(shown, current, offset=offset, forward=forward))

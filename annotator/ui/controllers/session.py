@@ -1,11 +1,12 @@
-"""The open document and its undo history: the only object that changes annotations.
+"""Changing the open document, and its undo history: the only object that changes
+annotations.
 
 Every change goes through `DocumentSession.edit`: the core edit is applied to the value,
-written to the store in one transaction, and only then pushed on the document's undo
-stack and announced. An edit that does not fit, or that the store refuses, changes
-nothing and is reported through `refused`. Each document keeps its own `QUndoStack` in a
-`QUndoGroup` for as long as the window runs, so going back to a document keeps its
-history.
+written to the store in one transaction, and only then pushed on the document's undo stack
+and handed to the view state, which announces it. An edit that does not fit, or that the
+store refuses, changes nothing and is reported through `refused`. Each document keeps its
+own `QUndoStack` in a `QUndoGroup` for as long as the window runs, so going back to a
+document keeps its history.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from annotator.core.errors import AnnotatorError, StoreMovedError
 from annotator.core.model import Dataset, Document
 from annotator.core.tokens import Tokens
 from annotator.store import Store
+from annotator.ui.state.view_state import ViewState
 
 
 class EditCommand(QUndoCommand):
@@ -51,30 +53,35 @@ class EditCommand(QUndoCommand):
 
 
 class DocumentSession(QObject):
-    opened = Signal(object)  # Document: another document is open (or None)
-    changed = Signal(object)  # Document: the open document after an edit, undo or redo
     refused = Signal(str)  # why an edit changed nothing, for the status bar
     store_lost = Signal(str)  # the store's file was moved, deleted or replaced: why
 
     def __init__(
-        self, store: Store, *, annotator: str | None = None, parent: QObject | None = None
+        self,
+        store: Store,
+        state: ViewState | None = None,
+        *,
+        annotator: str | None = None,
+        parent: QObject | None = None,
     ) -> None:
+        """`state`: the window's view state, which the session tells of every change (a
+        session used without a window keeps its own)."""
         super().__init__(parent)
         self.store = store
         self.annotator = annotator
         self.undo_group = QUndoGroup(self)
+        self.state = state if state is not None else ViewState(self)
+        self._state = self.state
         self._stacks: dict[int, QUndoStack] = {}
-        self._dataset: Dataset | None = None
-        self._document: Document | None = None
         self._tokens: Tokens | None = None
 
     @property
     def dataset(self) -> Dataset | None:
-        return self._dataset
+        return self._state.dataset
 
     @property
     def document(self) -> Document | None:
-        return self._document
+        return self._state.document
 
     @property
     def tokens(self) -> Tokens | None:
@@ -83,18 +90,17 @@ class DocumentSession(QObject):
 
     def set_dataset(self, dataset: Dataset | None) -> None:
         """Work in `dataset` (labels and overlap rule); closes a document of another one."""
-        self._dataset = dataset
-        if self._document is not None and (
-            dataset is None or self._document.dataset_id != dataset.id
-        ):
+        document = self.document
+        if document is not None and (dataset is None or document.dataset_id != dataset.id):
             self.open(None)
+        self._state.set_dataset(dataset)
 
     def open(self, document_id: int | None) -> Document | None:
         """Open a document from the store (None closes it); its own undo stack comes back."""
         if document_id is None:
-            self._document, self._tokens = None, None
+            self._tokens = None
             self.undo_group.setActiveStack(None)  # type: ignore[arg-type]
-            self.opened.emit(None)
+            self._state.set_document(None)
             return None
         try:
             document = self.store.get_document(document_id)
@@ -102,23 +108,23 @@ class DocumentSession(QObject):
         except AnnotatorError as error:
             self.refused.emit(str(error))
             return None
-        self._document, self._tokens = document, tokens
+        self._tokens = tokens
         self.undo_group.setActiveStack(self._stack(document_id))
-        self.opened.emit(document)
+        self._state.set_document(document)
         return document
 
     def reload(self) -> None:
         """Read the open document again (another program may have changed it)."""
-        if self._document is not None:
-            self.open(self._document.id)
+        if self.document is not None:
+            self.open(self.document.id)
 
     def set_tokens(self, document_id: int, tokens: Tokens) -> None:
-        if self._document is not None and self._document.id == document_id:
+        if self.document is not None and self.document.id == document_id:
             self._tokens = tokens
 
     def edit(self, edit: Edit | None) -> bool:
         """Apply, write and record `edit` as one undo step; False when nothing changed."""
-        document = self._document
+        document = self.document
         if edit is None or document is None:
             return False
         if not self._write(edit):
@@ -131,31 +137,33 @@ class DocumentSession(QObject):
 
         `write` takes the open document, stores the change and returns the result.
         """
-        if self._document is None:
+        document = self.document
+        if document is None:
             return False
         try:
-            self._document = write(self._document)
+            changed = write(document)
         except AnnotatorError as error:
             self._refuse(error)
             return False
-        self.changed.emit(self._document)
+        self._state.set_document(changed)
         return True
 
     def replay(self, document_id: int, edit: Edit) -> bool:
         """Undo or redo: apply `edit` to the open document if it is `document_id`."""
-        if self._document is None or self._document.id != document_id:
+        if self.document is None or self.document.id != document_id:
             self.refused.emit("that change belongs to a document that is not open")
             return False
         return self._write(edit)
 
     def _write(self, edit: Edit) -> bool:
-        assert self._document is not None
+        document = self.document
+        assert document is not None
         try:
-            self._document = self.store.apply(self._document, edit, annotator=self.annotator)
+            changed = self.store.apply(document, edit, annotator=self.annotator)
         except AnnotatorError as error:
             self._refuse(error)
             return False
-        self.changed.emit(self._document)
+        self._state.set_document(changed)
         return True
 
     def _refuse(self, error: AnnotatorError) -> None:

@@ -11,40 +11,37 @@ articles or a dataset were added since (`reopen_last`).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QSettings, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.model import Dataset, Document
+from annotator.core.model import Dataset
 from annotator.core.summaries import DocumentQuery
 from annotator.services.document_analysis import DocumentAnalysis, catch_up_edit, save_analysis
 from annotator.store import Store
 from annotator.ui.controllers.nlp_worker import NlpWorker
 from annotator.ui.controllers.session import DocumentSession
 from annotator.ui.state.store_memory import StoreMemory
+from annotator.ui.state.view_state import ViewState
 
 
 class Workflow(QObject):
-    dataset_changed = Signal(object)  # Dataset | None
-    document_changed = Signal(int)  # a document's row needs refreshing in the list
     message = Signal(str)
 
     def __init__(
         self,
         store: Store,
         session: DocumentSession,
+        state: ViewState,
         worker: NlpWorker,
-        settings: QSettings,
+        memory: StoreMemory,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._store = store
         self._session = session
+        self._state = state
         self._worker = worker
-        self._memory = StoreMemory(settings, store.path)
-        self._list_query = DocumentQuery()
-        worker.analysed.connect(self._on_analysed)
-        worker.analysis_failed.connect(self._on_analysis_failed)
-        session.changed.connect(self._on_document_edited)
+        self._memory = memory
 
     @property
     def store(self) -> Store:
@@ -93,12 +90,10 @@ class Workflow(QObject):
                 dataset = self._store.get_dataset(name)
             except AnnotatorError as error:
                 self.message.emit(str(error))
-        self._session.set_dataset(dataset)
-        self.dataset_changed.emit(dataset)
         self._memory.set_seen(self._store.newest())
+        self._session.set_dataset(dataset)
         if dataset is None:
             return None
-        self._memory.set_dataset(dataset.name)
         self._worker.load_model(dataset)
         last = self._memory.document(dataset.id) if new_after is None else None
         if last is None or not self._open(dataset, last):
@@ -113,7 +108,6 @@ class Workflow(QObject):
         if dataset is not None:
             self._memory.set_seen(self._store.newest())  # the window's own import is seen
             self._session.set_dataset(self._store.get_dataset(dataset.name))
-            self.dataset_changed.emit(self._session.dataset)
 
     @Slot(int)
     def open_document(self, document_id: int) -> None:
@@ -132,14 +126,8 @@ class Workflow(QObject):
         if document.dataset_id != dataset.id:  # another dataset's document
             self._session.open(None)
             return False
-        self._memory.set_document(dataset.id, document.id)
         self._worker.analyse(dataset, document)
         return True
-
-    @Slot(object)
-    def set_list_query(self, query: DocumentQuery) -> None:
-        """The document list's filters and order, which "the next document" follows."""
-        self._list_query = query
 
     @Slot(int)
     def open_next_after(self, document_id: int) -> None:
@@ -151,8 +139,9 @@ class Workflow(QObject):
         dataset = self._session.dataset
         if dataset is None:
             return
-        following = self._store.next_open_after(dataset.id, self._list_query, document_id)
-        if following is None and self._list_query != DocumentQuery():
+        query = self._state.list_query
+        following = self._store.next_open_after(dataset.id, query, document_id)
+        if following is None and query != DocumentQuery():
             following = self._next_open(dataset, document_id)
             if following is not None:
                 self.message.emit(
@@ -168,7 +157,7 @@ class Workflow(QObject):
         return self._store.next_open_after(dataset.id, DocumentQuery(), after or 0)
 
     @Slot(object)
-    def _on_analysed(self, analysis: DocumentAnalysis) -> None:
+    def on_analysed(self, analysis: DocumentAnalysis) -> None:
         document = self._session.document
         dataset = self._session.dataset
         if document is None or dataset is None or document.id != analysis.document_id:
@@ -181,11 +170,7 @@ class Workflow(QObject):
             )
 
     @Slot(int, str)
-    def _on_analysis_failed(self, document_id: int, message: str) -> None:
+    def on_analysis_failed(self, document_id: int, message: str) -> None:
         current = self._session.document
         if current is not None and current.id == document_id:
             self.message.emit(f"No suggestions for this article: {message}")
-
-    @Slot(object)
-    def _on_document_edited(self, document: Document) -> None:
-        self.document_changed.emit(document.id)

@@ -1,7 +1,7 @@
 """The window's dialogs, one concern per module; the window calls these functions."""
 
 from annotator.ui.dialogs.datasets import new_dataset
-from annotator.ui.dialogs.help import show_about, show_shortcuts
+from annotator.ui.dialogs.help import open_log, show_about, show_shortcuts
 from annotator.ui.dialogs.store_lost import offer_to_save_store
 from annotator.ui.dialogs.transfer import export_dataset, import_articles, open_samples
 
@@ -10,6 +10,7 @@ __all__ = [
     "import_articles",
     "new_dataset",
     "offer_to_save_store",
+    "open_log",
     "open_samples",
     "show_about",
     "show_shortcuts",

@@ -1,10 +1,11 @@
 """The left panel: a dataset's documents with search, filters, sorting and progress.
 
-Choosing a row (click or keyboard) emits `document_chosen`. The window tells the panel
-which document is open with `select_document`; that never echoes back as
-`document_chosen`, and neither does anything the list does on its own (a filter, a sort,
-an edit that moves or removes the open document's row): the panel then puts the selection
-back on the open document, or clears it when the document is no longer listed.
+Choosing a row (click or keyboard) emits `document_chosen` with another document than
+the open one. The window tells the panel which document is open with `select_document`,
+which selects its row: that is the open one, so nothing is chosen. Nothing the list does
+on its own (a filter, a sort, an edit that moves or removes the open document's row)
+chooses a document either: the panel then puts the selection back on the open document,
+or clears it when the document is no longer listed.
 """
 
 from __future__ import annotations
@@ -126,7 +127,7 @@ class DocumentPanel(QWidget):
             self._apply_filters()
 
     def select_document(self, document_id: int) -> bool:
-        """Select and show the open document's row, without emitting `document_chosen`.
+        """Select and show the open document's row (which chooses nothing: it is open).
 
         False when the filter leaves the document out: nothing is selected then, and the
         row is selected as soon as a filter or an edit brings the document back.
@@ -304,18 +305,14 @@ class DocumentPanel(QWidget):
         """Put the selection on the open document's row, or clear it; True when listed."""
         row = None if self._current_id is None else self.model.row_of(self._current_id)
         selection = self.table.selectionModel()
-        self._quiet += 1
-        try:
-            if row is None:
-                selection.clear()
-                return False
-            index = self.model.index(row, TITLE_COLUMN)
-            if self.table.currentIndex().row() != row or not selection.isRowSelected(row):
-                self.table.setCurrentIndex(index)
-            self.table.scrollTo(index)
-            return True
-        finally:
-            self._quiet -= 1
+        if row is None:
+            selection.clear()
+            return False
+        index = self.model.index(row, TITLE_COLUMN)
+        if self.table.currentIndex().row() != row or not selection.isRowSelected(row):
+            self.table.setCurrentIndex(index)
+        self.table.scrollTo(index)
+        return True
 
     def _show_progress(self) -> None:
         dataset_id = self.model.dataset_id

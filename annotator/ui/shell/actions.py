@@ -12,7 +12,6 @@ span list or the label bar has focus (so typing in the search box never labels a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -150,16 +149,8 @@ def sequences(spec: ActionSpec) -> list[QKeySequence]:
     return found
 
 
-def build_actions(
-    parent: QObject, handlers: Mapping[str, Callable[..., object]]
-) -> dict[str, QAction]:
-    """One QAction per spec, wired to its handler; a spec without a handler is a bug.
-
-    Handlers of checkable actions receive the new checked state; the others no argument.
-    """
-    missing = [spec.id for spec in SPECS if spec.id not in handlers]
-    if missing:
-        raise KeyError(f"actions without a handler: {', '.join(missing)}")
+def build_actions(parent: QObject) -> dict[str, QAction]:
+    """One QAction per spec, by id; the wiring module connects each to its handler."""
     actions: dict[str, QAction] = {}
     for spec in SPECS:
         action = QAction(spec.text, parent)
@@ -170,21 +161,8 @@ def build_actions(
         action.setToolTip(spec.tip or spec.text.replace("&", "").rstrip("…"))
         if spec.scope == "work":
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        if spec.checkable:
-            action.toggled.connect(handlers[spec.id])
-        else:
-            action.triggered.connect(_without_argument(handlers[spec.id]))
         actions[spec.id] = action
     return actions
-
-
-def _without_argument(handler: Callable[..., object]) -> Callable[[], None]:
-    """`triggered` passes `checked`; handlers of plain actions take nothing."""
-
-    def call() -> None:
-        handler()
-
-    return call
 
 
 def shortcut_rows() -> list[tuple[str, str, str]]:

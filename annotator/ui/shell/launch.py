@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from annotator.ui.controllers.session import DocumentSession
     from annotator.ui.controllers.workflow import Workflow
     from annotator.ui.shell.main_window import MainWindow
+    from annotator.ui.state.view_state import ViewState
 
 SETTLE_MS = 1000  # after the window's data is shown: see `settle_collector`
 RELEASE_MS = 1000  # the model starts loading by then even if the article never paints
@@ -32,6 +33,7 @@ RELEASE_MS = 1000  # the model starts loading by then even if the article never 
 
 class Parts(NamedTuple):  # not a dataclass: importing dataclasses delays the first paint
     window: MainWindow
+    state: ViewState
     session: DocumentSession
     editing: Editing
     workflow: Workflow

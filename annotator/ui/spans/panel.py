@@ -1,9 +1,11 @@
 """The side panel listing the spans of the open document.
 
-It shows what the window gives it and reports one gesture: the annotator moved to another
-span (by click or arrow key), as `span_chosen`. Everything the window does to it
-(`show_document` after an edit, `set_current_span` when the article's current span moves)
-is quiet: it never echoes back as `span_chosen`.
+It shows what the window gives it and reports two gestures: the annotator moved to another
+span (by click or arrow key), as `span_chosen`, and ticked "Show rejected", as
+`show_rejected_changed`. When the window makes a span current the row moves and
+`span_chosen` names the span the window chose, which changes nothing; when the list moves
+its own row (rows came or went after an edit, a sort, rejected rows hidden) nothing is
+chosen.
 """
 
 from __future__ import annotations
@@ -151,7 +153,7 @@ class SpanPanel(QWidget):
     """Counts, the span table and the "Show rejected" switch."""
 
     span_chosen = Signal(object)  # the Span the annotator moved to
-    show_rejected_changed = Signal(bool)
+    show_rejected_changed = Signal(bool)  # the annotator ticked or unticked the box
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -171,7 +173,8 @@ class SpanPanel(QWidget):
 
         selection = self._table.selectionModel()
         selection.currentRowChanged.connect(self._on_current_row_changed)
-        self._show_rejected.toggled.connect(self._on_show_rejected_toggled)
+        # `clicked`, not `toggled`: the annotator's tick (mouse or Space), never setChecked.
+        self._show_rejected.clicked.connect(self._on_show_rejected_clicked)
         self._update_counts()
 
     @property
@@ -209,33 +212,28 @@ class SpanPanel(QWidget):
             self._table.scrollTo(current)
 
     def set_current_span(self, span: Span | None) -> None:
-        """Select the row of `span` (none: no row) and scroll to it, without `span_chosen`."""
+        """Select the row of `span` (none: no row) and scroll to it."""
         row = self._model.row_of(span) if span is not None else None
         selection = self._table.selectionModel()
-        with self._quietly():
-            if row is None:
-                selection.clear()
-                return
-            column = max(self._table.currentIndex().column(), 0)
-            index = self._model.index(row, column)
-            selection.setCurrentIndex(
-                index,
-                QItemSelectionModel.SelectionFlag.ClearAndSelect
-                | QItemSelectionModel.SelectionFlag.Rows,
-            )
-            self._table.scrollTo(index)
+        if row is None:
+            selection.clear()
+            return
+        column = max(self._table.currentIndex().column(), 0)
+        index = self._model.index(row, column)
+        selection.setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self._table.scrollTo(index)
 
     def current_span(self) -> Span | None:
         current = self._table.currentIndex()
         return self._model.span_at(current.row()) if current.isValid() else None
 
     def set_show_rejected(self, show: bool) -> None:
-        """Show or hide rejected spans without `show_rejected_changed`."""
-        blocked = self._show_rejected.blockSignals(True)
-        try:
-            self._show_rejected.setChecked(show)
-        finally:
-            self._show_rejected.blockSignals(blocked)
+        """Show or hide rejected spans (`show_rejected_changed` is for the annotator's tick)."""
+        self._show_rejected.setChecked(show)
         with self._quietly():
             self._model.set_show_rejected(show)
 
@@ -246,7 +244,7 @@ class SpanPanel(QWidget):
         if span is not None:
             self.span_chosen.emit(span)
 
-    def _on_show_rejected_toggled(self, show: bool) -> None:
+    def _on_show_rejected_clicked(self, show: bool) -> None:
         with self._quietly():
             self._model.set_show_rejected(show)
         self.show_rejected_changed.emit(show)
@@ -262,7 +260,7 @@ class SpanPanel(QWidget):
 
     @contextmanager
     def _quietly(self) -> Iterator[None]:
-        """Changes made inside do not emit `span_chosen`."""
+        """The list moves its own row inside (rows change): that chooses no span."""
         self._quiet += 1
         try:
             yield

@@ -1,0 +1,273 @@
+"""Every connection of the window, in one place: gestures to controllers, state to views.
+
+Three directions, and only these:
+
+- a view reports a gesture (a click, a selection, a key's action) to a controller, or a
+  choice of what to show (a filter, "show rejected") to the view state;
+- the controllers change the data through the session and write the view state;
+- the view state tells the views what to show, each through one slot below.
+
+Because the state emits only real changes and every view shows exactly what the state
+says, an order of connection never matters and nothing is re-entered. A new panel that
+shows the current span needs one line here, connecting `current_span_changed` to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import ModuleType
+
+from PySide6.QtCore import QObject, QPoint, QPointF, Slot
+
+from annotator.core.model import Dataset, Document, Span
+from annotator.ui.controllers.editing import Editing
+from annotator.ui.controllers.nlp_worker import NlpWorker
+from annotator.ui.controllers.session import DocumentSession
+from annotator.ui.controllers.workflow import Workflow
+from annotator.ui.shell.actions import SPECS, shortcut_rows
+from annotator.ui.shell.main_window import MainWindow
+from annotator.ui.spans.context_menu import span_menu
+from annotator.ui.state.saved import SavedViewState
+from annotator.ui.state.view_state import ViewState
+
+Range = tuple[int, int]
+
+
+class Wiring(QObject):
+    """The connections, and the slots that show the view state in the window's views."""
+
+    def __init__(
+        self,
+        window: MainWindow,
+        state: ViewState,
+        session: DocumentSession,
+        editing: Editing,
+        workflow: Workflow,
+        worker: NlpWorker,
+        saved: SavedViewState,
+    ) -> None:
+        super().__init__(window)
+        self.window = window
+        self.state = state
+        self.session = session
+        self.editing = editing
+        self.workflow = workflow
+        self.worker = worker
+        self.saved = saved
+        window.article.set_snapper(editing.snap)
+        self._gestures()
+        self._state_to_views()
+        self._state_to_settings()
+        self._controllers()
+        self._actions()
+        saved.restore(state)
+
+    # -- connections ----------------------------------------------------------------------
+
+    def _gestures(self) -> None:
+        """What the annotator does in a view goes to a controller or to the state."""
+        w, state, editing, workflow = self.window, self.state, self.editing, self.workflow
+        w.dataset_box.activated.connect(self._dataset_chosen)
+        w.documents.document_chosen.connect(workflow.open_document)
+        w.documents.query_changed.connect(state.set_list_query)
+        w.article.selection_made.connect(editing.select)
+        w.article.span_clicked.connect(editing.choose)
+        w.article.customContextMenuRequested.connect(self._context_menu)
+        w.spans.span_chosen.connect(editing.choose)
+        w.spans.show_rejected_changed.connect(state.set_show_rejected)
+        w.labels.label_chosen.connect(editing.label)
+        w.title.linkActivated.connect(self._link)
+
+    def _state_to_views(self) -> None:
+        state = self.state
+        state.dataset_changed.connect(self.show_dataset)
+        state.document_opened.connect(self.show_opened)
+        state.document_changed.connect(self.show_changed)
+        state.current_span_changed.connect(self.show_current_span)
+        state.selection_changed.connect(self.show_selection)
+        state.show_rejected_changed.connect(self.show_rejected)
+
+    def _state_to_settings(self) -> None:
+        state, saved = self.state, self.saved
+        state.show_rejected_changed.connect(saved.save_show_rejected)
+        state.dataset_changed.connect(saved.save_dataset)
+        state.document_opened.connect(saved.save_document)
+
+    def _controllers(self) -> None:
+        """The controllers' results and messages, and the spaCy worker's."""
+        w, session, editing, workflow, worker = (
+            self.window,
+            self.session,
+            self.editing,
+            self.workflow,
+            self.worker,
+        )
+        session.refused.connect(w.show_message)
+        session.store_lost.connect(self._store_lost)
+        editing.message.connect(w.show_message)
+        editing.document_finished.connect(workflow.open_next_after)
+        workflow.message.connect(w.show_message)
+        worker.analysed.connect(workflow.on_analysed)
+        worker.analysis_failed.connect(workflow.on_analysis_failed)
+        worker.model_loading.connect(w.model_state.loading)
+        worker.model_ready.connect(w.model_state.ready)
+        worker.model_failed.connect(w.model_state.failed)
+        worker.model_failed.connect(w.show_message)
+
+    def _actions(self) -> None:
+        """Every menu command and key to its handler; a command without one is a bug."""
+        handlers = self._handlers()
+        missing = [spec.id for spec in SPECS if spec.id not in handlers]
+        if missing:
+            raise KeyError(f"actions without a handler: {', '.join(missing)}")
+        for spec in SPECS:
+            action = self.window.action(spec.id)
+            if spec.checkable:
+                action.toggled.connect(handlers[spec.id])
+            else:
+                action.triggered.connect(_without_argument(handlers[spec.id]))
+
+    def _handlers(self) -> dict[str, Callable[..., object]]:
+        w, e, workflow = self.window, self.editing, self.workflow
+        handlers: dict[str, Callable[..., object]] = {
+            "file.new_dataset": lambda: _dialogs().new_dataset(w, workflow),
+            "file.import": lambda: _dialogs().import_articles(w, workflow),
+            "file.samples": lambda: _dialogs().open_samples(w, workflow),
+            "file.export": lambda: _dialogs().export_dataset(w, workflow),
+            "file.quit": w.close,
+            "span.next": e.next_span,
+            "span.previous": e.previous_span,
+            "span.accept": e.accept,
+            "span.reject": e.reject,
+            "span.start_left": lambda: e.move_edge("start", -1),
+            "span.start_right": lambda: e.move_edge("start", 1),
+            "span.end_left": lambda: e.move_edge("end", -1),
+            "span.end_right": lambda: e.move_edge("end", 1),
+            "span.label_all": e.label_all_occurrences,
+            "span.remove_all": e.remove_all_occurrences,
+            "span.clear": self._clear,
+            "doc.accept_all": e.accept_all,
+            "doc.done": e.mark_done,
+            "doc.skip": e.skip,
+            "doc.next": lambda: w.documents.step(1),
+            "doc.previous": lambda: w.documents.step(-1),
+            "doc.find": w.documents.focus_search,
+            "view.show_rejected": self.state.set_show_rejected,
+            "help.shortcuts": lambda: _dialogs().show_shortcuts(w, shortcut_rows()),
+            "help.open_log": lambda: _dialogs().open_log(w),
+            "help.about": lambda: _dialogs().show_about(w),
+        }
+        for spec in SPECS:
+            if spec.menu == "Labels":
+                handlers[spec.id] = _bind(e.label_by_hotkey, spec.id.removeprefix("label."))
+        return handlers
+
+    # -- the state, shown -----------------------------------------------------------------
+
+    @Slot(object)
+    def show_dataset(self, dataset: Dataset | None) -> None:
+        w = self.window
+        w.show_datasets([d.name for d in self.workflow.datasets()], dataset)
+        labels = self.state.labels
+        w.labels.set_labels(labels)
+        w.documents.set_dataset(dataset.id if dataset else None, labels)
+        if dataset is None:
+            self.show_opened(None)
+            w.model_state.waiting()  # no dataset asks for a model
+
+    @Slot(object)
+    def show_opened(self, document: Document | None) -> None:
+        w, labels = self.window, self.state.labels
+        w.show_title(document)
+        if document is None:
+            w.article.show_document("", (), labels)
+            w.spans.show_document(None, labels)
+            return
+        w.article.show_document(document.text, document.spans, labels)
+        w.spans.show_document(document, labels)
+        w.documents.select_document(document.id)
+        w.article.setFocus()
+
+    @Slot(object)
+    def show_changed(self, document: Document) -> None:
+        w = self.window
+        w.article.update_spans(document.spans)
+        w.spans.show_document(document, self.state.labels)
+        w.show_title(document)
+        w.documents.refresh_document(document.id)
+
+    @Slot(object)
+    def show_current_span(self, span: Span | None) -> None:
+        w = self.window
+        w.article.set_current_span(span)
+        w.spans.set_current_span(span)
+        w.labels.set_active(span.label if span is not None else None)
+
+    @Slot(object)
+    def show_selection(self, selection: Range | None) -> None:
+        if selection is None:
+            self.window.article.clear_selection()
+
+    @Slot(bool)
+    def show_rejected(self, show: bool) -> None:
+        w = self.window
+        w.action("view.show_rejected").setChecked(show)
+        w.article.set_show_rejected(show)
+        w.spans.set_show_rejected(show)
+
+    # -- gestures that need the window ----------------------------------------------------
+
+    @Slot(int)
+    def _dataset_chosen(self, index: int) -> None:
+        self.workflow.open_dataset(self.window.dataset_box.itemText(index))
+
+    @Slot(QPoint)
+    def _context_menu(self, point: QPoint) -> None:
+        w = self.window
+        offset = w.article.offset_at(QPointF(point))
+        span = w.article.span_at(offset) if offset is not None else None
+        if span is not None:
+            self.editing.choose(span)
+        has_selection = span is None and self.state.selection is not None
+        menu = span_menu(w, w.actions_by_id, self.state.labels, span, has_selection)
+        if menu is not None:
+            menu.exec(w.article.viewport().mapToGlobal(point))
+            menu.deleteLater()
+
+    @Slot(str)
+    def _link(self, action_id: str) -> None:
+        self.window.action(action_id).trigger()
+
+    @Slot()
+    def _clear(self) -> None:
+        """Escape: no current span and no selection, including one made with the keys."""
+        self.editing.clear()
+        self.window.article.clear_selection()
+
+    @Slot(str)
+    def _store_lost(self, reason: str) -> None:
+        w = self.window
+        _dialogs().offer_to_save_store(w, self.session.store, reason, w.show_message)
+
+
+def _dialogs() -> ModuleType:
+    """The dialogs, imported when the first one opens: the start never needs them."""
+    from annotator.ui import dialogs
+
+    return dialogs
+
+
+def _bind(function: Callable[[str], None], argument: str) -> Callable[[], None]:
+    def call() -> None:
+        function(argument)
+
+    return call
+
+
+def _without_argument(handler: Callable[..., object]) -> Callable[[], None]:
+    """`triggered` passes `checked`; handlers of plain actions take nothing."""
+
+    def call() -> None:
+        handler()
+
+    return call
