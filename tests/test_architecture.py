@@ -228,3 +228,17 @@ def test_only_the_view_state_holds_what_is_current() -> None:
     }
     assert held == {}
     assert assigned_attributes(UI / "state" / "view_state.py") >= STATE_NAMES
+
+
+def test_every_package_of_the_window_is_under_the_layers_contract() -> None:
+    """A new feature package of `ui/` is kept from importing the others only once it is
+    named in the contract: this fails until it is."""
+    settings = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    contract = next(
+        contract
+        for contract in settings["tool"]["importlinter"]["contracts"]
+        if contract["type"] == "layers" and contract["layers"][0] == "annotator.ui.shell"
+    )
+    named = {name.strip() for layer in contract["layers"] for name in layer.split("|")}
+    packages = {f"annotator.ui.{path.parent.name}" for path in UI.glob("*/__init__.py")}
+    assert packages - named == set()
