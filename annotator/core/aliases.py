@@ -25,10 +25,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from annotator.core.merge import Claimed, SpanIndex
+from annotator.core.gold_ranges import GoldRanges
+from annotator.core.merge import SpanIndex
 from annotator.core.model import Span, SpanState, sort_key
 from annotator.core.names import continues_a_name, part_of_longer_name
 from annotator.core.suggestions import MEMORY_SOURCE
+from annotator.core.text import occurrences
 from annotator.core.tokens import Tokens
 
 PERSON_LABELS = frozenset({"PERSON", "PER"})
@@ -108,7 +110,7 @@ def with_aliases(text: str, suggestions: Sequence[Span], tokens: Tokens | None) 
         return list(suggestions)
     index = SpanIndex(sorted(suggestions, key=sort_key))
     dropped: set[Span] = set()
-    claimed = Claimed()
+    claimed = GoldRanges()
     new: list[Span] = []
     seen: set[tuple[str, str, str, str | None]] = set()
     for name in names:
@@ -123,7 +125,7 @@ def with_aliases(text: str, suggestions: Sequence[Span], tokens: Tokens | None) 
                     continue
                 if claimed.overlaps(start, end):
                     continue
-                claimed.claim(start, end)
+                claimed.add(Span(start, end, name.label))
                 dropped.update(in_way)
                 new.append(Span(start, end, name.label, SpanState.SUGGESTED, name.source))
     kept = [span for span in suggestions if span not in dropped]
@@ -143,10 +145,9 @@ def _standing_alone(
     text: str, full: str, short: str, tokens: Tokens | None
 ) -> Iterator[tuple[int, int]]:
     """Where `short` stands alone: whole words, not inside `full`, not part of a name."""
-    in_full = [(start, start + len(full)) for start in _find(text, full)]
+    in_full = list(occurrences(text, full))
     next_full = 0
-    for start in _find(text, short):
-        end = start + len(short)
+    for start, end in occurrences(text, short):
         while next_full < len(in_full) and in_full[next_full][1] < end:
             next_full += 1  # full names ending before this one cannot hold it
         if next_full < len(in_full) and in_full[next_full][0] <= start:
@@ -176,13 +177,6 @@ def _words(text: str, start: int, end: int) -> list[tuple[int, int]]:
         words.append((position, position + len(word)))
         position += len(word)
     return words
-
-
-def _find(text: str, needle: str) -> Iterator[int]:
-    start = text.find(needle)
-    while start >= 0:
-        yield start
-        start = text.find(needle, start + 1)
 
 
 def _joined(text: str, start: int, end: int) -> bool:

@@ -20,9 +20,7 @@ Rules every gesture follows:
 
 from __future__ import annotations
 
-from bisect import bisect_left, insort
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 
 from annotator.core.edits import (
     AddSpan,
@@ -35,9 +33,13 @@ from annotator.core.edits import (
     SwapSuggestions,
 )
 from annotator.core.errors import EditError
+from annotator.core.gold_ranges import GoldRanges
+from annotator.core.merge import SpanIndex
 from annotator.core.model import Document, Span, SpanState, Status
-from annotator.core.propagation import occurrences, propagate
+from annotator.core.navigation import same_range
+from annotator.core.propagation import propagate
 from annotator.core.snapping import Direction, Edge, step_boundary
+from annotator.core.text import occurrences
 from annotator.core.tokens import Tokens
 
 
@@ -63,11 +65,11 @@ class Gestures:
         """Give `text[start:end]` the label `label`: accept, relabel or draw a span."""
         if not 0 <= start < end <= len(self.document.text):
             raise EditError(f"nothing to label at {start}-{end}")
-        same_range = [s for s in self.document.spans if (s.start, s.end) == (start, end)]
-        open_ = [s for s in same_range if s.state is not SpanState.REJECTED]
+        here = same_range(self.document.spans, start, end)
+        open_ = [s for s in here if s.state is not SpanState.REJECTED]
         if open_:
             return self.relabel(open_[0], label)
-        rejected = next((s for s in same_range if s.label == label), None)
+        rejected = next((s for s in here if s.label == label), None)
         if rejected is not None:  # the annotator changed their mind
             new = rejected.with_state(SpanState.ACCEPTED)
             return self._decide(ReplaceSpan(rejected, new, self.allow_overlap, f"Add {label}"))
@@ -97,9 +99,8 @@ class Gestures:
             if span.state.is_gold:
                 raise EditError(f"it is already {label}")
             return self._decide(ReplaceSpan.accept(span, allow_overlap=self.allow_overlap))
-        new = replace(span, label=label, state=_confirmed(span.state))
-        edit = ReplaceSpan(span, new, self.allow_overlap, f"Relabel as {label}")
-        return self._decide(edit, clearing=self._rejection_of(new))
+        edit = ReplaceSpan.relabel(span, label, allow_overlap=self.allow_overlap)
+        return self._decide(edit, clearing=self._rejection_of(edit.new))
 
     def move_edge(self, span: Span, edge: Edge, direction: Direction) -> Edit | None:
         """`[` `]` (and with Shift, the end): move one boundary by one token."""
@@ -110,9 +111,8 @@ class Gestures:
         )
         if moved is None:
             return None
-        new = replace(span, start=moved[0], end=moved[1], state=_confirmed(span.state))
-        edit = ReplaceSpan(span, new, self.allow_overlap, "Resize")
-        return self._decide(edit, clearing=self._rejection_of(new))
+        edit = ReplaceSpan.resize(span, *moved, allow_overlap=self.allow_overlap)
+        return self._decide(edit, clearing=self._rejection_of(edit.new))
 
     # -- many spans -----------------------------------------------------------------------
 
@@ -123,14 +123,13 @@ class Gestures:
         and longest is accepted and the others are left as suggestions.
         """
         chosen: list[Span] = []
-        gold = [s for s in self.document.spans if s.state.is_gold]
-        taken = _Ranges(gold)
+        taken = GoldRanges(self.document.gold_spans)
         for span in sorted(self.document.spans, key=lambda s: (s.start, -s.end)):
             if span.state is SpanState.SUGGESTED and (
-                self.allow_overlap or not taken.overlaps(span)
+                self.allow_overlap or not taken.overlaps(span.start, span.end)
             ):
                 chosen.append(span)
-                taken.add(span)
+                taken.add(span.with_state(SpanState.ACCEPTED))
         if not chosen:
             return None
         accepted = tuple(s.with_state(SpanState.ACCEPTED) for s in chosen)
@@ -146,17 +145,18 @@ class Gestures:
         """
         label = label or span.label
         text = self.document.covered_text(span)
-        gold = [s for s in self.document.spans if s.state.is_gold]
-        taken = _Ranges([s for s in gold if (s.start, s.end) != (span.start, span.end)])
+        gold = self.document.gold_spans
+        taken = GoldRanges.of(s for s in gold if (s.start, s.end) != (span.start, span.end))
+        spans = SpanIndex(self.document.spans)
         removed: list[Span] = []
         added: list[Span] = []
         for start, end in occurrences(self.document.text, text):
             if self.tokens is not None and self.tokens.token_span(start, end) is None:
                 continue
             probe = Span(start, end, label)
-            if not self.allow_overlap and taken.overlaps(probe):
+            if not self.allow_overlap and taken.overlaps(start, end):
                 continue
-            here = [s for s in self.document.spans if s.start < end and start < s.end]
+            here = list(spans.overlapping(start, end))
             if any(s.state.is_gold and s.key == probe.key for s in here):
                 taken.add(probe)
                 continue
@@ -212,10 +212,7 @@ class Gestures:
             in_way += [
                 s
                 for s in document.spans
-                if s.state is SpanState.SUGGESTED
-                and s not in changes.removed
-                and s.start < new.end
-                and new.start < s.end
+                if s.state is SpanState.SUGGESTED and s not in changes.removed and s.overlaps(new)
             ]
         steps: list[Edit] = []
         if in_way:
@@ -249,28 +246,9 @@ def _places(count: int) -> str:
     return "in 1 place" if count == 1 else f"in {count} places"
 
 
-def _confirmed(state: SpanState) -> SpanState:
-    return SpanState.MANUAL if state is SpanState.MANUAL else SpanState.ACCEPTED
-
-
 def _source_of(here: Sequence[Span], probe: Span) -> str | None:
     """Keep the suggester's name when a suggestion with that exact range is accepted."""
     return next(
         (s.source for s in here if (s.start, s.end) == (probe.start, probe.end) and s.source),
         None,
     )
-
-
-class _Ranges:
-    """Disjoint ranges taken by gold spans, sorted, for overlap checks by bisection."""
-
-    def __init__(self, spans: Iterable[Span]) -> None:
-        self._ranges = sorted((s.start, s.end) for s in spans)
-
-    def overlaps(self, span: Span) -> bool:
-        # Disjoint and sorted: only the last range starting before `span` ends can reach it.
-        index = bisect_left(self._ranges, (span.end, -1))
-        return index > 0 and self._ranges[index - 1][1] > span.start
-
-    def add(self, span: Span) -> None:
-        insort(self._ranges, (span.start, span.end))

@@ -51,13 +51,21 @@ def check_hotkey(text: str, labels: Sequence[Label], *, owner: str | None = None
     if not found:
         raise LabelError(f"hotkey {text!r} is not one of 1-9 or Shift+1 to Shift+9 (or 'none')")
     hotkey = f"Shift+{found.group(1)}" if "+" in text else found.group(1)
-    holder = next((lb.name for lb in labels if lb.hotkey == hotkey and lb.name != owner), None)
+    held = label_with_hotkey(labels, hotkey, besides=owner)
+    holder = held.name if held is not None else None
     if holder is not None:
         raise LabelError(
             f"hotkey {hotkey} is already used by label {holder}; "
             f"give {holder} another hotkey (or 'none') first"
         )
     return hotkey
+
+
+def label_with_hotkey(
+    labels: Sequence[Label], hotkey: str, *, besides: str | None = None
+) -> Label | None:
+    """The label (other than the one named `besides`) that `hotkey` labels with, if any."""
+    return next((lb for lb in labels if lb.hotkey == hotkey and lb.name != besides), None)
 
 
 def next_free_hotkey(labels: Sequence[Label]) -> str | None:

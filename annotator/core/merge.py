@@ -31,7 +31,6 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 
 from annotator.core import names
 from annotator.core.edits import Batch, SwapSuggestions
@@ -60,11 +59,24 @@ class SpanIndex:
     the longest span's length, so a query bisects to that window and checks only it.
     """
 
-    def __init__(self, spans: Sequence[Span]) -> None:
+    def __init__(self, spans: Sequence[Span] = ()) -> None:
         """`spans` in document order (sorted by start, as `Document.spans` is)."""
         self._spans = spans
         self._starts = [span.start for span in self._spans]
         self._longest = max((span.end - span.start for span in self._spans), default=0)
+
+    def add(self, span: Span) -> None:
+        """Index `span` too, after the spans that start where it does."""
+        if not isinstance(self._spans, list):
+            self._spans = list(self._spans)
+        index = bisect_right(self._starts, span.start)
+        self._starts.insert(index, span.start)
+        self._spans.insert(index, span)
+        self._longest = max(self._longest, span.end - span.start)
+
+    def spans(self) -> list[Span]:
+        """The indexed spans, in order of start."""
+        return list(self._spans)
 
     def overlapping(self, start: int, end: int) -> Iterator[Span]:
         """The spans that share at least one character with `start:end`."""
@@ -73,26 +85,6 @@ class SpanIndex:
         for span in self._spans[low:high]:
             if span.end > start:
                 yield span
-
-
-class Claimed:
-    """Ranges that never overlap one another, kept sorted, with overlap queries."""
-
-    def __init__(self) -> None:
-        self._starts: list[int] = []
-        self._ends: list[int] = []
-
-    def claim(self, start: int, end: int) -> None:
-        """Add `start:end`, which overlaps no range claimed before (check `overlaps`)."""
-        index = bisect_left(self._starts, start)
-        self._starts.insert(index, start)
-        self._ends.insert(index, end)
-
-    def overlaps(self, start: int, end: int) -> bool:
-        index = bisect_left(self._starts, start)
-        if index > 0 and self._ends[index - 1] > start:
-            return True
-        return index < len(self._starts) and self._starts[index] < end
 
 
 def blocked_by_gold(
@@ -193,28 +185,6 @@ def _without_nested_memory(text: str, pool: list[Span]) -> list[Span]:
     ]
 
 
-@dataclass
-class _Kept:
-    """The suggestions kept so far, sorted by start, for overlap checks (rule 4)."""
-
-    longest: int
-    starts: list[int] = field(default_factory=list)
-    spans: list[Span] = field(default_factory=list)
-
-    def conflicts(self, span: Span, existing: set[Span]) -> bool:
-        low = bisect_right(self.starts, span.start - self.longest)
-        high = bisect_left(self.starts, span.end)
-        for kept in self.spans[low:high]:
-            if kept.end > span.start and not (span in existing and kept in existing):
-                return True
-        return False
-
-    def add(self, span: Span) -> None:
-        index = bisect_right(self.starts, span.start)
-        self.starts.insert(index, span.start)
-        self.spans.insert(index, span)
-
-
 def _resolve(pool: list[Span], existing: set[Span]) -> list[Span]:
     """Keep suggestions in rank order, skipping any that overlaps one kept before it."""
 
@@ -227,11 +197,14 @@ def _resolve(pool: list[Span], existing: set[Span]) -> list[Span]:
             span.label,
         )
 
-    kept = _Kept(longest=max((span.end - span.start for span in pool), default=0))
+    kept = SpanIndex()
     for span in sorted(pool, key=rank):
-        if not kept.conflicts(span, existing):
+        if not any(
+            not (span in existing and other in existing)
+            for other in kept.overlapping(span.start, span.end)
+        ):
             kept.add(span)
-    return kept.spans
+    return kept.spans()
 
 
 def _describe(added: int, removed: int) -> str:

@@ -49,6 +49,12 @@ class SpanState(StrEnum):
         """True for the spans that are training data: accepted and manual ones."""
         return self in (SpanState.ACCEPTED, SpanState.MANUAL)
 
+    @property
+    def confirmed(self) -> SpanState:
+        """The state a span takes when a person relabels or resizes it: a drawn span stays
+        drawn, any other (a suggestion, a rejected one) becomes accepted."""
+        return SpanState.MANUAL if self is SpanState.MANUAL else SpanState.ACCEPTED
+
 
 _LABEL_FORBIDDEN = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 

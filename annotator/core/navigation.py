@@ -45,9 +45,14 @@ def step(
     return candidates[index % len(candidates)]
 
 
-def contains(spans: Sequence[Span], span: Span) -> bool:
+def index_of(spans: Sequence[Span], span: Span) -> int:
+    """Where `span` (equal in every field) is in `spans`, sorted by key; -1 if absent."""
     index = bisect_left(spans, span.key, key=sort_key)
-    return index < len(spans) and spans[index] == span
+    return index if index < len(spans) and spans[index] == span else -1
+
+
+def contains(spans: Sequence[Span], span: Span) -> bool:
+    return index_of(spans, span) >= 0
 
 
 def same_range(spans: Sequence[Span], start: int, end: int) -> list[Span]:
@@ -66,8 +71,13 @@ def gold_at(spans: Sequence[Span], start: int, end: int) -> Span | None:
 
 
 def successor(spans: Sequence[Span], span: Span) -> Span | None:
-    """The span at `span`'s place after an edit changed it: same range (same label first),
-    else the first span from its start on, wrapping around."""
+    """Which span is current after an edit changed or removed the current `span`.
+
+    The one with its key (in its new state), else another label on its range (after a
+    relabel), else the first span from its start on, wrapping around (after the undo of a
+    drawn span). `spans` are the spans the window shows (`visible`), sorted by key: the
+    article's outline, the span list and the keys all follow this one rule.
+    """
     same = same_range(spans, span.start, span.end)
     if same:
         return next((s for s in same if s.label == span.label), same[0])

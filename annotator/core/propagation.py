@@ -37,23 +37,19 @@ described as the edit plus " (+N elsewhere)", N the spans suggested or rejected 
 
 from __future__ import annotations
 
-from bisect import bisect_left, insort
-from collections.abc import Iterator
+from bisect import insort
 from dataclasses import dataclass, field, replace
 
 from annotator.core.aliases import mentions
 from annotator.core.boundaries import Trim
 from annotator.core.edits import Batch, Changes, Edit, SwapSuggestions
-from annotator.core.merge import (
-    Claimed,
-    SpanIndex,
-    blocked_by_gold,
-    part_of_longer_name,
-    split_by_state,
-)
+from annotator.core.gold_ranges import GoldRanges
+from annotator.core.merge import SpanIndex, blocked_by_gold, part_of_longer_name, split_by_state
 from annotator.core.model import Document, Span, SpanState, sort_key
 from annotator.core.names import continues_a_name
+from annotator.core.navigation import index_of
 from annotator.core.suggestions import MEMORY_SOURCE
+from annotator.core.text import occurrences
 from annotator.core.tokens import Tokens
 
 
@@ -111,20 +107,12 @@ def _spans_after(spans: tuple[Span, ...], changes: Changes) -> list[Span]:
     """The document's spans as the edit leaves them, without the edit's own checks."""
     result = list(spans)
     for span in changes.removed:
-        index = bisect_left(result, span.key, key=sort_key)
-        if index < len(result) and result[index] == span:
+        index = index_of(result, span)
+        if index >= 0:
             del result[index]
     for span in changes.added:
         insort(result, span, key=sort_key)
     return result
-
-
-def occurrences(text: str, needle: str) -> Iterator[tuple[int, int]]:
-    """Every (start, end) where `needle` occurs in `text`, overlapping ones included."""
-    start = text.find(needle)
-    while start >= 0:
-        yield start, start + len(needle)
-        start = text.find(needle, start + 1)
 
 
 class _State:
@@ -170,7 +158,7 @@ class _State:
         ):
             return
         in_way = [s for s in self.suggested.overlapping(start, end) if s not in swap.removed]
-        swap.claim(start, end)
+        swap.claim(occurrence)
         if any(span.key == occurrence.key for span in in_way):
             return  # already suggested: left alone
         if any(part_of_longer_name(self.text, occurrence, span) for span in in_way):
@@ -196,7 +184,7 @@ class _State:
                 *key, self.gold, allow_overlap=allow_overlap
             ):
                 continue
-            swap.claim(*cut)
+            swap.claim(Span(*key))
             swap.removed[span] = None
             swap.added.append(Span(*key, SpanState.SUGGESTED, source=MEMORY_SOURCE))
 
@@ -225,10 +213,11 @@ class _Swap:
 
     removed: dict[Span, None] = field(default_factory=dict)
     added: list[Span] = field(default_factory=list)
-    claimed: Claimed = field(default_factory=Claimed)
+    claimed: GoldRanges = field(default_factory=GoldRanges)
 
-    def claim(self, start: int, end: int) -> None:
-        self.claimed.claim(start, end)
+    def claim(self, span: Span) -> None:
+        """Take `span`'s range (a drawn span of the label it gets)."""
+        self.claimed.add(span)
 
     def overlaps(self, start: int, end: int) -> bool:
         return self.claimed.overlaps(start, end)

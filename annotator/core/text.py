@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 
 _BOM = "\ufeff"
 _LINE_ENDINGS = re.compile(r"\r\n?")
@@ -24,6 +25,14 @@ def normalize_newlines(text: str) -> str:
     if text.startswith(_BOM):
         text = text[1:]
     return _LINE_ENDINGS.sub("\n", text) if "\r" in text else text
+
+
+def occurrences(text: str, needle: str) -> Iterator[tuple[int, int]]:
+    """Every (start, end) where `needle` occurs in `text`, overlapping ones included."""
+    start = text.find(needle)
+    while start >= 0:
+        yield start, start + len(needle)
+        start = text.find(needle, start + 1)
 
 
 class QtOffsets:

@@ -6,6 +6,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from annotator.core.errors import InputError
+from annotator.core.gold_ranges import first_overlap
 from annotator.core.model import Span, label_problem, sort_key
 from annotator.core.records import RawSpan, Record
 from annotator.core.tokens import Alignment, Tokens
@@ -68,7 +69,7 @@ def check_record(
         seen[span.key] = span
     spans = sorted(seen.values(), key=sort_key)
     if not allow_overlap:
-        _check_no_overlap(record, [s for s in spans if s.state.is_gold])
+        _check_no_overlap(record, spans)
     return CheckedRecord(record, tuple(spans), duplicates)
 
 
@@ -120,18 +121,16 @@ def _nearby_tokens(tokens: Tokens, text: str, start: int, end: int) -> str:
     return f" (the nearest tokens cover {expanded[0]}-{expanded[1]} {text[slice(*expanded)]!r})"
 
 
-def _check_no_overlap(record: Record, gold: list[Span]) -> None:
-    furthest: Span | None = None
-    for span in gold:
-        if furthest is not None and span.start < furthest.end:
-            _fail(
-                record,
-                f"span {span.start}-{span.end} {span.label!r} overlaps span "
-                f"{furthest.start}-{furthest.end} {furthest.label!r}; "
-                "use a dataset created with --allow-overlap for nested entities",
-            )
-        if furthest is None or span.end > furthest.end:
-            furthest = span
+def _check_no_overlap(record: Record, spans: list[Span]) -> None:
+    found = first_overlap(spans)
+    if found is not None:
+        span, furthest = found
+        _fail(
+            record,
+            f"span {span.start}-{span.end} {span.label!r} overlaps span "
+            f"{furthest.start}-{furthest.end} {furthest.label!r}; "
+            "use a dataset created with --allow-overlap for nested entities",
+        )
 
 
 def _fail(record: Record, reason: str) -> None:

@@ -24,10 +24,11 @@ from annotator.core.memory import PhraseMemory
 from annotator.core.merge import merge_suggestions
 from annotator.core.model import Dataset, Document, Span, SpanState
 from annotator.core.suggestions import Analysis, Suggester
+from annotator.core.summaries import OPEN_STATUSES
 from annotator.core.tokens import Tokens
 from annotator.services.tokens import TokenCache
 from annotator.store import Store
-from annotator.store.suggestions import OPEN_STATUSES, SuggestedDocument
+from annotator.store.suggestions import SuggestedDocument
 
 if TYPE_CHECKING:
     from annotator.nlp.models import ModelChoice

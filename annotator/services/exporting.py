@@ -164,7 +164,7 @@ def exported_spans(document: Document, fmt: str, include_suggestions: bool) -> l
     (`spacy`, `conll`) only ever get gold spans.
     """
     if not include_suggestions or fmt in ("spacy", "conll"):
-        return [s for s in document.spans if s.state.is_gold]
+        return list(document.gold_spans)
     if fmt == "doccano":
         return [s for s in document.spans if s.state is not SpanState.REJECTED]
     return list(document.spans)

@@ -12,14 +12,12 @@ from sqlalchemy import Engine
 from annotator.core.edits import Edit
 from annotator.core.errors import NotFoundError, StoreError, UnreadableDocument
 from annotator.core.memory import PhraseCount
-from annotator.core.model import Document, Span, SpanState, Status
+from annotator.core.model import Document, Span, SpanState
+from annotator.core.summaries import OPEN_STATUSES
 from annotator.core.tokens import Tokens
 from annotator.store.db import read_transaction, write_transaction
 from annotator.store.documents import token_columns, write_edit
 from annotator.store.rows import DOC_COLUMNS, document_from_row, span_from_row
-
-# Documents a suggester visits: not yet finished by a person.
-OPEN_STATUSES = (Status.NEW, Status.IN_PROGRESS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +130,7 @@ class SuggestionQueries:
 
 
 def _to_suggest(dataset_id: int, force: bool) -> tuple[str, tuple[object, ...]]:
+    """Documents a suggester visits: open ones, not yet finished by a person."""
     marks = ", ".join("?" * len(OPEN_STATUSES))
     where = f"d.dataset_id = ? AND d.status IN ({marks})"
     if not force:

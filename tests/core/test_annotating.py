@@ -7,7 +7,7 @@ import re
 import pytest
 
 from annotator.core.annotating import Gestures
-from annotator.core.edits import Restate
+from annotator.core.edits import ReplaceSpan, Restate
 from annotator.core.errors import EditError
 from annotator.core.model import Document, Span, SpanState, Status, sort_key
 from annotator.core.navigation import step, successor, visible
@@ -199,6 +199,23 @@ def test_tab_walks_the_spans_and_wraps() -> None:
     assert step(shown, None, offset=at("met")[0]) == shown[1]
     assert step(document.spans, shown[1], open_only=True) == shown[0]
     assert step([], None) is None
+
+
+@pytest.mark.parametrize("state", list(SpanState))
+def test_a_label_key_and_the_relabel_edit_follow_one_rule(state: SpanState) -> None:
+    """What tests and benchmarks build with `ReplaceSpan.relabel` is what the key does."""
+    span = Span(*at("Paris"), "GPE", state, source="en_core_web_sm")
+    document = doc(span)
+    by_key = gestures(document, spread=False).relabel(span, "LOC").apply(document)
+    by_edit = ReplaceSpan.relabel(span, "LOC").apply(document)
+    assert by_key.spans == by_edit.spans
+    assert by_edit.spans[0].state is (
+        SpanState.MANUAL if state is SpanState.MANUAL else SpanState.ACCEPTED
+    )
+    moved = gestures(document, spread=False).move_edge(span, "end", 1)
+    if moved is not None:
+        resized = moved.changes().added[0]
+        assert ReplaceSpan.resize(span, resized.start, resized.end).new == resized
 
 
 def test_successor_follows_a_relabelled_span() -> None:

@@ -99,6 +99,16 @@ def test_accept_reject_relabel_resize_set_the_state() -> None:
     assert kept.state is SpanState.MANUAL
 
 
+def test_relabelling_or_resizing_a_rejected_span_accepts_it() -> None:
+    """As a label key or an edge key on a shown rejection does in the window."""
+    rejected = CITY.with_state(SpanState.REJECTED)
+    doc = document(PERSON, MUSEUM, rejected)
+    relabelled = ReplaceSpan.relabel(rejected, "LOC").apply(doc).spans[-1]
+    assert (relabelled.label, relabelled.state) == ("LOC", SpanState.ACCEPTED)
+    resized = ReplaceSpan.resize(rejected, 42, 51).apply(doc).spans[-1]
+    assert (resized.end, resized.state) == (51, SpanState.ACCEPTED)
+
+
 def test_set_status_refuses_a_stale_old_status() -> None:
     doc = base()
     with pytest.raises(EditError, match="the document is new, not done"):
@@ -410,6 +420,8 @@ def test_relabelling_in_a_document_of_10000_spans_does_not_scan_them(
         return sort_key(span)
 
     monkeypatch.setattr("annotator.core.edits.sort_key", counted)
+    monkeypatch.setattr("annotator.core.gold_ranges.sort_key", counted)
+    monkeypatch.setattr("annotator.core.navigation.sort_key", counted)
     for number in range(200):
         doc = ReplaceSpan.relabel(middle, "LOC" if number % 2 == 0 else "ORG").apply(doc)
         middle = next(s for s in doc.spans[len(doc.spans) // 2 - 2 :] if s.start == middle.start)

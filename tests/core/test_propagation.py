@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 from annotator.core.edits import AddSpan, Batch, Edit, RemoveSpan, ReplaceSpan, SetStatus
 from annotator.core.errors import EditError
 from annotator.core.model import Document, Span, SpanState, Status
-from annotator.core.propagation import occurrences, propagate
+from annotator.core.propagation import propagate
 from annotator.core.suggestions import MEMORY_SOURCE
+from annotator.core.text import occurrences
 from annotator.core.tokens import Tokens
 
 TEXT = (
