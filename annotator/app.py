@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from annotator.core.assistance import Assistance
     from annotator.store import Store
     from annotator.ui.shell.launch import Parts
 
@@ -65,11 +66,16 @@ def run_window(db: Path | None, *, confirm_new: bool = False) -> int:
     )
 
 
-def assemble(store: Store, settings: Any, *, annotator: str | None) -> Parts:
+def assemble(
+    store: Store, settings: Any, *, annotator: str | None, assistance: Assistance | None = None
+) -> Parts:
     """Every part of the window, connected; the caller shows it and opens the data.
 
     `settings` is a `QSettings` (typed loosely: this module never imports Qt).
+    `assistance`: what the window adds to the model (propagation, the memory, the article
+    rules), all on unless given; the effort benchmark turns it off to measure the model.
     """
+    from annotator.core.assistance import ALL_ON
     from annotator.services.document_analysis import DocumentAnalyser
     from annotator.services.tokens import TokenCache
     from annotator.ui.controllers.editing import Editing
@@ -83,13 +89,15 @@ def assemble(store: Store, settings: Any, *, annotator: str | None) -> Parts:
     from annotator.ui.state.store_memory import StoreMemory
     from annotator.ui.state.view_state import ViewState
 
+    helps = assistance or ALL_ON
+
     def make_analyser() -> DocumentAnalyser:  # called on the worker thread
-        return DocumentAnalyser(store, TokenCache(store))  # each dataset's own language
+        return DocumentAnalyser(store, TokenCache(store), helps)  # each dataset's own language
 
     state = ViewState()
     memory = StoreMemory(settings, store.path)
     session = DocumentSession(store, state, annotator=annotator)
-    editing = Editing(session, state)
+    editing = Editing(session, state, assistance=helps)
     worker = NlpWorker(make_analyser)
     workflow = Workflow(store, session, state, worker, memory)
     window = MainWindow(store, session.undo_group, settings, annotator=annotator)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from annotator.core.assistance import ALL_ON, Assistance
 from annotator.core.edits import Batch, Edit, SwapSuggestions
 from annotator.core.errors import AnnotatorError
 from annotator.core.memory import PhraseMemory
@@ -64,12 +65,14 @@ class DocumentAnalyser:
     """Holds the loaded pipeline and analyses one document at a time.
 
     Not thread-safe: one thread (the window's worker) owns it. The store and the token
-    cache may be shared with other threads.
+    cache may be shared with other threads. `assistance` says whether the memory suggests
+    and whether the model's spans go through the article rules (all on by default).
     """
 
-    def __init__(self, store: Store, tokens: TokenCache) -> None:
+    def __init__(self, store: Store, tokens: TokenCache, assistance: Assistance = ALL_ON) -> None:
         self._store = store
         self._tokens = tokens
+        self._assistance = assistance
         self._choice: ModelChoice | None = None
         self._memory_only: dict[str, ModelSuggester] = {}  # by language: one tokenizer each
         self._with_model: ModelSuggester | None = None
@@ -98,7 +101,7 @@ class DocumentAnalyser:
                 self._unload()
                 if on_loading is not None:
                     on_loading(_display_name(choice.name))
-                self._with_model = _load_model(choice)
+                self._with_model = _load_model(choice, refine=self._assistance.article_rules)
                 self._choice = choice
         except BaseException:
             self._unload()
@@ -113,7 +116,7 @@ class DocumentAnalyser:
         """Tokens, plus the model's suggestions when no suggester has been over the document
         yet, plus the memory's, read fresh from the store. Finished documents (done,
         skipped, rejected) get their tokens and nothing else."""
-        memory = PhraseMemory.from_counts(self._store.phrase_counts(dataset.id))
+        memory = self._memory(dataset)
         if document.status not in OPEN_STATUSES:
             tokens = self._tokens.tokens(document, dataset.lang)
             return DocumentAnalysis(document.id, tokens, (), memory, None)
@@ -134,6 +137,11 @@ class DocumentAnalyser:
             with_memory = self._memory_only[dataset.lang] = _memory_only(dataset.lang)
         found = _analysed(with_memory(dataset, memory), document.text)
         return DocumentAnalysis(document.id, tokens, found.suggestions, memory, None)
+
+    def _memory(self, dataset: Dataset) -> PhraseMemory:
+        if not self._assistance.memory:
+            return PhraseMemory()
+        return PhraseMemory.from_counts(self._store.phrase_counts(dataset.id))
 
     def _unload(self) -> None:
         self._with_model = None
@@ -230,7 +238,7 @@ def _memory_only(lang: str) -> ModelSuggester:
     return with_memory
 
 
-def _load_model(choice: ModelChoice) -> ModelSuggester:
+def _load_model(choice: ModelChoice, *, refine: bool) -> ModelSuggester:
     """Load the pipeline (slow); suggesters that run it come from what this returns."""
     from annotator.nlp.models import load_pipeline
     from annotator.nlp.suggester import SpacySuggester
@@ -238,7 +246,9 @@ def _load_model(choice: ModelChoice) -> ModelSuggester:
     nlp = load_pipeline(choice)
 
     def with_model(dataset: Dataset, memory: PhraseMemory) -> Suggester:
-        return SpacySuggester(nlp, label_for=dataset.map_label, memory=memory, lang=dataset.lang)
+        return SpacySuggester(
+            nlp, label_for=dataset.map_label, memory=memory, lang=dataset.lang, refine=refine
+        )
 
     return with_model
 

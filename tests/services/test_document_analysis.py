@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from annotator.core.assistance import Assistance
 from annotator.core.edits import AddSpan, ReplaceSpan, SetStatus
 from annotator.core.errors import AnnotatorError, NotFoundError
 from annotator.core.hashing import input_hash
@@ -394,3 +395,29 @@ def test_an_article_over_a_million_characters_opens_with_tokens_and_suggestions(
     assert store_tokens is None  # nothing saved yet: the tokenizer runs
     tokens = DocumentAnalyser(store, fresh).analyse(dataset, done).tokens
     assert tokens == analysis.tokens
+
+
+# Assistance off: the model's entities as predicted
+
+
+def test_without_the_article_rules_the_surname_is_not_suggested(
+    store: Store, dataset: Dataset
+) -> None:
+    plain = DocumentAnalyser(store, TokenCache(store, lang="en"), Assistance.none())
+    plain.load(dataset)
+    texts = [
+        ARTICLES[0][s.start : s.end]
+        for s in plain.analyse(dataset, document(store, dataset, 0)).suggestions
+    ]
+    assert "Merkel" not in texts  # the short form of "Angela Merkel" is an article rule
+    assert "Angela Merkel" in texts
+
+
+def test_without_the_memory_nothing_learnt_is_suggested(store: Store, dataset: Dataset) -> None:
+    first = document(store, dataset, 0)
+    surname = ARTICLES[0].rindex("Merkel")
+    store.apply(first, AddSpan(Span(surname, surname + 6, "PERSON")))  # teaches "Merkel"
+    suggest_dataset(store, "news")  # the model has been over every document
+    plain = DocumentAnalyser(store, TokenCache(store, lang="en"), Assistance(memory=False))
+    plain.load(dataset)
+    assert plain.analyse(dataset, document(store, dataset, 0)).suggestions == ()

@@ -7,6 +7,7 @@ from dataclasses import replace
 import pytest
 from pytestqt.qtbot import QtBot
 
+from annotator.core.assistance import ALL_ON, Assistance
 from annotator.core.edits import ReplaceSpan
 from annotator.core.hashing import input_hash
 from annotator.core.model import Document, Span, SpanState, Status
@@ -103,3 +104,27 @@ def test_keeping_the_current_span_does_not_walk_the_document(
         editing.choose(span if number % 2 else span.with_state(SpanState.REJECTED))
     assert session.state.current_span is not None and session.state.current_span.start == span.start
     assert compared / 200 < 50  # walking the document compares thousands of spans a call
+
+
+@pytest.mark.parametrize(
+    ("assistance", "relabelled"),
+    [(ALL_ON, ["ORG", "ORG"]), (Assistance.none(), ["ORG", "PERSON"])],
+)
+def test_a_relabel_spreads_to_the_same_words_only_with_propagation_on(
+    store: Store, qtbot: QtBot, assistance: Assistance, relabelled: list[str]
+) -> None:
+    text = "Apple sued Apple."
+    dataset = store.create_dataset("news")
+    spans = tuple(Span(s, s + 5, "PERSON", SpanState.SUGGESTED, "model") for s in (0, 11))
+    document = Document(0, dataset.id, text, spans, input_hash=input_hash(text))
+    store.add_documents(dataset.id, [(document, None)])
+    state = ViewState()
+    session = DocumentSession(store, state, annotator="ann")
+    session.set_dataset(store.get_dataset("news"))
+    editing = Editing(session, state, assistance=assistance)
+    opened = session.open(store.document_ids(dataset.id)[0])
+    assert opened is not None
+    editing.choose(opened.spans[0])
+    editing.label("ORG")
+    assert session.document is not None
+    assert [s.label for s in session.document.spans] == relabelled

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal, Slot
 
 from annotator.core.annotating import Gestures
+from annotator.core.assistance import ALL_ON, Assistance
 from annotator.core.edits import Edit
 from annotator.core.errors import EditError
 from annotator.core.model import Document, Span, Status
@@ -30,11 +31,17 @@ class Editing(QObject):
     document_finished = Signal(int)  # a document was marked done or skipped: open the next
 
     def __init__(
-        self, session: DocumentSession, state: ViewState, parent: QObject | None = None
+        self,
+        session: DocumentSession,
+        state: ViewState,
+        parent: QObject | None = None,
+        *,
+        assistance: Assistance = ALL_ON,
     ) -> None:
         super().__init__(parent)
         self._session = session
         self._state = state
+        self._spread = assistance.propagate
 
     # -- state ----------------------------------------------------------------------------
 
@@ -145,6 +152,7 @@ class Editing(QObject):
             document,
             self._session.tokens,
             allow_overlap=dataset.allow_overlap if dataset else False,
+            spread=self._spread,
         )
 
     def _apply(
