@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from annotator.cli.choices import choices, chosen, parser
 from annotator.cli.common import (
     DEFAULT_DATASET,
     DatasetOption,
@@ -20,11 +21,19 @@ from annotator.cli.progress import StageBars
 from annotator.core.model import Status
 from annotator.formats.destination import STDOUT, OutputClosedError, Target, describe
 from annotator.services.exporting import (
-    EXPORT_FORMATS,
     ExportOptions,
     ExportReport,
     export_dataset,
+    export_format,
+    export_formats,
 )
+
+# --format's choices, from the table of formats.
+EXPORT_FORMATS = choices("ExportFormat", export_formats())
+if TYPE_CHECKING:
+    ExportFormat = str  # the command gets a member, or the text as typed for `chosen` to refuse
+else:
+    ExportFormat = EXPORT_FORMATS
 
 STATUS_CHOICES = ("all", *(status.value for status in Status))
 # What a shell reports for a program stopped by SIGPIPE: `annotator export - | head -1`.
@@ -43,7 +52,14 @@ def export(
     ],
     dataset: DatasetOption = DEFAULT_DATASET,
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help=f"One of: {', '.join(EXPORT_FORMATS)}.")
+        ExportFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help=f"One of: {', '.join(EXPORT_FORMATS)}.",
+            metavar="<str>",  # what the help has always shown; the text lists the choices
+            parser=parser(EXPORT_FORMATS),
+        ),
     ] = "prodigy",
     status: Annotated[
         list[str] | None,
@@ -68,10 +84,11 @@ def export(
     db: DbOption = None,
 ) -> None:
     """Export a dataset. Gold spans (accepted and drawn) are always exported."""
-    if fmt not in EXPORT_FORMATS:
-        fail(f"unknown format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")
     options = ExportOptions(
-        fmt, parse_statuses(status or ["done"]), include_suggestions, force=force
+        chosen(fmt, EXPORT_FORMATS),
+        parse_statuses(status or ["done"]),
+        include_suggestions,
+        force=force,
     )
     target: Target = STDOUT if out == "-" else Path(out)
     try:
@@ -99,16 +116,12 @@ def _print_report(report: ExportReport, dataset: str, out: Target, options: Expo
         f"Exported {report.documents} documents and {report.spans} spans from dataset "
         f"{dataset!r} to {describe(out)} ({options.fmt})"
     )
+    writing = export_format(options.fmt)
     if report.left_out:
-        reason = (
-            "overlapping spans (CoNLL holds no overlaps) or spans off token boundaries"
-            if options.fmt == "conll"
-            else "spans whose boundaries are not token boundaries"
-        )
-        msg.warn(f"Left out {report.left_out} {reason}")
+        msg.warn(f"Left out {report.left_out} {writing.left_out}")
     if report.overlapping:
         say.info(
             f"{report.overlapping} overlapping spans are in doc.spans['sc'] but not in doc.ents"
         )
-    if options.include_suggestions and options.fmt in ("spacy", "conll"):
+    if options.include_suggestions and writing.gold_only:
         say.info(f"--include-suggestions has no effect on {options.fmt}: it holds gold spans only")

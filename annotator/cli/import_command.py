@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from annotator.cli.choices import choices, chosen, parser
 from annotator.cli.common import DEFAULT_DATASET, DatasetOption, DbOption, fail, msg, open_store
 from annotator.cli.progress import StageBars
-from annotator.formats import IMPORT_FORMATS
+from annotator.formats import AUTO, import_formats
 from annotator.services.importing import (
     DEFAULT_PRESET,
     ImportOptions,
@@ -19,6 +20,13 @@ from annotator.services.importing import (
 
 _MAX_LISTED = 20
 
+# --format's choices, from the table of formats.
+IMPORT_FORMATS = choices("ImportFormat", import_formats())
+if TYPE_CHECKING:
+    ImportFormat = str  # the command gets a member, or the text as typed for `chosen` to refuse
+else:
+    ImportFormat = IMPORT_FORMATS
+
 
 def import_files(
     paths: Annotated[
@@ -27,8 +35,15 @@ def import_files(
     ],
     dataset: DatasetOption = DEFAULT_DATASET,
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help=f"One of: {', '.join(IMPORT_FORMATS)}.")
-    ] = "auto",
+        ImportFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help=f"One of: {', '.join(IMPORT_FORMATS)}.",
+            metavar="<str>",  # what the help has always shown; the text lists the choices
+            parser=parser(IMPORT_FORMATS),
+        ),
+    ] = AUTO,
     encoding: Annotated[str, typer.Option(help="Text encoding of the files.")] = "utf-8",
     skip_invalid: Annotated[
         bool, typer.Option("--skip-invalid", help="Import the valid records and list the others.")
@@ -53,11 +68,15 @@ def import_files(
 
     By default a file with any invalid record is refused and nothing is imported.
     """
-    if fmt not in IMPORT_FORMATS:
-        fail(f"unknown format {fmt!r}; choose one of {', '.join(IMPORT_FORMATS)}")
     chosen_preset = None if preset.lower() == "none" else preset
     options = ImportOptions(
-        fmt, encoding, skip_invalid, add_labels, allow_overlap, lang, chosen_preset
+        chosen(fmt, IMPORT_FORMATS),
+        encoding,
+        skip_invalid,
+        add_labels,
+        allow_overlap,
+        lang,
+        chosen_preset,
     )
     try:
         with open_store(db) as store, StageBars() as bars:

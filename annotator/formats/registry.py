@@ -3,31 +3,27 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from annotator.core.errors import InputError
 from annotator.core.records import Record
-from annotator.formats.readers import brat, doccano, labelstudio, prodigy, text
+from annotator.formats import table
+from annotator.formats.readers import doccano
 from annotator.formats.readers.json_records import first_json_record
 from annotator.formats.source import MAX_RECORD_CHARACTERS, Source, as_source
 
-# A reader yields a Record per record, or the InputError that record raised; it raises an
-# InputError when the file as a whole cannot be read (perhaps after some records).
-Reader = Callable[[Path, Source], Iterator[Record | InputError]]
+AUTO = "auto"  # --format auto: told from the file
 
-READERS: dict[str, Reader] = {
-    "text": text.read,
-    "prodigy": prodigy.read,
-    "doccano": doccano.read,
-    "labelstudio": labelstudio.read,
-    "brat": brat.read,
-}
 
-IMPORT_FORMATS = ("auto", "text", "prodigy", "doccano", "labelstudio", "brat")
+def import_formats() -> list[str]:
+    """What `annotator import --format` takes: auto, then every format the table reads."""
+    return [AUTO, *(row.name for row in table.readable())]
 
-# Files a folder import picks up; brat `.ann` files are read together with their `.txt`.
-SUFFIXES = frozenset({".txt", ".md", ".jsonl", ".json"})
+
+def folder_suffixes() -> frozenset[str]:
+    """The files a folder import picks up (a companion, brat's `.ann`, comes with its file)."""
+    return frozenset(suffix for row in table.readable() for suffix in row.suffixes)
 
 
 def detect_format(path: Path, content: str | Source) -> str:
@@ -121,15 +117,13 @@ def _refuse_lone_ann(ann_path: Path, encoding: str) -> None:
 _YEDDA = re.compile(r"\[@[^\]\n]*?[#\uff03][^\]\n]*?\*\]")
 
 
-def read_file(
-    path: Path, fmt: str = "auto", *, encoding: str = "utf-8"
-) -> list[Record | InputError]:
+def read_file(path: Path, fmt: str = AUTO, *, encoding: str = "utf-8") -> list[Record | InputError]:
     """All records of one file, or `InputError` for the first thing wrong with it."""
     return list(iter_file(path, fmt, encoding=encoding))
 
 
 def iter_file(
-    path: Path, fmt: str = "auto", *, encoding: str = "utf-8"
+    path: Path, fmt: str = AUTO, *, encoding: str = "utf-8"
 ) -> Iterator[Record | InputError]:
     """The records of one file as they are read; `InputError` for what is wrong with it.
 
@@ -138,18 +132,19 @@ def iter_file(
     """
     if path.is_dir():
         raise InputError(path, None, "is a directory, not a file")
-    if fmt in {"brat", "auto"} and path.suffix.lower() == ".ann":
+    if fmt in {"brat", AUTO} and path.suffix.lower() == ".ann":
         if not path.with_suffix(".txt").is_file():
             _refuse_lone_ann(path, encoding)
         path = path.with_suffix(".txt")
     source = Source(path, encoding)
     source.check()
-    name = detect_format(path, source) if fmt == "auto" else fmt
-    reader = READERS.get(name)
+    name = detect_format(path, source) if fmt == AUTO else fmt
+    reader = table.reading(name)
     if reader is None:
-        raise InputError(path, None, f"unknown format {name!r} (formats: {', '.join(READERS)})")
+        names = ", ".join(row.name for row in table.readable())
+        raise InputError(path, None, f"unknown format {name!r} (formats: {names})")
     count = 0
-    for record in reader(path, source):
+    for record in reader.read(path, source):
         count += 1
         yield record
     if not count:

@@ -9,6 +9,7 @@ character for character and every span boundary is a token boundary. Entities go
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import IO
 
 import spacy
 from spacy.tokens import Doc, DocBin
@@ -54,6 +55,33 @@ class DocBinWriter:
 
     def to_bytes(self) -> bytes:
         return bytes(self._bin.to_bytes())
+
+
+class FileWriter:
+    """The `.spacy` export's writer (`formats.writers.DocumentWriter`): the `DocBin` is
+    built in memory and written whole after the last document."""
+
+    def __init__(self, handle: IO[bytes], lang: str) -> None:
+        self._handle = handle
+        self._writer = DocBinWriter(lang)
+
+    @property
+    def overlapping(self) -> int:
+        return self._writer.overlapping
+
+    def add(
+        self,
+        document: Document,
+        tokens: Tokens | None,
+        token_json: bytes | None,
+        spans: Sequence[Span],
+    ) -> int:
+        if tokens is None:
+            raise ValueError("the .spacy format needs each document's tokens")
+        return self._writer.add(document, tokens, spans)
+
+    def finish(self) -> None:
+        self._handle.write(self._writer.to_bytes())
 
 
 def words_and_spaces(text: str, tokens: Tokens) -> tuple[list[str], list[bool]]:

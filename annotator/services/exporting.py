@@ -11,22 +11,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from importlib import import_module
 from itertools import islice
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.model import Document, Span, SpanState, Status
+from annotator.core.model import Document, Span, Status
 from annotator.core.tokens import Tokens
+from annotator.formats import table
 from annotator.formats.destination import Target, open_output
-from annotator.formats.writers import conll, doccano, prodigy
+from annotator.formats.table import Writing
+from annotator.formats.writers import WriterFactory
 from annotator.services.progress import NoProgress, Progress
 from annotator.store import Store
 
 if TYPE_CHECKING:
     from annotator.nlp import Tokenizer
 
-EXPORT_FORMATS = ("prodigy", "doccano", "spacy", "conll")
 # A document, its stored tokens (None: compute them) and their stored Prodigy JSON (None:
 # format them), as `Store.stream_documents` yields them.
 Item = tuple[Document, Tokens | None, bytes | None]
@@ -58,26 +60,40 @@ def export_dataset(
     progress: Progress | None = None,
 ) -> ExportReport:
     """Write the dataset's documents with the chosen statuses to `out`."""
-    check_format(options.fmt)
+    writing = export_format(options.fmt)
     dataset = store.get_dataset(dataset_name)
     progress = progress or NoProgress()
     progress.stage("Exporting", store.count_documents(dataset.id, options.statuses), "doc")
     items = store.stream_documents(
         dataset.id,
         options.statuses,
-        with_tokens=options.fmt != "doccano",
-        with_token_json=options.fmt == "prodigy",
+        with_tokens=writing.tokens,
+        with_token_json=writing.token_json,
     )
     return write_documents(
         items, out, options, lang=dataset.lang, progress=progress, protected=store.files()
     )
 
 
-def check_format(fmt: str) -> None:
-    if fmt not in EXPORT_FORMATS:
+def export_formats() -> list[str]:
+    """The formats an export writes, in the table's order."""
+    return [row.name for row in table.writable()]
+
+
+def export_format(fmt: str) -> Writing:
+    """How `fmt` is written, from its row; an error naming the formats if it has none."""
+    writing = table.writing(fmt)
+    if writing is None:
         raise AnnotatorError(
-            f"unknown export format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}"
+            f"unknown export format {fmt!r}; choose one of {', '.join(export_formats())}"
         )
+    return writing
+
+
+def writer_factory(writing: Writing) -> WriterFactory:
+    """The writer a row names, imported now (the `.spacy` one brings spaCy: a second)."""
+    module, _, name = writing.factory.partition(":")
+    return cast(WriterFactory, getattr(import_module(module), name))
 
 
 def write_documents(
@@ -91,58 +107,19 @@ def write_documents(
 ) -> ExportReport:
     """Write `items` to `out` in `options.fmt`; on any error a file at `out` is left as it
     was. `protected` files (the store's) are refused as destinations."""
-    check_format(options.fmt)
+    writing = export_format(options.fmt)
     report = ExportReport()
-    documents = items if options.fmt == "doccano" else with_tokens(items, lang)
-    binary = options.fmt == "spacy"
-    with open_output(out, protected=protected, force=options.force, binary=binary) as handle:
-        if binary:
-            _write_docbin(documents, handle, lang, report, progress)
-        else:
-            _write_lines(documents, handle, options, report, progress)
-    return report
-
-
-def _write_lines(
-    documents: Iterable[Item],
-    handle: IO[bytes],
-    options: ExportOptions,
-    report: ExportReport,
-    progress: Progress | None,
-) -> None:
-    fmt = options.fmt
-    for document, tokens, tokens_json in documents:
-        spans = exported_spans(document, fmt, options.include_suggestions)
-        if fmt == "prodigy":
-            assert tokens is not None
-            data, left_out = prodigy.line_bytes(document, tokens, spans, tokens_json)
-            handle.write(data)
-        else:
-            if fmt == "doccano":
-                text, left_out = doccano.line(document, spans)
-            else:
-                assert tokens is not None
-                text, left_out = conll.block(document, tokens, spans)
-            handle.write(text.encode("utf-8"))
-        _count(report, spans, left_out, progress)
-
-
-def _write_docbin(
-    documents: Iterable[Item],
-    handle: IO[bytes],
-    lang: str,
-    report: ExportReport,
-    progress: Progress | None,
-) -> None:
-    from annotator.nlp.docbin import DocBinWriter  # spaCy: a second to import, load late
-
-    writer = DocBinWriter(lang)
-    for document, tokens, _ in documents:
-        assert tokens is not None
-        spans = exported_spans(document, "spacy", include_suggestions=False)
-        _count(report, spans, writer.add(document, tokens, spans), progress)
-    handle.write(writer.to_bytes())
+    documents = with_tokens(items, lang) if writing.tokens else items
+    with open_output(
+        out, protected=protected, force=options.force, binary=writing.binary
+    ) as handle:
+        writer = writer_factory(writing)(handle, lang)
+        for document, tokens, token_json in documents:
+            spans = exported_spans(document, writing, options.include_suggestions)
+            _count(report, spans, writer.add(document, tokens, token_json, spans), progress)
+        writer.finish()
     report.overlapping = writer.overlapping
+    return report
 
 
 def _count(
@@ -155,19 +132,17 @@ def _count(
         progress.advance()
 
 
-def exported_spans(document: Document, fmt: str, include_suggestions: bool) -> list[Span]:
+def exported_spans(document: Document, writing: Writing, include_suggestions: bool) -> list[Span]:
     """The spans a format receives.
 
-    Gold spans (accepted and manual) always. With suggestions, Prodigy also gets the
-    suggested spans (pre-annotations) and the rejected ones (with `"answer": "reject"`);
-    doccano gets the suggested ones (it has no way to say "rejected"). Training formats
-    (`spacy`, `conll`) only ever get gold spans.
+    Gold spans (accepted and manual) always. With suggestions, the states the format's
+    row says it carries: Prodigy also gets the suggested spans (pre-annotations) and the
+    rejected ones (with `"answer": "reject"`); doccano gets the suggested ones (it has no
+    way to say "rejected"). Training formats (`spacy`, `conll`) only ever get gold spans.
     """
-    if not include_suggestions or fmt in ("spacy", "conll"):
+    if not include_suggestions:
         return list(document.gold_spans)
-    if fmt == "doccano":
-        return [s for s in document.spans if s.state is not SpanState.REJECTED]
-    return list(document.spans)
+    return [s for s in document.spans if s.state in writing.carries or s.state.is_gold]
 
 
 def with_tokens(items: Iterable[Item], lang: str) -> Iterator[Item]:

@@ -30,7 +30,7 @@ from annotator.core.model import (
 from annotator.core.records import Record
 from annotator.core.tokens import Tokens
 from annotator.core.validation import CheckedRecord, check_record
-from annotator.formats import SUFFIXES, iter_file
+from annotator.formats import folder_suffixes, iter_file
 from annotator.services.datasets import DEFAULT_LANG, checked_language
 from annotator.services.presets import Preset, load_preset
 from annotator.services.progress import NoProgress, Progress
@@ -75,14 +75,15 @@ class ImportOptions:
 
 def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
     """Files as given, folders walked (sorted) for the file types we read."""
+    suffixes = folder_suffixes()
     for path in paths:
         if path.is_dir():
             found = False
-            for found_path in _walk(path):
+            for found_path in _walk(path, suffixes):
                 found = True
                 yield found_path
             if not found:  # named on purpose and nothing to read: a mistake, say so
-                kinds = ", ".join(sorted(SUFFIXES))
+                kinds = ", ".join(sorted(suffixes))
                 raise InputError(path, None, f"is a folder with no files to import ({kinds})")
         elif path.exists() or path.is_symlink():
             yield path  # a link that leads nowhere: reading it says why
@@ -90,8 +91,9 @@ def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
             raise InputError(path, None, "does not exist")
 
 
-def _walk(folder: Path) -> Iterator[Path]:
-    """The files we read under `folder`, depth first in name order, hidden names skipped.
+def _walk(folder: Path, suffixes: frozenset[str]) -> Iterator[Path]:
+    """The files ending in `suffixes` under `folder`, depth first in name order, hidden
+    names skipped.
 
     The order of `sorted(folder.rglob("*"))`, and like it the walk does not enter links to
     folders, but one directory listing per folder instead of a `stat` per path.
@@ -106,8 +108,8 @@ def _walk(folder: Path) -> Iterator[Path]:
             continue
         path = Path(entry.path)
         if entry.is_dir(follow_symlinks=False):
-            yield from _walk(path)
-        elif path.suffix.lower() in SUFFIXES and _is_file(entry):
+            yield from _walk(path, suffixes)
+        elif path.suffix.lower() in suffixes and _is_file(entry):
             yield path
 
 

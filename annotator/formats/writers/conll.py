@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 
 from annotator.core.model import Document, Span
 from annotator.core.tokens import Tokens
+from annotator.formats.writers import LineWriter, needed
 
 DOCSTART = "-DOCSTART- -X- O O"
 
@@ -110,3 +111,17 @@ def word(token: str) -> str:
 def _is_space(text: str, tokens: Tokens, index: int) -> bool:
     """Whitespace (or empty) tokens, which a column file cannot hold."""
     return not text[tokens.starts[index] : tokens.ends[index]].strip()
+
+
+class Writer(LineWriter):
+    """One block of token lines per document."""
+
+    def lines(
+        self,
+        document: Document,
+        tokens: Tokens | None,
+        token_json: bytes | None,
+        spans: Sequence[Span],
+    ) -> tuple[bytes, int]:
+        text, left_out = block(document, needed(tokens), spans)
+        return text.encode("utf-8"), left_out

@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from annotator.core.model import Document, Span
+from annotator.core.tokens import Tokens
+from annotator.formats.writers import LineWriter
 from annotator.formats.writers.prodigy import dumps
 
 RESERVED_KEYS = frozenset({"text", "label"})
@@ -36,3 +38,17 @@ def record(document: Document, spans: Sequence[Span]) -> dict[str, Any]:
 def line(document: Document, spans: Sequence[Span]) -> tuple[str, int]:
     """One JSONL line (with its newline) and the number of spans left out (always 0)."""
     return dumps(record(document, spans)), 0
+
+
+class Writer(LineWriter):
+    """One record per line; doccano needs no tokens."""
+
+    def lines(
+        self,
+        document: Document,
+        tokens: Tokens | None,
+        token_json: bytes | None,
+        spans: Sequence[Span],
+    ) -> tuple[bytes, int]:
+        text, left_out = line(document, spans)
+        return text.encode("utf-8"), left_out

@@ -17,8 +17,18 @@ from annotator.core.hashing import prodigy_input_hash, prodigy_task_hash
 from annotator.core.model import Document, Span, SpanState, Status
 from annotator.core.token_json import token_json, token_records
 from annotator.core.tokens import Tokens
+from annotator.formats.writers import LineWriter, needed
 
-__all__ = ["RESERVED_KEYS", "dumps", "line", "line_bytes", "record", "token_json", "token_records"]
+__all__ = [
+    "RESERVED_KEYS",
+    "Writer",
+    "dumps",
+    "line",
+    "line_bytes",
+    "record",
+    "token_json",
+    "token_records",
+]
 
 _TASK_ANSWERS = {Status.DONE: "accept", Status.REJECTED: "reject", Status.SKIPPED: "ignore"}
 _SPAN_ANSWERS = {SpanState.ACCEPTED: "accept", SpanState.REJECTED: "reject"}
@@ -202,3 +212,16 @@ def dumps(value: Any) -> str:
     except UnicodeEncodeError:  # a lone surrogate, which only an escape can carry
         text = json.dumps(value)
     return text + "\n"
+
+
+class Writer(LineWriter):
+    """One task per line; the store's token JSON is copied when it has it."""
+
+    def lines(
+        self,
+        document: Document,
+        tokens: Tokens | None,
+        token_json: bytes | None,
+        spans: Sequence[Span],
+    ) -> tuple[bytes, int]:
+        return line_bytes(document, needed(tokens), spans, token_json)

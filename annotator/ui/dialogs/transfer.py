@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.model import Status
+from annotator.formats import table
 from annotator.paths import resources_dir
 from annotator.services.exporting import ExportOptions, ExportReport
 from annotator.services.exporting import export_dataset as export_to_file
@@ -27,23 +28,24 @@ from annotator.ui.controllers.jobs import run_with_progress
 from annotator.ui.controllers.workflow import Workflow
 from annotator.ui.dialogs.datasets import create_with_preset
 
-IMPORT_FILTER = (
-    "Articles and annotations (*.txt *.md *.jsonl *.json *.ann);;"
-    "Plain text (*.txt *.md);;JSON Lines (*.jsonl);;Label Studio JSON (*.json);;All files (*)"
-)
 SAMPLES = "samples"
 DEFAULT_DATASET = "articles"
 MAX_LISTED = 12
-FORMATS = {
-    "prodigy": ("Prodigy JSONL", ".jsonl"),
-    "doccano": ("doccano JSONL", ".jsonl"),
-    "spacy": ("spaCy DocBin", ".spacy"),
-    "conll": ("CoNLL 2003", ".conll"),
-}
+
+
+def import_filter() -> str:
+    """The Import dialog's filter, from the table of formats: every file an import reads,
+    then each kind of file, then all files."""
+    entries = [("Articles and annotations", table.named_suffixes())]
+    entries += [(kind.name, list(kind.suffixes)) for kind in table.file_kinds()]
+    listed = [
+        f"{name} ({' '.join('*' + suffix for suffix in suffixes)})" for name, suffixes in entries
+    ]
+    return ";;".join([*listed, "All files (*)"])
 
 
 def import_articles(parent: QWidget, workflow: Workflow) -> ImportReport | None:
-    files, _ = QFileDialog.getOpenFileNames(parent, "Import Articles", "", IMPORT_FILTER)
+    files, _ = QFileDialog.getOpenFileNames(parent, "Import Articles", "", import_filter())
     if not files:
         return None
     return import_into(parent, workflow, [Path(f) for f in files])
@@ -148,8 +150,10 @@ class ExportDialog(QDialog):
         where.addWidget(self.path, 1)
         where.addWidget(browse)
         self.format = QComboBox()
-        for key, (title, _) in FORMATS.items():
-            self.format.addItem(title, key)
+        self._suffixes: dict[str, str] = {}
+        for row in table.writable():
+            self.format.addItem(row.title, row.name)
+            self._suffixes[row.name] = row.suffixes[0]
         self.format.currentIndexChanged.connect(self._suffix_follows_format)
         self.statuses = QComboBox()
         # Item data holds plain strings: Qt turns a str enum into a QString anyway.
@@ -184,7 +188,7 @@ class ExportDialog(QDialog):
             self.path.setText(chosen)
 
     def _suffix_follows_format(self) -> None:
-        suffix = FORMATS[str(self.format.currentData())][1]
+        suffix = self._suffixes[str(self.format.currentData())]
         self.path.setText(str(Path(self.path.text()).with_suffix(suffix)))
 
 
