@@ -1,9 +1,18 @@
-"""Fitting a mouse selection to tokens, and moving a span's boundaries token by token.
+"""Fitting a selection to tokens, and moving a span's boundaries token by token.
 
-A drag is snapped outwards (people under-select) unless it starts or ends in whitespace,
-which shows a deliberate overshoot: then only the tokens entirely inside are kept. Holding
-Alt keeps the selection as it is, for entities that cut through a token ("Antwerp" in
-"Antwerp-Bruges"). Offsets are code-point indices into the text, end exclusive.
+A selection (a drag, or Shift with the arrow keys) is snapped to whole tokens:
+
+- A token the selection covers for the most part (more than half of its characters) is
+  taken whole: people under-select ("otterda" labels "Rotterdam").
+- A token it only grazes at an edge (half of it or less) is left out: the drag that ran
+  into the next word ("EurasiaNet.org t") labels "EurasiaNet.org" alone. A selection
+  inside a single token always means that token.
+- A selection that starts or ends in whitespace shows a deliberate overshoot: only the
+  tokens entirely inside are kept.
+
+Holding Alt keeps the selection as it is, for entities that cut through a token
+("Antwerp" in "Antwerp-Bruges"). Offsets are code-point indices into the text, end
+exclusive.
 """
 
 from __future__ import annotations
@@ -30,9 +39,49 @@ def snap_selection(
         return None
     if exact:
         return _trim_whitespace(text, start, end)
-    in_whitespace = text[start].isspace() or text[end - 1].isspace()
-    mode = Alignment.CONTRACT if in_whitespace else Alignment.EXPAND
-    return tokens.align(start, end, mode, text)
+    if text[start].isspace() or text[end - 1].isspace():
+        return tokens.align(start, end, Alignment.CONTRACT, text)
+    expanded = tokens.align(start, end, Alignment.EXPAND, text)
+    if expanded is None:
+        return None
+    return _without_grazed_edges(text, tokens, start, end, expanded)
+
+
+def _without_grazed_edges(
+    text: str, tokens: Tokens, start: int, end: int, expanded: tuple[int, int]
+) -> tuple[int, int]:
+    """`expanded` without its first or last token when the selection covers half of it or
+    less; a selection within one token keeps it."""
+    first = bisect_right(tokens.ends, start)
+    last = bisect_left(tokens.starts, end) - 1
+    if first >= last:  # within one token: that token
+        return expanded
+    new_start, new_end = expanded
+    if _grazed(tokens, first, start, end):
+        new_start = _next_word_start(text, tokens, first + 1, last)
+    if _grazed(tokens, last, start, end):
+        new_end = _previous_word_end(text, tokens, last - 1, first)
+    if new_start is None or new_end is None or new_start >= new_end:
+        return expanded  # nothing but grazed tokens: the selection meant them
+    return new_start, new_end
+
+
+def _grazed(tokens: Tokens, index: int, start: int, end: int) -> bool:
+    token_start, token_end = tokens.starts[index], tokens.ends[index]
+    covered = min(end, token_end) - max(start, token_start)
+    return 2 * covered <= token_end - token_start
+
+
+def _next_word_start(text: str, tokens: Tokens, index: int, last: int) -> int | None:
+    while index <= last and _is_space(tokens, text, index):
+        index += 1
+    return tokens.starts[index] if index <= last else None
+
+
+def _previous_word_end(text: str, tokens: Tokens, index: int, first: int) -> int | None:
+    while index >= first and _is_space(tokens, text, index):
+        index -= 1
+    return tokens.ends[index] if index >= first else None
 
 
 def _trim_whitespace(text: str, start: int, end: int) -> tuple[int, int] | None:

@@ -43,11 +43,33 @@ def spacy_span(doc: Doc, start: int, end: int, mode: str) -> tuple[int, int] | N
 
 
 def expected_snap(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    """spaCy's contract from whitespace; else expand, less a first or last token the
+    selection covers half of or less (unless that leaves nothing)."""
     start, end = min(start, end), max(start, end)
     if start == end:
         return None
-    in_whitespace = NEWS[start].isspace() or NEWS[end - 1].isspace()
-    return spacy_span(doc, start, end, "contract" if in_whitespace else "expand")
+    if NEWS[start].isspace() or NEWS[end - 1].isspace():
+        return spacy_span(doc, start, end, "contract")
+    span = doc.char_span(start, end, alignment_mode="expand")
+    touched = list(span) if span is not None else []
+    if len(touched) > 1:
+        kept = list(touched)
+
+        def grazed(token: object) -> bool:
+            begin, finish = token.idx, token.idx + len(token)  # type: ignore[attr-defined]
+            return 2 * (min(end, finish) - max(start, begin)) <= finish - begin
+
+        if grazed(kept[0]):
+            kept.pop(0)
+        if kept and grazed(kept[-1]):
+            kept.pop()
+        while kept and kept[0].is_space:
+            kept.pop(0)
+        while kept and kept[-1].is_space:
+            kept.pop()
+        if kept:
+            return kept[0].idx, kept[-1].idx + len(kept[-1])
+    return spacy_span(doc, start, end, "expand")
 
 
 def offset(needle: str, nth: int = 0) -> int:
@@ -104,11 +126,16 @@ def test_drags_starting_or_ending_in_whitespace_agree_with_spacy_contract(
             assert snap_selection(NEWS, tokens, start, end) == expected, (start, end)
 
 
-def test_a_partial_word_drag_expands_to_whole_tokens(tokens: Tokens) -> None:
-    start = offset("Adaeze") + 2
-    end = offset("Okonkwo-Bello") + 3
-    assert snap_selection(NEWS, tokens, start, end) == (offset("Adaeze"), offset("Okonkwo") + 7)
-    assert snap_selection(NEWS, tokens, end, start) == (offset("Adaeze"), offset("Okonkwo") + 7)
+def test_a_drag_takes_tokens_mostly_covered_and_leaves_grazed_ones(tokens: Tokens) -> None:
+    start = offset("Adaeze") + 2  # "aeze": most of the word
+    whole = (offset("Adaeze"), offset("Okonkwo") + 7)
+    assert snap_selection(NEWS, tokens, start, offset("Okonkwo-Bello") + 4) == whole
+    assert snap_selection(NEWS, tokens, offset("Okonkwo-Bello") + 4, start) == whole
+    grazing = offset("Okonkwo-Bello") + 3  # "Oko": a graze of the next word
+    adaeze = (offset("Adaeze"), offset("Adaeze") + 6)
+    assert snap_selection(NEWS, tokens, start, grazing) == adaeze
+    inside = offset("Okonkwo") + 1
+    assert snap_selection(NEWS, tokens, inside, inside + 2) == (offset("Okonkwo"), inside + 6)
 
 
 def test_a_drag_from_whitespace_keeps_only_whole_tokens(tokens: Tokens) -> None:
