@@ -56,7 +56,8 @@ def _without_grazed_edges(
     last = bisect_left(tokens.starts, end) - 1
     if first >= last:  # within one token: that token
         return expanded
-    new_start, new_end = expanded
+    new_start: int | None = expanded[0]
+    new_end: int | None = expanded[1]
     if _grazed(tokens, first, start, end):
         new_start = _next_word_start(text, tokens, first + 1, last)
     if _grazed(tokens, last, start, end):
@@ -167,3 +168,12 @@ def _step_end(
 
 def _is_space(tokens: Tokens, text: str, index: int) -> bool:
     return text[tokens.starts[index] : tokens.ends[index]].isspace()
+
+
+def word_from(tokens: Tokens, text: str, offset: int) -> tuple[int, int] | None:
+    """The word token holding `offset`, else the first one after it (the key that grows
+    a selection by one token); None past the last."""
+    index = bisect_right(tokens.ends, offset)
+    while index < len(tokens) and _is_space(tokens, text, index):
+        index += 1
+    return (tokens.starts[index], tokens.ends[index]) if index < len(tokens) else None

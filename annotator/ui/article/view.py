@@ -3,9 +3,11 @@
 Signals and methods speak code points; every position handed to or read from Qt (UTF-16
 units) goes through `QtOffsets`, here and in the span index.
 
-The view never changes annotations. It shows spans, reports a mouse selection (snapped by
-the window's snapper) or a click, and leaves the annotation keys (Tab, Return, Delete,
-digits, brackets, Escape) to the window's actions.
+The view never changes annotations. It shows spans, reports a selection made with the
+mouse or with Shift and the arrow keys (snapped by the window's snapper) or a click, and
+leaves the annotation keys (Tab, Return, Delete, digits, letters, brackets, Escape) to the
+window's actions. In jump mode it takes the letters itself: each span on screen shows a
+tag, and typing one reports that span as clicked.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from annotator.ui.article.geometry import (
     visible_blocks,
 )
 from annotator.ui.article.highlighter import SpanHighlighter
+from annotator.ui.article.jump_hints import JumpHints
 from annotator.ui.article.keys import is_window_key
 from annotator.ui.article.span_index import BlockSpanIndex
 from annotator.ui.article.style import OUTLINE_WIDTH, SpanStyle, line_box
@@ -42,8 +45,10 @@ Snapper = Callable[[int, int, bool], tuple[int, int] | None]
 class ArticleView(QPlainTextEdit):
     """Read-only text of one document with its visible spans highlighted and chipped."""
 
-    selection_made = Signal(int, int)  # code-point start, end of a mouse selection, snapped
-    span_clicked = Signal(object)  # the Span under a click (no drag), or None
+    # Code-point start and end of a selection made with the mouse or the keys, snapped;
+    # start == end: the selection the annotator made labels nothing (whitespace only).
+    selection_made = Signal(int, int)
+    span_clicked = Signal(object)  # the Span under a click or typed tag, or None
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -62,6 +67,8 @@ class ArticleView(QPlainTextEdit):
         self._snapper: Snapper | None = None
         self._press: QPointF | None = None
         self._press_alt = False
+        self._hints = JumpHints()
+        self._reported: tuple[int, int] | None = None  # the last selection reported
         self._style = SpanStyle(self.font())
         self._highlighter = SpanHighlighter(self.document(), self._style)
         self._formatting = BlockFormatting(self, self._highlighter)
@@ -162,10 +169,56 @@ class ArticleView(QPlainTextEdit):
         return None
 
     def set_current_span(self, span: Span | None) -> None:
-        """Outline `span` and scroll it into view; None removes the outline."""
+        """Outline `span`, put the caret at its start and scroll it into view; None
+        removes the outline and leaves the caret where it is."""
         self._set_current(span)
         if span is not None:
-            self._scroll_into_view(span)
+            self._scroll_into_view(span)  # first: the caret set on screen scrolls no more
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(self._offsets.to_qt(min(span.start, len(self._text))))
+            self.setTextCursor(cursor)
+
+    def caret_offset(self) -> int:
+        """The caret's code-point offset: where Tab starts from without a current span."""
+        return self._offsets.from_qt(self.textCursor().position())
+
+    def spans_on_screen(self) -> list[Span]:
+        """The visible spans with a character on screen, in text order."""
+        height = self.viewport().height()
+        return [
+            span
+            for span in self.visible_spans()
+            if any(r.bottom() > 0 and r.top() < height for r in self._span_rects(span))
+        ]
+
+    def is_on_screen(self, span: Span) -> bool:
+        height = self.viewport().height()
+        return any(r.bottom() > 0 and r.top() < height for r in self._span_rects(span))
+
+    # Jump mode ----------------------------------------------------------------------------
+
+    def start_jump(self) -> bool:
+        """Tag every span on screen; the next letters choose one. False: none on screen."""
+        started = self._hints.start(self.spans_on_screen())
+        self.viewport().update()
+        return started
+
+    def jumping(self) -> bool:
+        return self._hints.active
+
+    def jump_tags(self) -> dict[str, Span]:
+        """The tags shown in jump mode and their spans (none outside it)."""
+        return self._hints.tags()
+
+    def _jump_key(self, event: QKeyEvent) -> None:
+        text = event.text()
+        if event.key() == Qt.Key.Key_Escape or not (text.isalpha() and len(text) == 1):
+            self._hints.stop()
+        else:
+            _still, span = self._hints.type(text)
+            if span is not None:
+                self.span_clicked.emit(span)
+        self.viewport().update()
 
     def current_span(self) -> Span | None:
         return self._current
@@ -202,6 +255,16 @@ class ArticleView(QPlainTextEdit):
         cursor.setPosition(self._offsets.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
         self.setTextCursor(cursor)
 
+    def show_selection(self, selection: tuple[int, int] | None) -> None:
+        """Show the selection the label keys act on: none clears the text selected; a
+        range the view did not report itself (the grow key's) is selected."""
+        if selection is None:
+            self._reported = None
+            self.clear_selection()
+        elif selection != self._reported:
+            self._reported = selection
+            self.select_range(*selection)
+
     def clear_selection(self) -> None:
         cursor = self.textCursor()
         if cursor.hasSelection():
@@ -235,14 +298,18 @@ class ArticleView(QPlainTextEdit):
         if moved < QApplication.startDragDistance():
             offset = self.offset_at(event.position())
             self.span_clicked.emit(None if offset is None else self.span_at(offset))
+        else:  # a drag that selected nothing: the annotator meant something else
+            self.span_clicked.emit(None)
 
     def _finish_selection(self, start: int, end: int, *, exact: bool) -> None:
         snapped = (start, end) if self._snapper is None else self._snapper(start, end, exact)
-        if snapped is None:
+        if snapped is None:  # whitespace only: nothing selected, nothing current
             self.clear_selection()
+            self.span_clicked.emit(None)
             return
         if snapped != (start, end):
             self.select_range(*snapped)
+        self._reported = snapped
         self.selection_made.emit(*snapped)
 
     def offset_at(self, point: QPointF) -> int | None:
@@ -256,8 +323,11 @@ class ArticleView(QPlainTextEdit):
     # Keys ---------------------------------------------------------------------------------
 
     def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ShortcutOverride:
-            if isinstance(event, QKeyEvent) and is_window_key(event):
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            if self._hints.active:
+                event.accept()  # jump mode: every key is a letter of a tag (or ends it)
+                return True
+            if is_window_key(event):
                 event.ignore()  # the window's action for this key may fire
                 return False
         elif event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
@@ -268,6 +338,29 @@ class ArticleView(QPlainTextEdit):
                 event.accept()  # no action took it: Tab stays here rather than move focus
                 return True
         return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self._hints.active:
+            self._jump_key(event)
+            return
+        before = self.selected_range()
+        super().keyPressEvent(event)
+        after = self.selected_range()
+        if after != before and event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            self._report_key_selection(after)
+
+    def _report_key_selection(self, selected: tuple[int, int] | None) -> None:
+        """Shift and the arrow keys select: the selection the label keys act on, snapped
+        as a drag is, while the text shown selected stays as the keys made it."""
+        snapped = None
+        if selected is not None:
+            snapped = selected if self._snapper is None else self._snapper(*selected, False)
+        self._reported = snapped
+        if snapped is None:
+            caret = self.caret_offset()
+            self.selection_made.emit(caret, caret)
+        else:
+            self.selection_made.emit(*snapped)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -287,6 +380,8 @@ class ArticleView(QPlainTextEdit):
                 rects = list(self._span_rects(self._current))
                 color = self.palette().text().color()
                 self._style.paint_outline(painter, rects, color)
+            if self._hints.active:
+                self._hints.paint(painter, self.font(), self._span_rects)
         finally:
             painter.end()
 

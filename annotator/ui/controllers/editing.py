@@ -14,11 +14,12 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from annotator.core.annotating import Gestures
 from annotator.core.assistance import ALL_ON, Assistance
+from annotator.core.edit_summary import other_mentions, quoted, status_line
 from annotator.core.edits import Edit
 from annotator.core.errors import EditError
 from annotator.core.model import Document, Span, Status
 from annotator.core.navigation import gold_at, next_open, step, successor, visible
-from annotator.core.snapping import Direction, Edge, snap_selection
+from annotator.core.snapping import Direction, Edge, snap_selection, word_from
 from annotator.core.tokens import Tokens
 from annotator.ui.controllers.session import DocumentSession
 from annotator.ui.state.view_state import ViewState
@@ -42,6 +43,11 @@ class Editing(QObject):
         self._session = session
         self._state = state
         self._spread = assistance.propagate
+        self._on_screen: Callable[[Span], bool] = _always
+
+    def set_on_screen(self, check: Callable[[Span], bool]) -> None:
+        """How to tell whether a span is on screen: a key acts on no span out of sight."""
+        self._on_screen = check
 
     # -- state ----------------------------------------------------------------------------
 
@@ -70,15 +76,26 @@ class Editing(QObject):
     @Slot(str)
     def label(self, name: str) -> None:
         """A label key or button: label the selection, else relabel the current span."""
-        selection, current = self._state.selection, self._state.current_span
+        selection = self._state.selection
+        current = None if selection is not None else self._visible_current()
         if selection is not None:
             start, end = selection
-            self._apply(lambda g: g.label_range(start, end, name), follow=(start, end))
         elif current is not None:
-            span = current
-            self._apply(lambda g: g.relabel(span, name), follow=(span.start, span.end))
+            start, end = current.start, current.end
         else:
-            self.message.emit("Select some text or a span first, then press a label key.")
+            if self._state.current_span is None:
+                self.message.emit("Select some text or a span first, then press a label key.")
+            return
+        span = current if selection is None else None
+
+        def make(gestures: Gestures) -> Edit | None:
+            if span is not None:
+                return gestures.relabel(span, name)
+            return gestures.label_range(start, end, name)
+
+        self._apply(
+            make, follow=(start, end), said=lambda text: f"{quoted(text, start, end)} → {name}"
+        )
 
     def label_by_hotkey(self, hotkey: str) -> None:
         dataset = self._session.dataset
@@ -92,18 +109,18 @@ class Editing(QObject):
 
     @Slot()
     def accept(self) -> None:
-        span = self._state.current_span
+        span = self._visible_current()
         if span is not None:
-            self._apply(lambda g: g.accept(span), advance_from=span)
+            self._apply(lambda g: g.accept(span), advance_from=span, said=_saying("Accepted", span))
 
     @Slot()
     def reject(self) -> None:
-        span = self._state.current_span
+        span = self._visible_current()
         if span is not None:
-            self._apply(lambda g: g.reject(span), advance_from=span)
+            self._apply(lambda g: g.reject(span), advance_from=span, said=_saying("Rejected", span))
 
     def move_edge(self, edge: Edge, direction: Direction) -> None:
-        span = self._state.current_span
+        span = self._visible_current()
         if span is not None:
             self._apply(lambda g: g.move_edge(span, edge, direction), follow=None, keep=span)
 
@@ -113,23 +130,49 @@ class Editing(QObject):
 
     @Slot()
     def label_all_occurrences(self) -> None:
-        span = self._state.current_span
+        span = self._visible_current()
         if span is not None:
-            self._apply(lambda g: g.label_all(span), follow=(span.start, span.end))
+            self._apply(
+                lambda g: g.label_all(span),
+                follow=(span.start, span.end),
+                said=_saying(f"Labelled {span.label}:", span),
+            )
 
     @Slot()
     def remove_all_occurrences(self) -> None:
-        span = self._state.current_span
+        span = self._visible_current()
         if span is not None:
-            self._apply(lambda g: g.remove_all(span), advance_from=span)
+            self._apply(
+                lambda g: g.remove_all(span), advance_from=span, said=_saying("Removed", span)
+            )
 
-    @Slot()
-    def next_span(self) -> None:
-        self._step(forward=True)
+    def next_span(self, caret: int = 0) -> None:
+        """Tab: the next span after the current one, else after the caret."""
+        self._step(forward=True, caret=caret)
 
-    @Slot()
-    def previous_span(self) -> None:
-        self._step(forward=False)
+    def previous_span(self, caret: int = 0) -> None:
+        self._step(forward=False, caret=caret)
+
+    def next_open(self, caret: int = 0) -> None:
+        """N: the next suggestion still to decide, skipping the decided spans."""
+        self._step(forward=True, caret=caret, open_only=True)
+
+    def previous_open(self, caret: int = 0) -> None:
+        self._step(forward=False, caret=caret, open_only=True)
+
+    def grow_selection(self, caret: int) -> None:
+        """E: select the word at the caret, or add the next word to the selection."""
+        document, tokens = self._session.document, self._session.tokens
+        if document is None:
+            return
+        if tokens is None:
+            self.message.emit("The article's words are still being read; try again.")
+            return
+        selection = self._state.selection
+        word = word_from(tokens, document.text, selection[1] if selection else caret)
+        if word is None:
+            return
+        self._state.set_selection((selection[0] if selection else word[0], word[1]))
 
     @Slot()
     def clear(self) -> None:
@@ -162,7 +205,10 @@ class Editing(QObject):
         follow: tuple[int, int] | None = None,
         advance_from: Span | None = None,
         keep: Span | None = None,
+        said: Callable[[str], str] | None = None,
     ) -> bool:
+        """Make the edit, apply it, move the current span; `said(text)` names what was
+        done for the status bar, which adds how many other mentions changed with it."""
         document = self._session.document
         if document is None:
             return False
@@ -175,6 +221,10 @@ class Editing(QObject):
             return False
         after = self._session.document
         assert after is not None
+        if said is not None:
+            target = follow or ((advance_from.start, advance_from.end) if advance_from else None)
+            others = other_mentions(edit, *target) if target else 0
+            self.message.emit(status_line(said(document.text), others))
         if advance_from is not None:
             self._state.set_current_span(next_open(after.spans, advance_from))
         elif follow is not None:
@@ -193,13 +243,36 @@ class Editing(QObject):
             self._apply(lambda g: g.set_status(status))
         self.document_finished.emit(document.id)
 
-    def _step(self, *, forward: bool) -> None:
+    def _step(self, *, forward: bool, caret: int, open_only: bool = False) -> None:
         document = self._session.document
         if document is None:
             return
         state = self._state
         shown = visible(document.spans, show_rejected=state.show_rejected)
-        offset = state.selection[0] if state.selection else 0
+        offset = state.selection[0] if state.selection else caret
         current = state.current_span
+        found = step(shown, current, offset=offset, forward=forward, open_only=open_only)
+        if found is None and open_only:
+            self.message.emit("No suggestion is left to decide in this article.")
+            return
         state.set_selection(None)
-        state.set_current_span(step(shown, current, offset=offset, forward=forward))
+        state.set_current_span(found)
+
+    def _visible_current(self) -> Span | None:
+        """The current span, if the annotator can see it outlined; else None, said."""
+        span = self._state.current_span
+        if span is not None and not self._on_screen(span):
+            self.message.emit("The current span is off screen: Tab or N brings it back.")
+            return None
+        return span
+
+
+def _always(_span: Span) -> bool:
+    return True
+
+
+def _saying(verb: str, span: Span) -> Callable[[str], str]:
+    def say(text: str) -> str:
+        return f"{verb} {quoted(text, span.start, span.end)} ({span.label})"
+
+    return say

@@ -53,9 +53,41 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("file.export", "&File", "&Export…", ("Ctrl+E",)),
     ActionSpec("file.quit", "&File", "&Quit", ("Ctrl+Q",)),
     ActionSpec(
-        "span.next", "&Annotate", "&Next Span", ("Tab",), "Make the next span current", "work"
+        "span.next",
+        "&Annotate",
+        "&Next Span",
+        ("Tab",),
+        "Make the next span current (from the caret when none is)",
+        "work",
     ),
     ActionSpec("span.previous", "&Annotate", "&Previous Span", ("Shift+Tab",), scope="work"),
+    ActionSpec(
+        "span.next_open",
+        "&Annotate",
+        "Next &Open Suggestion",
+        ("N",),
+        "Go to the next suggestion still to decide, past the decided spans",
+        "work",
+    ),
+    ActionSpec(
+        "span.previous_open", "&Annotate", "Previous Open Suggestion", ("Shift+N",), scope="work"
+    ),
+    ActionSpec(
+        "span.jump",
+        "&Annotate",
+        "&Jump to a Span…",
+        ("F",),
+        "Show a letter tag on every span on screen; type one to make that span current",
+        "work",
+    ),
+    ActionSpec(
+        "span.grow",
+        "&Annotate",
+        "&Grow Selection by a Word",
+        ("E",),
+        "Select the word at the caret, or add the next word to the selection",
+        "work",
+    ),
     ActionSpec(
         "span.accept",
         "&Annotate",

@@ -55,6 +55,7 @@ class Wiring(QObject):
         self.worker = worker
         self.saved = saved
         window.article.set_snapper(editing.snap)
+        editing.set_on_screen(window.article.is_on_screen)
         self._gestures()
         self._state_to_views()
         self._state_to_settings()
@@ -135,8 +136,12 @@ class Wiring(QObject):
             "file.samples": lambda: _dialogs().open_samples(w, workflow),
             "file.export": lambda: _dialogs().export_dataset(w, workflow),
             "file.quit": w.close,
-            "span.next": e.next_span,
-            "span.previous": e.previous_span,
+            "span.next": lambda: e.next_span(w.article.caret_offset()),
+            "span.previous": lambda: e.previous_span(w.article.caret_offset()),
+            "span.next_open": lambda: e.next_open(w.article.caret_offset()),
+            "span.previous_open": lambda: e.previous_open(w.article.caret_offset()),
+            "span.jump": self._jump,
+            "span.grow": lambda: e.grow_selection(w.article.caret_offset()),
             "span.accept": e.accept,
             "span.reject": e.reject,
             "span.start_left": lambda: e.move_edge("start", -1),
@@ -205,8 +210,7 @@ class Wiring(QObject):
 
     @Slot(object)
     def show_selection(self, selection: Range | None) -> None:
-        if selection is None:
-            self.window.article.clear_selection()
+        self.window.article.show_selection(selection)
 
     @Slot(bool)
     def show_rejected(self, show: bool) -> None:
@@ -233,6 +237,11 @@ class Wiring(QObject):
         if menu is not None:
             menu.exec(w.article.viewport().mapToGlobal(point))
             menu.deleteLater()
+
+    @Slot()
+    def _jump(self) -> None:
+        if not self.window.article.start_jump():
+            self.window.show_message("No span is on screen to jump to.")
 
     @Slot(str)
     def _link(self, action_id: str) -> None:
