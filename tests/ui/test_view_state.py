@@ -135,3 +135,16 @@ def test_another_dataset_closes_a_document_of_the_old_one(state: ViewState) -> N
     heard.events.clear()
     state.set_dataset(sport)  # read again (after an import): the list must read it too
     assert heard.events == [("dataset_changed", sport)]
+
+
+def test_the_successor_of_a_removed_span_is_one_the_window_shows(state: ViewState) -> None:
+    rejected = BERT.with_state(SpanState.REJECTED)
+    state.set_document(document(ANNA, rejected, PARIS))
+    state.set_current_span(ANNA)
+    state.set_document(document(rejected, PARIS))  # ANNA went (an undo of drawing it)
+    assert state.current_span == PARIS  # not the hidden rejection in between
+    state.set_show_rejected(True)
+    state.set_document(document(ANNA, rejected, PARIS))
+    state.set_current_span(ANNA)
+    state.set_document(document(rejected, PARIS))
+    assert state.current_span == rejected  # shown now: the next one from ANNA's place

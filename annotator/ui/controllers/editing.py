@@ -231,7 +231,8 @@ class Editing(QObject):
             self._state.set_current_span(gold_at(after.spans, *follow))
         elif keep is not None:
             moved = edit.changes().added
-            self._state.set_current_span(moved[0] if moved else successor(after.spans, keep))
+            shown = visible(after.spans, show_rejected=self._state.show_rejected)
+            self._state.set_current_span(moved[0] if moved else successor(shown, keep))
         self._state.set_selection(None)
         return True
 
