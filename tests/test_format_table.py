@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -103,12 +104,8 @@ def test_a_row_added_to_the_table_reaches_the_cli_the_services_and_the_dialogs(
     assert done.returncode == 0, done.stderr
     seen = json.loads(done.stdout.splitlines()[-1])
 
-    assert "One of: auto, text, prodigy, doccano, labelstudio, brat, toy." in " ".join(
-        seen["import_help"]["out"].split()
-    )
-    assert "One of: prodigy, doccano, spacy, conll, toy." in " ".join(
-        seen["export_help"]["out"].split()
-    )
+    for command in ("import_help", "export_help"):  # the table's formats, then the new one
+        assert re.search(r"One of: [a-z, ]+, toy\.", " ".join(seen[command]["out"].split()))
     assert seen["import"]["code"] == 0, seen["import"]
     assert "Imported 2 document(s)" in seen["import"]["out"]  # the folder's .toy files
     assert seen["export"]["code"] == 0, seen["export"]
@@ -117,7 +114,8 @@ def test_a_row_added_to_the_table_reaches_the_cli_the_services_and_the_dialogs(
     )
 
     filters = seen["import_filter"].split(";;")
-    assert filters[0] == "Articles and annotations (*.txt *.md *.jsonl *.json *.ann *.toy)"
+    assert filters[0].startswith("Articles and annotations (*.txt ")
+    assert filters[0].endswith(" *.toy)")
     assert "Toy files (*.toy)" in filters
     assert seen["export_dialog"][-1] == ["Toy articles", "toy"]
     assert seen["export_path"].endswith("toys.toy")
