@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from PySide6.QtCore import QPointF
-from PySide6.QtGui import QTextBlock, QTextCursor, QTextLine
+from PySide6.QtGui import QTextBlock, QTextCursor, QTextDocument, QTextLine
 from PySide6.QtWidgets import QPlainTextEdit
 
 
@@ -81,3 +81,19 @@ def scroll_to(view: QPlainTextEdit, position: int) -> None:
         if bar.value() == max(bar.minimum(), min(target, bar.maximum())):
             return
         bar.setValue(target)
+
+
+def block_starts_unless(document: QTextDocument, starts: Sequence[int]) -> list[int] | None:
+    """The document's block starts when they differ from `starts`, else None.
+
+    The span index cuts blocks where Python sees line breaks; Qt may read a break
+    differently (a lone `\\r`, say), and then Qt's blocks are the truth.
+    """
+    if document.blockCount() == len(starts) and document.lastBlock().position() == starts[-1]:
+        return None
+    found = []
+    block = document.firstBlock()
+    while block.isValid():
+        found.append(block.position())
+        block = block.next()
+    return found

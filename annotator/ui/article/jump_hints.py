@@ -46,22 +46,23 @@ class JumpHints:
     def tags(self) -> dict[str, Span]:
         return dict(zip(self._tags, self._spans, strict=True))
 
-    def type(self, letter: str) -> tuple[bool, Span | None]:
-        """One typed key: (still jumping, the span reached or None).
+    def type(self, letter: str) -> Span | None:
+        """One typed key: the span reached, or None (still typing, or the mode ended).
 
-        A letter no tag continues with ends the mode without a span, as Escape does.
+        Anything but a single letter some tag continues with ends the mode without a
+        span, as Escape (an empty `letter`) does.
         """
         typed = self._typed + letter.lower()
-        found = matching(self._tags, typed)
+        found = matching(self._tags, typed) if len(letter) == 1 and letter.isalpha() else []
         if not found:
             self.stop()
-            return False, None
+            return None
         if len(found) == 1 and self._tags[found[0]] == typed:
             span = self._spans[found[0]]
             self.stop()
-            return False, span
+            return span
         self._typed = typed
-        return True, None
+        return None
 
     def paint(self, painter: QPainter, font: QFont, rects_of: RectsOf) -> None:
         """Each tag still possible, at the top left of its span's first line on screen."""

@@ -29,15 +29,16 @@ from annotator.core.span_changes import span_changes
 from annotator.core.text import QtOffsets
 from annotator.ui.article.block_formatting import BlockFormatting
 from annotator.ui.article.geometry import (
+    block_starts_unless,
     position_at,
     scroll_to,
-    visible_blocks,
 )
 from annotator.ui.article.highlighter import SpanHighlighter
 from annotator.ui.article.jump_hints import JumpHints
 from annotator.ui.article.keys import is_window_key
+from annotator.ui.article.painting import paint_chips, range_rects
 from annotator.ui.article.span_index import BlockSpanIndex
-from annotator.ui.article.style import OUTLINE_WIDTH, SpanStyle, line_box
+from annotator.ui.article.style import OUTLINE_WIDTH, SpanStyle
 
 Snapper = Callable[[int, int, bool], tuple[int, int] | None]
 
@@ -90,7 +91,7 @@ class ArticleView(QPlainTextEdit):
         self._highlighter.set_index(index, formatted=False)
         with self._highlighter.holding():
             self.setPlainText(text)
-        starts = self._document_block_starts(index)
+        starts = block_starts_unless(self.document(), index.starts)
         if starts is not None:  # a block break Qt reads differently: trust the document
             index.use_block_starts(starts)
             self._highlighter.set_index(index, formatted=False)
@@ -212,12 +213,10 @@ class ArticleView(QPlainTextEdit):
 
     def _jump_key(self, event: QKeyEvent) -> None:
         text = event.text()
-        if event.key() == Qt.Key.Key_Escape or not (text.isalpha() and len(text) == 1):
-            self._hints.stop()
-        else:
-            _still, span = self._hints.type(text)
-            if span is not None:
-                self.span_clicked.emit(span)
+        letter = text if event.key() != Qt.Key.Key_Escape else ""
+        span = self._hints.type(letter)
+        if span is not None:
+            self.span_clicked.emit(span)
         self.viewport().update()
 
     def current_span(self) -> Span | None:
@@ -386,60 +385,18 @@ class ArticleView(QPlainTextEdit):
             painter.end()
 
     def _paint_chips(self, painter: QPainter, top: float, bottom: float) -> None:
-        index = self._highlighter.index
-        ratio = self.viewport().devicePixelRatioF()
-        for block, origin in visible_blocks(self, top, bottom):
-            layout = block.layout()
-            for gap in index.gaps(block.position(), block.length() - 1):
-                line = layout.lineForTextPosition(gap.start)
-                box = line_box(line, gap.start, gap.end) if line.isValid() else None
-                if box is None:
-                    continue
-                width = self._style.gap(gap.spans)  # letter spacing widens the glyph's right
-                rect = QRectF(origin.x() + box[1] - width, origin.y() + line.y(), width, 0)
-                rect.setHeight(line.height())
-                self._style.paint_chips(painter, gap.spans, rect, ratio)
+        paint_chips(self, painter, self._highlighter.index, self._style, top, bottom)
 
     def _span_rects(self, span: Span) -> Iterator[QRectF]:
         """Viewport rectangles of `span`, one per line it covers, in visible blocks."""
         placed = self._highlighter.index.placed(span)
-        if placed is None:
-            return
-        height = self.viewport().height()
-        for block, origin in visible_blocks(self, 0, height):
-            block_start, length = block.position(), block.length() - 1
-            start = max(placed.start - block_start, 0)
-            end = min(placed.end - block_start, length)
-            if end <= start:
-                continue
-            layout = block.layout()
-            for number in range(layout.lineCount()):
-                line = layout.lineAt(number)
-                line_start = line.textStart()
-                line_end = line_start + line.textLength()
-                box = line_box(line, max(start, line_start), min(end, line_end))
-                if box is not None:
-                    left, right = box
-                    y = origin.y() + line.y()
-                    yield QRectF(origin.x() + left, y, right - left, line.height())
+        if placed is not None:
+            yield from range_rects(self, placed.start, placed.end)
 
     # Helpers ------------------------------------------------------------------------------
 
     def _is_shown(self, span: Span) -> bool:
         return self._show_rejected or span.state is not SpanState.REJECTED
-
-    def _document_block_starts(self, index: BlockSpanIndex) -> list[int] | None:
-        """The document's block starts when they differ from the index's, else None."""
-        document = self.document()
-        starts = index.starts
-        if document.blockCount() == len(starts) and document.lastBlock().position() == starts[-1]:
-            return None
-        found = []
-        block = document.firstBlock()
-        while block.isValid():
-            found.append(block.position())
-            block = block.next()
-        return found
 
     def _scroll_into_view(self, span: Span) -> None:
         scroll_to(self, self._offsets.to_qt(min(span.start, len(self._text))))
