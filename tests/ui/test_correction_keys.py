@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from annotator.app import assemble
 from annotator.core.hashing import input_hash
+from annotator.core.hints import ALPHABET
 from annotator.core.model import Document, Label, Span, SpanState
 from annotator.core.text import QtOffsets
 from annotator.store import Store
@@ -195,3 +196,10 @@ def test_a_drag_that_selects_nothing_leaves_no_span_current(parts: Parts, qtbot:
     before = spans(parts)
     press(parts, qtbot, Qt.Key.Key_4)
     assert spans(parts) == before
+
+
+def test_jump_tags_read_in_text_order(parts: Parts, qtbot: QtBot) -> None:
+    view = parts.window.article
+    press(parts, qtbot, "f")
+    tagged = sorted(view.jump_tags().items(), key=lambda item: [ALPHABET.index(c) for c in item[0]])
+    assert [span.start for _, span in tagged] == sorted(span.start for _, span in tagged)

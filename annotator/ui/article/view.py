@@ -24,7 +24,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget
 
-from annotator.core.model import Label, Span, SpanState
+from annotator.core.model import Label, Span, SpanState, sort_key
 from annotator.core.span_changes import span_changes
 from annotator.core.text import QtOffsets
 from annotator.ui.article.block_formatting import BlockFormatting
@@ -186,11 +186,12 @@ class ArticleView(QPlainTextEdit):
     def spans_on_screen(self) -> list[Span]:
         """The visible spans with a character on screen, in text order."""
         height = self.viewport().height()
-        return [
+        shown = [
             span
             for span in self.visible_spans()
             if any(r.bottom() > 0 and r.top() < height for r in self._span_rects(span))
         ]
+        return sorted(shown, key=sort_key)
 
     def is_on_screen(self, span: Span) -> bool:
         height = self.viewport().height()
