@@ -203,3 +203,16 @@ def test_jump_tags_read_in_text_order(parts: Parts, qtbot: QtBot) -> None:
     press(parts, qtbot, "f")
     tagged = sorted(view.jump_tags().items(), key=lambda item: [ALPHABET.index(c) for c in item[0]])
     assert [span.start for _, span in tagged] == sorted(span.start for _, span in tagged)
+
+
+def test_the_keys_reach_the_dataset_box_and_come_back_to_the_article(
+    parts: Parts, qtbot: QtBot
+) -> None:
+    window = parts.window
+    window.action("doc.find").trigger()
+    assert window.documents.search.hasFocus()
+    window.action("doc.article").trigger()
+    assert window.article.hasFocus()
+    window.action("doc.dataset").trigger()
+    assert window.dataset_box.view().isVisible()  # its list open for the arrow keys
+    window.dataset_box.hidePopup()

@@ -153,6 +153,20 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("doc.previous", "&Document", "Pre&vious Article", ("Ctrl+PgUp",)),
     ActionSpec("doc.find", "&Document", "&Find Articles…", (SK.Find,)),
     ActionSpec(
+        "doc.dataset",
+        "&Document",
+        "Switch &Dataset…",
+        ("Ctrl+D",),
+        "Choose another dataset from the keyboard",
+    ),
+    ActionSpec(
+        "doc.article",
+        "&Document",
+        "Back to the &Article",
+        ("F6",),
+        "Put the keys back on the article (from the list, the search box or the spans)",
+    ),
+    ActionSpec(
         "view.show_rejected",
         "&View",
         "Show &Rejected Suggestions",

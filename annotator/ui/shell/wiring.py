@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from types import ModuleType
 
-from PySide6.QtCore import QObject, QPoint, QPointF, Slot
+from PySide6.QtCore import QObject, QPoint, QPointF, Qt, Slot
 
 from annotator.core.model import Dataset, Document, Span
 from annotator.ui.controllers.editing import Editing
@@ -157,6 +157,8 @@ class Wiring(QObject):
             "doc.next": lambda: w.documents.step(1),
             "doc.previous": lambda: w.documents.step(-1),
             "doc.find": w.documents.focus_search,
+            "doc.dataset": self._choose_dataset,
+            "doc.article": lambda: w.article.setFocus(Qt.FocusReason.ShortcutFocusReason),
             "view.show_rejected": self.state.set_show_rejected,
             "help.shortcuts": lambda: _dialogs().show_shortcuts(w, shortcut_rows()),
             "help.open_log": lambda: _dialogs().open_log(w),
@@ -237,6 +239,12 @@ class Wiring(QObject):
         if menu is not None:
             menu.exec(w.article.viewport().mapToGlobal(point))
             menu.deleteLater()
+
+    @Slot()
+    def _choose_dataset(self) -> None:
+        box = self.window.dataset_box
+        box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        box.showPopup()
 
     @Slot()
     def _jump(self) -> None:
