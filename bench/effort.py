@@ -1,30 +1,26 @@
-"""How many actions an annotator needs to turn suggestions into the gold annotation.
+"""How many inputs an annotator needs to turn suggestions into the gold annotation.
 
-    python bench/effort.py GOLD.jsonl [--model NAME] [--breakdown]
+    python bench/effort.py GOLD.jsonl [--model NAME] [--preset NAME] [--breakdown]
 
-The gold documents' texts go into a fresh store and are pre-annotated with `annotator
-suggest`. A simulated annotator then opens them one at a time, in file order, and uses the
-real edit engine (`annotator.core.edits`, written through `Store.apply`) to reach the gold
-spans. Each of these is one action: reject a suggestion, relabel one, resize one, draw a
-missing span, and accept all the suggestions left in the document at once (the window's
-accept-all key, as in Prodigy's `ner.correct`, where correct suggestions cost nothing).
-Left to right, the annotator fixes each wrong suggestion: a relabel when gold has its range
-with another label, a resize when it overlaps a gold span of its label (and a relabel too
-when the label differs as well: two actions), a reject otherwise. Then it draws the gold
-spans still missing, and accepts the rest. Marking the document done is not counted:
-every way of working needs it.
+Counts *inputs*: each key press, click and drag, navigation included. The gold documents'
+texts go into a fresh store, are pre-annotated as `annotator suggest` does, and the real
+window (built by `annotator.app.assemble`, offscreen, 1366x768) opens them one at a time.
+A simulated annotator who knows the gold (`simulated_annotator.py`) drives it with Qt's
+own test events (`window_inputs.py`), taking the cheapest route the window allows to each
+document's gold, then marks it done with Ctrl+Return (one input too). Three runs, the same
+planner in each:
 
-With propagation (the product as shipped) the suggestions come with the article-level
-rules (`SpacySuggester(refine=True)`: model spans tidied, surnames and acronyms of suggested
-names), each decision goes through `annotator.core.propagation.propagate`, and each
-document is brought up to date with the phrase memory when it is opened
-(`services.suggesting.suggest_from_memory`). Model-only is the same replay with all three
-turned off: the model's entities as predicted, as a tool that only shows them would.
+- `inputs`: the window as shipped (the article rules, propagation, the phrase memory);
+- `inputs_model_only`: the same window with all three off (`Assistance.none()`): the
+  model's entities as predicted, each decision made once;
+- `inputs_without_suggestions`: nothing suggested and nothing added: every gold span drawn.
+
+`edits` is the older, coarser count of the same work through the edit engine alone: one
+per reject, relabel, resize, drawn span and accept all, without navigation (`measure`).
+
 Prints one JSON line:
-{"documents", "gold_spans", "actions", "actions_without_suggestions", "actions_model_only"}.
-`--breakdown` adds a second line counting each replay's actions by kind and by the source
-of the suggestion acted on ("reject model", "relabel memory", "add", ...), with a third
-replay: the article rules on, propagation and the memory off.
+{"documents", "gold_spans", "inputs", "inputs_model_only", "inputs_without_suggestions",
+"edits"}. `--breakdown` adds a second line with the edit replay's counts by kind.
 """
 
 from __future__ import annotations
@@ -38,6 +34,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from effort_window import Setup, WindowRun, annotate_in_window, gold_keys
+from gold_documents import GoldDocument, Key, read_gold
+
+from annotator.core.assistance import ALL_ON, Assistance
 from annotator.core.edits import AddSpan, Batch, Edit, ReplaceSpan, SetStatus
 from annotator.core.model import Document, Span, SpanState, Status
 from annotator.core.propagation import propagate
@@ -47,13 +47,11 @@ from annotator.services.presets import load_preset
 from annotator.services.suggesting import SuggestOptions, suggest_dataset, suggest_from_memory
 from annotator.store import Store
 
-Key = tuple[int, int, str]
-
-
-@dataclass(frozen=True, slots=True)
-class GoldDocument:
-    text: str
-    spans: frozenset[Key]
+SETUPS = {
+    "inputs": Setup(ALL_ON),
+    "inputs_model_only": Setup(Assistance.none()),
+    "inputs_without_suggestions": Setup(Assistance.none(), suggestions=False),
+}
 
 
 def main(argv: Sequence[str] | None = None) -> dict[str, int]:
@@ -61,15 +59,38 @@ def main(argv: Sequence[str] | None = None) -> dict[str, int]:
     parser.add_argument("gold", type=Path)
     parser.add_argument("--model", default=None, help="spaCy pipeline (default: as suggest)")
     parser.add_argument("--preset", default="news", help="label preset of the dataset")
-    parser.add_argument("--breakdown", action="store_true", help="also count actions by kind")
+    parser.add_argument("--breakdown", action="store_true", help="also count edits by kind")
     args = parser.parse_args(argv)
+    inputs = measure_inputs(args.gold, model=args.model, preset=args.preset)
     effort = measure(args.gold, model=args.model, preset=args.preset)
-    print(json.dumps(effort.counts))
+    counts = {
+        "documents": effort.documents,
+        "gold_spans": effort.gold_spans,
+        **{name: run.inputs for name, run in inputs.items()},
+        "edits": effort.counts["actions"],
+    }
+    print(json.dumps(counts))
     if args.breakdown:
         rules = replay_file(args.gold, args.model, args.preset, refine=True, learning=False)
         breakdown = {**effort.breakdown, "model_with_article_rules": dict(rules.most_common())}
         print(json.dumps({"breakdown": breakdown}))
-    return effort.counts
+    return counts
+
+
+def measure_inputs(
+    gold_path: Path, *, model: str | None = None, preset: str = "news"
+) -> dict[str, WindowRun]:
+    """The window's three runs over `gold_path`, by name; each checked to reach the gold."""
+    gold = read_gold(gold_path)
+    runs = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for name, setup in SETUPS.items():
+            run = annotate_in_window(gold, Path(folder) / name, setup, model=model, preset=preset)
+            for document, target in zip(run.documents, gold, strict=True):
+                if gold_keys(document) != target.spans or document.status is not Status.DONE:
+                    raise RuntimeError(f"{name}: document {document.id} did not reach the gold")
+            runs[name] = run
+    return runs
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,16 +136,6 @@ def replay_file(
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "effort.db"
         return replay(read_gold(gold_path), db, model, preset, refine=refine, learning=learning)
-
-
-def read_gold(path: Path) -> list[GoldDocument]:
-    documents = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            record = json.loads(line)
-            keys = frozenset((s["start"], s["end"], s["label"]) for s in record["spans"])
-            documents.append(GoldDocument(record["text"], keys))
-    return documents
 
 
 def replay(

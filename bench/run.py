@@ -53,6 +53,7 @@ NAMES = (
     "store_memory",
     "store_check",
     "effort",
+    "effort_inputs",
 )
 REQUIRED_KEYS = ("name", "value", "baseline", "ratio", "target", "ok", "unit")
 TIMEOUT_SECONDS = {False: 25 * 60, True: 5 * 60}  # per benchmark, full and quick
