@@ -138,8 +138,9 @@ def test_snap_uses_the_documents_tokens(store: Store, documents: list[Document])
     document = documents[3]
     text = document.text
     ines = text.index("Inês")
-    assert cache.snap(document, ines + 1, ines + 8) == (ines, ines + len("Inês Duarte"))
-    assert cache.snap(document, ines + 8, ines + 1) == (ines, ines + len("Inês Duarte"))
+    assert cache.snap(document, ines + 1, ines + 9) == (ines, ines + len("Inês Duarte"))
+    assert cache.snap(document, ines + 9, ines + 1) == (ines, ines + len("Inês Duarte"))
+    assert cache.snap(document, ines + 1, ines + 8) == (ines, ines + 4)  # "Dua": a graze
     assert cache.snap(document, ines - 1, ines + 8) == (ines, ines + 4)  # from a space
     assert cache.snap(document, ines + 1, ines + 3, exact=True) == (ines + 1, ines + 3)
     assert cache.snap(document, ines, ines) is None
