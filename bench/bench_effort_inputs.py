@@ -45,6 +45,7 @@ def run(quick: bool, workdir: Path) -> dict[str, Any]:
         target_without_suggestions=TARGET_RATIO_WITHOUT_SUGGESTIONS,
         ratio_without_suggestions_ok=ratio_by_hand <= TARGET_RATIO_WITHOUT_SUGGESTIONS,
         by_kind={name: _kinds(run.recorded) for name, run in runs.items()},
+        by_step={name: run.by_step for name, run in runs.items()},
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ class WindowRun:
     inputs: int
     recorded: tuple[object, ...]  # window_inputs.Input, in order (waits included)
     documents: tuple[Document, ...]  # as stored at the end, in the gold's order
+    by_step: dict[str, int]  # inputs by kind of step ("fix", "draw", "reject", "done", ...)
 
 
 def annotate_in_window(
@@ -55,16 +57,19 @@ def annotate_in_window(
         hands = Hands(parts)
         by_id = dict(zip(ids, gold, strict=True))
         hands.wait_for_document()
+        spent: Counter[str] = Counter()
         for number in range(len(gold)):
             document = parts.session.document
             assert document is not None
             annotator = SimulatedAnnotator(hands, by_id[document.id].spans)
             annotator.annotate()
             annotator.finish()
+            spent += annotator.spent
             if number < len(gold) - 1:
                 hands.wait_for_document()
         documents = tuple(parts.session.store.get_document(i) for i in ids)
-        return WindowRun(hands.count, tuple(hands.recorded), documents)
+        by_step = dict(spent.most_common())
+        return WindowRun(hands.count, tuple(hands.recorded), documents, by_step)
 
 
 def replay_in_window(

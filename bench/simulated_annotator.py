@@ -2,20 +2,23 @@
 
 Each turn it reads the open document as the window holds it (the spans, the current span,
 the selection, the tokens, what is on screen), lists every way the window offers to take
-one step towards the gold, prices each in inputs, and takes the cheapest (the earlier in
-the text on a tie). Then it reads the window again: a decision may have spread to the same
-words elsewhere, and those are decided like anything else.
+one step towards the gold, prices each in inputs, and takes the cheapest per span it
+brings to the gold (the earlier in the text on a tie). Then it reads the window again: a
+decision may have spread to the same words elsewhere, and those are decided like anything
+else.
 
 A step is one of: reject or remove a span the gold does not have (make it current, then
 Delete); give a span the gold's label (make it current, then a label key); move a span's
 edges onto the gold's (make it current, then `[` `]` `Shift+[` `Shift+]`, one token each,
-then a label key if the label differs too); draw a gold span (a drag over its text, then a
-label key, or E from the caret once per word, then a label key). A span becomes current
-by Tab or Shift+Tab (as many presses as spans between), N or Shift+N (suggestions only),
-F and the letter tag shown on it, or a click (after a scroll-bar click per page it is off
-screen). A key acts only on a current span that is on screen. When only correct
-suggestions are left, A accepts them all. The same planner works in every configuration:
-the benchmark's figures differ only by what the window offers and suggests.
+then a label key if the label differs too); draw a gold span (a drag over its text, or E
+from the caret once per word, then a label key); Ctrl+L on a span to give its words its
+label everywhere, or Ctrl+Shift+L to remove them everywhere, when the core's own
+`Gestures` say that leaves less to do. A span becomes current by Tab or Shift+Tab (as many
+presses as spans between), N or Shift+N (suggestions only), F and the letter tag shown on
+it, or a click (after a scroll-bar click per page it is off screen). A key acts only on a
+current span that is on screen. When only correct suggestions are left, A accepts them
+all. The same planner works in every configuration: the figures differ only by what the
+window offers and suggests.
 
 Routes are small functions of the window's state, each used only when the window has its
 command (`_has`), so a key the window gains is one more function here (`_reach_routes`
@@ -24,12 +27,14 @@ for ways of making a span current, `_towards` for ways of reaching a gold span).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPoint, Qt
 from window_inputs import Hands, character_box, on_screen, pages_to
 
+from annotator.core.annotating import Gestures
 from annotator.core.hints import hint_tags
 from annotator.core.model import Document, Span, SpanState
 from annotator.core.navigation import step, visible
@@ -56,6 +61,11 @@ class Route:
     start: int  # where in the text it acts; the earlier wins a tie
     what: str
     run: Callable[[], None]
+    progress: int = 1  # spans it takes to the gold (more for a key that acts on many)
+
+    @property
+    def rank(self) -> tuple[float, int, int]:
+        return (self.cost / self.progress, self.cost, self.start)
 
 
 class SimulatedAnnotator:
@@ -65,23 +75,27 @@ class SimulatedAnnotator:
         self.hands = hands
         self.gold = gold
         self.parts = hands.parts
+        self.spent: Counter[str] = Counter()  # inputs by kind of step: "draw", "fix", ...
 
     def annotate(self) -> None:
         """Reach the gold in the open document (without marking it done)."""
         document = self._document()
         limit = self.hands.count + 40 * (len(self.gold) + len(document.spans)) + 20
         while (route := self.cheapest()) is not None:
+            before = self.hands.count
             route.run()
+            self.spent[route.what.split()[0]] += self.hands.count - before
             if self.hands.count > limit:
                 raise PlannerError(f"no end in sight in document {document.id}: {route.what}")
 
     def finish(self) -> None:
         """Ctrl+Return: mark the document done and open the next one."""
         self.hands.key(Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        self.spent["done"] += 1
 
     def cheapest(self) -> Route | None:
         routes = list(self.routes())
-        return min(routes, key=lambda r: (r.cost, r.start)) if routes else None
+        return min(routes, key=lambda r: r.rank) if routes else None
 
     # -- what is left to do -------------------------------------------------------------------
 
@@ -102,6 +116,7 @@ class SimulatedAnnotator:
                 yield from self._on_span(span, [(Qt.Key.Key_Delete, NONE)], f"reject {span.key}")
         for gold in missing:
             yield from self._towards(document, shown, gold)
+        yield from self._on_every_occurrence(document, shown, missing, wrong)
 
     def _towards(self, document: Document, shown: list[Span], gold: Key) -> Iterator[Route]:
         start, end, label = gold
@@ -119,6 +134,68 @@ class SimulatedAnnotator:
             grow = self._grow_presses(document, gold)
             if grow is not None:
                 yield self._grow(gold, grow)
+
+    def _on_every_occurrence(
+        self, document: Document, shown: list[Span], missing: list[Key], wrong: list[Span]
+    ) -> Iterator[Route]:
+        """Ctrl+L on a gold span whose words are missing elsewhere, Ctrl+Shift+L on a wrong
+        span whose words and label come back, priced by the work they leave (simulated
+        with the core's `Gestures`, as the window computes them)."""
+        bulk: list[tuple[Span, str, Qt.KeyboardModifier]] = []
+        if self._has("span.label_all"):
+            wanted = {(document.text[s:e], label) for s, e, label in missing}
+            bulk += [
+                (span, "label_all", Qt.KeyboardModifier.ControlModifier)
+                for span in shown
+                if span.state.is_gold
+                and span.key in self.gold
+                and (document.covered_text(span), span.label) in wanted
+            ]
+        if self._has("span.remove_all"):
+            repeated = Counter((document.covered_text(span), span.label) for span in wrong)
+            bulk += [
+                (span, "remove_all", Qt.KeyboardModifier.ControlModifier | SHIFT)
+                for span in wrong
+                if repeated[(document.covered_text(span), span.label)] > 1
+            ]
+        left = self._work(document)
+        tried: set[tuple[str, str, str]] = set()
+        for span, gesture, modifiers in bulk:
+            words = (document.covered_text(span), span.label, gesture)
+            if words in tried:
+                continue
+            tried.add(words)
+            gain = left - self._left_after(document, span, gesture)
+            if gain > 0:
+                keys = [(Qt.Key.Key_L, modifiers)]
+                for route in self._on_span(span, keys, f"{gesture} {span.key}"):
+                    yield Route(route.cost, route.start, route.what, route.run, gain)
+
+    def _left_after(self, document: Document, span: Span, gesture: str) -> int:
+        """What would be left to do after `gesture` on `span`, as the core computes it."""
+        dataset = self.parts.session.dataset
+        gestures = Gestures(
+            document,
+            self.parts.session.tokens,
+            allow_overlap=dataset.allow_overlap if dataset else False,
+        )
+        edit = gestures.label_all(span) if gesture == "label_all" else gestures.remove_all(span)
+        if edit is None:
+            return len(self.gold) + len(document.spans)
+        return self._work(edit.apply(document))
+
+    def _work(self, document: Document) -> int:
+        """Gold spans missing, plus wrong spans over none of them (a wrong span over a
+        missing one goes when that one is fixed or drawn)."""
+        shown = [s for s in document.spans if s.state is not SpanState.REJECTED]
+        present = {s.key for s in shown}
+        missing = [g for g in self.gold if g not in present]
+        wrong = [
+            s
+            for s in shown
+            if s.key not in self.gold and not any(s.start < e and b < s.end for b, e, _ in missing)
+        ]
+        return len(missing) + len(wrong)
 
     # -- routes -----------------------------------------------------------------------------
 

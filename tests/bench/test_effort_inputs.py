@@ -101,6 +101,8 @@ def test_propagation_and_the_article_rules_save_inputs(
     # Everything on: relabel one "Ishkashim" (click, 3; the other follows), reject
     # "clinic" (click, Delete), draw "Dushanbe" (drag, 3), accept the rest (A), done.
     assert inputs["all"] == 2 + 2 + 2 + 1 + 1
-    # Model only: both "Ishkashim" relabelled (the second is current after Delete on
-    # "clinic": 3 alone), the two surnames the article rules suggest drawn (drag, 1).
+    # Model only: one "Ishkashim" relabelled (click, 3) and the other labelled with it
+    # (Ctrl+L), the two surnames the article rules suggest drawn (drag, 1 each; Ctrl+L
+    # would also take the "Samadov" inside the full name, still a suggestion), "clinic"
+    # rejected (Tab, Delete), "Dushanbe" drawn, A, done.
     assert inputs["none"] == 2 + 1 + 2 + 2 + 2 + 2 + 1 + 1
