@@ -8,9 +8,11 @@ calls with a literal name), so it also catches imports that import-linter's cach
 from __future__ import annotations
 
 import ast
+import io
 import os
 import subprocess
 import sys
+import tokenize
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
@@ -136,6 +138,71 @@ def test_the_ast_check_flags_what_it_should(source: str, module: str, bad: bool)
 def test_relative_imports_resolve_to_absolute_names() -> None:
     names = [name for _, name in imported_names("from ..core import model\n", "annotator.store.db")]
     assert names == ["annotator.core"]
+
+
+# -- one way to talk SQL -------------------------------------------------------------------
+
+# The only modules that reach the sqlite3 driver itself rather than SQLAlchemy Core: opening
+# the file (pragmas, BEGIN IMMEDIATE, WAL, migrations), the online backup, the integrity
+# checks, the salvage of a damaged file, and the import's bulk insert with its measured
+# reason (store/fast_path.py).
+DRIVER_MODULES = {
+    "annotator.store.db",
+    "annotator.store.backups",
+    "annotator.store.integrity",
+    "annotator.store.recovery",
+    "annotator.store.fast_path",
+}
+DRIVER_NAMES = {
+    "sqlite3",
+    "exec_driver_sql",
+    "driver_connection",
+    "dbapi_connection",
+    "raw_connection",
+}
+
+
+def driver_uses(source: str) -> list[tuple[int, str]]:
+    """(line, name) of every driver name in the code itself, not in strings or comments."""
+    return [
+        (token.start[0], token.string)
+        for token in tokenize.generate_tokens(io.StringIO(source).readline)
+        if token.type == tokenize.NAME and token.string in DRIVER_NAMES
+    ]
+
+
+def test_only_the_sqlite_modules_reach_the_driver() -> None:
+    found = [
+        f"{module_name(path)}:{line} uses {name}"
+        for path in package_modules()
+        if module_name(path) not in DRIVER_MODULES
+        for line, name in driver_uses(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
+
+
+def test_the_driver_modules_are_there_and_use_the_driver() -> None:
+    """The list above names real modules that need it: a stale entry fails here."""
+    for module in sorted(DRIVER_MODULES):
+        path = ROOT.joinpath(*module.split(".")).with_suffix(".py")
+        assert driver_uses(path.read_text(encoding="utf-8")), module
+
+
+@pytest.mark.parametrize(
+    ("source", "used"),
+    [
+        ("conn.exec_driver_sql('PRAGMA user_version')", True),
+        ("raw = conn.connection.driver_connection", True),
+        ("raw = engine.raw_connection()", True),
+        ("import sqlite3", True),
+        ("from sqlite3 import IntegrityError", True),
+        ('"""Core statements; the sqlite3 driver only in fast_path."""', False),
+        ("x = 1  # not exec_driver_sql", False),
+        ("conn.execute(select(DOCUMENT.c.id))", False),
+    ],
+)
+def test_the_driver_check_flags_what_it_should(source: str, used: bool) -> None:
+    assert bool(driver_uses(source)) is used
 
 
 # -- import-linter -------------------------------------------------------------------------

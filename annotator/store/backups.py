@@ -1,5 +1,9 @@
 """Copies of a store made with SQLite's online backup API, and putting one back.
 
+SQLite only: the backup API is the `sqlite3` driver's own (`Connection.backup`). One of
+the few store modules that talk to the driver (ARCHITECTURE.md names them;
+tests/test_architecture.py keeps it so).
+
 The backup API copies a consistent snapshot page by page from an open connection, so it
 is safe while the window (or another command) writes to the store, and it takes in what
 the `-wal` file holds. Restoring never copies a backup over the store in place: the
@@ -17,8 +21,22 @@ import sqlite3
 import time
 from pathlib import Path
 
+from sqlalchemy import Engine
+
 from annotator.core.errors import StoreError
 from annotator.store import integrity
+
+
+def backup_engine(engine: Engine, target: Path) -> None:
+    """Write a consistent copy of the store behind `engine` to the new file `target`,
+    read through one of the engine's connections (the file it opened, even if moved)."""
+    raw = engine.raw_connection()
+    try:
+        driver = raw.driver_connection
+        assert isinstance(driver, sqlite3.Connection)
+        backup_connection(driver, target)
+    finally:
+        raw.close()
 
 
 def backup_connection(connection: sqlite3.Connection, target: Path) -> None:

@@ -6,17 +6,17 @@ import json
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, func, select
+from sqlalchemy import Connection, Engine, Row, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col
 
 from annotator.core.errors import NotFoundError, StoreError
 from annotator.core.model import Dataset, Label, dataset_name_problem
 from annotator.core.summaries import Newest
 from annotator.store.db import read_transaction, write_transaction
 from annotator.store.labels import append_labels, settings_json
-from annotator.store.tables import DatasetRow, DocumentRow, LabelRow
+from annotator.store.tables import DATASET, DOCUMENT, LABEL
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +36,7 @@ def insert_dataset(conn: Connection, spec: NewDataset) -> int:
     _check_dataset_name(spec.name)
     try:
         result = conn.execute(
-            DatasetRow.__table__.insert().values(  # type: ignore[attr-defined]
+            DATASET.insert().values(
                 name=spec.name,
                 lang=spec.lang,
                 allow_overlap=spec.allow_overlap,
@@ -60,15 +60,15 @@ class DatasetQueries:
 
     def list_datasets(self) -> list[Dataset]:
         with read_transaction(self._engine) as conn:
-            rows = conn.execute(select(DatasetRow).order_by(col(DatasetRow.name))).all()
-            return [self._dataset(conn, DatasetRow.model_validate(r._mapping)) for r in rows]
+            rows = conn.execute(select(DATASET).order_by(DATASET.c.name)).all()
+            return [self._dataset(conn, row) for row in rows]
 
     def get_dataset(self, name: str) -> Dataset:
         with read_transaction(self._engine) as conn:
-            row = conn.execute(select(DatasetRow).where(col(DatasetRow.name) == name)).first()
+            row = conn.execute(select(DATASET).where(DATASET.c.name == name)).first()
             if row is None:
                 raise NotFoundError(f"there is no dataset named {name!r}{self._known_names(conn)}")
-            return self._dataset(conn, DatasetRow.model_validate(row._mapping))
+            return self._dataset(conn, row)
 
     def find_dataset(self, name: str) -> Dataset | None:
         try:
@@ -98,11 +98,7 @@ class DatasetQueries:
             raise StoreError(f"a dataset named {new!r} already exists")
         try:
             with write_transaction(self._engine) as conn:
-                conn.execute(
-                    DatasetRow.__table__.update()  # type: ignore[attr-defined]
-                    .where(DatasetRow.id == dataset.id)
-                    .values(name=new)
-                )
+                conn.execute(update(DATASET).where(DATASET.c.id == dataset.id).values(name=new))
         except IntegrityError:  # created by another process in the meantime
             raise StoreError(f"a dataset named {new!r} already exists") from None
         return self.get_dataset(new)
@@ -110,20 +106,16 @@ class DatasetQueries:
     def set_lang(self, dataset_id: int, lang: str) -> None:
         """Set the dataset's language (the caller checks that spaCy has it)."""
         with write_transaction(self._engine) as conn:
-            conn.execute(
-                DatasetRow.__table__.update()  # type: ignore[attr-defined]
-                .where(DatasetRow.id == dataset_id)
-                .values(lang=lang)
-            )
+            conn.execute(update(DATASET).where(DATASET.c.id == dataset_id).values(lang=lang))
 
     def delete_dataset(self, name: str) -> int:
         """Delete a dataset with its documents and spans; return how many documents went."""
         dataset = self.get_dataset(name)
         with write_transaction(self._engine) as conn:
             count = conn.execute(
-                select(func.count()).where(col(DocumentRow.dataset_id) == dataset.id)
+                select(func.count()).where(DOCUMENT.c.dataset_id == dataset.id)
             ).scalar_one()
-            conn.execute(delete(DatasetRow).where(DatasetRow.id == dataset.id))  # type: ignore[arg-type]
+            conn.execute(delete(DATASET).where(DATASET.c.id == dataset.id))
         return int(count)
 
     def newest(self) -> Newest:
@@ -132,11 +124,13 @@ class DatasetQueries:
         Read from the ends of the primary keys: no scan, however many documents there are.
         """
         with read_transaction(self._engine) as conn:
-            dataset = conn.exec_driver_sql(
-                "SELECT id, created_at FROM dataset ORDER BY id DESC LIMIT 1"
+            dataset = conn.execute(
+                select(DATASET.c.id, DATASET.c.created_at).order_by(DATASET.c.id.desc()).limit(1)
             ).first()
-            document = conn.exec_driver_sql(
-                "SELECT id, dataset_id, created_at FROM document ORDER BY id DESC LIMIT 1"
+            document = conn.execute(
+                select(DOCUMENT.c.id, DOCUMENT.c.dataset_id, DOCUMENT.c.created_at)
+                .order_by(DOCUMENT.c.id.desc())
+                .limit(1)
             ).first()
         if dataset is None:
             return Newest()
@@ -145,21 +139,19 @@ class DatasetQueries:
         later = dataset[0] if dataset[1] > document[2] else document[1]
         return Newest(dataset[0], document[0], later)
 
-    def _dataset(self, conn: Connection, row: DatasetRow) -> Dataset:
+    def _dataset(self, conn: Connection, row: Row[Any]) -> Dataset:
         labels = conn.execute(
-            select(LabelRow).where(LabelRow.dataset_id == row.id).order_by(LabelRow.position)  # type: ignore[arg-type]
+            select(LABEL.c.name, LABEL.c.color, LABEL.c.hotkey, LABEL.c.description)
+            .where(LABEL.c.dataset_id == row.id)
+            .order_by(LABEL.c.position)
         ).all()
-        assert row.id is not None
         settings = json.loads(row.settings or "{}")
         return Dataset(
             id=row.id,
             name=row.name,
-            labels=tuple(
-                Label(r.name, r.color, r.hotkey, r.description)
-                for r in (x._mapping for x in labels)
-            ),
+            labels=tuple(Label(*label) for label in labels),
             lang=row.lang,
-            allow_overlap=row.allow_overlap,
+            allow_overlap=bool(row.allow_overlap),
             created_at=row.created_at,
             model=settings.get("model"),
             label_map=dict(settings.get("label_map", {})),
@@ -167,11 +159,7 @@ class DatasetQueries:
 
     @staticmethod
     def _known_names(conn: Connection) -> str:
-        names = (
-            conn.execute(select(col(DatasetRow.name)).order_by(col(DatasetRow.name)))
-            .scalars()
-            .all()
-        )
+        names = conn.execute(select(DATASET.c.name).order_by(DATASET.c.name)).scalars().all()
         return f" (datasets: {', '.join(names)})" if names else " (the store has no datasets yet)"
 
 

@@ -1,5 +1,9 @@
 """Opening the SQLite file: connection settings, schema version and migrations.
 
+SQLite only, and one of the few store modules that talk to the driver (ARCHITECTURE.md
+names them; tests/test_architecture.py keeps it so): the pragmas, BEGIN IMMEDIATE, the
+switch to WAL, `user_version`, the migrations' ALTER TABLE and the backup before them.
+
 Python 3.11's sqlite3 driver opens transactions on its own and never for DDL, which makes a
 failed migration half-applied. Each connection is therefore put in autocommit mode and a
 `begin` hook issues BEGIN itself: every transaction, DDL included, is real. Writers use
@@ -266,9 +270,11 @@ def _backup(engine: Engine, path: Path, version: int) -> Path:
     target = path.with_name(f"{path.name}.bak-v{version}")
     raw = engine.raw_connection()
     try:
+        driver = raw.driver_connection
+        assert isinstance(driver, sqlite3.Connection)
         destination = sqlite3.connect(target)
         try:
-            raw.driver_connection.backup(destination)  # type: ignore[union-attr]
+            driver.backup(destination)
         finally:
             destination.close()
     finally:

@@ -1,5 +1,8 @@
 """Is the file whole, and is it still the file the store opened?
 
+SQLite only: `quick_check`, SQLite's error codes and its `-wal`/`-shm` files, on the
+`sqlite3` driver's own read-only connections.
+
 `PRAGMA quick_check` reads every page: 0.7 to 1 s on the 100,000-document store, too
 slow for every open (the window and each command). So it runs only when the file is not
 as this program last left it: at a clean close (the last connection gone, the write-ahead

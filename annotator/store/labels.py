@@ -5,17 +5,23 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 
-from sqlalchemy import Connection, Engine, func, select
-from sqlmodel import col
+from sqlalchemy import ColumnElement, Connection, Engine, delete, func, select, update
 
 from annotator.core.errors import NotFoundError, StoreError
 from annotator.core.labels import labels_in_use_outside, retarget
 from annotator.core.model import Label
 from annotator.store.db import read_transaction, write_transaction
 from annotator.store.rows import DOC_COLUMNS, document_from_row
-from annotator.store.tables import LabelRow
+from annotator.store.tables import DATASET, DOCUMENT, LABEL, SPAN
 
-_IN_DATASET = "document_id IN (SELECT id FROM document WHERE dataset_id = ?)"
+
+def _in_dataset(dataset_id: int) -> ColumnElement[bool]:
+    """Spans of the dataset's documents."""
+    return SPAN.c.document_id.in_(select(DOCUMENT.c.id).where(DOCUMENT.c.dataset_id == dataset_id))
+
+
+def _label(dataset_id: int, name: str) -> ColumnElement[bool]:
+    return (LABEL.c.dataset_id == dataset_id) & (LABEL.c.name == name)
 
 
 class LabelQueries:
@@ -47,10 +53,10 @@ class LabelQueries:
     def update_label(self, dataset_id: int, label: Label) -> None:
         """Write a label's colour, hotkey and description; its name picks the row."""
         with write_transaction(self._engine) as conn:
-            changed = conn.exec_driver_sql(
-                "UPDATE label SET color = ?, hotkey = ?, description = ?"
-                " WHERE dataset_id = ? AND name = ?",
-                (label.color, label.hotkey, label.description, dataset_id, label.name),
+            changed = conn.execute(
+                update(LABEL)
+                .where(_label(dataset_id, label.name))
+                .values(color=label.color, hotkey=label.hotkey, description=label.description)
             ).rowcount
             if changed == 0:
                 raise NotFoundError(f"the dataset has no label {label.name!r}")
@@ -64,14 +70,17 @@ class LabelQueries:
         """
         with write_transaction(self._engine) as conn:
             _refuse_duplicate_spans(conn, dataset_id, old, new)
-            moved = conn.exec_driver_sql(
-                f"UPDATE span SET label = ? WHERE label = ? AND {_IN_DATASET}",
-                (new, old, dataset_id),
+            moved = conn.execute(
+                update(SPAN).where(SPAN.c.label == old, _in_dataset(dataset_id)).values(label=new)
             ).rowcount
             merge = _has_label(conn, dataset_id, new)
-            sql = "DELETE FROM label" if merge else "UPDATE label SET name = ?"
-            params = (dataset_id, old) if merge else (new, dataset_id, old)
-            if conn.exec_driver_sql(f"{sql} WHERE dataset_id = ? AND name = ?", params).rowcount:
+            old_label = _label(dataset_id, old)
+            statement = (
+                delete(LABEL).where(old_label)
+                if merge
+                else update(LABEL).where(old_label).values(name=new)
+            )
+            if conn.execute(statement).rowcount:
                 _retarget_mapping(conn, dataset_id, old, new)
                 return int(moved)
         raise NotFoundError(f"the dataset has no label {old!r}")
@@ -82,9 +91,7 @@ class LabelQueries:
             used = _span_counts(conn, dataset_id).get(name, 0)
             if used:
                 raise StoreError(f"label {name!r} is used by {used} span(s); it was kept")
-            removed = conn.exec_driver_sql(
-                "DELETE FROM label WHERE dataset_id = ? AND name = ?", (dataset_id, name)
-            ).rowcount
+            removed = conn.execute(delete(LABEL).where(_label(dataset_id, name))).rowcount
             if not removed:
                 raise NotFoundError(f"the dataset has no label {name!r}")
             _retarget_mapping(conn, dataset_id, name, None)
@@ -101,7 +108,7 @@ class LabelQueries:
             if lost:
                 counts = ", ".join(f"{name} ({n} spans)" for name, n in lost.items())
                 raise StoreError(f"spans use labels the new label set lacks: {counts}")
-            conn.exec_driver_sql("DELETE FROM label WHERE dataset_id = ?", (dataset_id,))
+            conn.execute(delete(LABEL).where(LABEL.c.dataset_id == dataset_id))
             append_labels(conn, dataset_id, labels)
             _write_settings(conn, dataset_id, _read_settings(conn, dataset_id)[0], label_map)
 
@@ -112,9 +119,7 @@ class LabelQueries:
 
 
 def _read_settings(conn: Connection, dataset_id: int) -> tuple[str | None, dict[str, str]]:
-    text = conn.exec_driver_sql(
-        "SELECT settings FROM dataset WHERE id = ?", (dataset_id,)
-    ).scalar_one()
+    text = conn.execute(select(DATASET.c.settings).where(DATASET.c.id == dataset_id)).scalar_one()
     settings = json.loads(text or "{}")
     return settings.get("model"), dict(settings.get("label_map", {}))
 
@@ -122,9 +127,10 @@ def _read_settings(conn: Connection, dataset_id: int) -> tuple[str | None, dict[
 def _write_settings(
     conn: Connection, dataset_id: int, model: str | None, label_map: Mapping[str, str]
 ) -> None:
-    conn.exec_driver_sql(
-        "UPDATE dataset SET settings = ? WHERE id = ?",
-        (settings_json(model, label_map), dataset_id),
+    conn.execute(
+        update(DATASET)
+        .where(DATASET.c.id == dataset_id)
+        .values(settings=settings_json(model, label_map))
     )
 
 
@@ -134,33 +140,40 @@ def _retarget_mapping(conn: Connection, dataset_id: int, old: str, new: str | No
 
 
 def _span_counts(conn: Connection, dataset_id: int) -> dict[str, int]:
-    rows = conn.exec_driver_sql(
-        f"SELECT label, count(*) FROM span WHERE {_IN_DATASET} GROUP BY label", (dataset_id,)
+    rows = conn.execute(
+        select(SPAN.c.label, func.count()).where(_in_dataset(dataset_id)).group_by(SPAN.c.label)
     )
     return {str(label): int(n) for label, n in rows}
 
 
 def _has_label(conn: Connection, dataset_id: int, name: str) -> bool:
-    found = conn.exec_driver_sql(
-        "SELECT 1 FROM label WHERE dataset_id = ? AND name = ?", (dataset_id, name)
-    ).first()
+    found = conn.execute(select(LABEL.c.id).where(_label(dataset_id, name))).first()
     return found is not None
 
 
 def _refuse_duplicate_spans(conn: Connection, dataset_id: int, old: str, new: str) -> None:
     """Refuse a merge that would give a document two spans with the same range and label."""
-    clashes = conn.exec_driver_sql(
-        "SELECT a.document_id, a.start, a.end FROM span a JOIN span b"
-        " ON b.document_id = a.document_id AND b.start = a.start AND b.end = a.end"
-        f" WHERE a.label = ? AND b.label = ? AND a.{_IN_DATASET} ORDER BY a.document_id",
-        (old, new, dataset_id),
+    a, b = SPAN.alias("a"), SPAN.alias("b")
+    a_in_dataset = a.c.document_id.in_(
+        select(DOCUMENT.c.id).where(DOCUMENT.c.dataset_id == dataset_id)
+    )
+    clashes = conn.execute(
+        select(a.c.document_id, a.c.start, a.c.end)
+        .select_from(
+            a.join(
+                b,
+                (b.c.document_id == a.c.document_id)
+                & (b.c.start == a.c.start)
+                & (b.c.end == a.c.end),
+            )
+        )
+        .where(a.c.label == old, b.c.label == new, a_in_dataset)
+        .order_by(a.c.document_id)
     ).all()
     if not clashes:
         return
     document_id, start, end = clashes[0]
-    row = conn.exec_driver_sql(
-        f"SELECT {DOC_COLUMNS} FROM document WHERE id = ?", (document_id,)
-    ).one()
+    row = conn.execute(select(*DOC_COLUMNS).where(DOCUMENT.c.id == document_id)).one()
     title = document_from_row(tuple(row), []).title
     others = len({clash[0] for clash in clashes}) - 1
     more = f" (and {others} more document(s))" if others else ""
@@ -183,13 +196,13 @@ def append_labels(conn: Connection, dataset_id: int, labels: Sequence[Label]) ->
         return
     first_position = int(
         conn.execute(
-            select(func.coalesce(func.max(LabelRow.position) + 1, 0)).where(
-                col(LabelRow.dataset_id) == dataset_id
+            select(func.coalesce(func.max(LABEL.c.position) + 1, 0)).where(
+                LABEL.c.dataset_id == dataset_id
             )
         ).scalar_one()
     )
     conn.execute(
-        LabelRow.__table__.insert(),  # type: ignore[attr-defined]
+        LABEL.insert(),
         [
             {
                 "dataset_id": dataset_id,

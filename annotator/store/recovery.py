@@ -1,4 +1,4 @@
-"""Saving what can still be read from a damaged store into a new one.
+"""Saving what can still be read from a damaged store into a new one (SQLite only).
 
 SQLite's own recovery (`sqlite3_recover`, the shell's `.recover`) needs the
 `sqlite_dbpage` virtual table: Python's `sqlite3` module does not expose the API, and the

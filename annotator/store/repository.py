@@ -1,9 +1,9 @@
 """`Store`: the only way into the SQLite file. It takes and returns core values only.
 
-Each public method that writes is one short transaction. Bulk paths (importing a file,
-streaming an export) use the driver cursor directly: the ORM costs 8x on 100k rows there,
-and these paths are where users wait. The methods live in one module per concern
-(`datasets`, `documents`, `statistics`); `Store` puts them behind one object.
+Each public method that writes is one short transaction. Every statement is SQLAlchemy
+Core over the tables of `tables.py`; the one exception, an import's bulk insert, is in
+`fast_path.py` with its measured reason. The methods live in one module per concern
+(`datasets`, `documents`, `statistics`, ...); `Store` puts them behind one object.
 """
 
 from __future__ import annotations
@@ -11,10 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlalchemy.pool import QueuePool
 
 from annotator.core.errors import StoreError
 from annotator.store import integrity
-from annotator.store.backups import backup_connection
+from annotator.store.backups import backup_engine
 from annotator.store.datasets import DatasetQueries
 from annotator.store.db import close_engine, open_engine
 from annotator.store.documents import DocumentQueries
@@ -63,15 +64,10 @@ class Store(
         if integrity.identity(target) is not None and target.samefile(self.path):
             raise StoreError(f"{target} is the store itself; name a new file for the copy")
         moved = integrity.identity(self.path) != self._opened
-        if moved and self._engine.pool.checkedin() == 0:  # type: ignore[attr-defined]
+        pool = self._engine.pool
+        if moved and isinstance(pool, QueuePool) and pool.checkedin() == 0:
             raise StoreError(f"the file this store opened at {self.path} cannot be reached")
-        raw = self._engine.raw_connection()
-        try:
-            driver = raw.driver_connection
-            assert driver is not None
-            backup_connection(driver, target)
-        finally:
-            raw.close()
+        backup_engine(self._engine, target)
 
     def close(self) -> None:
         close_engine(self._engine)

@@ -1,4 +1,4 @@
-"""Between SQL rows and core values: column lists, JSON fields, status filters."""
+"""Between SQL rows and core values: column lists, JSON fields, status filters, span rows."""
 
 from __future__ import annotations
 
@@ -6,23 +6,125 @@ import json
 from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
+from sqlalchemy import ColumnElement, Connection, Insert, and_
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
 from annotator.core.errors import UnreadableDocument
 from annotator.core.model import Document, Span, SpanState, Status
+from annotator.core.token_json import packed_token_json
+from annotator.core.tokens import Tokens
+from annotator.store.tables import DOCUMENT, SPAN
 
+# The columns `document_from_row` reads, in its order.
 DOC_COLUMNS = (
-    "id, dataset_id, text, meta, extra, source, input_hash, prodigy_input_hash, status, "
-    "annotator, created_at, updated_at"
+    DOCUMENT.c.id,
+    DOCUMENT.c.dataset_id,
+    DOCUMENT.c.text,
+    DOCUMENT.c.meta,
+    DOCUMENT.c.extra,
+    DOCUMENT.c.source,
+    DOCUMENT.c.input_hash,
+    DOCUMENT.c.prodigy_input_hash,
+    DOCUMENT.c.status,
+    DOCUMENT.c.annotator,
+    DOCUMENT.c.created_at,
+    DOCUMENT.c.updated_at,
 )
-SPAN_COLUMNS = "start, end, label, state, source, score"
+# The columns `span_from_row` reads, in its order, and the order spans are read in.
+SPAN_COLUMNS = (
+    SPAN.c.start,
+    SPAN.c.end,
+    SPAN.c.label,
+    SPAN.c.state,
+    SPAN.c.source,
+    SPAN.c.score,
+)
+SPAN_ORDER = (SPAN.c.document_id, SPAN.c.start, SPAN.c.end, SPAN.c.label)
+
+# The two INSERTs of the store, with the order of the values each row gives them.
+INSERT_SPAN: Insert = SPAN.insert()
+SPAN_KEYS = ("document_id", "start", "end", "label", "state", "source", "score")
+# A document whose input hash the dataset already holds is skipped, not an error.
+INSERT_DOCUMENT: Insert = sqlite_insert(DOCUMENT).on_conflict_do_nothing()
+DOCUMENT_KEYS = (
+    "dataset_id",
+    "text",
+    "meta",
+    "extra",
+    "source",
+    "input_hash",
+    "prodigy_input_hash",
+    "status",
+    "annotator",
+    "created_at",
+    "updated_at",
+    "tokens",
+    "token_json",
+)
+# What an import adds: a document with its tokens, and perhaps their Prodigy JSON already
+# made (packed, by an import's worker processes).
+ToAdd = tuple[Document, Tokens | None] | tuple[Document, Tokens | None, bytes | None]
+
+
+def token_columns(text: str, tokens: Tokens | None) -> tuple[bytes | None, bytes | None]:
+    """The `tokens` and `token_json` columns for `text`'s tokens: every write of tokens
+    writes both, so the JSON an export copies is always that of the stored tokens. The
+    JSON is packed (`packed_token_json`); reads give it back plain."""
+    if tokens is None:
+        return None, None
+    return tokens.to_bytes(), packed_token_json(text, tokens)
+
+
+def document_values(
+    dataset_id: int, document: Document, tokens: Tokens | None, token_json: bytes | None = None
+) -> tuple[Any, ...]:
+    """A new document's row, in `DOCUMENT_KEYS` order; its token JSON made unless given."""
+    columns = (
+        token_columns(document.text, tokens)
+        if token_json is None
+        else (None if tokens is None else tokens.to_bytes(), token_json)
+    )
+    return (
+        dataset_id,
+        document.text,
+        dump(document.meta),
+        dump(document.extra),
+        document.source,
+        document.input_hash,
+        document.prodigy_input_hash,
+        document.status.value,
+        document.annotator,
+        document.created_at,
+        document.updated_at,
+        *columns,
+    )
+
+
+def span_values(document_id: int, spans: Iterable[Span]) -> list[tuple[Any, ...]]:
+    """The document's span rows, in `SPAN_KEYS` order."""
+    return [(document_id, s.start, s.end, s.label, s.state.value, s.source, s.score) for s in spans]
+
+
+def insert_spans(conn: Connection, document_id: int, spans: Iterable[Span]) -> None:
+    """Write `spans` to the document inside the caller's transaction."""
+    rows = [dict(zip(SPAN_KEYS, row, strict=True)) for row in span_values(document_id, spans)]
+    if rows:
+        conn.execute(INSERT_SPAN, rows)
 
 
 def status_filter(
-    dataset_id: int, statuses: Collection[Status] | None
-) -> tuple[str, tuple[Any, ...]]:
+    dataset_id: int, statuses: Collection[Status] | None, *, off_index: bool = False
+) -> ColumnElement[bool]:
+    """The documents of a dataset, of these statuses only (all when none are given).
+
+    `off_index` writes the dataset test as `dataset_id + 0 = ?`, which SQLite cannot look
+    up in the (dataset_id, status) index: it then walks the rows in id order instead.
+    """
+    column = DOCUMENT.c.dataset_id + 0 if off_index else DOCUMENT.c.dataset_id
+    in_dataset = column == dataset_id
     if not statuses:
-        return "d.dataset_id = ?", (dataset_id,)
-    marks = ", ".join("?" * len(statuses))
-    return f"d.dataset_id = ? AND d.status IN ({marks})", (dataset_id, *(s.value for s in statuses))
+        return in_dataset
+    return and_(in_dataset, DOCUMENT.c.status.in_([status.value for status in statuses]))
 
 
 def dump(value: Any) -> str:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, Select, func, select
 
 from annotator.store.db import read_transaction
+from annotator.store.tables import DOCUMENT, SPAN
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,27 +24,31 @@ class StatisticsQueries:
     _engine: Engine
 
     def stats(self, dataset_id: int | None = None) -> Stats:
-        where = "" if dataset_id is None else " WHERE d.dataset_id = ?"
-        params: tuple[int, ...] = () if dataset_id is None else (dataset_id,)
+        def of_dataset(query: Select[Any]) -> Select[Any]:
+            return query if dataset_id is None else query.where(DOCUMENT.c.dataset_id == dataset_id)
+
+        d, s = DOCUMENT.c, SPAN.c
         with read_transaction(self._engine) as conn:
             by_status = {
                 str(status): int(n)
-                for status, n in conn.exec_driver_sql(
-                    f"SELECT d.status, count(*) FROM document d{where} GROUP BY d.status", params
+                for status, n in conn.execute(
+                    of_dataset(select(d.status, func.count()).group_by(d.status))
                 )
             }
             by_label: dict[str, dict[str, int]] = {}
-            for label, state, n in conn.exec_driver_sql(
-                "SELECT s.label, s.state, count(*) FROM span s JOIN document d"
-                f" ON d.id = s.document_id{where} GROUP BY s.label, s.state",
-                params,
+            for label, state, n in conn.execute(
+                of_dataset(
+                    select(s.label, s.state, func.count())
+                    .select_from(SPAN.join(DOCUMENT, d.id == s.document_id))
+                    .group_by(s.label, s.state)
+                )
             ):
                 by_label.setdefault(str(label), {})[str(state)] = int(n)
             by_annotator: dict[str, dict[str, int]] = {}
-            for annotator, status, n in conn.exec_driver_sql(
-                f"SELECT d.annotator, d.status, count(*) FROM document d{where}"
-                " GROUP BY d.annotator, d.status",
-                params,
+            for annotator, status, n in conn.execute(
+                of_dataset(
+                    select(d.annotator, d.status, func.count()).group_by(d.annotator, d.status)
+                )
             ):
                 if annotator is not None:
                     by_annotator.setdefault(str(annotator), {})[str(status)] = int(n)

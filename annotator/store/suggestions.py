@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Engine
+from sqlalchemy import ColumnElement, Connection, Engine, bindparam, func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from annotator.core.edits import Edit
 from annotator.core.errors import NotFoundError, StoreError, UnreadableDocument
@@ -16,8 +16,17 @@ from annotator.core.model import Document, Span, SpanState
 from annotator.core.summaries import OPEN_STATUSES
 from annotator.core.tokens import Tokens
 from annotator.store.db import read_transaction, write_transaction
-from annotator.store.documents import token_columns, write_edit
-from annotator.store.rows import DOC_COLUMNS, document_from_row, span_from_row
+from annotator.store.documents import StaleDocument, write_edit
+from annotator.store.rows import (
+    DOC_COLUMNS,
+    SPAN_COLUMNS,
+    SPAN_ORDER,
+    document_from_row,
+    span_from_row,
+    status_filter,
+    token_columns,
+)
+from annotator.store.tables import DOCUMENT, SPAN
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,22 +45,22 @@ class SuggestionQueries:
 
     def phrase_counts(self, dataset_id: int) -> list[PhraseCount]:
         """How often each exact phrase was accepted, drawn or rejected with each label."""
+        phrase = func.substr(DOCUMENT.c.text, SPAN.c.start + 1, SPAN.c.end - SPAN.c.start)
+        decided = (SpanState.ACCEPTED.value, SpanState.MANUAL.value, SpanState.REJECTED.value)
         with read_transaction(self._engine) as conn:
-            rows = conn.exec_driver_sql(
-                "SELECT substr(d.text, s.start + 1, s.end - s.start) AS phrase, s.label,"
-                " s.state, count(*) FROM span s JOIN document d ON d.id = s.document_id"
-                " WHERE d.dataset_id = ? AND s.state IN ('accepted', 'manual', 'rejected')"
-                " GROUP BY phrase, s.label, s.state",
-                (dataset_id,),
+            rows = conn.execute(
+                select(phrase, SPAN.c.label, SPAN.c.state, func.count())
+                .select_from(SPAN.join(DOCUMENT, DOCUMENT.c.id == SPAN.c.document_id))
+                .where(DOCUMENT.c.dataset_id == dataset_id, SPAN.c.state.in_(decided))
+                .group_by(phrase, SPAN.c.label, SPAN.c.state)
             ).all()
         return [(str(p), str(label), SpanState(state), int(n)) for p, label, state, n in rows]
 
     def count_to_suggest(self, dataset_id: int, *, force: bool) -> int:
-        where, params = _to_suggest(dataset_id, force)
         with read_transaction(self._engine) as conn:
             return int(
-                conn.exec_driver_sql(
-                    f"SELECT count(*) FROM document d WHERE {where}", params
+                conn.execute(
+                    select(func.count()).where(_to_suggest(dataset_id, force))
                 ).scalar_one()
             )
 
@@ -70,18 +79,17 @@ class SuggestionQueries:
         those) is passed to `on_unreadable` with the reason and left out, instead of
         ending the run; without `on_unreadable` it raises `UnreadableDocument`.
         """
-        where, params = _to_suggest(dataset_id, force)
+        where = _to_suggest(dataset_id, force)
         last = 0
         while True:
             with read_transaction(self._engine) as conn:
-                raw = conn.connection.driver_connection
-                assert raw is not None
-                rows = raw.execute(
-                    f"SELECT {DOC_COLUMNS} FROM document d WHERE {where} AND d.id > ?"
-                    " ORDER BY d.id LIMIT 500",
-                    (*params, last),
-                ).fetchall()
-                spans = _spans_of(raw, [row[0] for row in rows])
+                rows = conn.execute(
+                    select(*DOC_COLUMNS)
+                    .where(where, DOCUMENT.c.id > last)
+                    .order_by(DOCUMENT.c.id)
+                    .limit(500)
+                ).all()
+                spans = _spans_of(conn, [row[0] for row in rows])
             if not rows:
                 return
             for row in rows:
@@ -98,8 +106,8 @@ class SuggestionQueries:
     def was_suggested(self, document_id: int) -> bool:
         """Whether a suggester's results were ever saved for the document (`save_suggestions`)."""
         with read_transaction(self._engine) as conn:
-            row = conn.exec_driver_sql(
-                "SELECT suggested_with IS NOT NULL FROM document WHERE id = ?", (document_id,)
+            row = conn.execute(
+                select(DOCUMENT.c.suggested_with.is_not(None)).where(DOCUMENT.c.id == document_id)
             ).first()
         if row is None:
             raise NotFoundError(f"there is no document with id {document_id}")
@@ -110,43 +118,48 @@ class SuggestionQueries:
         now = time.time()
         try:
             with write_transaction(self._engine) as conn:
-                raw = conn.connection.driver_connection
-                assert raw is not None
                 for result in results:
                     changed = result.edit.apply(result.document)
-                    write_edit(raw, result.document, changed, result.edit, annotator=None)
-                raw.executemany(
-                    "UPDATE document SET tokens = ?, token_json = ?, suggested_with = ?,"
-                    " suggested_at = ? WHERE id = ?",
-                    [
-                        (*token_columns(r.document.text, r.tokens), suggester, now, r.document.id)
-                        for r in results
-                    ],
-                )
-        except sqlite3.IntegrityError:
+                    write_edit(conn, result.document, changed, result.edit, annotator=None)
+                if results:
+                    conn.execute(
+                        update(DOCUMENT).where(DOCUMENT.c.id == bindparam("row_id")),
+                        [_marked(r, suggester, now) for r in results],
+                    )
+        except (IntegrityError, StaleDocument):
             raise StoreError(
                 "a document changed while suggestions were computed for it; run suggest again"
             ) from None
 
 
-def _to_suggest(dataset_id: int, force: bool) -> tuple[str, tuple[object, ...]]:
+def _marked(result: SuggestedDocument, suggester: str, now: float) -> dict[str, object]:
+    """A suggested document's new tokens and the mark that a suggester has been over it."""
+    tokens, token_json = token_columns(result.document.text, result.tokens)
+    return {
+        "row_id": result.document.id,
+        "tokens": tokens,
+        "token_json": token_json,
+        "suggested_with": suggester,
+        "suggested_at": now,
+    }
+
+
+def _to_suggest(dataset_id: int, force: bool) -> ColumnElement[bool]:
     """Documents a suggester visits: open ones, not yet finished by a person."""
-    marks = ", ".join("?" * len(OPEN_STATUSES))
-    where = f"d.dataset_id = ? AND d.status IN ({marks})"
+    where = status_filter(dataset_id, OPEN_STATUSES)
     if not force:
-        where += " AND d.suggested_with IS NULL"
-    return where, (dataset_id, *(s.value for s in OPEN_STATUSES))
+        where = where & DOCUMENT.c.suggested_with.is_(None)
+    return where
 
 
-def _spans_of(raw: sqlite3.Connection, ids: list[int]) -> dict[int, list[Span]]:
+def _spans_of(conn: Connection, ids: list[int]) -> dict[int, list[Span]]:
     found: dict[int, list[Span]] = {}
     if not ids:
         return found
-    marks = ", ".join("?" * len(ids))
-    for row in raw.execute(
-        "SELECT document_id, start, end, label, state, source, score FROM span"
-        f" WHERE document_id IN ({marks}) ORDER BY document_id, start, end, label",
-        ids,
+    for row in conn.execute(
+        select(SPAN.c.document_id, *SPAN_COLUMNS)
+        .where(SPAN.c.document_id.in_(ids))
+        .order_by(*SPAN_ORDER)
     ):
         found.setdefault(row[0], []).append(span_from_row(row[1:]))
     return found

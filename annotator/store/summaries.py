@@ -15,15 +15,29 @@ it is asked for; a list that pages through such an order takes `matching_ids` on
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    Integer,
+    and_,
+    case,
+    func,
+    literal,
+    literal_column,
+    null,
+    or_,
+    select,
+    tuple_,
+)
 
-from annotator.core.model import Status
+from annotator.core.model import SpanState, Status
 from annotator.core.summaries import OPEN_STATUSES, STATUS_ORDER, DocumentQuery, DocumentSummary
 from annotator.store.db import read_transaction
+from annotator.store.tables import DOCUMENT, SPAN
 
 # Every character Python's str.strip() removes, as an SQL constant for trim().
 _WHITESPACE_CODES = (
@@ -39,34 +53,43 @@ _WHITESPACE_CODES = (
     0x205F,
     0x3000,
 )
-_WS = "char(" + ", ".join(str(code) for code in _WHITESPACE_CODES) + ")"
+_WS = func.char(*(literal_column(str(code), Integer) for code in _WHITESPACE_CODES))
+_NEWLINE = func.char(literal_column("10", Integer))
 
-_META_TITLE = f"trim(json_extract(d.meta, '$.title'), {_WS})"
-_HAS_META_TITLE = f"(json_type(d.meta, '$.title') = 'text' AND {_META_TITLE} <> '')"
-_PREFIX = f"ltrim(substr(d.text, 1, 300), {_WS})"
-_FIRST_LINE = f"substr({_PREFIX}, 1, instr({_PREFIX} || char(10), char(10)) - 1)"
+_META_TITLE = func.trim(func.json_extract(DOCUMENT.c.meta, "$.title"), _WS)
+_HAS_META_TITLE = and_(func.json_type(DOCUMENT.c.meta, "$.title") == "text", _META_TITLE != "")
+_PREFIX = func.ltrim(func.substr(DOCUMENT.c.text, 1, 300), _WS)
+_FIRST_LINE = func.substr(_PREFIX, 1, func.instr(_PREFIX.concat(_NEWLINE), _NEWLINE) - 1)
 # Document.title, for any text whose first line starts within its first 220 characters.
-TITLE_SQL = (
-    f"CASE WHEN {_HAS_META_TITLE} THEN {_META_TITLE}"
-    f" ELSE trim(substr({_FIRST_LINE}, 1, 80), {_WS}) END"
+TITLE = case(
+    (_HAS_META_TITLE, _META_TITLE),
+    else_=func.trim(func.substr(_FIRST_LINE, 1, 80), _WS),
 )
 
-_GOLD_STATES = "('accepted', 'manual')"
-_LABEL_STATES = "('accepted', 'manual', 'suggested')"
-_GOLD_SQL = (
-    f"(SELECT count(*) FROM span s WHERE s.document_id = d.id AND s.state IN {_GOLD_STATES})"
+_GOLD_STATES = (SpanState.ACCEPTED.value, SpanState.MANUAL.value)
+_LABEL_STATES = (*_GOLD_STATES, SpanState.SUGGESTED.value)
+
+
+def _span_count(*states: str) -> ColumnElement[int]:
+    """How many of the document's spans are in one of `states`."""
+    return (
+        select(func.count())
+        .where(SPAN.c.document_id == DOCUMENT.c.id, SPAN.c.state.in_(states))
+        .scalar_subquery()
+    )
+
+
+_STATUS_RANK = case(
+    {status.value: rank for rank, status in enumerate(STATUS_ORDER)},
+    value=DOCUMENT.c.status,
+    else_=len(STATUS_ORDER),
 )
-_STATUS_RANK = (
-    "CASE d.status "
-    + " ".join(f"WHEN '{status.value}' THEN {rank}" for rank, status in enumerate(STATUS_ORDER))
-    + f" ELSE {len(STATUS_ORDER)} END"
-)
-_SORT_SQL = {
+_SORT_KEYS: dict[str, ColumnElement[Any] | None] = {
     "id": None,
-    "title": f"{TITLE_SQL} COLLATE NOCASE",
+    "title": TITLE.collate("NOCASE"),
     "status": _STATUS_RANK,
-    "gold": _GOLD_SQL,
-    "updated": "d.updated_at",
+    "gold": _span_count(*_GOLD_STATES),
+    "updated": DOCUMENT.c.updated_at,
 }
 
 
@@ -76,29 +99,26 @@ class SummaryQueries:
     _engine: Engine
 
     def count_matching(self, dataset_id: int, query: DocumentQuery) -> int:
-        where, params = _where(dataset_id, query)
-        with self._raw() as raw:
-            (count,) = raw.execute(
-                f"SELECT count(*) FROM document d WHERE {where}", params
-            ).fetchone()
+        with read_transaction(self._engine) as conn:
+            count = conn.execute(select(func.count()).where(_where(dataset_id, query))).scalar_one()
         return int(count)
 
     def summaries(
         self, dataset_id: int, query: DocumentQuery, offset: int, limit: int
     ) -> list[DocumentSummary]:
         """The rows `offset` to `offset + limit` of the list, in the query's order."""
-        where, params = _where(dataset_id, query)
-        order = _order(query, query.descending)
-        with self._raw() as raw:
+        with read_transaction(self._engine) as conn:
             ids = [
                 int(row[0])
-                for row in raw.execute(
-                    f"SELECT d.id FROM document d WHERE {where} ORDER BY {order}"
-                    " LIMIT :limit OFFSET :offset",
-                    {**params, "limit": max(limit, 0), "offset": max(offset, 0)},
+                for row in conn.execute(
+                    select(DOCUMENT.c.id)
+                    .where(_where(dataset_id, query))
+                    .order_by(*_order(query, query.descending))
+                    .limit(max(limit, 0))
+                    .offset(max(offset, 0))
                 )
             ]
-            return _summaries_of(raw, ids)
+            return _summaries_of(conn, ids)
 
     def matching_ids(self, dataset_id: int, query: DocumentQuery) -> list[int]:
         """Every matching document's id, in the query's order: one pass, whatever the order.
@@ -106,46 +126,37 @@ class SummaryQueries:
         A list that sorts by title or filters by text holds these ids and pages through them
         with `summaries_of`, instead of sorting or scanning the dataset again for each page.
         """
-        where, params = _where(dataset_id, query)
+        where = _where(dataset_id, query)
         if query.sort == "id" and not query.descending:
             # The (dataset_id, status) index gives the ids a status at a time, each run in
             # order; sorting those runs here costs less than SQLite's temporary B-tree
             # (100,000 ids, the list at start: about 40% less).
-            with self._raw() as raw:
-                ids = [
-                    row[0]
-                    for row in raw.execute(f"SELECT d.id FROM document d WHERE {where}", params)
-                ]
+            with read_transaction(self._engine) as conn:
+                ids = [row[0] for row in conn.execute(select(DOCUMENT.c.id).where(where))]
             ids.sort()
             return ids
-        order = _order(query, query.descending)
-        with self._raw() as raw:
-            rows = raw.execute(
-                f"SELECT d.id FROM document d WHERE {where} ORDER BY {order}", params
+        with read_transaction(self._engine) as conn:
+            rows = conn.execute(
+                select(DOCUMENT.c.id).where(where).order_by(*_order(query, query.descending))
             )
             return [int(row[0]) for row in rows]
 
     def summaries_of(self, document_ids: Sequence[int]) -> list[DocumentSummary]:
         """The summaries of these documents, in this order; ids no longer stored are left out."""
-        with self._raw() as raw:
-            return _summaries_of(raw, list(document_ids))
+        with read_transaction(self._engine) as conn:
+            return _summaries_of(conn, list(document_ids))
 
     def position_of(self, dataset_id: int, query: DocumentQuery, document_id: int) -> int | None:
         """The row of a document in the list, or None when the query leaves it out."""
-        where, params = _where(dataset_id, query)
-        params = {**params, "document": document_id}
-        with self._raw() as raw:
-            key_sql = _SORT_SQL[query.sort] or "NULL"
-            found = raw.execute(
-                f"SELECT {key_sql} FROM document d WHERE {where} AND d.id = :document", params
-            ).fetchone()
+        where = _where(dataset_id, query)
+        with read_transaction(self._engine) as conn:
+            found = conn.execute(
+                select(_sort_key(query)).where(where, DOCUMENT.c.id == document_id)
+            ).first()
             if found is None:
                 return None
-            before = _after(query, not query.descending)
-            (count,) = raw.execute(
-                f"SELECT count(*) FROM document d WHERE {where} AND {before}",
-                {**params, "key": found[0]},
-            ).fetchone()
+            before = _after(query, not query.descending, found[0], document_id)
+            count = conn.execute(select(func.count()).where(where, before)).scalar_one()
         return int(count)
 
     def next_open_after(
@@ -167,80 +178,68 @@ class SummaryQueries:
             sort=query.sort,
             descending=query.descending,
         )
-        where, params = _where(dataset_id, open_query)
+        where = _where(dataset_id, open_query)
         order = _order(open_query, open_query.descending)
-        params = {**params, "document": document_id}
-        with self._raw() as raw:
-            key_sql = _SORT_SQL[query.sort] or "NULL"
-            current = raw.execute(
-                f"SELECT {key_sql} FROM document d WHERE d.id = :document", params
-            ).fetchone()
+        with read_transaction(self._engine) as conn:
+            current = conn.execute(
+                select(_sort_key(query)).where(DOCUMENT.c.id == document_id)
+            ).first()
             if current is not None:
-                after = _after(open_query, open_query.descending)
-                found = raw.execute(
-                    f"SELECT d.id FROM document d WHERE {where} AND {after}"
-                    f" ORDER BY {order} LIMIT 1",
-                    {**params, "key": current[0]},
-                ).fetchone()
+                after = _after(open_query, open_query.descending, current[0], document_id)
+                found = conn.execute(
+                    select(DOCUMENT.c.id).where(where, after).order_by(*order).limit(1)
+                ).first()
                 if found is not None:
                     return int(found[0])
-            first = raw.execute(
-                f"SELECT d.id FROM document d WHERE {where} AND d.id <> :document"
-                f" ORDER BY {order} LIMIT 1",
-                params,
-            ).fetchone()
+            first = conn.execute(
+                select(DOCUMENT.c.id)
+                .where(where, DOCUMENT.c.id != document_id)
+                .order_by(*order)
+                .limit(1)
+            ).first()
         return None if first is None else int(first[0])
 
     def progress(self, dataset_id: int) -> tuple[int, int]:
         """(documents marked done, all documents) of a dataset."""
-        with self._raw() as raw:
-            done, total = raw.execute(
-                "SELECT coalesce(sum(status = 'done'), 0), count(*) FROM document"
-                " WHERE dataset_id = ?",
-                (dataset_id,),
-            ).fetchone()
-        return int(done), int(total)
-
-    @contextmanager
-    def _raw(self) -> Iterator[Any]:
-        """The driver connection inside one read snapshot (named parameters, no ORM cost)."""
+        done = case((DOCUMENT.c.status == Status.DONE.value, 1), else_=0)
         with read_transaction(self._engine) as conn:
-            raw = conn.connection.driver_connection
-            assert raw is not None
-            yield raw
+            done_count, total = conn.execute(
+                select(func.coalesce(func.sum(done), 0), func.count()).where(
+                    DOCUMENT.c.dataset_id == dataset_id
+                )
+            ).one()
+        return int(done_count), int(total)
 
 
-def _where(dataset_id: int, query: DocumentQuery) -> tuple[str, dict[str, Any]]:
-    clauses = ["d.dataset_id = :dataset"]
-    params: dict[str, Any] = {"dataset": dataset_id}
+def _where(dataset_id: int, query: DocumentQuery) -> ColumnElement[bool]:
+    clauses: list[ColumnElement[bool]] = [DOCUMENT.c.dataset_id == dataset_id]
     if query.statuses:
-        names = []
-        for number, status in enumerate(sorted(query.statuses)):
-            names.append(f":status{number}")
-            params[f"status{number}"] = status.value
-        clauses.append(f"d.status IN ({', '.join(names)})")
+        clauses.append(DOCUMENT.c.status.in_([status.value for status in sorted(query.statuses)]))
     if query.label:
         # One pass over the label's spans (ix_span_label), not one per document.
         clauses.append(
-            "d.id IN (SELECT s.document_id FROM span s WHERE s.label = :label"
-            f" AND s.state IN {_LABEL_STATES})"
+            DOCUMENT.c.id.in_(
+                select(SPAN.c.document_id).where(
+                    SPAN.c.label == query.label, SPAN.c.state.in_(_LABEL_STATES)
+                )
+            )
         )
-        params["label"] = query.label
     if query.text:
-        clauses.append(_text_filter())
-        params["pattern"] = like_pattern(query.text)
-    return " AND ".join(clauses), params
+        clauses.append(_text_filter(like_pattern(query.text)))
+    return and_(*clauses)
 
 
-def _text_filter() -> str:
+def _text_filter(pattern: str) -> ColumnElement[bool]:
     """Text or title contains the pattern, ignoring case.
 
     SQLite's LIKE folds ASCII letters only: "zurich" finds "Zurich", but "émile" does not
     find "Émile". The derived title is part of the text, so only a meta title needs its
     own test.
     """
-    like = "LIKE :pattern ESCAPE '\\'"
-    return f"(d.text {like} OR ({_HAS_META_TITLE} AND {_META_TITLE} {like}))"
+    return or_(
+        DOCUMENT.c.text.like(pattern, escape="\\"),
+        and_(_HAS_META_TITLE, _META_TITLE.like(pattern, escape="\\")),
+    )
 
 
 def like_pattern(text: str) -> str:
@@ -249,30 +248,36 @@ def like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _order(query: DocumentQuery, descending: bool) -> str:
-    direction = " DESC" if descending else ""
-    key = _SORT_SQL[query.sort]
-    if key is None:
-        return f"d.id{direction}"
-    return f"{key}{direction}, d.id{direction}"
+def _sort_key(query: DocumentQuery) -> ColumnElement[Any]:
+    key = _SORT_KEYS[query.sort]
+    return null() if key is None else key
 
 
-def _after(query: DocumentQuery, descending: bool) -> str:
+def _order(query: DocumentQuery, descending: bool) -> list[ColumnElement[Any]]:
+    key = _SORT_KEYS[query.sort]
+    keys: list[ColumnElement[Any]] = [DOCUMENT.c.id] if key is None else [key, DOCUMENT.c.id]
+    return [column.desc() for column in keys] if descending else keys
+
+
+def _after(
+    query: DocumentQuery, descending: bool, key: object, document_id: int
+) -> ColumnElement[bool]:
     """Rows after (key, document) in the order; before it when `descending` is flipped."""
-    operator = "<" if descending else ">"
-    key = _SORT_SQL[query.sort]
-    if key is None:
-        return f"d.id {operator} :document"
-    return f"({key}, d.id) {operator} (:key, :document)"
+    sort_key = _SORT_KEYS[query.sort]
+    if sort_key is None:
+        return DOCUMENT.c.id < document_id if descending else DOCUMENT.c.id > document_id
+    row = tuple_(sort_key, DOCUMENT.c.id)
+    at = tuple_(literal(key), literal(document_id))
+    return row < at if descending else row > at
 
 
 _CHUNK = 500  # ids per statement, well under SQLite's limit on bound parameters
 
 
-def _summaries_of(raw: Any, ids: list[int]) -> list[DocumentSummary]:
+def _summaries_of(conn: Connection, ids: list[int]) -> list[DocumentSummary]:
     rows: dict[int, Any] = {}
     for start in range(0, len(ids), _CHUNK):
-        rows.update(_summary_rows(raw, ids[start : start + _CHUNK]))
+        rows.update(_summary_rows(conn, ids[start : start + _CHUNK]))
     return [
         DocumentSummary(
             id=document_id,
@@ -288,17 +293,18 @@ def _summaries_of(raw: Any, ids: list[int]) -> list[DocumentSummary]:
     ]
 
 
-def _summary_rows(raw: Any, ids: list[int]) -> dict[int, Any]:
-    marks = ", ".join("?" * len(ids))
+def _summary_rows(conn: Connection, ids: list[int]) -> dict[int, Any]:
     return {
         int(row[0]): row
-        for row in raw.execute(
-            f"SELECT d.id, {TITLE_SQL}, d.status, d.updated_at, d.annotator,"
-            f" (SELECT count(*) FROM span s WHERE s.document_id = d.id"
-            f" AND s.state IN {_GOLD_STATES}),"
-            " (SELECT count(*) FROM span s WHERE s.document_id = d.id"
-            " AND s.state = 'suggested')"
-            f" FROM document d WHERE d.id IN ({marks})",
-            ids,
+        for row in conn.execute(
+            select(
+                DOCUMENT.c.id,
+                TITLE,
+                DOCUMENT.c.status,
+                DOCUMENT.c.updated_at,
+                DOCUMENT.c.annotator,
+                _span_count(*_GOLD_STATES),
+                _span_count(SpanState.SUGGESTED.value),
+            ).where(DOCUMENT.c.id.in_(ids))
         )
     }

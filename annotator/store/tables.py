@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
-from sqlalchemy import DDL, Column, ForeignKey, Index, Integer, LargeBinary, UniqueConstraint, event
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    Table,
+    UniqueConstraint,
+    event,
+    text,
+)
 from sqlmodel import Field, SQLModel
 
 
@@ -94,8 +107,15 @@ class SpanRow(SQLModel, table=True):
     score: float | None = None
 
 
-event.listen(
-    DocumentRow.__table__,  # type: ignore[attr-defined]
-    "after_create",
-    DDL(TOKEN_JSON_TRIGGER),  # type: ignore[no-untyped-call]
-)
+# The tables as SQLAlchemy Core sees them: every statement of the store is built on these.
+DATASET: Table = SQLModel.metadata.tables["dataset"]
+LABEL: Table = SQLModel.metadata.tables["label"]
+DOCUMENT: Table = SQLModel.metadata.tables["document"]
+SPAN: Table = SQLModel.metadata.tables["span"]
+
+
+def _create_trigger(_table: Table, connection: Connection, **_kw: Any) -> None:
+    connection.execute(text(TOKEN_JSON_TRIGGER))
+
+
+event.listen(DOCUMENT, "after_create", _create_trigger)
