@@ -52,6 +52,7 @@ NAMES = (
     "startup_interactive",
     "store_memory",
     "store_check",
+    "busy_refusal",
     "effort",
     "effort_inputs",
 )

@@ -6,7 +6,6 @@ import itertools
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -139,7 +138,6 @@ def test_spacy_train_accepts_a_spacy_export(cli, external: Path, tmp_path: Path)
     python = [sys.executable, "-m", "spacy"]
     init = [*python, "init", "config", str(config), "--lang", "en", "--pipeline", "ner"]
     subprocess.run(init, check=True, capture_output=True, timeout=120)
-    started = time.monotonic()
     train = subprocess.run(
         [
             *python, "train", str(config), "--output", str(tmp_path / "model"),
@@ -151,6 +149,5 @@ def test_spacy_train_accepts_a_spacy_export(cli, external: Path, tmp_path: Path)
         timeout=120,
     )  # fmt: skip
     assert train.returncode == 0, train.stdout[-2000:] + train.stderr[-2000:]
-    assert time.monotonic() - started < 60
     trained = spacy.load(tmp_path / "model" / "model-last")
     assert set(trained.get_pipe("ner").labels) >= {"ORG", "PERSON"}

