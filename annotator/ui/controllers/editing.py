@@ -17,6 +17,7 @@ from annotator.core.assistance import ALL_ON, Assistance
 from annotator.core.edit_summary import other_mentions, quoted, status_line
 from annotator.core.edits import Edit
 from annotator.core.errors import EditError
+from annotator.core.labels import label_with_hotkey
 from annotator.core.model import Document, Span, Status
 from annotator.core.navigation import gold_at, next_open, step, successor, visible
 from annotator.core.snapping import Direction, Edge, snap_selection, word_from
@@ -98,10 +99,7 @@ class Editing(QObject):
         )
 
     def label_by_hotkey(self, hotkey: str) -> None:
-        dataset = self._session.dataset
-        found = (
-            next((lb for lb in dataset.labels if lb.hotkey == hotkey), None) if dataset else None
-        )
+        found = label_with_hotkey(self._state.labels, hotkey)
         if found is None:
             self.message.emit(f"No label has the key {hotkey}.")
             return
