@@ -13,8 +13,12 @@ The reason `annotator/store/fast_path.py` exists, measured in one run on the sam
 - `stream`: the same documents read back in id order with their spans, tokens and token
   JSON, as an export does: `Store.stream_documents` (Core) against its same two queries,
   compiled, run on `sqlite3` cursors and merged by the same code.
-- `open`: one document of 10,000 spans read whole (`Store.get_document`, Core) against
-  the same two reads on a `sqlite3` cursor, 20 times.
+- `open`: one document of 10,000 spans read whole, 20 times: `Store.get_document` (its
+  spans' Core query on the cursor, `fast_path.rows`) against both its queries through
+  `Connection.execute`.
+- `ids`: every id of the N documents, the document list's query at its start, 50 times:
+  `Store.matching_ids` (its Core query on the cursor, `fast_path.ids`) against the same
+  query through `Connection.execute`.
 
 Times are the process's CPU seconds (`time.process_time`: the work is all in this
 thread), so that other programs on the machine count less than in wall-clock time.
@@ -37,25 +41,29 @@ from functools import partial
 from itertools import islice
 from pathlib import Path
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
 from annotator.core.model import Document, Span, SpanState, Status
+from annotator.core.summaries import DocumentQuery
 from annotator.store import Store
 from annotator.store.db import read_transaction, write_transaction
 from annotator.store.documents import merged, stream_statements
 from annotator.store.fast_path import insert_documents
 from annotator.store.rows import (
+    DOC_COLUMNS,
     DOCUMENT_KEYS,
     INSERT_DOCUMENT,
     INSERT_SPAN,
+    SPAN_COLUMNS,
     SPAN_KEYS,
+    SPAN_ORDER,
     ToAdd,
     document_from_row,
     document_values,
     span_values,
     spans_from_rows,
 )
-from annotator.store.tables import DOCUMENT
+from annotator.store.tables import DOCUMENT, SPAN
 
 WORDS = ("the", "minister", "said", "on", "Tuesday", "that", "Berlin", "Paris", "soon")
 SPANS = 10
@@ -134,12 +142,7 @@ INSERTS: dict[str, Callable[[Connection, int, Sequence[ToAdd]], None]] = {
     "core_batched": insert_core_batched,
 }
 
-# -- stream and open ------------------------------------------------------------------------
-
-_DOC = (
-    "id, dataset_id, text, meta, extra, source, input_hash, prodigy_input_hash, status, "
-    "annotator, created_at, updated_at"
-)
+# -- stream, ids and open ------------------------------------------------------------------------
 
 
 def stream_core(store: Store, dataset_id: int) -> int:
@@ -168,20 +171,30 @@ def stream_cursor(store: Store, dataset_id: int) -> int:
 
 
 def open_cursor(store: Store, document_id: int) -> int:
-    with read_transaction(store._engine) as conn:
-        raw = conn.connection.driver_connection
-        assert raw is not None
-        row = raw.execute(f"SELECT {_DOC} FROM document WHERE id = ?", (document_id,)).fetchone()
-        spans = raw.execute(
-            "SELECT start, end, label, state, source, score FROM span WHERE document_id = ?"
-            " ORDER BY start, end, label",
-            (document_id,),
-        ).fetchall()
-        return len(document_from_row(row, spans_from_rows(spans)).spans)
+    return len(store.get_document(document_id).spans)
 
 
 def open_core(store: Store, document_id: int) -> int:
-    return len(store.get_document(document_id).spans)
+    """`get_document` with both its queries through `Connection.execute`."""
+    with read_transaction(store._engine) as conn:
+        row = conn.execute(select(*DOC_COLUMNS).where(DOCUMENT.c.id == document_id)).one()
+        spans = conn.execute(
+            select(*SPAN_COLUMNS).where(SPAN.c.document_id == document_id).order_by(*SPAN_ORDER)
+        )
+        return len(document_from_row(tuple(row), spans_from_rows(spans)).spans)
+
+
+def ids_cursor(store: Store, dataset_id: int) -> int:
+    return sum(len(store.matching_ids(dataset_id, DocumentQuery())) for _ in range(50))
+
+
+def ids_core(store: Store, dataset_id: int) -> int:
+    statement = select(DOCUMENT.c.id).where(DOCUMENT.c.dataset_id == dataset_id)
+    found = 0
+    for _ in range(50):
+        with read_transaction(store._engine) as conn:
+            found += len(sorted(row[0] for row in conn.execute(statement)))
+    return found
 
 
 def long_document() -> ToAdd:
@@ -241,6 +254,8 @@ def main() -> None:
             expected = args.documents * SPANS
             for kind, stream in (("cursor", stream_cursor), ("core", stream_core)):
                 assert timed(f"stream_{kind}", partial(stream, store, 1)) == expected
+            for kind, read_ids in (("cursor", ids_cursor), ("core", ids_core)):
+                assert timed(f"ids_{kind}", partial(read_ids, store, 1)) == 50 * args.documents
             added = store.add_documents(store.create_dataset("long").id, [long_document()])
             (document_id,) = store.document_ids(added.dataset_id)
             for kind, read in (("cursor", open_cursor), ("core", open_core)):

@@ -144,8 +144,8 @@ def test_relative_imports_resolve_to_absolute_names() -> None:
 
 # The only modules that reach the sqlite3 driver itself rather than SQLAlchemy Core: opening
 # the file (pragmas, BEGIN IMMEDIATE, WAL, migrations), the online backup, the integrity
-# checks, the salvage of a damaged file, and the import's bulk insert with its measured
-# reason (store/fast_path.py).
+# checks, the salvage of a damaged file, and the few statements run on the cursor for a
+# measured reason (store/fast_path.py).
 DRIVER_MODULES = {
     "annotator.store.db",
     "annotator.store.backups",

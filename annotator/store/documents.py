@@ -15,9 +15,9 @@ from annotator.core.errors import NotFoundError, StoreError
 from annotator.core.model import Document, Label, Span, Status
 from annotator.core.token_json import unpacked
 from annotator.core.tokens import Tokens
+from annotator.store import fast_path
 from annotator.store.datasets import NewDataset, insert_dataset
 from annotator.store.db import read_transaction, write_transaction
-from annotator.store.fast_path import insert_documents
 from annotator.store.labels import append_labels
 from annotator.store.rows import (
     DOC_COLUMNS,
@@ -72,7 +72,7 @@ class DocumentQueries:
         with write_transaction(self._engine) as conn:
             dataset_id = dataset if isinstance(dataset, int) else insert_dataset(conn, dataset)
             append_labels(conn, dataset_id, new_labels)
-            added, duplicates = insert_documents(conn, dataset_id, documents)
+            added, duplicates = fast_path.insert_documents(conn, dataset_id, documents)
         return AddResult(added, duplicates, dataset_id)
 
     def save_tokens(self, document_id: int, tokens: Tokens) -> None:
@@ -98,8 +98,12 @@ class DocumentQueries:
             row = conn.execute(select(*DOC_COLUMNS).where(DOCUMENT.c.id == document_id)).first()
             if row is None:
                 raise NotFoundError(f"there is no document with id {document_id}")
-            spans = conn.execute(
-                select(*SPAN_COLUMNS).where(SPAN.c.document_id == document_id).order_by(*SPAN_ORDER)
+            # Plain tuples from the cursor: a long article has 10,000 spans (fast_path.py).
+            spans = fast_path.rows(
+                conn,
+                select(*SPAN_COLUMNS)
+                .where(SPAN.c.document_id == document_id)
+                .order_by(*SPAN_ORDER),
             )
             return document_from_row(tuple(row), spans_from_rows(spans))
 

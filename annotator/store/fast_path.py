@@ -1,24 +1,28 @@
-"""The store's one raw path: an import's documents and spans, written by the driver's cursor.
+"""The store's statements that run on the `sqlite3` cursor rather than through Core.
 
-Every other statement of the store is a SQLAlchemy Core statement that SQLAlchemy
-executes. Adding documents builds the same Core statements (`rows.INSERT_DOCUMENT`,
-`rows.INSERT_SPAN`), compiled once per call for the connection's dialect, and executes
-them on the `sqlite3` cursor with plain tuples. Measured by `python
-bench/store_statements.py --documents 10000 --repeat 5` (CPU seconds, medians): 10,000
-documents of about 1,000 characters with 10 spans each, added in one transaction, took
-0.88 s here, 2.49 s through `Connection.execute` one document at a time (2.8 times as
-long) and 1.55 s with 500 documents per multi-row INSERT ... RETURNING (1.8 times): the
-difference is what an import of a large file waits through. Reads stay Core: streaming
-the same documents for an export cost 1.12 times the cursor's time, and a 10,000-span
-article 1.21 times.
+Every statement of the store is built with SQLAlchemy Core over `tables.py`; SQLAlchemy
+executes all but these, which are compiled for the connection's dialect and run on the
+driver's cursor with plain tuples, where users wait on many rows. Measured by `python
+bench/store_statements.py --documents 10000 --repeat 5` (CPU seconds, medians of two
+runs), Core's execution against the cursor's:
+
+- an import's bulk insert (`insert_documents`): 10,000 documents of about 1,000
+  characters with 10 spans each took 2.4 to 2.5 times as long one document at a time,
+  and 1.6 to 1.9 times with 500 documents per multi-row INSERT ... RETURNING;
+- the document list's ids (`SummaryQueries.matching_ids`, every matching id of a
+  dataset when the list opens or changes its order): 1.7 to 1.9 times;
+- an opened article's spans (`get_document`, 10,000 in a long article): 1.3 times.
+
+Streaming documents for an export took the same time either way and stays Core.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
+from typing import Any
 
-from sqlalchemy import Connection, Dialect, Insert
+from sqlalchemy import Connection, Dialect, Insert, Select
 
 from annotator.store.rows import (
     DOCUMENT_KEYS,
@@ -64,6 +68,23 @@ def _compiled(statement: Insert, keys: Sequence[str], dialect: Dialect) -> str:
     compiled = statement.compile(dialect=dialect, column_keys=list(keys))
     assert compiled.positiontup == list(keys), (compiled.positiontup, keys)
     return compiled.string
+
+
+def rows(conn: Connection, statement: Select[Any]) -> list[tuple[Any, ...]]:
+    """The rows of a Core query as the `sqlite3` cursor gives them: plain tuples.
+
+    Parameters and values pass unconverted, so only for queries whose parameters and
+    columns the driver takes and gives as they are (integers, text, floats).
+    """
+    compiled = statement.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    values: dict[str, Any] = compiled.params
+    parameters = [values[name] for name in compiled.positiontup or ()]
+    return _driver(conn).execute(compiled.string, parameters).fetchall()
+
+
+def ids(conn: Connection, statement: Select[Any]) -> list[int]:
+    """The values of a Core query of one integer column, read by the `sqlite3` cursor."""
+    return [row[0] for row in rows(conn, statement)]
 
 
 def _driver(conn: Connection) -> sqlite3.Connection:

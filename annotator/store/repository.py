@@ -1,8 +1,9 @@
 """`Store`: the only way into the SQLite file. It takes and returns core values only.
 
 Each public method that writes is one short transaction. Every statement is SQLAlchemy
-Core over the tables of `tables.py`; the one exception, an import's bulk insert, is in
-`fast_path.py` with its measured reason. The methods live in one module per concern
+Core over the tables of `tables.py`; the few that run on the driver's cursor instead (an
+import's bulk insert, the list's ids, an article's spans) go through `fast_path.py`,
+which gives the measured reason. The methods live in one module per concern
 (`datasets`, `documents`, `statistics`, ...); `Store` puts them behind one object.
 """
 
