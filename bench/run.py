@@ -53,6 +53,7 @@ NAMES = (
     "store_memory",
     "store_check",
     "busy_refusal",
+    "agreement",
     "effort",
     "effort_inputs",
 )
