@@ -34,6 +34,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations, compress
+from operator import itemgetter
 
 from annotator.core.model import Span, SpanState
 from annotator.core.tokens import Tokens
@@ -132,6 +133,9 @@ def token_categories(tokens: Tokens, spans: Iterable[Span]) -> list[Category]:
     return _categories(tokens.starts, sorted(_gold_keys(spans)))
 
 
+_label_of = itemgetter(2)
+
+
 def _gold_keys(spans: Iterable[Span]) -> set[tuple[int, int, str]]:
     # Compared by identity: an enum's hash is computed in Python, a third of this loop.
     accepted, manual = SpanState.ACCEPTED, SpanState.MANUAL
@@ -145,15 +149,22 @@ def _categories(
     the tokens inside a span."""
     categories: list[Category] = [None] * len(starts)
     furthest = -1
+    search = bisect_left
     for start, end, label in keys:
-        first = bisect_left(starts, start)
-        last = bisect_left(starts, end, first)
-        if first < last:
-            if start >= furthest:
+        first = search(starts, start)
+        last = search(starts, end, first)
+        if start >= furthest:
+            if last - first == 1:  # most names are one token
+                categories[first] = label
+                if covered is not None:
+                    covered[first] = True
+            elif first < last:
                 categories[first:last] = [label] * (last - first)
-            else:
-                for index in range(first, last):
-                    categories[index] = _joined(categories[index], label)
+                if covered is not None:
+                    covered[first:last] = [True] * (last - first)
+        else:
+            for index in range(first, last):
+                categories[index] = _joined(categories[index], label)
             if covered is not None:
                 covered[first:last] = [True] * (last - first)
         if end > furthest:
@@ -199,11 +210,11 @@ def agreement(
         for name in group:
             spans_compared += len(keys[name])
             member = labels_by_group_member.setdefault((group, name), Counter())
-            member.update(label for _, _, label in keys[name])
+            member.update(map(_label_of, keys[name]))
         for first, second in combinations(group, 2):
             both = keys[first] & keys[second]
             if both:
-                matched.setdefault((first, second), Counter()).update(k[2] for k in both)
+                matched.setdefault((first, second), Counter()).update(map(_label_of, both))
         if len(document.tokens):
             versions = [sorted(keys[name]) for name in group]
             _count_units(document.tokens, versions, joint.setdefault(group, Counter()))
