@@ -21,24 +21,48 @@ if TYPE_CHECKING:
 
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
-    wanted, db = window_arguments(args)
-    if not wanted:
+    wanted = window_arguments(args)
+    if wanted is None:
         from annotator.cli import main as cli_main
 
         cli_main(args)
         return
-    sys.exit(run_window(db, confirm_new=db is not None))
+    db, annotator = wanted
+    try:
+        if annotator is not None:  # a typed name is checked before anything appears
+            from annotator.identity import checked
+
+            checked(annotator, "--annotator")
+        code = run_window(db, confirm_new=db is not None, annotator=annotator)
+    except Exception as error:
+        from annotator.core.errors import AnnotatorError
+
+        if not isinstance(error, AnnotatorError):
+            raise
+        print(f"\u2718 {error}", file=sys.stderr)
+        sys.exit(1)
+    sys.exit(code)
 
 
-def window_arguments(args: list[str]) -> tuple[bool, Path | None]:
-    """Whether `args` ask for the window (nothing, or only `--db PATH`), and the store."""
-    if not args:
-        return True, None
-    if len(args) == 2 and args[0] == "--db":
-        return True, Path(args[1])
-    if len(args) == 1 and args[0].startswith("--db="):
-        return True, Path(args[0].removeprefix("--db="))
-    return False, None
+_WINDOW_OPTIONS = ("--db", "--annotator")
+
+
+def window_arguments(args: list[str]) -> tuple[Path | None, str | None] | None:
+    """The store and annotator name if `args` ask for the window (nothing but `--db PATH`
+    and `--annotator NAME`, each at most once, in either order), else None: a command."""
+    given: dict[str, str] = {}
+    rest = list(args)
+    while rest:
+        option, joined, value = rest.pop(0).partition("=")
+        if option not in _WINDOW_OPTIONS or option in given:
+            return None
+        if not joined:
+            if not rest:
+                return None
+            value = rest.pop(0)
+        given[option] = value
+    db = given.get("--db")
+    return (Path(db) if db is not None else None), given.get("--annotator")
 
 
 def store_location(db: Path | None) -> Path:
@@ -50,31 +74,42 @@ def store_location(db: Path | None) -> Path:
     return Path(env) if env else default_store_path()
 
 
-def run_window(db: Path | None, *, confirm_new: bool = False) -> int:
+def run_window(db: Path | None, *, confirm_new: bool = False, annotator: str | None = None) -> int:
     """Open the window on the store at `db` (or the default one); the exit code.
 
     `confirm_new`: `db` was typed on the command line, so a path without a store is made
     one only if the user agrees (the default store is simply created on first start).
+    `annotator`: the `--annotator` given, else `identity.resolve`'s rule (read once the
+    frame is on screen); when nobody chose a name yet, the window asks who is annotating.
     """
     from annotator.ui.shell.launch import run_window as launch_window
 
-    annotator = _annotator_name()
-    return launch_window(
-        store_location(db),
-        lambda store, settings: assemble(store, settings, annotator=annotator),
-        confirm_new=confirm_new,
-    )
+    def build(store: Store, settings: Any) -> Parts:
+        from annotator.identity import resolve
+
+        who = resolve(annotator)
+        return assemble(store, settings, annotator=who.name, ask_annotator=not who.chosen)
+
+    return launch_window(store_location(db), build, confirm_new=confirm_new)
 
 
 def assemble(
-    store: Store, settings: Any, *, annotator: str | None, assistance: Assistance | None = None
+    store: Store,
+    settings: Any,
+    *,
+    annotator: str | None,
+    assistance: Assistance | None = None,
+    ask_annotator: bool = False,
 ) -> Parts:
     """Every part of the window, connected; the caller shows it and opens the data.
 
     `settings` is a `QSettings` (typed loosely: this module never imports Qt).
     `assistance`: what the window adds to the model (propagation, the memory, the article
     rules), all on unless given; the effort benchmark turns it off to measure the model.
+    `ask_annotator`: the first start, nobody chose a name yet: the window asks who is
+    annotating once it is on screen (`annotator` is the suggestion), and saves the answer.
     """
+    from annotator import identity
     from annotator.core.assistance import ALL_ON
     from annotator.services.document_analysis import DocumentAnalyser
     from annotator.services.tokens import TokenCache
@@ -102,14 +137,8 @@ def assemble(
     workflow = Workflow(store, session, state, worker, memory)
     window = MainWindow(store, session.undo_group, settings, annotator=annotator)
     state.setParent(window)
-    Wiring(window, state, session, editing, workflow, worker, SavedViewState(settings, memory))
+    wiring = Wiring(
+        window, state, session, editing, workflow, worker, SavedViewState(settings, memory)
+    )
+    wiring.keep_annotator_names(identity.save_name, ask_first=ask_annotator)
     return Parts(window, state, session, editing, workflow, worker)
-
-
-def _annotator_name() -> str | None:
-    import getpass
-
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return None

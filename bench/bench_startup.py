@@ -184,6 +184,8 @@ def launch(
             XDG_CONFIG_HOME=str(Path(home) / "config"),
             XDG_DATA_HOME=str(Path(home) / "data"),
             XDG_CACHE_HOME=str(Path(home) / "cache"),
+            # An annotator named as on every start after the first (which asks who it is).
+            ANNOTATOR_NAME="bench",
         )
         # Compiled modules are cached, as for an installed app (pip compiles them when it
         # installs): compiling the app's sixty-odd modules again at every launch, as a

@@ -93,7 +93,7 @@ def _first_start(home: Path, out: Path) -> int:
     poll.timeout.connect(look)
     poll.start(50)
     QTimer.singleShot(60_000, lambda: app.exit(2))
-    code = run_window(store)
+    code = run_window(store, annotator="annotator")  # as named at the first start
     poll.stop()
     return 0 if code == 0 and state.get("saved") else 1
 

@@ -9,6 +9,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 from wasabi.tables import table
 
+from annotator.identity import NAME_ENV, resolve
 from annotator.paths import DB_ENV, default_store_path
 from annotator.store import Store
 
@@ -61,6 +62,17 @@ DbOption = Annotated[
     ),
 ]
 
+AnnotatorOption = Annotated[
+    str | None,
+    typer.Option(
+        "--annotator",
+        help=f"Who is annotating (default: ${NAME_ENV}, else the name saved in the window, "
+        "else your full name or login).",
+        show_default=False,
+        metavar="<name>",
+    ),
+]
+
 DatasetOption = Annotated[
     str,
     typer.Option("--dataset", "-d", help="The dataset to work on."),
@@ -74,6 +86,12 @@ def store_path(db: Path | None) -> Path:
     if db is None:
         db = given_before("db")
     return db.expanduser() if db is not None else default_store_path()
+
+
+def annotator_name(given: str | None) -> str | None:
+    """`--annotator` given to this command or before it, else the rest of the rule in
+    `annotator.identity`; a bad name is an `AnnotatorNameError` (one line)."""
+    return resolve(given if given is not None else given_before("annotator")).name
 
 
 def given_before(name: str) -> Any:

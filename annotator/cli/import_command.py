@@ -8,7 +8,16 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from annotator.cli.choices import choices, chosen, parser
-from annotator.cli.common import DEFAULT_DATASET, DatasetOption, DbOption, fail, msg, open_store
+from annotator.cli.common import (
+    DEFAULT_DATASET,
+    AnnotatorOption,
+    DatasetOption,
+    DbOption,
+    annotator_name,
+    fail,
+    msg,
+    open_store,
+)
 from annotator.cli.progress import StageBars
 from annotator.formats import AUTO, import_formats
 from annotator.services.importing import (
@@ -63,10 +72,13 @@ def import_files(
         ),
     ] = DEFAULT_PRESET,
     db: DbOption = None,
+    annotator: AnnotatorOption = None,
 ) -> None:
     """Import .txt/.md articles, Prodigy or doccano JSONL, Label Studio JSON or brat files.
 
     By default a file with any invalid record is refused and nothing is imported.
+    Documents the files mark as decided (done, skipped, rejected) without naming who
+    decided get --annotator's name.
     """
     chosen_preset = None if preset.lower() == "none" else preset
     options = ImportOptions(
@@ -77,6 +89,7 @@ def import_files(
         allow_overlap,
         lang,
         chosen_preset,
+        annotator_name(annotator),
     )
     try:
         with open_store(db) as store, StageBars() as bars:

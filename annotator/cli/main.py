@@ -18,7 +18,14 @@ from annotator.cli import (
     store_command,
     suggest_command,
 )
-from annotator.cli.common import DbOption, msg, open_store, store_path
+from annotator.cli.common import (
+    AnnotatorOption,
+    DbOption,
+    annotator_name,
+    msg,
+    open_store,
+    store_path,
+)
 from annotator.cli.help import ReadableHelp
 from annotator.core.errors import AnnotatorError
 
@@ -26,9 +33,9 @@ app = typer.Typer(
     name="annotator",
     help=(
         "Correct and add named-entity labels on news articles, offline.\n\n"
-        "'annotator' with no command (or with only --db PATH) opens the window. The "
-        "commands below work on the same store without it; 'annotator COMMAND --help' "
-        "tells more about each."
+        "'annotator' with no command (or with only --db PATH and --annotator NAME) opens the "
+        "window. The commands below work on the same store without it; "
+        "'annotator COMMAND --help' tells more about each."
     ),
     no_args_is_help=False,
     add_completion=False,
@@ -55,6 +62,7 @@ def _print_version(value: bool) -> None:
 def start(
     ctx: typer.Context,
     db: DbOption = None,
+    annotator: AnnotatorOption = None,
     version: Annotated[
         bool,
         typer.Option(
@@ -63,6 +71,8 @@ def start(
     ] = False,
 ) -> None:
     """With no command: open the store and show what it holds."""
+    if annotator is not None:
+        annotator_name(annotator)  # a bad name is refused before the command runs
     if ctx.invoked_subcommand is not None:
         return
     with open_store(db) as store:

@@ -53,3 +53,7 @@ class UnreadableDocument(StoreError):
 
 class NotFoundError(AnnotatorError):
     """A dataset or document named by the user does not exist."""
+
+
+class AnnotatorNameError(AnnotatorError):
+    """An annotator name (given, in `ANNOTATOR_NAME` or saved) breaks the name rules."""

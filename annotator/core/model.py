@@ -119,6 +119,25 @@ def dataset_name_problem(name: str) -> str | None:
     return None
 
 
+def annotator_name_problem(name: str) -> str | None:
+    """Why `name` cannot be an annotator's name, or None if it can.
+
+    The rules of dataset names: a full name ("Ada Lovelace") has plain spaces between its
+    words, never a line break, a control character or a mark that reorders the text.
+    """
+    if not name.strip() or name != name.strip():
+        return f"an annotator name cannot be empty or start or end with spaces: {name!r}"
+    if len(name) > 100:
+        return f"annotator name {name[:20]!r}... is longer than 100 characters"
+    bad = _forbidden_char(name.replace(" ", "_"))
+    if bad:
+        return (
+            f"annotator name {name!r} contains {_describe_char(bad)}, "
+            "which annotator names cannot hold"
+        )
+    return None
+
+
 def _describe_char(char: str) -> str:
     if char == " ":
         return "a space"

@@ -25,6 +25,7 @@ from annotator.core.model import (
     Dataset,
     Document,
     Label,
+    Status,
     dataset_name_problem,
 )
 from annotator.core.records import Record
@@ -71,6 +72,9 @@ class ImportOptions:
     # The labels (and model mapping) of a dataset this import creates when its files bring
     # none, as plain articles do: without labels the model's suggestions have nowhere to go.
     preset: str | None = DEFAULT_PRESET
+    # Who is importing: recorded on documents whose file says they were decided (done,
+    # skipped, rejected) but names nobody (a Prodigy `_annotator_id` is kept as it is).
+    annotator: str | None = None
 
 
 def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
@@ -272,7 +276,7 @@ class _Checker:
                     report.problems.append(error)
                     continue
                 good += 1
-                spill(self._spill, _document(checked), tokens, token_json)
+                spill(self._spill, _document(checked, self._options.annotator), tokens, token_json)
                 report.duplicate_spans += checked.duplicate_spans
                 report.not_imported.update(record.not_imported)
                 for span in checked.spans:
@@ -336,9 +340,13 @@ def _needs_tokens(record: Record | InputError) -> bool:
     return isinstance(record, Record) and record.tokens is None and bool(record.spans)
 
 
-def _document(checked: CheckedRecord) -> Document:
+def _document(checked: CheckedRecord, importer: str | None) -> Document:
     record = checked.record
     now = time.time()
+    # A file that says a document was decided (done, skipped, rejected) but not by whom:
+    # the person importing it answers for it. Pre-annotated new documents name nobody.
+    decided = record.status is not Status.NEW
+    annotator = record.annotator or (importer if decided else None)
     return Document(
         id=0,
         dataset_id=0,
@@ -350,7 +358,7 @@ def _document(checked: CheckedRecord) -> Document:
         source=record.path,
         input_hash=input_hash(record.text),
         prodigy_input_hash=record.prodigy_input_hash,
-        annotator=record.annotator,
+        annotator=annotator,
         created_at=now,
         updated_at=record.timestamp if record.timestamp is not None else now,
     )

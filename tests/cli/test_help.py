@@ -27,9 +27,8 @@ def command_paths() -> list[tuple[str, ...]]:
 def test_the_top_level_help_says_a_bare_annotator_opens_the_window(cli) -> None:
     result = cli("--help")
     assert result.code == 0
-    assert "'annotator' with no command (or with only --db PATH) opens the window" in " ".join(
-        result.out.split()
-    )
+    wanted = "'annotator' with no command (or with only --db PATH and --annotator NAME) opens"
+    assert wanted + " the window" in " ".join(result.out.split())
     assert "documents" in result.out
 
 

@@ -364,3 +364,50 @@ def test_the_frame_needs_only_qt_to_appear() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert json.loads(done.stdout) == []
+
+
+@pytest.mark.parametrize(
+    ("given", "saved", "wanted"),
+    [
+        (None, None, ("Ada Lovelace", True)),  # the first start: the system's name, asked
+        (None, "Grace", ("Grace", False)),
+        ("Katherine", "Grace", ("Katherine", False)),
+    ],
+)
+def test_the_window_asks_who_is_annotating_only_when_nobody_chose_a_name(
+    db_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    safety: Callable[[], None],
+    given: str | None,
+    saved: str | None,
+    wanted: tuple[str, bool],
+) -> None:
+    from annotator import identity
+
+    monkeypatch.setattr(identity, "system_name", lambda: "Ada Lovelace")
+    if saved is not None:
+        identity.save_name(saved)
+    seen: list[tuple[object, object]] = []
+
+    def recorded(*_args: object, **options: object) -> None:
+        seen.append((options["annotator"], options["ask_annotator"]))
+        raise RuntimeError("stop here")
+
+    monkeypatch.setattr(app_module, "assemble", recorded)
+    with pytest.raises(RuntimeError, match="stop here"):
+        run_window(db_path, annotator=given)
+    safety()
+    for frame in visible_frames():
+        frame.close()
+    assert seen == [wanted]
+
+
+def test_a_bad_annotator_name_stops_the_window_in_one_line(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stop:
+        app_module.main(["--annotator", "Ada\tLovelace", "--db", str(db_path)])
+    assert stop.value.code == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--annotator: annotator name" in err and "U+0009" in err
+    assert visible_frames() == [] and not db_path.exists()

@@ -1,11 +1,13 @@
 """The window's dialogs, one concern per module; the window calls these functions."""
 
+from annotator.ui.dialogs.annotator_name import ask_annotator_name
 from annotator.ui.dialogs.datasets import new_dataset
 from annotator.ui.dialogs.help import open_log, show_about, show_shortcuts
 from annotator.ui.dialogs.store_lost import offer_to_save_store
 from annotator.ui.dialogs.transfer import export_dataset, import_articles, open_samples
 
 __all__ = [
+    "ask_annotator_name",
     "export_dataset",
     "import_articles",
     "new_dataset",

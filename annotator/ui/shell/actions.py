@@ -51,6 +51,12 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("file.import", "&File", "&Import Articles…", (SK.Open,)),
     ActionSpec("file.samples", "&File", "Open the &Sample Articles"),
     ActionSpec("file.export", "&File", "&Export…", ("Ctrl+E",)),
+    ActionSpec(
+        "file.annotator_name",
+        "&File",
+        "Annotator Na&me…",
+        tip="Change the name saved on the documents you change",
+    ),
     ActionSpec("file.quit", "&File", "&Quit", ("Ctrl+Q",)),
     ActionSpec(
         "span.next",

@@ -123,7 +123,13 @@ class MainWindow(QMainWindow):
         store_path = QLabel(f"Store: {store.path.name}")
         store_path.setToolTip(f"Every change is saved at once to {store.path}")
         status.addPermanentWidget(store_path)
-        status.addPermanentWidget(QLabel(f"Annotator: {annotator or '-'}"))
+        self.annotator_label = QLabel()
+        self.annotator_label.setToolTip("The name saved on the documents you change")
+        self.show_annotator(annotator)
+        status.addPermanentWidget(self.annotator_label)
+
+    def show_annotator(self, name: str | None) -> None:
+        self.annotator_label.setText(f"Annotator: {name or '-'}")
 
     def _build_menus(self, undo_group: QUndoGroup) -> None:
         undo = undo_group.createUndoAction(self, "&Undo")

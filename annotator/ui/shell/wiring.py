@@ -17,8 +17,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from types import ModuleType
 
-from PySide6.QtCore import QObject, QPoint, QPointF, Qt, Slot
+from PySide6.QtCore import QObject, QPoint, QPointF, Qt, QTimer, Slot
 
+from annotator.core.errors import AnnotatorError
 from annotator.core.model import Dataset, Document, Span
 from annotator.ui.controllers.editing import Editing
 from annotator.ui.controllers.nlp_worker import NlpWorker
@@ -61,7 +62,15 @@ class Wiring(QObject):
         self._state_to_settings()
         self._controllers()
         self._actions()
+        self._save_annotator: Callable[[str], None] = lambda name: None
         saved.restore(state)
+
+    def keep_annotator_names(self, save: Callable[[str], None], *, ask_first: bool) -> None:
+        """`save` keeps a name chosen in the window; `ask_first`: nobody chose one yet, so
+        the window asks once it is on screen (the event loop runs by then)."""
+        self._save_annotator = save
+        if ask_first:
+            QTimer.singleShot(0, self.window, self._ask_annotator_name)
 
     # -- connections ----------------------------------------------------------------------
 
@@ -135,6 +144,7 @@ class Wiring(QObject):
             "file.import": lambda: _dialogs().import_articles(w, workflow),
             "file.samples": lambda: _dialogs().open_samples(w, workflow),
             "file.export": lambda: _dialogs().export_dataset(w, workflow),
+            "file.annotator_name": self._ask_annotator_name,
             "file.quit": w.close,
             "span.next": lambda: e.next_span(w.article.caret_offset()),
             "span.previous": lambda: e.previous_span(w.article.caret_offset()),
@@ -260,6 +270,20 @@ class Wiring(QObject):
         """Escape: no current span and no selection, including one made with the keys."""
         self.editing.clear()
         self.window.article.clear_selection()
+
+    @Slot()
+    def _ask_annotator_name(self) -> None:
+        suggested = self.session.annotator or ""
+        _dialogs().ask_annotator_name(self.window, suggested, self._annotator_chosen)
+
+    def _annotator_chosen(self, name: str) -> None:
+        """The new name is recorded from the next change on, shown, and kept."""
+        self.session.annotator = name
+        self.window.show_annotator(name)
+        try:
+            self._save_annotator(name)
+        except (AnnotatorError, OSError) as error:
+            self.window.show_message(f"The name is used until you quit, but not saved: {error}")
 
     @Slot(str)
     def _store_lost(self, reason: str) -> None:

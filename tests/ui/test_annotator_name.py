@@ -1,0 +1,133 @@
+"""Who is annotating, in the window: asked at the first start, shown, changed, recorded."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QDialogButtonBox, QLabel, QPushButton
+from pytestqt.qtbot import QtBot
+
+from annotator import identity
+from annotator.app import assemble
+from annotator.core.hashing import input_hash
+from annotator.core.model import Document, Label, Status
+from annotator.store import Store
+from annotator.ui.controllers.nlp_worker import NlpWorker
+from annotator.ui.dialogs.annotator_name import AnnotatorNameDialog
+from annotator.ui.shell.launch import Parts
+
+pytestmark = pytest.mark.gui
+
+TEXT = "Ada Lovelace wrote in London."
+
+
+@pytest.fixture(autouse=True)
+def _no_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    """spaCy stays out: these tests are about the name."""
+    monkeypatch.setattr(NlpWorker, "load_model", lambda self, dataset: None)
+    monkeypatch.setattr(NlpWorker, "analyse", lambda self, dataset, document: None)
+
+
+@pytest.fixture
+def opened(store: Store, tmp_path: Path, qtbot: QtBot) -> Iterator[Callable[..., Parts]]:
+    dataset = store.create_dataset("news", labels=(Label("PERSON"),))
+    store.add_documents(
+        dataset.id, [(Document(0, dataset.id, TEXT, input_hash=input_hash(TEXT)), None)]
+    )
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    built: list[Parts] = []
+
+    def open_(**options: object) -> Parts:
+        parts = assemble(store, settings, **options)  # type: ignore[arg-type]
+        built.append(parts)
+        qtbot.addWidget(parts.window)
+        parts.window.show()
+        qtbot.waitExposed(parts.window)
+        parts.workflow.reopen_last()
+        return parts
+
+    yield open_
+    for parts in built:
+        parts.worker.shutdown()
+
+
+def status_name(parts: Parts) -> str:
+    return parts.window.annotator_label.text()
+
+
+def dialog_of(parts: Parts) -> AnnotatorNameDialog | None:
+    found = parts.window.findChildren(AnnotatorNameDialog)
+    return next((d for d in found if d.isVisible()), None)
+
+
+def button(dialog: AnnotatorNameDialog, which: QDialogButtonBox.StandardButton) -> QPushButton:
+    return dialog.buttons.button(which)
+
+
+OK = QDialogButtonBox.StandardButton.Ok
+CANCEL = QDialogButtonBox.StandardButton.Cancel
+
+
+def test_a_known_name_is_shown_and_nothing_is_asked(
+    opened: Callable[..., Parts], qtbot: QtBot
+) -> None:
+    parts = opened(annotator="tester")
+    qtbot.wait(50)  # past the turn of the event loop where a first start would ask
+    assert status_name(parts) == "Annotator: tester"
+    assert dialog_of(parts) is None
+
+
+def test_the_first_start_asks_who_is_annotating_and_the_answer_is_saved_and_recorded(
+    opened: Callable[..., Parts], store: Store, qtbot: QtBot
+) -> None:
+    parts = opened(annotator="Ada Lovelace", ask_annotator=True)
+    assert parts.state.document is not None
+    document_id = parts.state.document.id
+    qtbot.waitUntil(lambda: dialog_of(parts) is not None)
+    dialog = dialog_of(parts)
+    assert dialog is not None
+    assert "Who is annotating?" in [label.text() for label in dialog.findChildren(QLabel)]
+    assert dialog.field.text() == "Ada Lovelace"  # the system's name, to confirm or change
+    dialog.field.setText("Grace Hopper")
+    qtbot.mouseClick(button(dialog, OK), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog_of(parts) is None)
+    assert status_name(parts) == "Annotator: Grace Hopper"
+    assert identity.resolve() == identity.Annotator("Grace Hopper", "saved")
+    parts.window.action("doc.done").trigger()
+    stored = store.get_document(document_id)
+    assert (stored.status, stored.annotator) == (Status.DONE, "Grace Hopper")
+
+
+def test_the_menu_changes_the_name_and_a_bad_one_cannot_be_taken(
+    opened: Callable[..., Parts], store: Store, qtbot: QtBot
+) -> None:
+    parts = opened(annotator="tester")
+    action = parts.window.action("file.annotator_name")
+    file_menu = next(a.menu() for a in parts.window.menuBar().actions() if a.text() == "&File")
+    assert action in file_menu.actions()
+    action.trigger()
+    dialog = dialog_of(parts)
+    assert dialog is not None and dialog.field.text() == "tester"
+    dialog.field.setText("Ada\u202eLovelace")
+    assert not button(dialog, OK).isEnabled()
+    assert "U+202E" in dialog.problem.text()
+    qtbot.mouseClick(button(dialog, CANCEL), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog_of(parts) is None)
+    assert status_name(parts) == "Annotator: tester"
+    assert identity.saved_name() is None  # nothing chosen, nothing saved
+
+    action.trigger()
+    dialog = dialog_of(parts)
+    assert dialog is not None
+    dialog.field.setText("Ada Lovelace")
+    assert button(dialog, OK).isEnabled() and not dialog.problem.isVisible()
+    qtbot.mouseClick(button(dialog, OK), Qt.MouseButton.LeftButton)
+    assert status_name(parts) == "Annotator: Ada Lovelace"
+    assert identity.saved_name() == "Ada Lovelace"
+    assert parts.state.document is not None
+    document_id = parts.state.document.id
+    parts.window.action("doc.done").trigger()
+    assert store.get_document(document_id).annotator == "Ada Lovelace"
