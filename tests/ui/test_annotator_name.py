@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
@@ -11,7 +10,6 @@ from PySide6.QtWidgets import QDialogButtonBox, QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from annotator import identity
-from annotator.app import assemble
 from annotator.core.hashing import input_hash
 from annotator.core.model import Document, Label, Status
 from annotator.store import Store
@@ -32,26 +30,18 @@ def _no_model(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def opened(store: Store, tmp_path: Path, qtbot: QtBot) -> Iterator[Callable[..., Parts]]:
+def opened(
+    store: Store, settings: QSettings, open_window: Callable[..., Parts]
+) -> Callable[..., Parts]:
     dataset = store.create_dataset("news", labels=(Label("PERSON"),))
     store.add_documents(
         dataset.id, [(Document(0, dataset.id, TEXT, input_hash=input_hash(TEXT)), None)]
     )
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    built: list[Parts] = []
 
     def open_(**options: object) -> Parts:
-        parts = assemble(store, settings, **options)  # type: ignore[arg-type]
-        built.append(parts)
-        qtbot.addWidget(parts.window)
-        parts.window.show()
-        qtbot.waitExposed(parts.window)
-        parts.workflow.reopen_last()
-        return parts
+        return open_window(store, settings, **options)
 
-    yield open_
-    for parts in built:
-        parts.worker.shutdown()
+    return open_
 
 
 def status_name(parts: Parts) -> str:

@@ -3,7 +3,7 @@ going where the work is, and never changing a span the annotator cannot see."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -11,7 +11,6 @@ from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtGui import QTextCursor
 from pytestqt.qtbot import QtBot
 
-from annotator.app import assemble
 from annotator.core.hashing import input_hash
 from annotator.core.hints import ALPHABET
 from annotator.core.model import Document, Label, Span, SpanState
@@ -48,17 +47,18 @@ def rules_model(make_rules_model: Callable[[list[dict[str, str]]], Path]) -> Pat
 
 
 @pytest.fixture
-def parts(store: Store, rules_model: Path, tmp_path: Path, qtbot: QtBot) -> Iterator[Parts]:
+def parts(
+    store: Store,
+    rules_model: Path,
+    settings: QSettings,
+    open_window: Callable[..., Parts],
+    qtbot: QtBot,
+) -> Parts:
     dataset = store.create_dataset("news", labels=LABELS, model=str(rules_model))
     document = Document(0, dataset.id, ARTICLE, input_hash=input_hash(ARTICLE))
     store.add_documents(dataset.id, [(document, None)])
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    built = assemble(store, settings, annotator="tester")
-    qtbot.addWidget(built.window)
+    built = open_window(store, settings)
     built.window.resize(1100, 700)
-    built.window.show()
-    qtbot.waitExposed(built.window)
-    built.workflow.reopen_last()
 
     def ready() -> None:
         current = built.session.document
@@ -67,8 +67,7 @@ def parts(store: Store, rules_model: Path, tmp_path: Path, qtbot: QtBot) -> Iter
 
     qtbot.waitUntil(ready, timeout=20_000)
     built.window.article.setFocus()
-    yield built
-    built.worker.shutdown()
+    return built
 
 
 def press(parts: Parts, qtbot: QtBot, *keys: Qt.Key | str, shift: bool = False) -> None:

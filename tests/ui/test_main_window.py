@@ -3,14 +3,13 @@ entity ruler saved to a folder stands in for a trained model), real widgets and 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QRect, QSettings, Qt
 from pytestqt.qtbot import QtBot
 
-from annotator.app import assemble
 from annotator.core.hashing import input_hash
 from annotator.core.model import Document, Label, SpanState, Status
 from annotator.store import Store
@@ -46,11 +45,6 @@ def rules_model(make_rules_model: Callable[[list[dict[str, str]]], Path]) -> Pat
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> QSettings:
-    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-
-
-@pytest.fixture
 def filled(store: Store, rules_model: Path) -> Store:
     dataset = store.create_dataset("news", labels=LABELS, model=str(rules_model))
     documents = [
@@ -58,25 +52,6 @@ def filled(store: Store, rules_model: Path) -> Store:
     ]
     store.add_documents(dataset.id, documents)
     return store
-
-
-@pytest.fixture
-def open_window(qtbot: QtBot) -> Iterator[Callable[[Store, QSettings], Parts]]:
-    """Open windows; each one's worker thread is stopped at the end, pass or fail."""
-    opened: list[Parts] = []
-
-    def open_(store: Store, settings: QSettings) -> Parts:
-        parts = assemble(store, settings, annotator="tester")
-        opened.append(parts)
-        qtbot.addWidget(parts.window)
-        parts.window.show()
-        qtbot.waitExposed(parts.window)
-        parts.workflow.reopen_last()
-        return parts
-
-    yield open_
-    for parts in opened:
-        parts.worker.shutdown()
 
 
 @pytest.fixture
