@@ -215,3 +215,17 @@ def test_the_keys_reach_the_dataset_box_and_come_back_to_the_article(
     window.action("doc.dataset").trigger()
     assert window.dataset_box.view().isVisible()  # its list open for the arrow keys
     window.dataset_box.hidePopup()
+
+
+def test_page_down_turns_the_page_shown_and_the_caret_follows(parts: Parts, qtbot: QtBot) -> None:
+    view = parts.window.article
+    bar = view.verticalScrollBar()
+    put_caret(parts, 0)  # the caret at the top, the view scrolled on by the mouse wheel
+    bar.setValue(bar.maximum() // 2)
+    before = bar.value()
+    press(parts, qtbot, Qt.Key.Key_PageDown)
+    assert bar.value() == min(before + bar.pageStep(), bar.maximum())
+    assert view.caret_offset() > ARTICLE.index("Filler")  # on the page shown, not at 0
+    after, step = bar.value(), bar.pageStep()
+    press(parts, qtbot, Qt.Key.Key_PageUp)
+    assert bar.value() == max(after - step, 0), (before, after, step, bar.maximum())

@@ -41,6 +41,7 @@ from annotator.ui.article.span_index import BlockSpanIndex
 from annotator.ui.article.style import OUTLINE_WIDTH, SpanStyle
 
 Snapper = Callable[[int, int, bool], tuple[int, int] | None]
+_PAGE_KEYS = (Qt.Key.Key_PageDown, Qt.Key.Key_PageUp)
 
 
 class ArticleView(QPlainTextEdit):
@@ -343,11 +344,23 @@ class ArticleView(QPlainTextEdit):
         if self._hints.active:
             self._jump_key(event)
             return
+        if event.key() in _PAGE_KEYS and event.modifiers() == Qt.KeyboardModifier.NoModifier:
+            self._turn_page(forward=event.key() == Qt.Key.Key_PageDown)
+            return
         before = self.selected_range()
         super().keyPressEvent(event)
         after = self.selected_range()
         if after != before and event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
             self._report_key_selection(after)
+
+    def _turn_page(self, *, forward: bool) -> None:
+        """Page Down and Page Up turn the page shown, as a reader does, wherever the caret
+        was; the caret goes to the top of the new page, so Tab starts from what is read."""
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.value() + (bar.pageStep() if forward else -bar.pageStep()))
+        shown = bar.value()
+        self.setTextCursor(self.cursorForPosition(self.viewport().rect().topLeft()))
+        bar.setValue(shown)  # a caret on a line cut at the top must not scroll it back
 
     def _report_key_selection(self, selected: tuple[int, int] | None) -> None:
         """Shift and the arrow keys select: the selection the label keys act on, snapped
