@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt
-from PySide6.QtGui import QTextCursor
+from PySide6.QtGui import QContextMenuEvent, QTextCursor
+from PySide6.QtWidgets import QApplication, QMenu
 from pytestqt.qtbot import QtBot
 
 from annotator.core.hashing import input_hash
@@ -16,7 +17,9 @@ from annotator.core.hints import ALPHABET
 from annotator.core.model import Document, Label, Span, SpanState
 from annotator.core.text import QtOffsets
 from annotator.store import Store
+from annotator.ui.shell import wiring
 from annotator.ui.shell.launch import Parts
+from annotator.ui.spans.context_menu import span_menu
 
 pytestmark = pytest.mark.gui
 
@@ -229,3 +232,36 @@ def test_page_down_turns_the_page_shown_and_the_caret_follows(parts: Parts, qtbo
     after, step = bar.value(), bar.pageStep()
     press(parts, qtbot, Qt.Key.Key_PageUp)
     assert bar.value() == max(after - step, 0), (before, after, step, bar.maximum())
+
+
+def test_the_menu_key_opens_the_current_spans_menu(
+    parts: Parts, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[list[str]] = []
+
+    class Shown:  # the menu the window built, recorded instead of opened
+        def __init__(self, menu: QMenu) -> None:
+            shown.append([action.text() for action in menu.actions()])
+            self.menu = menu
+
+        def exec(self, *_args: object) -> None:
+            pass
+
+        def deleteLater(self) -> None:
+            self.menu.deleteLater()
+
+    def recorded(*args: object) -> Shown | None:
+        menu = span_menu(*args)  # type: ignore[arg-type]
+        return None if menu is None else Shown(menu)
+
+    monkeypatch.setattr(wiring, "span_menu", recorded)
+    view = parts.window.article
+    zebak = next(s for s in spans(parts) if covered(s) == "Zebak" and s.start > 0)
+    parts.editing.choose(zebak)
+    # What Qt sends for the Menu key (or Shift+F10): a keyboard context-menu event at the
+    # caret's input-method rectangle, in the widget's coordinates.
+    at = view.inputMethodQuery(Qt.InputMethodQuery.ImCursorRectangle).toRect().center()
+    event = QContextMenuEvent(QContextMenuEvent.Reason.Keyboard, at, view.mapToGlobal(at))
+    QApplication.sendEvent(view, event)
+    assert shown and "&Accept" in shown[0]  # the span's own actions, for the current span
+    assert parts.state.current_span == zebak

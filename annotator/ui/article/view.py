@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
+    QContextMenuEvent,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -324,6 +325,16 @@ class ArticleView(QPlainTextEdit):
     # Keys ---------------------------------------------------------------------------------
 
     def event(self, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.ContextMenu
+            and isinstance(event, QContextMenuEvent)
+            and event.reason() == QContextMenuEvent.Reason.Keyboard
+        ):
+            # The Menu key: the menu of what is at the caret (the current span's start),
+            # given in the viewport's coordinates, as a right-click's are.
+            caret = self.cursorRect().center() + QPoint(2, 0)
+            self.customContextMenuRequested.emit(caret)
+            return True
         if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
             if self._hints.active:
                 event.accept()  # jump mode: every key is a letter of a tag (or ends it)
