@@ -70,20 +70,28 @@ def gold_at(spans: Sequence[Span], start: int, end: int) -> Span | None:
     return next((s for s in same_range(spans, start, end) if s.state.is_gold), None)
 
 
-def successor(spans: Sequence[Span], span: Span) -> Span | None:
+def successor(spans: Sequence[Span], span: Span, *, show_rejected: bool = True) -> Span | None:
     """Which span is current after an edit changed or removed the current `span`.
 
     The one with its key (in its new state), else another label on its range (after a
     relabel), else the first span from its start on, wrapping around (after the undo of a
-    drawn span). `spans` are the spans the window shows (`visible`), sorted by key: the
-    article's outline, the span list and the keys all follow this one rule.
+    drawn span); only among the spans the window shows (rejected ones only when
+    `show_rejected`). `spans` are sorted by key: the article's outline, the span list and
+    the keys all follow this one rule, found by bisection (an edit never walks them all).
     """
-    same = same_range(spans, span.start, span.end)
+
+    def shown(candidate: Span) -> bool:
+        return show_rejected or candidate.state is not SpanState.REJECTED
+
+    same = [s for s in same_range(spans, span.start, span.end) if shown(s)]
     if same:
         return next((s for s in same if s.label == span.label), same[0])
-    if not spans:
-        return None
-    return spans[bisect_left(spans, (span.start, -1, ""), key=sort_key) % len(spans)]
+    first = bisect_left(spans, (span.start, -1, ""), key=sort_key)
+    count = len(spans)
+    return next(
+        (spans[i % count] for i in range(first, first + count) if shown(spans[i % count])),
+        None,
+    )
 
 
 def next_open(spans: Sequence[Span], after: Span) -> Span | None:

@@ -41,6 +41,9 @@ def test_bisecting_lookups_agree_with_walking_every_span(
     for label in ("A", "B", "Z"):
         probe = Span(start, start + length, label, SpanState.SUGGESTED)
         assert successor(spans, probe) == walked_successor(spans, probe)
+        shown = tuple(visible(spans, show_rejected=False))
+        hidden_ok = successor(spans, probe, show_rejected=False)
+        assert hidden_ok == walked_successor(shown, probe)  # as if rejected ones were gone
         assert next_open(spans, probe) == step(spans, probe, open_only=True)
     assert gold_at(spans, start, start + length) == walked_gold_at(spans, start, start + length)
 

@@ -177,9 +177,12 @@ class ArticleView(QPlainTextEdit):
         self._set_current(span)
         if span is not None:
             self._scroll_into_view(span)  # first: the caret set on screen scrolls no more
-            cursor = QTextCursor(self.document())
-            cursor.setPosition(self._offsets.to_qt(min(span.start, len(self._text))))
-            self.setTextCursor(cursor)
+            caret = self._offsets.to_qt(min(span.start, len(self._text)))
+            cursor = self.textCursor()
+            if cursor.position() != caret or cursor.hasSelection():  # a relabel: already
+                cursor = QTextCursor(self.document())
+                cursor.setPosition(caret)
+                self.setTextCursor(cursor)
 
     def caret_offset(self) -> int:
         """The caret's code-point offset: where Tab starts from without a current span."""

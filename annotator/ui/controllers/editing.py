@@ -229,8 +229,8 @@ class Editing(QObject):
             self._state.set_current_span(gold_at(after.spans, *follow))
         elif keep is not None:
             moved = edit.changes().added
-            shown = visible(after.spans, show_rejected=self._state.show_rejected)
-            self._state.set_current_span(moved[0] if moved else successor(shown, keep))
+            following = successor(after.spans, keep, show_rejected=self._state.show_rejected)
+            self._state.set_current_span(moved[0] if moved else following)
         self._state.set_selection(None)
         return True
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 
 from annotator.core.model import Dataset, Document, Label, Span, SpanState
-from annotator.core.navigation import contains, successor, visible
+from annotator.core.navigation import contains, successor
 from annotator.core.summaries import DocumentQuery
 
 Range = tuple[int, int]
@@ -93,7 +93,7 @@ class ViewState(QObject):
         previous = self._document
         self._document = document
         if document is not None and previous is not None and document.id == previous.id:
-            if document != previous:
+            if document is not previous:  # a new value (comparing 10,000 spans costs more)
                 self.document_changed.emit(document)
                 self._follow(document)
             return
@@ -142,5 +142,5 @@ class ViewState(QObject):
         """After an edit, undo or new suggestions: the current span, if gone, its successor."""
         current = self._current
         if current is not None and not contains(document.spans, current):
-            shown = visible(document.spans, show_rejected=self._show_rejected)
-            self.set_current_span(successor(shown, current))
+            following = successor(document.spans, current, show_rejected=self._show_rejected)
+            self.set_current_span(following)
