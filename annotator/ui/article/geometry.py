@@ -97,3 +97,13 @@ def block_starts_unless(document: QTextDocument, starts: Sequence[int]) -> list[
         found.append(block.position())
         block = block.next()
     return found
+
+
+def turn_page(view: QPlainTextEdit, *, forward: bool) -> None:
+    """Page Down and Page Up turn the page shown, as a reader does, wherever the caret
+    was; the caret goes to the top of the new page, so Tab starts from what is read."""
+    bar = view.verticalScrollBar()
+    bar.setValue(bar.value() + (bar.pageStep() if forward else -bar.pageStep()))
+    shown = bar.value()
+    view.setTextCursor(view.cursorForPosition(view.viewport().rect().topLeft()))
+    bar.setValue(shown)  # a caret on a line cut at the top must not scroll it back

@@ -33,6 +33,7 @@ from annotator.ui.article.geometry import (
     block_starts_unless,
     position_at,
     scroll_to,
+    turn_page,
 )
 from annotator.ui.article.highlighter import SpanHighlighter
 from annotator.ui.article.jump_hints import JumpHints
@@ -190,13 +191,7 @@ class ArticleView(QPlainTextEdit):
 
     def spans_on_screen(self) -> list[Span]:
         """The visible spans with a character on screen, in text order."""
-        height = self.viewport().height()
-        shown = [
-            span
-            for span in self.visible_spans()
-            if any(r.bottom() > 0 and r.top() < height for r in self._span_rects(span))
-        ]
-        return sorted(shown, key=sort_key)
+        return sorted(filter(self.is_on_screen, self.visible_spans()), key=sort_key)
 
     def is_on_screen(self, span: Span) -> bool:
         height = self.viewport().height()
@@ -359,22 +354,13 @@ class ArticleView(QPlainTextEdit):
             self._jump_key(event)
             return
         if event.key() in _PAGE_KEYS and event.modifiers() == Qt.KeyboardModifier.NoModifier:
-            self._turn_page(forward=event.key() == Qt.Key.Key_PageDown)
+            turn_page(self, forward=event.key() == Qt.Key.Key_PageDown)
             return
         before = self.selected_range()
         super().keyPressEvent(event)
         after = self.selected_range()
         if after != before and event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
             self._report_key_selection(after)
-
-    def _turn_page(self, *, forward: bool) -> None:
-        """Page Down and Page Up turn the page shown, as a reader does, wherever the caret
-        was; the caret goes to the top of the new page, so Tab starts from what is read."""
-        bar = self.verticalScrollBar()
-        bar.setValue(bar.value() + (bar.pageStep() if forward else -bar.pageStep()))
-        shown = bar.value()
-        self.setTextCursor(self.cursorForPosition(self.viewport().rect().topLeft()))
-        bar.setValue(shown)  # a caret on a line cut at the top must not scroll it back
 
     def _report_key_selection(self, selected: tuple[int, int] | None) -> None:
         """Shift and the arrow keys select: the selection the label keys act on, snapped
