@@ -411,3 +411,24 @@ def test_a_bad_annotator_name_stops_the_window_in_one_line(
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--annotator: annotator name" in err and "U+0009" in err
     assert visible_frames() == [] and not db_path.exists()
+
+
+def test_a_bad_annotator_name_from_the_environment_is_explained_over_the_frame(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch, safety: Callable[[], None]
+) -> None:
+    """Started from a desktop launcher, nobody reads the terminal: the frame says why."""
+    shown: list[tuple[bool, str]] = []
+
+    def critical(parent: QWidget | None, _title: str, text: str) -> None:
+        shown.append((isinstance(parent, StartupFrame) and parent.isVisible(), text))
+
+    monkeypatch.setattr(QMessageBox, "critical", critical)
+    monkeypatch.setenv("ANNOTATOR_NAME", "Ada\tLovelace")
+    for widget in QApplication.topLevelWidgets():  # windows earlier tests left open
+        widget.close()
+    code = run_window(db_path)
+    safety()
+    assert code == 1
+    assert len(shown) == 1 and shown[0][0]
+    assert shown[0][1].startswith("Cannot open the window:") and "U+0009" in shown[0][1]
+    assert visible_window() is None

@@ -154,7 +154,12 @@ class Launch:
             QMessageBox.critical(self.frame, "annotator", message)
             QApplication.exit(1)
             return
-        self.parts = self.build(self.store, QSettings())
+        try:
+            self.parts = self.build(self.store, QSettings())
+        except AnnotatorError as error:  # ANNOTATOR_NAME or the saved name is not a name
+            QMessageBox.critical(self.frame, "annotator", f"Cannot open the window:\n{error}")
+            QApplication.exit(1)
+            return
         window = self.parts.window
         window.restoreGeometry(self.frame.saveGeometry())  # screen, normal size, maximised
         if not (window.isMaximized() or window.isFullScreen()):
