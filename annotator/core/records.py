@@ -7,6 +7,7 @@ every format gets the same checks and the same messages.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,7 +41,9 @@ class Record:
     extra: dict[str, Any] = field(default_factory=dict)
     tokens: Tokens | None = None
     prodigy_input_hash: int | None = None
-    annotator: str | None = None
+    annotator: str | None = None  # who the file says made this version, as it writes it
+    # The reviewer's settled version, not an annotator's own (Prodigy's `review` output).
+    reviewed: bool = False
     timestamp: float | None = None
     # What the file held that annotator does not import (e.g. {"relation": 2}): reported.
     not_imported: dict[str, int] = field(default_factory=dict)
@@ -48,3 +51,17 @@ class Record:
     @property
     def location(self) -> str:
         return self.path if self.line is None else f"{self.path}:{self.line}"
+
+
+def one_per_annotator(records: Iterable[Record]) -> list[Record]:
+    """The versions of one document, only the last of each annotator's (nobody counts as one).
+
+    A file may hold two versions of a document by the same person; the last is theirs, so
+    nobody gets two. It keeps its place among the others. A reviewed version is apart from
+    the reviewer's own.
+    """
+    chosen = list(records)
+    last = {(record.annotator, record.reviewed): n for n, record in enumerate(chosen)}
+    return [
+        record for n, record in enumerate(chosen) if last[record.annotator, record.reviewed] == n
+    ]

@@ -147,6 +147,87 @@ def test_each_task_points_at_its_line(tmp_path: Path) -> None:
     assert [(r.line, r.text) for r in read_all(path)] == [(2, "One"), (3, "Two")]
 
 
+def test_each_person_who_annotated_a_task_gives_a_version_newest_first(tmp_path: Path) -> None:
+    annotations = [
+        {"completed_by": 1, "result": [region(0, 8, "Thing")]},
+        {"completed_by": "ada", "result": [DATE]},
+        {"completed_by": {"email": "bo@news.example", "id": 3}, "result": []},
+        {"completed_by": 4, "result": [DATE], "was_cancelled": True},
+    ]
+    records = read_all(write(tmp_path, [task(annotations=annotations)]))
+    assert [(r.annotator, [s.label for s in r.spans], r.status) for r in records] == [
+        ("bo@news.example", [], Status.DONE),
+        ("ada", ["Date"], Status.DONE),
+        ("1", ["Thing"], Status.DONE),
+    ]
+    assert {(r.text, r.line, r.meta["labelstudio_id"]) for r in records} == {(TEXT, 2, 1)}
+    assert not any(r.reviewed for r in records)
+
+
+def test_a_person_with_two_annotations_keeps_only_the_last(tmp_path: Path) -> None:
+    annotations = [
+        {"completed_by": "ada", "result": [region(0, 8, "Thing")]},
+        {"completed_by": "bo", "result": [region(0, 8, "Other")]},
+        {"completed_by": "ada", "result": [DATE]},
+    ]
+    records = read_all(write(tmp_path, [task(annotations=annotations)]))
+    assert [(r.annotator, [s.label for s in r.spans]) for r in records] == [
+        ("ada", ["Date"]),
+        ("bo", ["Other"]),
+    ]
+
+
+def test_annotations_naming_nobody_keep_only_the_last(tmp_path: Path) -> None:
+    annotations = [{"result": [region(0, 8, "Thing")]}, {"id": 2, "result": [DATE]}]
+    record = read_one(tmp_path, task(annotations=annotations))
+    assert (record.annotator, [s.label for s in record.spans]) == (None, ["Date"])
+
+
+@pytest.mark.parametrize(
+    ("completed_by", "annotator"),
+    [
+        (7, "7"),
+        ("ada@news.example", "ada@news.example"),
+        ({"id": 7, "username": "ada", "email": "ada@news.example"}, "ada@news.example"),
+        ({"id": 7, "username": "ada"}, "ada"),
+        ({"id": 7, "email": ""}, "7"),
+        ({"first_name": "Ada"}, None),
+        (None, None),
+    ],
+)
+def test_who_completed_an_annotation(tmp_path: Path, completed_by: Any, annotator: Any) -> None:
+    annotation = {"completed_by": completed_by, "result": [DATE]}
+    assert read_one(tmp_path, task(annotations=[annotation])).annotator == annotator
+
+
+def test_a_task_everyone_cancelled_names_who_cancelled_it_last(tmp_path: Path) -> None:
+    annotations = [
+        {"completed_by": "ada", "result": [], "was_cancelled": True},
+        {"completed_by": "bo", "result": [DATE], "was_cancelled": True},
+    ]
+    record = read_one(tmp_path, task(annotations=annotations))
+    assert (record.annotator, record.status, record.spans) == ("bo", Status.SKIPPED, ())
+
+
+def test_a_task_nobody_annotated_names_nobody(tmp_path: Path) -> None:
+    record = read_one(tmp_path, task(predictions=[{"result": [DATE]}]))
+    assert (record.annotator, record.status) == (None, Status.NEW)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "label-studio-frontend__named_entity_annotations_1.json",
+        "label-studio-frontend__named_entity_tasks.json",
+        "label-studio-frontend__rich_text_plain_annotations_1_STALE.json",
+        "label-studio_v0__examples_named_entity_completions_1.json",
+    ],
+)
+def test_third_party_exports_give_one_version_naming_nobody(external: Path, name: str) -> None:
+    (record,) = read_all(external / "labelstudio" / name)
+    assert (record.annotator, len(record.spans)) == (None, 1)
+
+
 @pytest.mark.parametrize(
     ("content", "line", "reason"),
     [
@@ -174,27 +255,50 @@ def test_each_task_points_at_its_line(tmp_path: Path) -> None:
         (
             [task(annotations=[{"result": [region("28", 39, "Date")]}])],
             2,
-            'task 1, region 1: "start" must be a whole number, not the string "28"',
+            'task 1, annotation 1, region 1: "start" must be a whole number, not the string "28"',
         ),
         (
             [task(annotations=[{"result": [region(28, 39.0, "Date")]}])],
             2,
-            'task 1, region 1: "end" must be a whole number, not the number 39.0',
+            'task 1, annotation 1, region 1: "end" must be a whole number, not the number 39.0',
         ),
         (
             [task(annotations=[{"result": [region(28, 39)]}])],
             2,
-            'task 1, region 1: "labels" is empty',
+            'task 1, annotation 1, region 1: "labels" is empty',
         ),
         (
             [task(annotations=[{"result": [region(28, 39, 4)]}])],
             2,
-            'task 1, region 1: each of "labels" must be a string, not the number 4',
+            'task 1, annotation 1, region 1: each of "labels" must be a string, not the number 4',
         ),
         (
             [task(annotations=[{"result": [{"type": "labels", "value": {"start": 1}}]}])],
             2,
-            'task 1, region 1 has no "end" (its fields: "start")',
+            'task 1, annotation 1, region 1 has no "end" (its fields: "start")',
+        ),
+        (
+            [task(annotations=[{"result": []}, {"completed_by": ["ada"], "result": []}])],
+            2,
+            'task 1: annotation 2: "completed_by" must be a user id, a name or an object {...}, '
+            "not a list",
+        ),
+        (
+            [task(annotations=[{"completed_by": True, "result": []}])],
+            2,
+            'task 1: annotation 1: "completed_by" must be a user id, a name or an object {...}, '
+            "not true",
+        ),
+        (
+            [task(annotations=[{"completed_by": {"email": 3.5}, "result": []}])],
+            2,
+            'task 1: annotation 1: "completed_by" -> "email" must be a string or a number, '
+            "not the number 3.5",
+        ),
+        (
+            [task(annotations=[{"completed_by": {}, "result": [], "was_cancelled": True}, 4])],
+            2,
+            "task 1: annotation 2 must be an object {...}, not the number 4",
         ),
         (
             [task(predictions=[{"model_version": ["v"], "result": []}])],

@@ -1,7 +1,8 @@
 """Label Studio JSON exports (a list of tasks or one task), including 0.x `completions`.
 
-The last annotation nobody cancelled holds the person's spans; a task without one brings
-its best prediction as suggestions. Only `labels` regions are spans; other result types
+Each annotation nobody cancelled is one version of the document, its person's (named by
+`completed_by`; a person's last annotation counts); a task without one brings its best
+prediction as suggestions. Only `labels` regions are spans; other result types
 (choices, relations, ...) are counted in `meta["labelstudio_skipped"]`.
 """
 
@@ -15,9 +16,10 @@ from typing import Any
 
 from annotator.core.errors import InputError
 from annotator.core.model import SpanState, Status
-from annotator.core.records import RawSpan, Record
+from annotator.core.records import RawSpan, Record, one_per_annotator
 from annotator.formats.readers.fields import (
     Location,
+    describe,
     fail,
     field_names,
     optional_number,
@@ -42,6 +44,7 @@ class _Regions:
     state: SpanState
     source: str | None
     status: Status
+    annotator: str | None = None
 
 
 def read(path: Path, content: str | Source) -> Iterator[Record | InputError]:
@@ -51,12 +54,13 @@ def read(path: Path, content: str | Source) -> Iterator[Record | InputError]:
             yield value
             continue
         try:
-            yield _record(value, number, (path, line))
+            yield from _records(value, number, (path, line))
         except InputError as error:  # one bad task; the others can still be imported
             yield error
 
 
-def _record(value: object, number: int, at: Location) -> Record:
+def _records(value: object, number: int, at: Location) -> list[Record]:
+    """One record per person who annotated the task, newest first; else its prediction."""
     name = f"task {number}"
     task = require_object(value, name, at)
     data = require_object(task.get("data"), f'{name}: "data"', at)
@@ -65,13 +69,23 @@ def _record(value: object, number: int, at: Location) -> Record:
     meta.update(optional_object(task.get("meta"), f'{name}: "meta"', at))
     if "id" in task:
         meta["labelstudio_id"] = task["id"]
-    regions = _choose(task, name, at)
+    annotations = _annotations(task, name, at)
+    versions = [
+        _record(text, meta, regions, f"{name}, annotation {index}", at)
+        for index, regions in _annotated(annotations, name, at)
+    ]
+    if versions:
+        # The newest first: an import that keeps one version per text keeps that one.
+        return one_per_annotator(versions)[::-1]
+    return [_record(text, meta, _predicted(task, annotations, name, at), name, at)]
+
+
+def _record(text: str, meta: dict[str, Any], regions: _Regions, name: str, at: Location) -> Record:
     skipped: Counter[str] = Counter()
     spans: list[RawSpan] = []
     for index, item in enumerate(regions.result, 1):
         spans.extend(_region(item, f"{name}, region {index}", regions, skipped, at))
-    if skipped:
-        meta["labelstudio_skipped"] = dict(skipped)
+    meta = {**meta, "labelstudio_skipped": dict(skipped)} if skipped else dict(meta)
     return Record(
         path=str(at[0]),
         line=at[1],
@@ -79,6 +93,7 @@ def _record(value: object, number: int, at: Location) -> Record:
         spans=tuple(spans),
         status=regions.status,
         meta=meta,
+        annotator=regions.annotator,
         not_imported={f"{kind} result": count for kind, count in skipped.items()},
     )
 
@@ -96,30 +111,72 @@ def _text(data: dict[str, Any], name: str, at: Location) -> tuple[str, str]:
     )
 
 
-def _annotations(task: dict[str, Any], name: str, at: Location) -> list[Any]:
+def _annotations(task: dict[str, Any], name: str, at: Location) -> list[dict[str, Any]]:
     key = "annotations" if "annotations" in task else "completions"
     value = task.get(key)
-    return [] if value is None else require_list(value, f'{name}: "{key}"', at)
+    items = [] if value is None else require_list(value, f'{name}: "{key}"', at)
+    return [
+        require_object(item, f"{name}: annotation {index}", at)
+        for index, item in enumerate(items, 1)
+    ]
 
 
-def _choose(task: dict[str, Any], name: str, at: Location) -> _Regions:
-    annotations = _annotations(task, name, at)
-    for index in range(len(annotations) - 1, -1, -1):
-        annotation = require_object(annotations[index], f"{name}: annotation {index + 1}", at)
+def _annotated(
+    annotations: list[dict[str, Any]], name: str, at: Location
+) -> list[tuple[int, _Regions]]:
+    """(number, regions) of each annotation nobody cancelled, in the file's order."""
+    found = []
+    for index, annotation in enumerate(annotations, 1):
         if not annotation.get("was_cancelled"):
-            result = _result(annotation, f"{name}: annotation {index + 1}", at)
-            return _Regions(result, SpanState.MANUAL, None, Status.DONE)
-    # Every annotation was cancelled (Label Studio's "skip"), or there is none.
+            where = f"{name}: annotation {index}"
+            result = _result(annotation, where, at)
+            person = _completed_by(annotation.get("completed_by"), where, at)
+            found.append((index, _Regions(result, SpanState.MANUAL, None, Status.DONE, person)))
+    return found
+
+
+def _predicted(
+    task: dict[str, Any], annotations: list[dict[str, Any]], name: str, at: Location
+) -> _Regions:
+    """Every annotation was cancelled (Label Studio's "skip"), or there is none."""
     status = Status.SKIPPED if annotations else Status.NEW
+    person = None
+    if annotations:  # who skipped it last
+        where = f"{name}: annotation {len(annotations)}"
+        person = _completed_by(annotations[-1].get("completed_by"), where, at)
     prediction = _best_prediction(task, name, at)
     if prediction is None:
-        return _Regions([], SpanState.SUGGESTED, None, status)
+        return _Regions([], SpanState.SUGGESTED, None, status, person)
     version = prediction.get("model_version")
     if isinstance(version, int | float) and not isinstance(version, bool):
         version = str(version)  # some backends number their versions
     source = optional_str(version, f'{name}: "model_version"', at)
     result = _result(prediction, f"{name}: prediction", at)
-    return _Regions(result, SpanState.SUGGESTED, source or _DEFAULT_SOURCE, status)
+    return _Regions(result, SpanState.SUGGESTED, source or _DEFAULT_SOURCE, status, person)
+
+
+def _completed_by(value: object, name: str, at: Location) -> str | None:
+    """Who made an annotation: a user id, a name, or a user object (email, username, id)."""
+    what = f'{name}: "completed_by"'
+    if isinstance(value, dict):
+        for key in ("email", "username", "id"):
+            found = _person(value.get(key), f'{what} -> "{key}"', at)
+            if found is not None:
+                return found
+        return None
+    return _person(value, what, at, kinds="a user id, a name or an object {...}")
+
+
+def _person(
+    value: object, what: str, at: Location, kinds: str = "a string or a number"
+) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    raise fail(at, f"{what} must be {kinds}, not {describe(value)}")
 
 
 def _best_prediction(task: dict[str, Any], name: str, at: Location) -> dict[str, Any] | None:
