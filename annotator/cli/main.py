@@ -9,6 +9,7 @@ import typer
 
 from annotator import __version__, logs
 from annotator.cli import (
+    agreement_command,
     datasets_command,
     documents_command,
     export_command,
@@ -49,6 +50,7 @@ app.add_typer(documents_command.app, name="documents")
 app.add_typer(labels_command.app, name="labels")
 app.command("stats", cls=ReadableHelp)(stats_command.stats)
 app.command("suggest", cls=ReadableHelp)(suggest_command.suggest)
+app.command("agreement", cls=ReadableHelp)(agreement_command.agreement)
 app.add_typer(store_command.app, name="store")
 
 
