@@ -55,6 +55,11 @@ def jsonl(*records: object) -> str:
         ("t.json", json.dumps([{"text": "A", "spans": []}]), "prodigy"),
         ("t.json", jsonl({"text": "A", "label": []}, {"text": "B", "label": []}), "doccano"),
         ("t.json", "[1, 2", "labelstudio"),
+        (
+            "review.jsonl",
+            jsonl({"text": "A", "answer": "accept", "versions": [{"text": "A", "sessions": []}]}),
+            "prodigy",
+        ),
     ],
 )
 def test_detection(tmp_path: Path, name: str, content: str, expected: str) -> None:
@@ -135,6 +140,7 @@ EXTERNAL_FORMATS: dict[str, str | None] = {
     "prodigy/prodigy-recipes__annotated_reddit-PRODUCT-ner.jsonl": "prodigy",
     "prodigy/prodigy-recipes__bio_events.jsonl": "prodigy",
     "prodigy/projects__rel_component__annotations.jsonl": "prodigy",
+    "prodigy/projects__spanruler_restaurant_reviews__test_review.jsonl": "prodigy",
     "prodigy/projects__textcat_demo__docs_issues_eval_CRLF_in_text.jsonl": "prodigy",
     "spacy/spaCy__ner-token-per-line.iob.txt": None,
     "spacy/spaCy__ner-token-per-line.json": None,

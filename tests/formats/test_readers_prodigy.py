@@ -121,6 +121,179 @@ def test_metadata_hash_annotator_timestamp_and_extra(tmp_path: Path) -> None:
     }
 
 
+@pytest.mark.parametrize(
+    ("names", "annotator"),
+    [
+        ({"_annotator_id": "news-ada", "_session_id": "news-2026-12-01"}, "news-ada"),
+        ({"_session_id": "news-ada"}, "news-ada"),
+        ({"_annotator_id": None, "_session_id": "news-ada"}, "news-ada"),
+        ({}, None),
+    ],
+)
+def test_the_annotator_is_who_the_task_names(
+    tmp_path: Path, names: dict[str, Any], annotator: str | None
+) -> None:
+    record = read_one(tmp_path, {"text": TEXT, "answer": "accept", **names})
+    assert (record.annotator, record.reviewed) == (annotator, False)
+
+
+def review(*versions: Any, **top: Any) -> dict[str, Any]:
+    """A line of Prodigy's `review` output: the reviewer's task and the versions it saw."""
+    return {
+        "text": TEXT,
+        "meta": {"source": "NYT"},
+        "_input_hash": 41,
+        "_task_hash": 7,
+        "answer": "accept",
+        "spans": [span(0, 13, "PERSON")],
+        "_annotator_id": "news-rev",
+        "_session_id": "news-rev",
+        "_view_id": "review",
+        **top,
+        "versions": list(versions),
+    }
+
+
+def version(*spans: dict[str, Any], **fields: Any) -> dict[str, Any]:
+    return {"text": TEXT, "_input_hash": 41, "answer": "accept", "spans": list(spans), **fields}
+
+
+def summary(records: list[Record]) -> list[tuple[str | None, bool, Status, list[str]]]:
+    return [(r.annotator, r.reviewed, r.status, [s.label for s in r.spans]) for r in records]
+
+
+def test_a_reviewed_task_gives_the_reviewed_version_and_each_session_s_own(
+    tmp_path: Path,
+) -> None:
+    line = review(
+        version(span(0, 13, "PERSON"), sessions=["news-ada", "news-bo"], default=True),
+        version(span(0, 6, "PERSON"), span(22, 27, "GPE"), answer="reject", sessions=["news-cy"]),
+    )
+    records = read_all(write_jsonl(tmp_path, line))
+    assert summary(records) == [
+        ("news-rev", True, Status.DONE, ["PERSON"]),
+        ("news-ada", False, Status.DONE, ["PERSON"]),
+        ("news-bo", False, Status.DONE, ["PERSON"]),
+        ("news-cy", False, Status.REJECTED, ["PERSON", "GPE"]),
+    ]
+    assert {(r.text, r.line, r.prodigy_input_hash) for r in records} == {(TEXT, 1, 41)}
+    assert all(r.meta == {"source": "NYT"} for r in records)
+    assert [s.state for s in records[3].spans] == [SpanState.MANUAL, SpanState.MANUAL]
+
+
+def test_a_version_without_sessions_names_nobody(tmp_path: Path) -> None:
+    line = review(version(span(22, 27, "GPE")), version(answer="ignore", sessions=[]))
+    records = read_all(write_jsonl(tmp_path, line))
+    assert summary(records)[1:] == [(None, False, Status.SKIPPED, [])]
+
+
+def test_a_session_in_two_versions_keeps_the_last(tmp_path: Path) -> None:
+    line = review(
+        version(span(0, 13, "PERSON"), sessions=["news-ada", "news-ada"]),
+        version(span(22, 27, "GPE"), sessions=["news-ada"]),
+    )
+    records = read_all(write_jsonl(tmp_path, line))
+    assert summary(records)[1:] == [("news-ada", False, Status.DONE, ["GPE"])]
+
+
+def test_a_version_s_unanswered_spans_are_suggestions(tmp_path: Path) -> None:
+    line = review(version(span(22, 27, "GPE"), answer=None, sessions=["news-ada"]))
+    (_, own) = read_all(write_jsonl(tmp_path, line))
+    assert (own.status, [s.state for s in own.spans]) == (Status.NEW, [SpanState.SUGGESTED])
+
+
+def test_a_bad_version_refuses_its_whole_line_only(tmp_path: Path) -> None:
+    path = write_jsonl(
+        tmp_path,
+        review(version(sessions=["news-ada"]), version(sessions="news-bo")),
+        {"text": "Next.", "_session_id": "news-ada"},
+    )
+    values = list(prodigy.read(path, path.read_text(encoding="utf-8")))
+    assert [(type(v).__name__, v.line) for v in values] == [("InputError", 1), ("Record", 2)]
+
+
+@pytest.mark.parametrize(
+    ("versions", "reason"),
+    [
+        ({"sessions": ["a"]}, '"versions" must be a list [...], not an object'),
+        (["a"], 'version 1 must be an object {...}, not the string "a"'),
+        (
+            [version(sessions="news-ada")],
+            'version 1: "sessions" must be a list [...], not the string "news-ada"',
+        ),
+        (
+            [version(), version(sessions=["news-ada", 3])],
+            'version 2: each of "sessions" must be a string, not the number 3',
+        ),
+        (
+            [version(text="Angela Merkel visited Berlin.")],
+            'version 1: "text" is not the text of the task it is a version of',
+        ),
+        (
+            [version(answer="yes")],
+            'version 1: "answer" must be "accept", "reject" or "ignore", not the string "yes"',
+        ),
+        (
+            [version(spans={})],
+            'version 1: "spans" must be a list [...], not an object',
+        ),
+        (
+            [version(span("0", 13, "PERSON"))],
+            'version 1: span 1: "start" must be a whole number, not the string "0"',
+        ),
+        (
+            [version(_timestamp="now")],
+            'version 1: "_timestamp" must be a number, not the string "now"',
+        ),
+    ],
+)
+def test_review_structure_problems(tmp_path: Path, versions: Any, reason: str) -> None:
+    line = review() | {"versions": versions}
+    error = refusal(tmp_path, line)
+    assert (error.path, error.line, error.reason) == (str(tmp_path / "tasks.jsonl"), 1, reason)
+
+
+def test_prodigy_s_own_review_output(external: Path) -> None:
+    """Each line: the reviewed version, then one per session of each version, as written."""
+    path = external / "prodigy" / "projects__spanruler_restaurant_reviews__test_review.jsonl"
+    records = read_all(path)
+    by_line: dict[int, list[Record]] = {}
+    for record in records:
+        assert record.line is not None
+        by_line.setdefault(record.line, []).append(record)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert len(by_line) == len(lines)
+    differing = 0
+    for number, line in enumerate(lines, 1):
+        task = json.loads(line)
+        expected = [(task["_annotator_id"], True, task["answer"], spans_of(task))]
+        for item in task["versions"]:
+            for session in item["sessions"]:
+                expected.append((session, False, item["answer"], spans_of(item)))
+        got = [
+            (
+                r.annotator,
+                r.reviewed,
+                ANSWERS[r.status],
+                [(s.start, s.end, s.label) for s in r.spans],
+            )
+            for r in by_line[number]
+        ]
+        assert got == expected, f"line {number}"
+        assert {(r.text, r.prodigy_input_hash) for r in by_line[number]} == {
+            (task["text"], task["_input_hash"])
+        }
+        differing += len({str(spans) for _, _, _, spans in expected}) > 1
+    assert 0 < differing < len(lines)  # some lines settle a disagreement, others none
+
+
+ANSWERS = {Status.DONE: "accept", Status.REJECTED: "reject", Status.SKIPPED: "ignore"}
+
+
+def spans_of(task: dict[str, Any]) -> list[tuple[int, int, str]]:
+    return [(s["start"], s["end"], s["label"]) for s in task.get("spans") or []]
+
+
 def test_text_is_kept_exactly(tmp_path: Path) -> None:
     text = "\ufeffLine one\r\n  Line two 😂  \r\n"
     assert read_one(tmp_path, {"text": text}).text == text
@@ -201,6 +374,10 @@ def test_span_structure_problems(tmp_path: Path, spans: Any, reason: str) -> Non
             '"_input_hash" must be a whole number, not the string "12"',
         ),
         ({"text": TEXT, "_annotator_id": 3}, '"_annotator_id" must be a string, not the number 3'),
+        (
+            {"text": TEXT, "_annotator_id": "news-ada", "_session_id": ["news-ada"]},
+            '"_session_id" must be a string, not a list',
+        ),
         (
             {"text": TEXT, "_timestamp": "now"},
             '"_timestamp" must be a number, not the string "now"',

@@ -9,7 +9,7 @@ item, so a file's size never decides how much memory reading it takes.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -37,14 +37,27 @@ def read_json_records(
     Errors are values here so that one bad line costs only that line under
     `--skip-invalid`; by default the importer still refuses the whole file.
     """
+    return read_json_groups(path, content, lambda value, at: (build(value, at),))
+
+
+def read_json_groups(
+    path: Path, content: str | Source, build: Callable[[Any, Location], Sequence[Record]]
+) -> Iterator[Record | InputError]:
+    """As `read_json_records`, for a JSON record that holds several versions of a document.
+
+    `build` checks the whole JSON record before any of its Records is yielded, so a bad
+    one costs all of its versions, never some of them.
+    """
     for line, value in iter_json_records(as_source(path, content)):
         if isinstance(value, InputError):
             yield value
             continue
         try:
-            yield build(value, (path, line))
+            records = build(value, (path, line))
         except InputError as error:
             yield error
+            continue
+        yield from records
 
 
 def iter_json_records(source: Source) -> Iterator[tuple[int, Any]]:
