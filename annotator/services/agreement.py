@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Collection, Iterator, Sequence
-from typing import Protocol, runtime_checkable
+from typing import Protocol, cast
 
 from annotator.core.agreement import Agreement, DocumentVersions, agreement
 from annotator.core.errors import AnnotatorError, NotFoundError
@@ -24,7 +24,6 @@ FinishedDocument = tuple[str, Tokens | None, dict[str, tuple[Span, ...]]]
 Tokenize = Callable[[str], Tokens]
 
 
-@runtime_checkable
 class VersionsSource(Protocol):
     """Where the annotators' finished versions come from (the store)."""
 
@@ -43,13 +42,16 @@ class TooFewAnnotators(AnnotatorError):
 
 
 def versions_source(store: object) -> VersionsSource:
-    """`store` as a source of versions, or an `AnnotatorError` saying it keeps none."""
-    if not isinstance(store, VersionsSource):
+    """`store` as a source of versions, or an `AnnotatorError` saying it keeps none.
+
+    Asked of the object itself, not with `isinstance` on the protocol: that answer is
+    cached per class."""
+    if not callable(getattr(store, "versions_for_agreement", None)):
         raise AnnotatorError(
             "this store keeps one version of each document, not one per annotator: "
             "there is no agreement to measure"
         )
-    return store
+    return cast(VersionsSource, store)
 
 
 def measure(

@@ -1,5 +1,6 @@
 """The window's dialogs, one concern per module; the window calls these functions."""
 
+from annotator.ui.dialogs.agreement import show_agreement
 from annotator.ui.dialogs.annotator_name import ask_annotator_name
 from annotator.ui.dialogs.datasets import new_dataset
 from annotator.ui.dialogs.help import open_log, show_about, show_shortcuts
@@ -15,5 +16,6 @@ __all__ = [
     "open_log",
     "open_samples",
     "show_about",
+    "show_agreement",
     "show_shortcuts",
 ]

@@ -166,6 +166,12 @@ SPECS: tuple[ActionSpec, ...] = (
         "Choose another dataset from the keyboard",
     ),
     ActionSpec(
+        "doc.agreement",
+        "&Document",
+        "A&greement…",
+        tip="Compare the versions of the annotators who marked the same articles done",
+    ),
+    ActionSpec(
         "doc.article",
         "&Document",
         "Back to the &Article",

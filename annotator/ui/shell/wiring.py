@@ -168,6 +168,7 @@ class Wiring(QObject):
             "doc.previous": lambda: w.documents.step(-1),
             "doc.find": w.documents.focus_search,
             "doc.dataset": self._choose_dataset,
+            "doc.agreement": lambda: _dialogs().show_agreement(w, workflow),
             "doc.article": lambda: w.article.setFocus(Qt.FocusReason.ShortcutFocusReason),
             "view.show_rejected": self.state.set_show_rejected,
             "help.shortcuts": lambda: _dialogs().show_shortcuts(w, shortcut_rows()),
