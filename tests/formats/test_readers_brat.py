@@ -41,6 +41,7 @@ def test_entities_become_manual_spans_over_the_exact_text(tmp_path: Path) -> Non
         RawSpan(63, 69, "GPE", SpanState.MANUAL, text="Sweden"),
     )
     assert (record.status, record.meta) == (Status.DONE, {"file": "doc.txt"})
+    assert record.annotator is None  # brat files name nobody: the importer says who
 
 
 def test_everything_but_continuous_entities_is_counted(tmp_path: Path) -> None:

@@ -102,6 +102,42 @@ def test_meta_and_other_fields(tmp_path: Path) -> None:
     }
 
 
+@pytest.mark.parametrize(
+    ("names", "annotator"),
+    [
+        ({"user": "ada"}, "ada"),
+        ({"user": 3}, "3"),
+        ({"username": "ada"}, "ada"),
+        ({"user": None, "username": "ada"}, "ada"),
+        ({}, None),
+    ],
+)
+def test_the_annotator_is_the_user_the_record_names(
+    tmp_path: Path, names: dict[str, Any], annotator: str | None
+) -> None:
+    record = read_one(tmp_path, {"text": TEXT, "label": [[0, 2, "ORG"]], **names})
+    assert (record.annotator, record.spans, record.status) == (annotator, (EU,), Status.DONE)
+
+
+def test_each_user_s_record_of_one_text_names_its_user(tmp_path: Path) -> None:
+    records = read_all(
+        write(
+            tmp_path,
+            {"text": TEXT, "label": [[0, 2, "ORG"]], "user": 1},
+            {"text": TEXT, "label": [[11, 17, "MISC"]], "user": 2},
+        )
+    )
+    assert [(r.annotator, r.spans) for r in records] == [("1", (EU,)), ("2", (GERMAN,))]
+
+
+def test_doccano_s_documented_export_names_its_user(external: Path) -> None:
+    path = external / "doccano" / "doccano__docs_tutorial_sequence_labeling_for_books_export.json"
+    written = json.loads(path.read_text(encoding="utf-8"))
+    (record,) = read_all(path)
+    assert record.annotator == written["username"] == "admin"
+    assert [[s.start, s.end, s.label] for s in record.spans] == written["labels"]
+
+
 def test_unused_text_and_span_fields_stay_in_extra(tmp_path: Path) -> None:
     record = read_one(
         tmp_path, {"text": TEXT, "data": "other", "label": [[0, 2, "ORG"]], "entities": []}
@@ -181,6 +217,12 @@ def test_a_json_list_gives_each_record_its_line(tmp_path: Path) -> None:
             'span 1 has no "end_offset" (its fields: "start_offset", "label")',
         ),
         ({"text": TEXT, "meta": [1]}, '"meta" must be an object {...}, not a list'),
+        ({"text": TEXT, "user": 1.5}, '"user" must be a user name or id, not the number 1.5'),
+        ({"text": TEXT, "user": True}, '"user" must be a user name or id, not true'),
+        (
+            {"text": TEXT, "username": {"name": "ada"}},
+            '"username" must be a user name or id, not an object',
+        ),
     ],
 )
 def test_structure_problems(tmp_path: Path, record: dict[str, Any], reason: str) -> None:

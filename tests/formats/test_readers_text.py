@@ -19,6 +19,7 @@ def test_one_file_is_one_new_document_with_its_headline(tmp_path: Path) -> None:
     assert record.text == "Shuttles retire\n\nNASA said on Tuesday...\n"
     assert record.meta == {"file": "article.txt", "title": "Shuttles retire"}
     assert (record.status, record.spans, record.line) == (Status.NEW, (), None)
+    assert record.annotator is None  # a text file names nobody
 
 
 def test_no_headline_without_a_blank_line_after_it(tmp_path: Path) -> None:

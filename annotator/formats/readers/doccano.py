@@ -4,7 +4,8 @@ Text is under `text` (or `data` in v1.3-1.6); spans under `label`, `labels`, `en
 or (v1.0 JSON) `annotations`, each a `[start, end, "LABEL"]` triple or a
 `{"start_offset", "end_offset", "label"}` object. doccano offsets count UTF-16 units by
 default; for text without characters outside the Basic Multilingual Plane (no emoji) they
-equal Python's, and the validation catches spans whose covered text is wrong.
+equal Python's, and the validation catches spans whose covered text is wrong. `user` or
+`username` names who annotated the record.
 """
 
 from __future__ import annotations
@@ -56,7 +57,22 @@ def _record(value: object, at: Location) -> Record:
         status=Status.DONE if spans else Status.NEW,
         meta=optional_object(record.get("meta"), '"meta"', at),
         extra=extra,
+        annotator=_annotator(record, at),
     )
+
+
+def _annotator(record: dict[str, Any], at: Location) -> str | None:
+    """Who annotated the record: doccano writes a user id in some versions, a name in others."""
+    for key in ("user", "username"):
+        value = record.get(key)
+        if value is None:
+            continue
+        if isinstance(value, str):
+            return value
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        raise fail(at, f'"{key}" must be a user name or id, not {describe(value)}')
+    return None
 
 
 def _unused(key: str, span_key: str | None, record: dict[str, Any]) -> bool:
