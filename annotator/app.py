@@ -90,7 +90,12 @@ def run_window(db: Path | None, *, confirm_new: bool = False, annotator: str | N
         who = resolve(annotator)
         return assemble(store, settings, annotator=who.name, ask_annotator=not who.chosen)
 
-    return launch_window(store_location(db), build, confirm_new=confirm_new)
+    def who() -> str | None:
+        from annotator.identity import resolve
+
+        return resolve(annotator).name
+
+    return launch_window(store_location(db), build, confirm_new=confirm_new, annotator=who)
 
 
 def assemble(

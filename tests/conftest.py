@@ -14,6 +14,7 @@ import pytest
 
 from annotator.cli import main
 from annotator.store import Store
+from annotator.store.db import UNKNOWN_OWNER
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 EXTERNAL = SHARED / "data" / "external"
@@ -28,6 +29,14 @@ def _isolated_user_dirs(
     for variable in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
         monkeypatch.setenv(variable, str(home / variable.lower()))
     monkeypatch.delenv("ANNOTATOR_DB", raising=False)
+    # Commands act as the annotator a store opened without a name acts as, so a test can
+    # fill a store directly and read it back through a command. The tests of how a name
+    # is found remove it (`no_annotator_in_environment`).
+    monkeypatch.setenv("ANNOTATOR_NAME", UNKNOWN_OWNER)
+
+
+@pytest.fixture
+def no_annotator_in_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("ANNOTATOR_NAME", raising=False)
 
 

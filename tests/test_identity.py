@@ -15,6 +15,8 @@ from annotator import identity
 from annotator.app import window_arguments
 from annotator.core.errors import AnnotatorNameError
 
+pytestmark = pytest.mark.usefixtures("no_annotator_in_environment")
+
 
 class _Entry:
     def __init__(self, gecos: str) -> None:

@@ -16,7 +16,7 @@ from annotator.core.agreement_table import (
     pair_rows,
 )
 from annotator.core.errors import NotFoundError
-from annotator.services.agreement import measure, versions_source
+from annotator.services.agreement import measure
 
 
 def agreement(
@@ -48,7 +48,7 @@ def agreement(
             chosen = store.get_dataset(dataset or DEFAULT_DATASET)
         except NotFoundError as error:
             fail(f"{error}; pick one with --dataset NAME")
-        result = measure(versions_source(store), chosen, annotators=names)
+        result = measure(store, chosen, annotators=names)
     if as_json:
         print(json.dumps({"dataset": chosen.name, **as_data(result)}, indent=2, ensure_ascii=False))
         return

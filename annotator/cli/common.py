@@ -112,11 +112,13 @@ def typer_context() -> Any:
     return get_current_context(silent=True)
 
 
-def open_store(db: Path | None, *, create: bool = True) -> Store:
-    """The store `--db` names (or the default one). Commands that only read, or that work
-    on a dataset which must already exist, pass `create=False`: a mistyped path then gets
-    "no store at PATH" instead of a new empty store left behind."""
-    return Store.open(store_path(db), create=create)
+def open_store(db: Path | None, *, create: bool = True, annotator: str | None = None) -> Store:
+    """The store `--db` names (or the default one), acting as the annotator (`--annotator`
+    given to the command or before it, else the rule of `annotator.identity`): the
+    command reads and writes their versions of the documents. Commands that only read, or
+    that work on a dataset which must already exist, pass `create=False`: a mistyped path
+    then gets "no store at PATH" instead of a new empty store left behind."""
+    return Store.open(store_path(db), create=create, annotator=annotator_name(annotator))
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

@@ -117,6 +117,8 @@ def _print_report(report: ImportReport, dataset: str, skip_invalid: bool) -> Non
         msg.good(f"Imported {report.added} document(s) into dataset {dataset!r}")
     else:
         msg.info(f"No new documents for dataset {dataset!r}")
+    if report.versions:
+        msg.info(f"Wrote {report.versions} annotator version(s) of documents (see `stats`)")
     if report.duplicates:
         msg.info(f"Skipped {report.duplicates} duplicate document(s) (same text)")
     if report.duplicate_spans:

@@ -15,6 +15,7 @@ from annotator.cli import (
     export_command,
     import_command,
     labels_command,
+    merge_command,
     stats_command,
     store_command,
     suggest_command,
@@ -51,6 +52,7 @@ app.add_typer(labels_command.app, name="labels")
 app.command("stats", cls=ReadableHelp)(stats_command.stats)
 app.command("suggest", cls=ReadableHelp)(suggest_command.suggest)
 app.command("agreement", cls=ReadableHelp)(agreement_command.agreement)
+app.command("merge", cls=ReadableHelp)(merge_command.merge)
 app.add_typer(store_command.app, name="store")
 
 

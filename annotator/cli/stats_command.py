@@ -45,6 +45,7 @@ def stats(
         "documents": result.documents_by_status,
         "spans": result.spans_by_label,
         "annotators": result.documents_by_annotator,
+        "versions": result.versions_by_kind,
     }
     if as_json:
         print(json.dumps(data, indent=2, ensure_ascii=False))

@@ -236,6 +236,9 @@ class Document:
     annotator: str | None = None
     created_at: float = 0.0
     updated_at: float = 0.0
+    # Whose version of the document this is (`annotator`; None: the shared input nobody
+    # decided on), and whether it is a reviewer's settled result rather than their own.
+    reviewed: bool = False
 
     def with_spans(self, spans: Iterable[Span]) -> Document:
         return replace(self, spans=tuple(sorted(spans, key=sort_key)))
@@ -255,3 +258,11 @@ class Document:
             return title.strip()
         first = self.text.lstrip().split("\n", 1)[0]
         return first[:80].strip()
+
+
+def is_decided(document: Document) -> bool:
+    """Whether a person decided anything on the document: a status other than new, or a
+    span other than a suggestion. Such work is someone's version; the rest is shared."""
+    return document.status is not Status.NEW or any(
+        span.state is not SpanState.SUGGESTED for span in document.spans
+    )

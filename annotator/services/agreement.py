@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Collection, Iterator, Sequence
-from typing import Protocol, cast
+from typing import Protocol
 
 from annotator.core.agreement import Agreement, DocumentVersions, agreement
 from annotator.core.errors import AnnotatorError, NotFoundError
@@ -39,19 +39,6 @@ class VersionsSource(Protocol):
 
 class TooFewAnnotators(AnnotatorError):
     """Fewer than two annotators marked the same documents done: nothing to compare."""
-
-
-def versions_source(store: object) -> VersionsSource:
-    """`store` as a source of versions, or an `AnnotatorError` saying it keeps none.
-
-    Asked of the object itself, not with `isinstance` on the protocol: that answer is
-    cached per class."""
-    if not callable(getattr(store, "versions_for_agreement", None)):
-        raise AnnotatorError(
-            "this store keeps one version of each document, not one per annotator: "
-            "there is no agreement to measure"
-        )
-    return cast(VersionsSource, store)
 
 
 def measure(

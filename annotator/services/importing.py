@@ -25,6 +25,7 @@ from annotator.core.model import (
     Dataset,
     Document,
     Label,
+    SpanState,
     Status,
     dataset_name_problem,
 )
@@ -50,6 +51,7 @@ class ImportReport:
     records: int = 0
     added: int = 0
     duplicates: int = 0
+    versions: int = 0  # annotators' (and reviewers') versions written
     duplicate_spans: int = 0
     new_labels: list[str] = field(default_factory=list)
     preset: Preset | None = None  # given to the dataset this import created, if any
@@ -183,6 +185,7 @@ def import_paths(
             target, labels = added.dataset_id, []
             report.added += added.added
             report.duplicates += added.duplicates
+            report.versions += added.versions
     return report
 
 
@@ -343,9 +346,12 @@ def _needs_tokens(record: Record | InputError) -> bool:
 def _document(checked: CheckedRecord, importer: str | None) -> Document:
     record = checked.record
     now = time.time()
-    # A file that says a document was decided (done, skipped, rejected) but not by whom:
-    # the person importing it answers for it. Pre-annotated new documents name nobody.
-    decided = record.status is not Status.NEW
+    # A file that says a document was decided (a status other than new, spans other than
+    # suggestions) but not by whom: the person importing it answers for it, as their
+    # version. New documents with suggestions only name nobody: their spans are shared.
+    decided = record.status is not Status.NEW or any(
+        span.state is not SpanState.SUGGESTED for span in checked.spans
+    )
     annotator = record.annotator or (importer if decided else None)
     return Document(
         id=0,
@@ -359,6 +365,7 @@ def _document(checked: CheckedRecord, importer: str | None) -> Document:
         input_hash=input_hash(record.text),
         prodigy_input_hash=record.prodigy_input_hash,
         annotator=annotator,
+        reviewed=record.reviewed,
         created_at=now,
         updated_at=record.timestamp if record.timestamp is not None else now,
     )

@@ -35,6 +35,7 @@ def spill(
         document.input_hash,
         document.prodigy_input_hash,
         document.annotator,
+        document.reviewed,
         document.created_at,
         document.updated_at,
         None if tokens is None else tokens.to_bytes(),
@@ -55,6 +56,7 @@ def unspill(spill: BinaryIO) -> ToSave:
         input_hash,
         prodigy_hash,
         annotator,
+        reviewed,
         created,
         updated,
         tokens,
@@ -75,6 +77,7 @@ def unspill(spill: BinaryIO) -> ToSave:
         input_hash=input_hash,
         prodigy_input_hash=prodigy_hash,
         annotator=annotator,
+        reviewed=reviewed,
         created_at=created,
         updated_at=updated,
     )

@@ -60,6 +60,27 @@ def backup_connection(connection: sqlite3.Connection, target: Path) -> None:
         raise StoreError(f"cannot write the copy {target}: {error}") from None
 
 
+def private_copy(source: Path, target: Path, newest_schema: int) -> None:
+    """Copy the store at `source` to the new file `target`, reading it only, for a merge;
+    one written by a newer schema than `newest_schema` is refused before it is read."""
+    try:
+        reader = _read_only(source)  # leaves nothing beside the other person's file
+        try:
+            version = reader.execute("PRAGMA user_version").fetchone()[0]
+            if version > newest_schema:
+                raise StoreError(
+                    f"{source} was written by a newer version of annotator (schema {version}, "
+                    f"this version knows {newest_schema}); nothing was merged. Upgrade "
+                    "annotator to merge it."
+                )
+            backup_connection(reader, target)
+        finally:
+            reader.close()
+    except sqlite3.DatabaseError as error:
+        reason = "not an annotator store" if "not a database" in str(error) else str(error)
+        raise StoreError(f"{source}: {reason}; nothing was merged") from None
+
+
 def restore(backup: Path, store: Path) -> Path | None:
     """Put the store copy `backup` in place at `store`; return where the old file went."""
     if not backup.is_file():

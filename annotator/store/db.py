@@ -29,21 +29,22 @@ from annotator.core.errors import StoreError, StoreMovedError
 from annotator.store import integrity
 from annotator.store import tables as _tables  # (also registers the tables)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 BUSY_TIMEOUT_MS = 5000
 _WRITE = "annotator_write"
 _FILE = "annotator_file"  # (path, (st_dev, st_ino)) of the file the engine opened
+FILE_OPTION = _FILE
 _DAMAGED = "annotator_damaged"  # set once SQLite reports the file damaged
 
 
 # Version N -> N+1 steps, each run inside the one migration transaction.
-def _add_suggestion_marks(conn: Connection) -> None:
+def _add_suggestion_marks(conn: Connection, _owner: str) -> None:
     """1 -> 2: remember which documents a suggester has been over, and with what."""
     conn.exec_driver_sql("ALTER TABLE document ADD COLUMN suggested_with VARCHAR")
     conn.exec_driver_sql("ALTER TABLE document ADD COLUMN suggested_at FLOAT")
 
 
-def _add_token_json(conn: Connection) -> None:
+def _add_token_json(conn: Connection, _owner: str) -> None:
     """2 -> 3: Prodigy's token list kept as JSON beside the tokens, for exports.
 
     Documents keep NULL until their tokens are saved again; an export formats those
@@ -53,13 +54,48 @@ def _add_token_json(conn: Connection) -> None:
     conn.exec_driver_sql(_tables.TOKEN_JSON_TRIGGER)
 
 
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {
+def _add_versions(conn: Connection, owner: str) -> None:
+    """3 -> 4: spans and status per annotator (`store/versions.py`).
+
+    A document anyone decided on becomes a version of the annotator recorded on it, else
+    of `owner` (whoever opens the store for the upgrade: on a store one person annotated,
+    the window then shows them their work as it was). The spans of documents nobody
+    touched (new, suggestions only) become the shared input.
+    """
+    _tables.VERSION.create(conn)
+    _tables.STORE_INFO.create(conn)
+    conn.exec_driver_sql(
+        "INSERT INTO version (document_id, annotator, kind, status, created_at, updated_at, "
+        "clock) SELECT d.id, coalesce(d.annotator, ?), 'annotation', d.status, d.created_at, "
+        "d.updated_at, '{}' FROM document d WHERE d.status != 'new' OR d.annotator IS NOT NULL "
+        "OR EXISTS (SELECT 1 FROM span s WHERE s.document_id = d.id AND s.state != 'suggested')",
+        (owner,),
+    )
+    conn.exec_driver_sql("DROP INDEX ix_span_label")
+    conn.exec_driver_sql("ALTER TABLE span RENAME TO span_v3")
+    _tables.SPAN.create(conn)
+    conn.exec_driver_sql(
+        'INSERT INTO span (id, document_id, version_id, start, "end", label, state, source, '
+        'score) SELECT s.id, s.document_id, coalesce(v.id, 0), s.start, s."end", s.label, '
+        "s.state, s.source, s.score FROM span_v3 s LEFT JOIN version v "
+        "ON v.document_id = s.document_id ORDER BY s.id"
+    )
+    conn.exec_driver_sql("DROP TABLE span_v3")
+    conn.exec_driver_sql("DROP INDEX ix_document_dataset_status")
+    conn.exec_driver_sql("ALTER TABLE document DROP COLUMN status")
+    conn.exec_driver_sql("ALTER TABLE document DROP COLUMN annotator")
+
+
+MIGRATIONS: dict[int, Callable[[Connection, str], None]] = {
     1: _add_suggestion_marks,
     2: _add_token_json,
+    3: _add_versions,
 }
+# Whose version a migration gives work that names nobody, when the caller does not say.
+UNKNOWN_OWNER = "unknown"
 
 
-def open_engine(path: Path, *, create: bool = True) -> Engine:
+def open_engine(path: Path, *, create: bool = True, owner: str = UNKNOWN_OWNER) -> Engine:
     """Open (creating or migrating) the store at `path` and return its engine.
 
     With `create=False` a missing or empty file is refused rather than made into a new
@@ -85,7 +121,7 @@ def open_engine(path: Path, *, create: bool = True) -> Engine:
     event.listen(engine, "connect", _configure_connection)
     event.listen(engine, "begin", _begin)
     try:
-        _prepare_schema(engine, path)
+        _prepare_schema(engine, path, owner)
     except (DBAPIError, sqlite3.DatabaseError) as error:
         engine.dispose()
         if integrity.is_corruption(error) and integrity.error_code(error) != sqlite3.SQLITE_NOTADB:
@@ -217,7 +253,7 @@ def _begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def _prepare_schema(engine: Engine, path: Path) -> None:
+def _prepare_schema(engine: Engine, path: Path, owner: str) -> None:
     with engine.connect() as conn:
         version = conn.exec_driver_sql("PRAGMA user_version").scalar_one()
         names = {row[0] for row in conn.exec_driver_sql("SELECT name FROM sqlite_master")}
@@ -242,7 +278,7 @@ def _prepare_schema(engine: Engine, path: Path) -> None:
         try:
             with write_transaction(engine) as conn:
                 for step in range(version, SCHEMA_VERSION):
-                    MIGRATIONS[step](conn)
+                    MIGRATIONS[step](conn, owner)
                 conn.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
         except StoreError:
             raise

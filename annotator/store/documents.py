@@ -7,7 +7,18 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Select, bindparam, delete, func, null, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Select,
+    bindparam,
+    delete,
+    func,
+    literal,
+    null,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from annotator.core.edits import Edit
@@ -15,12 +26,20 @@ from annotator.core.errors import NotFoundError, StoreError
 from annotator.core.model import Document, Label, Span, Status
 from annotator.core.token_json import unpacked
 from annotator.core.tokens import Tokens
+from annotator.core.versions import Pick, VersionChoice
 from annotator.store import fast_path
 from annotator.store.datasets import NewDataset, insert_dataset
 from annotator.store.db import read_transaction, write_transaction
 from annotator.store.labels import append_labels
+from annotator.store.perspective import (
+    chosen_columns,
+    chosen_spans,
+    chosen_status,
+    document_columns,
+    has_chosen,
+    seen_version,
+)
 from annotator.store.rows import (
-    DOC_COLUMNS,
     SPAN_COLUMNS,
     SPAN_ORDER,
     SPAN_STATES,
@@ -31,7 +50,8 @@ from annotator.store.rows import (
     status_filter,
     token_columns,
 )
-from annotator.store.tables import DOCUMENT, SPAN
+from annotator.store.tables import DOCUMENT, INPUT, SPAN
+from annotator.store.versions import ensure_version, touch
 
 # Stream a dataset by walking its id range when it holds at least 1/N of the rows there.
 _DENSE_RANGE = 4
@@ -46,12 +66,14 @@ class AddResult:
     added: int
     duplicates: int
     dataset_id: int = field(default=0, compare=False)  # the dataset written to
+    versions: int = field(default=0, compare=False)  # annotators' versions written
 
 
 class DocumentQueries:
     """The document half of `Store`."""
 
     _engine: Engine
+    annotator: str
 
     def add_documents(
         self,
@@ -72,8 +94,10 @@ class DocumentQueries:
         with write_transaction(self._engine) as conn:
             dataset_id = dataset if isinstance(dataset, int) else insert_dataset(conn, dataset)
             append_labels(conn, dataset_id, new_labels)
-            added, duplicates = fast_path.insert_documents(conn, dataset_id, documents)
-        return AddResult(added, duplicates, dataset_id)
+            added, duplicates, versions = fast_path.insert_documents(
+                conn, dataset_id, documents, self.annotator
+            )
+        return AddResult(added, duplicates, dataset_id, versions)
 
     def save_tokens(self, document_id: int, tokens: Tokens) -> None:
         self.save_tokens_many([(document_id, tokens)])
@@ -95,14 +119,19 @@ class DocumentQueries:
 
     def get_document(self, document_id: int) -> Document:
         with read_transaction(self._engine) as conn:
-            row = conn.execute(select(*DOC_COLUMNS).where(DOCUMENT.c.id == document_id)).first()
+            row = conn.execute(
+                select(*document_columns(self.annotator)).where(DOCUMENT.c.id == document_id)
+            ).first()
             if row is None:
                 raise NotFoundError(f"there is no document with id {document_id}")
             # Plain tuples from the cursor: a long article has 10,000 spans (fast_path.py).
             spans = fast_path.rows(
                 conn,
                 select(*SPAN_COLUMNS)
-                .where(SPAN.c.document_id == document_id)
+                .where(
+                    SPAN.c.document_id == document_id,
+                    SPAN.c.version_id == seen_version(self.annotator, literal(document_id)),
+                )
                 .order_by(*SPAN_ORDER),
             )
             return document_from_row(tuple(row), spans_from_rows(spans))
@@ -120,7 +149,7 @@ class DocumentQueries:
         with read_transaction(self._engine) as conn:
             rows = conn.execute(
                 select(DOCUMENT.c.id)
-                .where(status_filter(dataset_id, statuses))
+                .where(status_filter(dataset_id, statuses, self.annotator))
                 .order_by(DOCUMENT.c.id)
             )
             return [int(r[0]) for r in rows]
@@ -129,7 +158,7 @@ class DocumentQueries:
         with read_transaction(self._engine) as conn:
             return int(
                 conn.execute(
-                    select(func.count()).where(status_filter(dataset_id, statuses))
+                    select(func.count()).where(status_filter(dataset_id, statuses, self.annotator))
                 ).scalar_one()
             )
 
@@ -153,15 +182,24 @@ class DocumentQueries:
         *,
         with_tokens: bool = False,
         with_token_json: bool = False,
+        version: VersionChoice | None = None,
     ) -> Iterator[StoredDocument]:
-        """Stream documents in id order with their spans, in one read snapshot.
+        """Stream documents in id order with their spans, in one read snapshot: the version
+        of each that `version` names (by default the reviewed one, else the store's
+        annotator's, else the only one; see `core/versions.py`); `statuses` are that
+        version's.
 
         Memory stays flat: two queries (documents, and spans ordered by document) are
         merged as they go, so nothing is loaded whole.
         """
         with read_transaction(self._engine) as conn:
             statements = stream_statements(
-                conn, dataset_id, statuses, with_tokens=with_tokens, with_token_json=with_token_json
+                conn,
+                dataset_id,
+                statuses,
+                version or VersionChoice(Pick.AUTO, self.annotator),
+                with_tokens=with_tokens,
+                with_token_json=with_token_json,
             )
             if statements is not None:
                 documents, spans = statements
@@ -179,8 +217,10 @@ class DocumentQueries:
                 raise NotFoundError(f"there is no document with id {document_id}")
         return int(spans)
 
-    def apply(self, document: Document, edit: Edit, *, annotator: str | None = None) -> Document:
-        """Apply `edit` to `document` and write it in one transaction; return the result.
+    def apply(self, document: Document, edit: Edit) -> Document:
+        """Apply `edit` to the store's annotator's version of `document` and write it in
+        one transaction (making the version from the shared input on their first edit);
+        return the result.
 
         The edit is applied to the value first: an invalid edit raises `EditError` before
         anything is written.
@@ -188,7 +228,7 @@ class DocumentQueries:
         changed = edit.apply(document)
         try:
             with write_transaction(self._engine) as conn:
-                write_edit(conn, document, changed, edit, annotator=annotator)
+                write_edit(conn, document, changed, edit, annotator=self.annotator)
         except (IntegrityError, StaleDocument):
             raise StoreError(
                 f"document {document.id} was changed elsewhere since it was opened (by another "
@@ -201,6 +241,7 @@ def stream_statements(
     conn: Connection,
     dataset_id: int,
     statuses: Collection[Status] | None,
+    choice: VersionChoice,
     *,
     with_tokens: bool,
     with_token_json: bool,
@@ -219,20 +260,22 @@ def stream_statements(
     ).one()
     if not count:
         return None
-    where = status_filter(dataset_id, statuses)
+    where = DOCUMENT.c.dataset_id == dataset_id
     if count * _DENSE_RANGE >= last - first + 1:
-        # `+ 0` keeps SQLite off the (dataset_id, status) index: it walks the ids.
-        in_range = DOCUMENT.c.id.between(first, last)
-        where = status_filter(dataset_id, statuses, off_index=True) & in_range
+        # `+ 0` keeps SQLite off the (dataset_id, input_hash) index: it walks the ids.
+        where = (DOCUMENT.c.dataset_id + 0 == dataset_id) & DOCUMENT.c.id.between(first, last)
+    where = where & has_chosen(choice)
+    if statuses:
+        where = where & chosen_status(choice).in_([status.value for status in statuses])
     extra = (
         DOCUMENT.c.tokens if with_tokens else null(),
         DOCUMENT.c.token_json if with_token_json else null(),
     )
-    documents = select(*DOC_COLUMNS, *extra).where(where).order_by(DOCUMENT.c.id)
+    documents = select(*chosen_columns(choice), *extra).where(where).order_by(DOCUMENT.c.id)
     # The span index read in document order, one matching document after the other.
     spans = (
         select(SPAN.c.document_id, *SPAN_COLUMNS)
-        .where(SPAN.c.document_id.in_(select(DOCUMENT.c.id).where(where)))
+        .where(SPAN.c.document_id.in_(select(DOCUMENT.c.id).where(where)), chosen_spans(choice))
         .order_by(*SPAN_ORDER)
     )
     return documents, spans
@@ -264,6 +307,7 @@ class StaleDocument(StoreError):
 
 _DELETE_SPAN = delete(SPAN).where(
     SPAN.c.document_id == bindparam("document"),
+    SPAN.c.version_id == bindparam("version"),
     SPAN.c.start == bindparam("span_start"),
     SPAN.c.end == bindparam("span_end"),
     SPAN.c.label == bindparam("span_label"),
@@ -274,25 +318,30 @@ _DELETE_SPAN = delete(SPAN).where(
 def write_edit(
     conn: Connection, document: Document, changed: Document, edit: Edit, *, annotator: str | None
 ) -> None:
-    """Write what `edit` did to `document` (now `changed`) inside the caller's transaction."""
+    """Write what `edit` did to `document` (now `changed`) inside the caller's transaction:
+    to the annotator's version, made on their first edit, or (None) to the shared input."""
     changes = edit.changes()
-    values: dict[str, object] = {"status": changed.status.value, "updated_at": time.time()}
-    if annotator is not None:
-        values["annotator"] = annotator
-    updated = conn.execute(
-        update(DOCUMENT).where(DOCUMENT.c.id == document.id).values(values)
-    ).rowcount
-    if updated == 0:
-        raise NotFoundError(
-            f"document {document.id} is no longer in the store (its dataset was "
-            "deleted?); the change was not saved"
-        )
+    now = time.time()
+    if annotator is None:
+        version_id = INPUT
+        updated = conn.execute(
+            update(DOCUMENT).where(DOCUMENT.c.id == document.id).values(updated_at=now)
+        ).rowcount
+        if updated == 0:
+            raise NotFoundError(
+                f"document {document.id} is no longer in the store (its dataset was "
+                "deleted?); the change was not saved"
+            )
+    else:
+        version_id = ensure_version(conn, document.id, annotator, now)
+        touch(conn, version_id, changed.status.value, now)
     if changes.removed:
         deleted = conn.execute(
             _DELETE_SPAN,
             [
                 {
                     "document": document.id,
+                    "version": version_id,
                     "span_start": s.start,
                     "span_end": s.end,
                     "span_label": s.label,
@@ -303,4 +352,4 @@ def write_edit(
         ).rowcount
         if deleted != len(changes.removed):  # the caller's transaction is rolled back
             raise StaleDocument(f"document {document.id}: a removed span is not as it was read")
-    insert_spans(conn, document.id, changes.added)
+    insert_spans(conn, document.id, version_id, changes.added)

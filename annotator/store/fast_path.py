@@ -22,45 +22,98 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Dialect, Insert, Select
+from sqlalchemy import Connection, Dialect, Insert, Select, select
 
+from annotator.core.model import Document, is_decided
+from annotator.store.perspective import ANNOTATION, REVIEW
 from annotator.store.rows import (
     DOCUMENT_KEYS,
     INSERT_DOCUMENT,
     INSERT_SPAN,
+    INSERT_VERSION,
     SPAN_KEYS,
+    VERSION_KEYS,
     ToAdd,
     document_values,
     span_values,
+    version_values,
 )
+from annotator.store.tables import DOCUMENT, INPUT, VERSION
 
 
 def insert_documents(
-    conn: Connection, dataset_id: int, documents: Iterable[ToAdd]
-) -> tuple[int, int]:
+    conn: Connection, dataset_id: int, documents: Iterable[ToAdd], annotator: str
+) -> tuple[int, int, int]:
     """Insert documents with their spans in the caller's transaction, one after the other
-    as `documents` yields them; return (added, duplicates). A document whose input hash
-    the dataset already holds (or that repeats one earlier) is skipped with its spans."""
+    as `documents` yields them; return (added, duplicates, versions).
+
+    A document with an annotator is that person's version (its spans and status); one that
+    names nobody is `annotator`'s if anyone decided on it (a status other than new, a span
+    other than a suggestion), else its spans are the shared input. A document whose input
+    hash the dataset already holds (or that repeats one earlier) is a duplicate, unless it
+    brings the version of an annotator the stored document does not have yet: that version
+    is added to it.
+    """
     insert_document = _compiled(INSERT_DOCUMENT, DOCUMENT_KEYS, conn.dialect)
     insert_span = _compiled(INSERT_SPAN, SPAN_KEYS, conn.dialect)
-    added = duplicates = 0
+    insert_version = _compiled(INSERT_VERSION, VERSION_KEYS, conn.dialect)
+    added = duplicates = versions = 0
     cursor = _driver(conn).cursor()
     try:
         for document, tokens, *token_json in documents:
+            owner = document.annotator
+            if owner is None and is_decided(document):
+                owner = annotator
             cursor.execute(
                 insert_document, document_values(dataset_id, document, tokens, *token_json)
             )
-            if cursor.rowcount == 0:
-                duplicates += 1
-                continue
-            added += 1
-            document_id = cursor.lastrowid
-            assert document_id is not None
+            if cursor.rowcount == 1:
+                added += 1
+                document_id = cursor.lastrowid
+                assert document_id is not None
+            else:
+                document_id = _version_wanted(conn, dataset_id, document, owner)
+                if document_id is None:
+                    duplicates += 1
+                    continue
+            version_id = INPUT
+            if owner is not None:
+                kind = REVIEW if document.reviewed else ANNOTATION
+                cursor.execute(insert_version, version_values(document_id, owner, document, kind))
+                version_id = cursor.lastrowid or INPUT
+                versions += 1
             if document.spans:
-                cursor.executemany(insert_span, span_values(document_id, document.spans))
+                cursor.executemany(
+                    insert_span, span_values(document_id, version_id, document.spans)
+                )
     finally:
         cursor.close()
-    return added, duplicates
+    return added, duplicates, versions
+
+
+def _version_wanted(
+    conn: Connection, dataset_id: int, document: Document, owner: str | None
+) -> int | None:
+    """The stored document this one repeats, if it brings a version that document lacks."""
+    if owner is None:
+        return None
+    found = ids(
+        conn,
+        select(DOCUMENT.c.id).where(
+            DOCUMENT.c.dataset_id == dataset_id, DOCUMENT.c.input_hash == document.input_hash
+        ),
+    )
+    if not found:
+        return None
+    taken = ids(
+        conn,
+        select(VERSION.c.id).where(
+            VERSION.c.document_id == found[0],
+            VERSION.c.annotator == owner,
+            VERSION.c.kind == (REVIEW if document.reviewed else ANNOTATION),
+        ),
+    )
+    return None if taken else found[0]
 
 
 def _compiled(statement: Insert, keys: Sequence[str], dialect: Dialect) -> str:

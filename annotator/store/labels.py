@@ -11,7 +11,8 @@ from annotator.core.errors import NotFoundError, StoreError
 from annotator.core.labels import labels_in_use_outside, retarget
 from annotator.core.model import Label
 from annotator.store.db import read_transaction, write_transaction
-from annotator.store.rows import DOC_COLUMNS, document_from_row
+from annotator.store.perspective import document_columns
+from annotator.store.rows import document_from_row
 from annotator.store.tables import DATASET, DOCUMENT, LABEL, SPAN
 
 
@@ -163,6 +164,7 @@ def _refuse_duplicate_spans(conn: Connection, dataset_id: int, old: str, new: st
             a.join(
                 b,
                 (b.c.document_id == a.c.document_id)
+                & (b.c.version_id == a.c.version_id)
                 & (b.c.start == a.c.start)
                 & (b.c.end == a.c.end),
             )
@@ -173,7 +175,7 @@ def _refuse_duplicate_spans(conn: Connection, dataset_id: int, old: str, new: st
     if not clashes:
         return
     document_id, start, end = clashes[0]
-    row = conn.execute(select(*DOC_COLUMNS).where(DOCUMENT.c.id == document_id)).one()
+    row = conn.execute(select(*document_columns(None)).where(DOCUMENT.c.id == document_id)).one()
     title = document_from_row(tuple(row), []).title
     others = len({clash[0] for clash in clashes}) - 1
     more = f" (and {others} more document(s))" if others else ""

@@ -18,12 +18,14 @@ from annotator.core.errors import StoreError
 from annotator.store import integrity
 from annotator.store.backups import backup_engine
 from annotator.store.datasets import DatasetQueries
-from annotator.store.db import close_engine, open_engine
+from annotator.store.db import UNKNOWN_OWNER, close_engine, open_engine
 from annotator.store.documents import DocumentQueries
 from annotator.store.labels import LabelQueries
+from annotator.store.merging import MergeReport, merge_engines, opened_copy
 from annotator.store.statistics import StatisticsQueries
 from annotator.store.suggestions import SuggestionQueries
 from annotator.store.summaries import SummaryQueries
+from annotator.store.version_queries import VersionQueries
 
 
 class Store(
@@ -33,18 +35,25 @@ class Store(
     StatisticsQueries,
     SuggestionQueries,
     SummaryQueries,
+    VersionQueries,
 ):
     """Datasets, documents and spans in one SQLite file."""
 
-    def __init__(self, engine: Engine, path: Path) -> None:
+    def __init__(self, engine: Engine, path: Path, annotator: str = UNKNOWN_OWNER) -> None:
         self._engine = engine
         self.path = path
         self._opened = integrity.identity(path)
+        # Whose version of each document reads and edits act on (`perspective.py`); the
+        # window changes it when the annotator gives another name.
+        self.annotator = annotator
 
     @classmethod
-    def open(cls, path: Path, *, create: bool = True) -> Store:
-        """Open the store at `path`; `create=False` refuses a missing or empty file."""
-        return cls(open_engine(path, create=create), path)
+    def open(cls, path: Path, *, create: bool = True, annotator: str | None = None) -> Store:
+        """Open the store at `path` for `annotator`; `create=False` refuses a missing or
+        empty file. An upgrade from before versions gives `annotator` the work that names
+        nobody."""
+        who = annotator or UNKNOWN_OWNER
+        return cls(open_engine(path, create=create, owner=who), path, who)
 
     def files(self) -> list[Path]:
         """The store file and SQLite's files beside it (`-wal`, `-shm`, `-journal`), as
@@ -69,6 +78,12 @@ class Store(
         if moved and isinstance(pool, QueuePool) and pool.checkedin() == 0:
             raise StoreError(f"the file this store opened at {self.path} cannot be reached")
         backup_engine(self._engine, target)
+
+    def merge_from(self, other: Path, dataset: str | None = None) -> MergeReport:
+        """Bring every annotator's versions in the store at `other` (only `dataset`'s when
+        given) into this one, in one transaction (`store/merging.py`)."""
+        with opened_copy(other, self.path) as theirs:
+            return merge_engines(self, theirs, dataset)
 
     def close(self) -> None:
         close_engine(self._engine)

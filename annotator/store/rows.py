@@ -13,23 +13,9 @@ from annotator.core.errors import UnreadableDocument
 from annotator.core.model import Document, Span, SpanState, Status
 from annotator.core.token_json import packed_token_json
 from annotator.core.tokens import Tokens
-from annotator.store.tables import DOCUMENT, SPAN
+from annotator.store.perspective import ANNOTATION, with_status
+from annotator.store.tables import DOCUMENT, SPAN, VERSION
 
-# The columns `document_from_row` reads, in its order.
-DOC_COLUMNS = (
-    DOCUMENT.c.id,
-    DOCUMENT.c.dataset_id,
-    DOCUMENT.c.text,
-    DOCUMENT.c.meta,
-    DOCUMENT.c.extra,
-    DOCUMENT.c.source,
-    DOCUMENT.c.input_hash,
-    DOCUMENT.c.prodigy_input_hash,
-    DOCUMENT.c.status,
-    DOCUMENT.c.annotator,
-    DOCUMENT.c.created_at,
-    DOCUMENT.c.updated_at,
-)
 # The columns `span_from_row` reads, in its order, and the order spans are read in.
 SPAN_COLUMNS = (
     SPAN.c.start,
@@ -39,11 +25,12 @@ SPAN_COLUMNS = (
     SPAN.c.source,
     SPAN.c.score,
 )
-SPAN_ORDER = (SPAN.c.document_id, SPAN.c.start, SPAN.c.end, SPAN.c.label)
+# One version of a document at a time, in the order of the span table's unique index.
+SPAN_ORDER = (SPAN.c.document_id, SPAN.c.version_id, SPAN.c.start, SPAN.c.end, SPAN.c.label)
 
 # The two INSERTs of the store, with the order of the values each row gives them.
 INSERT_SPAN: Insert = SPAN.insert()
-SPAN_KEYS = ("document_id", "start", "end", "label", "state", "source", "score")
+SPAN_KEYS = ("document_id", "version_id", "start", "end", "label", "state", "source", "score")
 # A document whose input hash the dataset already holds is skipped, not an error.
 INSERT_DOCUMENT: Insert = sqlite_insert(DOCUMENT).on_conflict_do_nothing()
 DOCUMENT_KEYS = (
@@ -54,12 +41,20 @@ DOCUMENT_KEYS = (
     "source",
     "input_hash",
     "prodigy_input_hash",
-    "status",
-    "annotator",
     "created_at",
     "updated_at",
     "tokens",
     "token_json",
+)
+INSERT_VERSION: Insert = VERSION.insert()
+VERSION_KEYS = (
+    "document_id",
+    "annotator",
+    "kind",
+    "status",
+    "created_at",
+    "updated_at",
+    "clock",
 )
 # What an import adds: a document with its tokens, and perhaps their Prodigy JSON already
 # made (packed, by an import's worker processes).
@@ -92,39 +87,64 @@ def document_values(
         document.source,
         document.input_hash,
         document.prodigy_input_hash,
-        document.status.value,
-        document.annotator,
         document.created_at,
         document.updated_at,
         *columns,
     )
 
 
-def span_values(document_id: int, spans: Iterable[Span]) -> list[tuple[Any, ...]]:
-    """The document's span rows, in `SPAN_KEYS` order."""
-    return [(document_id, s.start, s.end, s.label, s.state.value, s.source, s.score) for s in spans]
+def version_values(
+    document_id: int, annotator: str, document: Document, kind: str = ANNOTATION
+) -> tuple[Any, ...]:
+    """The row of the annotator's version that `document` is, in `VERSION_KEYS` order."""
+    return (
+        document_id,
+        annotator,
+        kind,
+        document.status.value,
+        document.created_at,
+        document.updated_at,
+        "{}",
+    )
 
 
-def insert_spans(conn: Connection, document_id: int, spans: Iterable[Span]) -> None:
-    """Write `spans` to the document inside the caller's transaction."""
-    rows = [dict(zip(SPAN_KEYS, row, strict=True)) for row in span_values(document_id, spans)]
+def span_values(document_id: int, version_id: int, spans: Iterable[Span]) -> list[tuple[Any, ...]]:
+    """Span rows of one version of a document (`INPUT`: the shared one), in `SPAN_KEYS` order."""
+    return [
+        (document_id, version_id, s.start, s.end, s.label, s.state.value, s.source, s.score)
+        for s in spans
+    ]
+
+
+def insert_spans(
+    conn: Connection, document_id: int, version_id: int, spans: Iterable[Span]
+) -> None:
+    """Write `spans` to a version of the document inside the caller's transaction."""
+    rows = [
+        dict(zip(SPAN_KEYS, row, strict=True))
+        for row in span_values(document_id, version_id, spans)
+    ]
     if rows:
         conn.execute(INSERT_SPAN, rows)
 
 
 def status_filter(
-    dataset_id: int, statuses: Collection[Status] | None, *, off_index: bool = False
+    dataset_id: int,
+    statuses: Collection[Status] | None,
+    annotator: str,
+    *,
+    off_index: bool = False,
 ) -> ColumnElement[bool]:
-    """The documents of a dataset, of these statuses only (all when none are given).
+    """The documents of a dataset the annotator has in these statuses (all when none).
 
     `off_index` writes the dataset test as `dataset_id + 0 = ?`, which SQLite cannot look
-    up in the (dataset_id, status) index: it then walks the rows in id order instead.
+    up in the (dataset_id, input_hash) index: it then walks the rows in id order instead.
     """
     column = DOCUMENT.c.dataset_id + 0 if off_index else DOCUMENT.c.dataset_id
     in_dataset = column == dataset_id
     if not statuses:
         return in_dataset
-    return and_(in_dataset, DOCUMENT.c.status.in_([status.value for status in statuses]))
+    return and_(in_dataset, with_status(annotator, [status.value for status in statuses]))
 
 
 def dump(value: Any) -> str:

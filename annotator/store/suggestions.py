@@ -17,8 +17,8 @@ from annotator.core.summaries import OPEN_STATUSES
 from annotator.core.tokens import Tokens
 from annotator.store.db import read_transaction, write_transaction
 from annotator.store.documents import StaleDocument, write_edit
+from annotator.store.perspective import ANNOTATION, document_columns, seen_spans
 from annotator.store.rows import (
-    DOC_COLUMNS,
     SPAN_COLUMNS,
     SPAN_ORDER,
     document_from_row,
@@ -26,7 +26,7 @@ from annotator.store.rows import (
     status_filter,
     token_columns,
 )
-from annotator.store.tables import DOCUMENT, SPAN
+from annotator.store.tables import DOCUMENT, SPAN, VERSION
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,16 +42,26 @@ class SuggestionQueries:
     """The suggestion part of `Store`."""
 
     _engine: Engine
+    annotator: str
 
     def phrase_counts(self, dataset_id: int) -> list[PhraseCount]:
-        """How often each exact phrase was accepted, drawn or rejected with each label."""
+        """How often each exact phrase was accepted, drawn or rejected with each label, by
+        the store's annotator: each person's suggestions learn from their own decisions
+        only, so that their versions stay independent (agreement measures that)."""
+        own = select(VERSION.c.id).where(
+            VERSION.c.annotator == self.annotator, VERSION.c.kind == ANNOTATION
+        )
         phrase = func.substr(DOCUMENT.c.text, SPAN.c.start + 1, SPAN.c.end - SPAN.c.start)
         decided = (SpanState.ACCEPTED.value, SpanState.MANUAL.value, SpanState.REJECTED.value)
         with read_transaction(self._engine) as conn:
             rows = conn.execute(
                 select(phrase, SPAN.c.label, SPAN.c.state, func.count())
                 .select_from(SPAN.join(DOCUMENT, DOCUMENT.c.id == SPAN.c.document_id))
-                .where(DOCUMENT.c.dataset_id == dataset_id, SPAN.c.state.in_(decided))
+                .where(
+                    DOCUMENT.c.dataset_id == dataset_id,
+                    SPAN.c.state.in_(decided),
+                    SPAN.c.version_id.in_(own),
+                )
                 .group_by(phrase, SPAN.c.label, SPAN.c.state)
             ).all()
         return [(str(p), str(label), SpanState(state), int(n)) for p, label, state, n in rows]
@@ -60,7 +70,7 @@ class SuggestionQueries:
         with read_transaction(self._engine) as conn:
             return int(
                 conn.execute(
-                    select(func.count()).where(_to_suggest(dataset_id, force))
+                    select(func.count()).where(_to_suggest(dataset_id, force, self.annotator))
                 ).scalar_one()
             )
 
@@ -71,7 +81,9 @@ class SuggestionQueries:
         force: bool,
         on_unreadable: Callable[[int, str], None] | None = None,
     ) -> Iterator[Document]:
-        """Open documents no suggester has visited (all open ones with `force`), by id.
+        """The annotator's open documents no suggester has visited (all open ones with
+        `force`), by id, as the annotator sees them: their version, else the shared input,
+        which `save_suggestions` then writes to.
 
         Read in pages of short transactions, so writers are never held up and each page
         sees what earlier batches wrote. A document whose stored data cannot be read (a
@@ -79,17 +91,17 @@ class SuggestionQueries:
         those) is passed to `on_unreadable` with the reason and left out, instead of
         ending the run; without `on_unreadable` it raises `UnreadableDocument`.
         """
-        where = _to_suggest(dataset_id, force)
+        where = _to_suggest(dataset_id, force, self.annotator)
         last = 0
         while True:
             with read_transaction(self._engine) as conn:
                 rows = conn.execute(
-                    select(*DOC_COLUMNS)
+                    select(*document_columns(self.annotator))
                     .where(where, DOCUMENT.c.id > last)
                     .order_by(DOCUMENT.c.id)
                     .limit(500)
                 ).all()
-                spans = _spans_of(conn, [row[0] for row in rows])
+                spans = _spans_of(conn, [row[0] for row in rows], self.annotator)
             if not rows:
                 return
             for row in rows:
@@ -120,7 +132,14 @@ class SuggestionQueries:
             with write_transaction(self._engine) as conn:
                 for result in results:
                     changed = result.edit.apply(result.document)
-                    write_edit(conn, result.document, changed, result.edit, annotator=None)
+                    # Into the annotator's version if they have one, else the shared input.
+                    write_edit(
+                        conn,
+                        result.document,
+                        changed,
+                        result.edit,
+                        annotator=result.document.annotator,
+                    )
                 if results:
                     conn.execute(
                         update(DOCUMENT).where(DOCUMENT.c.id == bindparam("row_id")),
@@ -144,21 +163,21 @@ def _marked(result: SuggestedDocument, suggester: str, now: float) -> dict[str, 
     }
 
 
-def _to_suggest(dataset_id: int, force: bool) -> ColumnElement[bool]:
-    """Documents a suggester visits: open ones, not yet finished by a person."""
-    where = status_filter(dataset_id, OPEN_STATUSES)
+def _to_suggest(dataset_id: int, force: bool, annotator: str) -> ColumnElement[bool]:
+    """Documents a suggester visits: the ones the annotator has open."""
+    where = status_filter(dataset_id, OPEN_STATUSES, annotator)
     if not force:
         where = where & DOCUMENT.c.suggested_with.is_(None)
     return where
 
 
-def _spans_of(conn: Connection, ids: list[int]) -> dict[int, list[Span]]:
+def _spans_of(conn: Connection, ids: list[int], annotator: str) -> dict[int, list[Span]]:
     found: dict[int, list[Span]] = {}
     if not ids:
         return found
     for row in conn.execute(
         select(SPAN.c.document_id, *SPAN_COLUMNS)
-        .where(SPAN.c.document_id.in_(ids))
+        .where(SPAN.c.document_id.in_(ids), seen_spans(annotator))
         .order_by(*SPAN_ORDER)
     ):
         found.setdefault(row[0], []).append(span_from_row(row[1:]))

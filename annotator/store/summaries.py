@@ -38,6 +38,14 @@ from annotator.core.model import SpanState, Status
 from annotator.core.summaries import OPEN_STATUSES, STATUS_ORDER, DocumentQuery, DocumentSummary
 from annotator.store import fast_path
 from annotator.store.db import read_transaction
+from annotator.store.perspective import (
+    owner_of,
+    seen_spans,
+    seen_version,
+    status_of,
+    updated_of,
+    with_status,
+)
 from annotator.store.tables import DOCUMENT, SPAN
 
 # Every character Python's str.strip() removes, as an SQL constant for trim().
@@ -71,37 +79,45 @@ _GOLD_STATES = (SpanState.ACCEPTED.value, SpanState.MANUAL.value)
 _LABEL_STATES = (*_GOLD_STATES, SpanState.SUGGESTED.value)
 
 
-def _span_count(*states: str) -> ColumnElement[int]:
-    """How many of the document's spans are in one of `states`."""
+def _span_count(annotator: str, *states: str) -> ColumnElement[int]:
+    """How many of the spans the annotator sees in the document are in one of `states`."""
     return (
         select(func.count())
-        .where(SPAN.c.document_id == DOCUMENT.c.id, SPAN.c.state.in_(states))
+        .where(
+            SPAN.c.document_id == DOCUMENT.c.id,
+            SPAN.c.version_id == seen_version(annotator, DOCUMENT.c.id),
+            SPAN.c.state.in_(states),
+        )
         .scalar_subquery()
     )
 
 
-_STATUS_RANK = case(
-    {status.value: rank for rank, status in enumerate(STATUS_ORDER)},
-    value=DOCUMENT.c.status,
-    else_=len(STATUS_ORDER),
-)
-_SORT_KEYS: dict[str, ColumnElement[Any] | None] = {
-    "id": None,
-    "title": TITLE.collate("NOCASE"),
-    "status": _STATUS_RANK,
-    "gold": _span_count(*_GOLD_STATES),
-    "updated": DOCUMENT.c.updated_at,
-}
+def _sort_keys(annotator: str) -> dict[str, ColumnElement[Any] | None]:
+    """The list's sort keys, as the annotator sees the documents."""
+    return {
+        "id": None,
+        "title": TITLE.collate("NOCASE"),
+        "status": case(
+            {status.value: rank for rank, status in enumerate(STATUS_ORDER)},
+            value=status_of(annotator),
+            else_=len(STATUS_ORDER),
+        ),
+        "gold": _span_count(annotator, *_GOLD_STATES),
+        "updated": updated_of(annotator),
+    }
 
 
 class SummaryQueries:
     """The document-list part of `Store`."""
 
     _engine: Engine
+    annotator: str
 
     def count_matching(self, dataset_id: int, query: DocumentQuery) -> int:
         with read_transaction(self._engine) as conn:
-            count = conn.execute(select(func.count()).where(_where(dataset_id, query))).scalar_one()
+            count = conn.execute(
+                select(func.count()).where(_where(dataset_id, query, self.annotator))
+            ).scalar_one()
         return int(count)
 
     def summaries(
@@ -113,13 +129,13 @@ class SummaryQueries:
                 int(row[0])
                 for row in conn.execute(
                     select(DOCUMENT.c.id)
-                    .where(_where(dataset_id, query))
-                    .order_by(*_order(query, query.descending))
+                    .where(_where(dataset_id, query, self.annotator))
+                    .order_by(*_order(query, query.descending, self.annotator))
                     .limit(max(limit, 0))
                     .offset(max(offset, 0))
                 )
             ]
-            return _summaries_of(conn, ids)
+            return _summaries_of(conn, ids, self.annotator)
 
     def matching_ids(self, dataset_id: int, query: DocumentQuery) -> list[int]:
         """Every matching document's id, in the query's order: one pass, whatever the order.
@@ -127,7 +143,7 @@ class SummaryQueries:
         A list that sorts by title or filters by text holds these ids and pages through them
         with `summaries_of`, instead of sorting or scanning the dataset again for each page.
         """
-        where = _where(dataset_id, query)
+        where = _where(dataset_id, query, self.annotator)
         statement = select(DOCUMENT.c.id).where(where)
         with read_transaction(self._engine) as conn:
             if query.sort == "id" and not query.descending:
@@ -137,23 +153,25 @@ class SummaryQueries:
                 found = fast_path.ids(conn, statement)
                 found.sort()
                 return found
-            return fast_path.ids(conn, statement.order_by(*_order(query, query.descending)))
+            return fast_path.ids(
+                conn, statement.order_by(*_order(query, query.descending, self.annotator))
+            )
 
     def summaries_of(self, document_ids: Sequence[int]) -> list[DocumentSummary]:
         """The summaries of these documents, in this order; ids no longer stored are left out."""
         with read_transaction(self._engine) as conn:
-            return _summaries_of(conn, list(document_ids))
+            return _summaries_of(conn, list(document_ids), self.annotator)
 
     def position_of(self, dataset_id: int, query: DocumentQuery, document_id: int) -> int | None:
         """The row of a document in the list, or None when the query leaves it out."""
-        where = _where(dataset_id, query)
+        where = _where(dataset_id, query, self.annotator)
         with read_transaction(self._engine) as conn:
             found = conn.execute(
-                select(_sort_key(query)).where(where, DOCUMENT.c.id == document_id)
+                select(_sort_key(query, self.annotator)).where(where, DOCUMENT.c.id == document_id)
             ).first()
             if found is None:
                 return None
-            before = _after(query, not query.descending, found[0], document_id)
+            before = _after(query, not query.descending, found[0], document_id, self.annotator)
             count = conn.execute(select(func.count()).where(where, before)).scalar_one()
         return int(count)
 
@@ -176,14 +194,16 @@ class SummaryQueries:
             sort=query.sort,
             descending=query.descending,
         )
-        where = _where(dataset_id, open_query)
-        order = _order(open_query, open_query.descending)
+        where = _where(dataset_id, open_query, self.annotator)
+        order = _order(open_query, open_query.descending, self.annotator)
         with read_transaction(self._engine) as conn:
             current = conn.execute(
-                select(_sort_key(query)).where(DOCUMENT.c.id == document_id)
+                select(_sort_key(query, self.annotator)).where(DOCUMENT.c.id == document_id)
             ).first()
             if current is not None:
-                after = _after(open_query, open_query.descending, current[0], document_id)
+                after = _after(
+                    open_query, open_query.descending, current[0], document_id, self.annotator
+                )
                 found = conn.execute(
                     select(DOCUMENT.c.id).where(where, after).order_by(*order).limit(1)
                 ).first()
@@ -199,7 +219,7 @@ class SummaryQueries:
 
     def progress(self, dataset_id: int) -> tuple[int, int]:
         """(documents marked done, all documents) of a dataset."""
-        done = case((DOCUMENT.c.status == Status.DONE.value, 1), else_=0)
+        done = case((status_of(self.annotator) == Status.DONE.value, 1), else_=0)
         with read_transaction(self._engine) as conn:
             done_count, total = conn.execute(
                 select(func.coalesce(func.sum(done), 0), func.count()).where(
@@ -209,16 +229,19 @@ class SummaryQueries:
         return int(done_count), int(total)
 
 
-def _where(dataset_id: int, query: DocumentQuery) -> ColumnElement[bool]:
+def _where(dataset_id: int, query: DocumentQuery, annotator: str) -> ColumnElement[bool]:
     clauses: list[ColumnElement[bool]] = [DOCUMENT.c.dataset_id == dataset_id]
     if query.statuses:
-        clauses.append(DOCUMENT.c.status.in_([status.value for status in sorted(query.statuses)]))
+        statuses = [status.value for status in sorted(query.statuses)]
+        clauses.append(with_status(annotator, statuses))
     if query.label:
         # One pass over the label's spans (ix_span_label), not one per document.
         clauses.append(
             DOCUMENT.c.id.in_(
                 select(SPAN.c.document_id).where(
-                    SPAN.c.label == query.label, SPAN.c.state.in_(_LABEL_STATES)
+                    SPAN.c.label == query.label,
+                    SPAN.c.state.in_(_LABEL_STATES),
+                    seen_spans(annotator),
                 )
             )
         )
@@ -246,22 +269,22 @@ def like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _sort_key(query: DocumentQuery) -> ColumnElement[Any]:
-    key = _SORT_KEYS[query.sort]
+def _sort_key(query: DocumentQuery, annotator: str) -> ColumnElement[Any]:
+    key = _sort_keys(annotator)[query.sort]
     return null() if key is None else key
 
 
-def _order(query: DocumentQuery, descending: bool) -> list[ColumnElement[Any]]:
-    key = _SORT_KEYS[query.sort]
+def _order(query: DocumentQuery, descending: bool, annotator: str) -> list[ColumnElement[Any]]:
+    key = _sort_keys(annotator)[query.sort]
     keys: list[ColumnElement[Any]] = [DOCUMENT.c.id] if key is None else [key, DOCUMENT.c.id]
     return [column.desc() for column in keys] if descending else keys
 
 
 def _after(
-    query: DocumentQuery, descending: bool, key: object, document_id: int
+    query: DocumentQuery, descending: bool, key: object, document_id: int, annotator: str
 ) -> ColumnElement[bool]:
     """Rows after (key, document) in the order; before it when `descending` is flipped."""
-    sort_key = _SORT_KEYS[query.sort]
+    sort_key = _sort_keys(annotator)[query.sort]
     if sort_key is None:
         return DOCUMENT.c.id < document_id if descending else DOCUMENT.c.id > document_id
     row = tuple_(sort_key, DOCUMENT.c.id)
@@ -272,10 +295,10 @@ def _after(
 _CHUNK = 500  # ids per statement, well under SQLite's limit on bound parameters
 
 
-def _summaries_of(conn: Connection, ids: list[int]) -> list[DocumentSummary]:
+def _summaries_of(conn: Connection, ids: list[int], annotator: str) -> list[DocumentSummary]:
     rows: dict[int, Any] = {}
     for start in range(0, len(ids), _CHUNK):
-        rows.update(_summary_rows(conn, ids[start : start + _CHUNK]))
+        rows.update(_summary_rows(conn, ids[start : start + _CHUNK], annotator))
     return [
         DocumentSummary(
             id=document_id,
@@ -291,18 +314,18 @@ def _summaries_of(conn: Connection, ids: list[int]) -> list[DocumentSummary]:
     ]
 
 
-def _summary_rows(conn: Connection, ids: list[int]) -> dict[int, Any]:
+def _summary_rows(conn: Connection, ids: list[int], annotator: str) -> dict[int, Any]:
     return {
         int(row[0]): row
         for row in conn.execute(
             select(
                 DOCUMENT.c.id,
                 TITLE,
-                DOCUMENT.c.status,
-                DOCUMENT.c.updated_at,
-                DOCUMENT.c.annotator,
-                _span_count(*_GOLD_STATES),
-                _span_count(SpanState.SUGGESTED.value),
+                status_of(annotator),
+                updated_of(annotator),
+                owner_of(annotator),
+                _span_count(annotator, *_GOLD_STATES),
+                _span_count(annotator, SpanState.SUGGESTED.value),
             ).where(DOCUMENT.c.id.in_(ids))
         )
     }

@@ -47,10 +47,7 @@ class LabelRow(SQLModel, table=True):
 
 class DocumentRow(SQLModel, table=True):
     __tablename__ = "document"
-    __table_args__ = (
-        UniqueConstraint("dataset_id", "input_hash"),
-        Index("ix_document_dataset_status", "dataset_id", "status"),
-    )
+    __table_args__ = (UniqueConstraint("dataset_id", "input_hash"),)
 
     id: int | None = Field(default=None, primary_key=True)
     dataset_id: int = Field(
@@ -62,8 +59,6 @@ class DocumentRow(SQLModel, table=True):
     source: str = ""
     input_hash: str
     prodigy_input_hash: int | None = None
-    status: str = "new"
-    annotator: str | None = None
     created_at: float
     updated_at: float
     tokens: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
@@ -87,11 +82,55 @@ END
 """
 
 
+class VersionRow(SQLModel, table=True):
+    """One person's version of a document (schema 4): their status; their spans point here.
+
+    `kind` is "annotation" (an annotator's own), "review" (a reviewer's settled result)
+    or "conflict" (an annotation version a merge found changed in both stores, the older
+    of the two, kept beside the newer). `clock` is a JSON version vector, store id ->
+    edits made in that store: a merge tells by it which of two copies came from the
+    other, or that both changed.
+    """
+
+    __tablename__ = "version"
+    __table_args__ = (
+        Index(
+            "ux_version_owner",
+            "document_id",
+            "annotator",
+            "kind",
+            unique=True,
+            sqlite_where=text("kind != 'conflict'"),
+        ),
+        Index("ix_version_annotator", "annotator", "kind", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("document.id", ondelete="CASCADE"), nullable=False)
+    )
+    annotator: str
+    kind: str = "annotation"
+    status: str = "new"
+    created_at: float
+    updated_at: float
+    clock: str = "{}"
+
+
+class StoreInfoRow(SQLModel, table=True):
+    """Facts about the store file itself: its id, made once, which version clocks count by."""
+
+    __tablename__ = "store_info"
+
+    key: str = Field(primary_key=True)
+    value: str
+
+
 class SpanRow(SQLModel, table=True):
     __tablename__ = "span"
-    # The unique key doubles as the (document_id, start) index for ordered scans.
+    # The unique key doubles as the (document_id, version_id, start) index for ordered scans.
     __table_args__ = (
-        UniqueConstraint("document_id", "start", "end", "label"),
+        UniqueConstraint("document_id", "version_id", "start", "end", "label"),
         Index("ix_span_label", "label"),
     )
 
@@ -99,6 +138,11 @@ class SpanRow(SQLModel, table=True):
     document_id: int = Field(
         sa_column=Column(Integer, ForeignKey("document.id", ondelete="CASCADE"), nullable=False)
     )
+    # The version the span belongs to, or INPUT (0): the document's shared suggestions,
+    # which every annotator without a version of their own sees. Not a foreign key, for
+    # that 0; a version's spans go with it in `store/versions.py`, and with the document
+    # by the cascade above.
+    version_id: int = 0
     start: int
     end: int
     label: str
@@ -107,11 +151,16 @@ class SpanRow(SQLModel, table=True):
     score: float | None = None
 
 
+# `SPAN.version_id` of the shared input: spans no person has decided on in a version.
+INPUT = 0
+
 # The tables as SQLAlchemy Core sees them: every statement of the store is built on these.
 DATASET: Table = SQLModel.metadata.tables["dataset"]
 LABEL: Table = SQLModel.metadata.tables["label"]
 DOCUMENT: Table = SQLModel.metadata.tables["document"]
 SPAN: Table = SQLModel.metadata.tables["span"]
+VERSION: Table = SQLModel.metadata.tables["version"]
+STORE_INFO: Table = SQLModel.metadata.tables["store_info"]
 
 
 def _create_trigger(_table: Table, connection: Connection, **_kw: Any) -> None:

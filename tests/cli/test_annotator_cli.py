@@ -11,6 +11,8 @@ from annotator import identity
 from annotator.core.model import Status
 from annotator.store import Store
 
+pytestmark = pytest.mark.usefixtures("no_annotator_in_environment")
+
 TASKS = [
     {"text": "Ada Lovelace wrote in London.", "answer": "accept"},
     {"text": "Grace Hopper sailed.", "answer": "accept", "_annotator_id": "grace"},

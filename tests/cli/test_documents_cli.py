@@ -58,7 +58,7 @@ def test_show_prints_dataset_status_title_meta_length_and_spans(
     assert fields == {
         "dataset": "bios",
         "status": "new",
-        "annotator": "-",
+        "annotator": "unknown",  # who imported it: the file rejects a span, names nobody
         "title": "Hadid",
         "text": "31 characters",
         "source": str(tmp_path / "articles.jsonl"),

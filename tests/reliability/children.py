@@ -53,7 +53,7 @@ def burst(db: Path, document_id: int, count: int) -> None:
 
     app = QGuiApplication(sys.argv[:1])
     store = Store.open(db)
-    session = DocumentSession(store, annotator="burst")
+    session = DocumentSession(store, annotator="unknown")
     refused: list[str] = []
     session.refused.connect(refused.append)
     stored = store.get_document(document_id)

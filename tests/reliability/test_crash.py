@@ -172,7 +172,7 @@ def test_the_window_opens_a_store_killed_mid_burst(
     assert 0 < acknowledged < BURST
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     with Store.open(path) as store:
-        parts = assemble(store, settings, annotator="tester")
+        parts = assemble(store, settings, annotator="unknown")
         try:
             qtbot.addWidget(parts.window)  # type: ignore[attr-defined]
             parts.window.show()

@@ -155,7 +155,7 @@ def test_help_open_log_opens_the_log_in_the_desktops_viewer(
     log = logs.setup_logging()
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     with Store.open(tmp_path / "store.db") as store:
-        parts = app.assemble(store, settings, annotator="tester")
+        parts = app.assemble(store, settings, annotator="unknown")
         try:
             qtbot.addWidget(parts.window)
             action = parts.window.action("help.open_log")

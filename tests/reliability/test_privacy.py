@@ -125,7 +125,7 @@ def test_import_suggest_export_and_the_window_work_offline_with_private_files(
 
     with Store.open(db) as store:
         settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-        parts = assemble(store, settings, annotator="tester")
+        parts = assemble(store, settings, annotator="unknown")
         try:
             qtbot.addWidget(parts.window)
             parts.window.show()

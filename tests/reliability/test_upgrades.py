@@ -54,13 +54,20 @@ def test_a_store_of_each_schema_opens_with_a_backup_when_it_is_migrated(
     shutil.copyfile(fixture, path)
     version = int(pragma(path, "user_version"))
     counts = {table: rows(path, table) for table in ("dataset", "document", "span")}
-    with Store.open(path) as store:
+    # ada decided on the first document in every fixture: the store opened as her shows
+    # her version whether read by id or streamed.
+    with Store.open(path, annotator="ada") as store:
         (dataset,) = store.list_datasets()
         documents = [document for document, _ in store.iter_documents(dataset.id)]
         assert len(documents) == counts["document"] > 0
-        assert sum(len(d.spans) for d in documents) == counts["span"] > 0
         reopened = store.get_document(documents[0].id)  # one read by id, one streamed
         assert reopened == documents[0]
+        # Every span is in one version, or in the shared input (which someone without a
+        # version of their own sees): none lost, none made.
+        versions = sum(len(v.spans) for d in documents for v in store.versions_of(d.id))
+        store.annotator = "nobody"
+        shared = sum(len(store.get_document(d.id).spans) for d in documents)
+        assert versions + shared == counts["span"] > 0
     assert pragma(path, "user_version") == SCHEMA_VERSION
     assert pragma(path, "integrity_check") == "ok"
     backup = path.with_name(f"annotations.db.bak-v{version}")
@@ -104,6 +111,36 @@ def test_the_schema_2_fixture_keeps_every_state_tokens_and_the_suggester_mark(
         assert [tokens is not None for _, tokens in items] == [True, True, False, False]
         assert [store.was_suggested(d.id) for d in documents] == [True, True, False, False]
         assert first.annotator == "ada"
+
+
+def test_an_upgrade_to_versions_gives_each_document_to_its_annotator_else_the_opener(
+    tmp_path: Path,
+) -> None:
+    """Schema 3 -> 4: what the documents record as theirs becomes each person's version;
+    work that names nobody goes to whoever opens the store for the upgrade, so one person's
+    store shows them their work unchanged; untouched suggestions become the shared input."""
+    path = tmp_path / "annotations.db"
+    shutil.copyfile(DATA / "annotations-v3.db", path)
+    before = sqlite3.connect(path)
+    try:
+        recorded = dict(before.execute("SELECT id, coalesce(annotator, '') FROM document"))
+        spans = dict(before.execute("SELECT document_id, count(*) FROM span GROUP BY 1"))
+    finally:
+        before.close()
+    with Store.open(path, annotator="Opener") as store:
+        dataset = store.get_dataset("fixture")
+        ids = store.document_ids(dataset.id)
+        owners = {i: sorted(v.annotator or "" for v in store.versions_of(i)) for i in ids}
+        for document_id in ids:
+            if recorded[document_id]:
+                assert owners[document_id] == [recorded[document_id]]
+        third = store.get_document(ids[2])  # new, nobody's: no version
+        assert owners[ids[2]] == [] and third.annotator is None
+        for document_id in ids:
+            versions = store.versions_of(document_id)
+            seen = versions[0].spans if versions else store.get_document(document_id).spans
+            assert len(seen) == spans.get(document_id, 0)  # nothing lost
+    assert path.with_name("annotations.db.bak-v3").is_file()
 
 
 @pytest.fixture(params=["delete", "wal"])

@@ -11,14 +11,13 @@ from collections.abc import Collection, Iterator
 import pytest
 import spacy
 
-from annotator.core.errors import AnnotatorError, NotFoundError
+from annotator.core.errors import NotFoundError
 from annotator.core.model import Dataset, Span, SpanState
 from annotator.core.tokens import Tokens
 from annotator.services.agreement import (
     FinishedDocument,
     TooFewAnnotators,
     measure,
-    versions_source,
 )
 
 TEXT = "Anna Berg met Omar in Lyon ."
@@ -141,9 +140,3 @@ def test_fewer_than_two_annotators_on_the_same_documents_is_one_clear_message(
     assert str(raised.value) == (
         "agreement needs two annotators who marked the same documents done; found: " + found
     )
-
-
-def test_a_store_without_versions_is_refused_in_one_line() -> None:
-    assert versions_source(Source([])) is not None
-    with pytest.raises(AnnotatorError, match="not one per annotator"):
-        versions_source(object())

@@ -26,6 +26,13 @@ from annotator.store import db as store_db
 # -- helpers ------------------------------------------------------------------------------
 
 
+@pytest.fixture(autouse=True)
+def _as_ana(request: pytest.FixtureRequest) -> None:
+    """The store acts as ana, who decided on the documents the tests add."""
+    if "store" in request.fixturenames:
+        request.getfixturevalue("store").annotator = "ana"
+
+
 def make_document(
     text: str,
     *spans: Span,
@@ -304,14 +311,14 @@ def test_a_full_disk_is_a_store_error_and_writes_nothing(
 
 
 def test_applied_edits_survive_reopening(db_path: Path) -> None:
-    with Store.open(db_path) as store:
+    with Store.open(db_path, annotator="ana") as store:
         dataset = store.create_dataset("news", labels=LABELS)
         document = one_document(store, dataset)
-        document = store.apply(document, ReplaceSpan.accept(FAC), annotator="ana")
+        document = store.apply(document, ReplaceSpan.accept(FAC))
         document = store.apply(document, AddSpan(Span(42, 49, "GPE")))
         document = store.apply(document, RemoveSpan(PERSON))
         document = store.apply(document, SetStatus(Status.NEW, Status.DONE))
-    with Store.open(db_path) as reopened:
+    with Store.open(db_path, annotator="ana") as reopened:
         stored = reopened.get_document(document.id)
     assert stored.spans == document.spans
     assert [(s.label, s.state) for s in stored.spans] == [
@@ -347,7 +354,7 @@ def test_an_invalid_edit_leaves_the_store_unchanged(
         Batch((AddSpan(Span(42, 49, "GPE")), AddSpan(Span(42, 49, "GPE"))), "twice"),
     ):
         with pytest.raises(EditError):
-            store.apply(document, edit, annotator="ana")
+            store.apply(document, edit)
     assert (digest(db_path), store.get_document(document.id)) == before
 
 
@@ -501,12 +508,12 @@ def test_a_path_under_a_file_is_a_store_error(tmp_path: Path) -> None:
 # -- schema: migrations -------------------------------------------------------------------
 
 
-def add_topic_column(conn: Connection) -> None:
+def add_topic_column(conn: Connection, _owner: str) -> None:
     conn.exec_driver_sql("ALTER TABLE document ADD COLUMN topic TEXT DEFAULT 'news'")
 
 
-def add_column_then_fail(conn: Connection) -> None:
-    add_topic_column(conn)
+def add_column_then_fail(conn: Connection, owner: str) -> None:
+    add_topic_column(conn, owner)
     raise RuntimeError("step 1 -> 2 failed half-way")
 
 

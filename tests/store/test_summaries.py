@@ -17,6 +17,13 @@ LABELS = (Label("PERSON"), Label("ORG"), Label("GPE"))
 OPEN = frozenset({Status.NEW, Status.IN_PROGRESS})
 
 
+@pytest.fixture(autouse=True)
+def _as_ana(request: pytest.FixtureRequest) -> None:
+    """The store acts as ana, who decided on the documents the tests add."""
+    if "store" in request.fixturenames:
+        request.getfixturevalue("store").annotator = "ana"
+
+
 def doc(
     text: str,
     *spans: Span,

@@ -25,12 +25,12 @@ def settings(tmp_path: Path) -> QSettings:
 @pytest.fixture
 def open_window(qtbot: QtBot) -> Iterator[OpenWindow]:
     """`open_window(store, settings, **options)`: the whole window (`app.assemble` with
-    the `options`; the annotator "tester" unless they name one), shown, at the article
-    the app would open first."""
+    the `options`; the annotator "unknown", the store's default, unless they name one),
+    shown, at the article the app would open first."""
     opened: list[Parts] = []
 
     def open_(store: Store, settings: QSettings, **options: object) -> Parts:
-        options.setdefault("annotator", "tester")
+        options.setdefault("annotator", "unknown")
         parts = assemble(store, settings, **options)  # type: ignore[arg-type]
         opened.append(parts)
         qtbot.addWidget(parts.window)

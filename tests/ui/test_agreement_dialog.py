@@ -127,12 +127,3 @@ def test_one_annotator_gets_one_line_and_no_table(
     assert dialog.summary.text() == (
         "agreement needs two annotators who marked the same documents done; found: ann (1 done)"
     )
-
-
-def test_a_store_without_versions_says_so_in_the_dialog(
-    parts: Parts, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.delattr(Store, "versions_for_agreement", raising=False)
-    dialog = opened_dialog(parts, qtbot)
-    assert dialog.pairs is None
-    assert "not one per annotator" in dialog.summary.text()

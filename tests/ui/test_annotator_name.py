@@ -17,7 +17,7 @@ from annotator.ui.controllers.nlp_worker import NlpWorker
 from annotator.ui.dialogs.annotator_name import AnnotatorNameDialog
 from annotator.ui.shell.launch import Parts
 
-pytestmark = pytest.mark.gui
+pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("no_annotator_in_environment")]
 
 TEXT = "Ada Lovelace wrote in London."
 

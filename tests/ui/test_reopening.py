@@ -42,7 +42,7 @@ def start(qtbot: QtBot, settings: QSettings) -> Iterator[Callable[[Store], Parts
     opened: list[Parts] = []
 
     def start_(store: Store) -> Parts:
-        parts = assemble(store, settings, annotator="tester")
+        parts = assemble(store, settings, annotator="unknown")
         opened.append(parts)
         qtbot.addWidget(parts.window)
         parts.window.show()

@@ -32,7 +32,7 @@ def session(store: Store, qtbot: QtBot) -> DocumentSession:
     paris = Span(TEXT.index("Paris"), len(TEXT) - 1, "GPE", SpanState.SUGGESTED, "model")
     add(store, dataset.id, TEXT, paris)
     add(store, dataset.id, OTHER)
-    session = DocumentSession(store, annotator="ann")
+    session = DocumentSession(store, annotator="unknown")
     session.set_dataset(store.get_dataset("news"))
     return session
 

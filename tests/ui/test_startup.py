@@ -26,7 +26,7 @@ from annotator.ui.shell import startup
 from annotator.ui.shell.main_window import MainWindow
 from annotator.ui.shell.startup import DEFAULT_SIZE, GEOMETRY, StartupFrame, first_geometry
 
-pytestmark = pytest.mark.gui
+pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("no_annotator_in_environment")]
 
 SAFETY_MS = 15_000  # a test that never sees its window ends instead of hanging
 
@@ -88,7 +88,7 @@ def test_the_frame_is_on_screen_before_the_store_opens_and_the_window_replaces_i
     at_open: dict[str, object] = {}
     opening = Store.open
 
-    def watched_open(path: Path) -> Store:
+    def watched_open(path: Path, **options: object) -> Store:
         frames = visible_frames()
         at_open["frames"] = len(frames)
         at_open["announced"] = frames[0].announced if frames else False

@@ -52,7 +52,7 @@ def parts(store: Store, tmp_path: Path, qtbot: QtBot) -> Iterator[Parts]:
         dataset.id, [(Document(0, dataset.id, t, input_hash=input_hash(t)), None) for t in texts]
     )
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    opened = assemble(store, settings, annotator="tester")
+    opened = assemble(store, settings, annotator="unknown")
     qtbot.addWidget(opened.window)
     opened.window.show()
     qtbot.waitExposed(opened.window)

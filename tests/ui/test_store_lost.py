@@ -35,7 +35,7 @@ def parts(
     document = Document(0, dataset.id, ARTICLE, input_hash=input_hash(ARTICLE))
     store.add_documents(dataset.id, [(document, None)])
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    opened = assemble(store, settings, annotator="tester")
+    opened = assemble(store, settings, annotator="unknown")
     qtbot.addWidget(opened.window)
     opened.window.show()
     qtbot.waitExposed(opened.window)

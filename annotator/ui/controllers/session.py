@@ -68,12 +68,28 @@ class DocumentSession(QObject):
         session used without a window keeps its own)."""
         super().__init__(parent)
         self.store = store
-        self.annotator = annotator
+        if annotator is not None:
+            store.annotator = annotator
         self.undo_group = QUndoGroup(self)
         self.state = state if state is not None else ViewState(self)
         self._state = self.state
         self._stacks: dict[int, QUndoStack] = {}
         self._tokens: Tokens | None = None
+
+    @property
+    def annotator(self) -> str:
+        """Whose version of each document the session reads and edits."""
+        return self.store.annotator
+
+    def switch_annotator(self, name: str) -> None:
+        """Act as `name` from now on: their versions, and no undo of another's edits."""
+        if name == self.store.annotator:
+            return
+        self.store.annotator = name
+        for stack in self._stacks.values():
+            self.undo_group.removeStack(stack)
+            stack.deleteLater()
+        self._stacks.clear()
 
     @property
     def dataset(self) -> Dataset | None:
@@ -159,7 +175,7 @@ class DocumentSession(QObject):
         document = self.document
         assert document is not None
         try:
-            changed = self.store.apply(document, edit, annotator=self.annotator)
+            changed = self.store.apply(document, edit)
         except AnnotatorError as error:
             self._refuse(error)
             return False

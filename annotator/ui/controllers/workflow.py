@@ -109,6 +109,17 @@ class Workflow(QObject):
             self._memory.set_seen(self._store.newest())  # the window's own import is seen
             self._session.set_dataset(self._store.get_dataset(dataset.name))
 
+    def switch_annotator(self, name: str) -> None:
+        """Show `name`'s versions: the open document is read again as theirs."""
+        if name == self._session.annotator:
+            return
+        current = self._session.document
+        self._session.switch_annotator(name)
+        self._session.open(None)
+        dataset = self._session.dataset
+        if dataset is not None and current is not None:
+            self._open(dataset, current.id)
+
     @Slot(int)
     def open_document(self, document_id: int) -> None:
         dataset = self._session.dataset

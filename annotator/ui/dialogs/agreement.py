@@ -31,7 +31,7 @@ from annotator.core.agreement_table import (
     label_rows,
     pair_rows,
 )
-from annotator.services.agreement import measure, versions_source
+from annotator.services.agreement import measure
 from annotator.ui.controllers.jobs import run_with_progress
 from annotator.ui.controllers.workflow import Workflow
 
@@ -137,7 +137,7 @@ def show_agreement(parent: QWidget, workflow: Workflow) -> AgreementDialog | Non
     outcome = run_with_progress(
         parent,
         "Measuring the agreement",
-        lambda progress: measure(versions_source(store), dataset),
+        lambda progress: measure(store, dataset),
     )
     dialog = AgreementDialog(dataset.name, outcome.value, outcome.error, parent)
     dialog.show()

@@ -43,7 +43,13 @@ class Parts(NamedTuple):  # not a dataclass: importing dataclasses delays the fi
 Build = Callable[["Store", QSettings], Parts]
 
 
-def run_window(path: Path, build: Build, *, confirm_new: bool = False) -> int:
+def run_window(
+    path: Path,
+    build: Build,
+    *,
+    confirm_new: bool = False,
+    annotator: Callable[[], str | None] = lambda: None,
+) -> int:
     """Open the window on the store at `path`; the exit code. `build` makes its parts.
 
     With `confirm_new` (a path the user typed), a path that holds no store is created
@@ -64,7 +70,7 @@ def run_window(path: Path, build: Build, *, confirm_new: bool = False) -> int:
     previous_hook = sys.excepthook
     install_error_reporting()
     frame = StartupFrame(QSettings(), f"Opening {path.name}\N{HORIZONTAL ELLIPSIS}")
-    launch = Launch(path, frame, build, confirm_new=confirm_new)
+    launch = Launch(path, frame, build, confirm_new=confirm_new, annotator=annotator)
     frame.painted.connect(launch.open)
     collecting = gc.isenabled()
     gc.disable()  # until the window is up: see `settle_collector`
@@ -112,8 +118,17 @@ class Launch:
     """The second half of the start: the store and the window, once the frame is shown."""
 
     def __init__(
-        self, path: Path, frame: StartupFrame, build: Build, *, confirm_new: bool = False
+        self,
+        path: Path,
+        frame: StartupFrame,
+        build: Build,
+        *,
+        confirm_new: bool = False,
+        annotator: Callable[[], str | None] = lambda: None,
     ) -> None:
+        """`annotator`: who opens the store (read once the frame is up): the store acts
+        as them, and an upgrade from before versions gives them the work naming nobody."""
+        self.annotator = annotator
         self.path = path
         self.confirm_new = confirm_new
         self.frame = frame
@@ -148,7 +163,13 @@ class Launch:
                 QApplication.exit(1)
                 return
         try:
-            self.store = Store.open(self.path)
+            who = self.annotator()
+        except AnnotatorError as error:  # ANNOTATOR_NAME or the saved name is not a name
+            QMessageBox.critical(self.frame, "annotator", f"Cannot open the window:\n{error}")
+            QApplication.exit(1)
+            return
+        try:
+            self.store = Store.open(self.path, annotator=who)
         except AnnotatorError as error:
             message = f"Cannot open the store {self.path}:\n{error}"
             QMessageBox.critical(self.frame, "annotator", message)

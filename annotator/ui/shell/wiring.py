@@ -278,8 +278,10 @@ class Wiring(QObject):
         _dialogs().ask_annotator_name(self.window, suggested, self._annotator_chosen)
 
     def _annotator_chosen(self, name: str) -> None:
-        """The new name is recorded from the next change on, shown, and kept."""
-        self.session.annotator = name
+        """From now on the window shows and edits this annotator's versions; the name is
+        shown and kept."""
+        self.workflow.switch_annotator(name)
+        self.window.documents.refresh()
         self.window.show_annotator(name)
         try:
             self._save_annotator(name)

@@ -1,9 +1,10 @@
-"""Write `annotations-v2.db`: a store of schema 2 as this version of annotator makes it.
+"""Write `annotations-vN.db`: a store of schema N as this version of annotator makes it.
 
 Run it from the repository root with the version whose schema the fixture is for
 (`python tests/store/data/make_fixtures.py`); it replaces the file. The store holds one
 dataset with a label set and a mapping, documents of every status, spans of every state,
-saved tokens, and a suggester's mark (`suggested_with`). Keep the file once released: the
+saved tokens, and a suggester's mark (`suggested_with`); from schema 4, two annotators'
+versions of one article. Keep the file once released: the
 upgrade tests open it with every later version.
 
 `annotations-v1.db` was written by annotator 0.1.0 and cannot be remade by this script.
@@ -82,19 +83,25 @@ def write(path: Path) -> None:
             ],
             suggester="en_core_web_sm 3.8.0",
         )
+        # Schema 4: each person's edits go to their own version of the document.
+        store.annotator = "ada"
         first = store.get_document(first.id)
         # accepted, relabelled-and-accepted, rejected, still suggested; then done
         person, other, berlin, monday = first.spans
-        first = store.apply(first, ReplaceSpan.accept(person), annotator="ada")
-        first = store.apply(first, ReplaceSpan.reject(monday), annotator="ada")
-        first = store.apply(first, SetStatus(first.status, Status.DONE), annotator="ada")
+        first = store.apply(first, ReplaceSpan.accept(person))
+        first = store.apply(first, ReplaceSpan.reject(monday))
+        first = store.apply(first, SetStatus(first.status, Status.DONE))
         # a drawn span in an article in progress; an article rejected
+        store.annotator = "grace"
         second = store.get_document(second.id)
-        second = store.apply(
-            second, SetStatus(second.status, Status.IN_PROGRESS), annotator="grace"
-        )
-        second = store.apply(second, AddSpan(Span(4, 5, "ORG")), annotator="grace")
-        store.apply(fourth, SetStatus(fourth.status, Status.REJECTED), annotator="grace")
+        second = store.apply(second, SetStatus(second.status, Status.IN_PROGRESS))
+        second = store.apply(second, AddSpan(Span(4, 5, "ORG")))
+        store.apply(fourth, SetStatus(fourth.status, Status.REJECTED))
+        # grace's own version of the first article: she disagrees on Berlin
+        mine = store.get_document(first.id)
+        mine = store.apply(mine, ReplaceSpan.accept(mine.spans[0]))
+        mine = store.apply(mine, ReplaceSpan.accept(mine.spans[2]))
+        store.apply(mine, SetStatus(mine.status, Status.DONE))
         # the third is left new, without tokens
         assert third.status is Status.NEW
         del other, berlin

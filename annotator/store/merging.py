@@ -1,0 +1,300 @@
+"""Bringing another store's versions into this one, without a server.
+
+The other store is copied first (SQLite's online backup, read-only) and the copy opened
+as a store, so an older one is upgraded in the copy and never in place, and one from a
+newer version is refused untouched. Everything it holds comes in through one write
+transaction here: all of it, or (on any error, a kill included) none.
+
+Documents are matched by input hash within the dataset of the same name. Each version
+(annotator, kind) is compared by its clock, the version vector `versions.touch` keeps:
+a copy the other store has only older edits of is kept; one it has all of and more is
+taken; one both stores changed since they last met is a conflict, and then both are kept:
+the newer stays the version, the older is kept beside it as a "conflict" version, and the
+report says so. Nothing is ever dropped silently.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, select, update
+
+from annotator.core.errors import StoreError
+from annotator.store.backups import private_copy
+from annotator.store.db import SCHEMA_VERSION, read_transaction, write_transaction
+from annotator.store.perspective import CONFLICT
+from annotator.store.tables import DATASET, DOCUMENT, INPUT, LABEL, SPAN, VERSION
+
+_SPAN_FIELDS = ("start", "end", "label", "state", "source", "score")
+_DOCUMENT_FIELDS = (
+    "text",
+    "meta",
+    "extra",
+    "source",
+    "input_hash",
+    "prodigy_input_hash",
+    "created_at",
+    "updated_at",
+    "tokens",
+    "token_json",
+    "suggested_with",
+    "suggested_at",
+)
+
+
+@dataclass
+class MergeReport:
+    datasets: list[str] = field(default_factory=list)  # merged, by name
+    new_datasets: list[str] = field(default_factory=list)
+    documents: int = 0  # documents this store did not have
+    versions: int = 0  # versions it did not have
+    updated: int = 0  # versions the other store had later edits of
+    unchanged: int = 0
+    spans: int = 0  # span rows written
+    conflicts: list[tuple[str, int, str]] = field(default_factory=list)  # dataset, id, who
+
+
+@contextmanager
+def opened_copy(other: Path, here: Path) -> Iterator[Any]:
+    """A private copy of the store at `other`, opened as a `Store`; checks first."""
+    from annotator.store.repository import Store  # the facade, once the file is known good
+
+    if not other.exists():
+        raise StoreError(f"{other}: no such file")
+    if not other.is_file():
+        raise StoreError(f"{other}: not a store file (a folder or a device)")
+    if other.resolve() == here.resolve() or other.samefile(here):
+        raise StoreError(f"{other} is this store itself; name another person's store")
+    with tempfile.TemporaryDirectory(prefix="annotator-merge-") as folder:
+        copy = Path(folder) / "other.db"
+        private_copy(other, copy, SCHEMA_VERSION)
+        with Store.open(copy, create=False) as store:
+            yield store
+
+
+def merge_engines(here: Any, other: Any, dataset: str | None) -> MergeReport:
+    """Bring `other`'s datasets (or only `dataset`) into `here`, in one transaction."""
+    report = MergeReport()
+    with read_transaction(other._engine) as theirs:
+        names = [
+            str(n) for n in theirs.execute(select(DATASET.c.name).order_by(DATASET.c.id)).scalars()
+        ]
+        if dataset is not None:
+            if dataset not in names:
+                found = ", ".join(names) or "none"
+                raise StoreError(f"the other store has no dataset {dataset!r} (it has: {found})")
+            names = [dataset]
+        with write_transaction(here._engine) as ours:
+            for name in names:
+                _merge_dataset(ours, theirs, name, report)
+    return report
+
+
+def _merge_dataset(ours: Connection, theirs: Connection, name: str, report: MergeReport) -> None:
+    their_set = theirs.execute(select(DATASET).where(DATASET.c.name == name)).one()
+    their_labels = theirs.execute(
+        select(LABEL).where(LABEL.c.dataset_id == their_set.id).order_by(LABEL.c.position)
+    ).all()
+    our_id = ours.execute(select(DATASET.c.id).where(DATASET.c.name == name)).scalar()
+    if our_id is None:
+        values = {k: v for k, v in their_set._mapping.items() if k != "id"}
+        our_id = ours.execute(insert(DATASET).values(values).returning(DATASET.c.id)).scalar_one()
+        for label in their_labels:
+            row = {k: v for k, v in label._mapping.items() if k != "id"}
+            ours.execute(insert(LABEL).values({**row, "dataset_id": our_id}))
+        report.new_datasets.append(name)
+    else:
+        ours_have = {
+            str(n)
+            for n in ours.execute(
+                select(LABEL.c.name).where(LABEL.c.dataset_id == our_id)
+            ).scalars()
+        }
+        missing = [str(label.name) for label in their_labels if label.name not in ours_have]
+        if missing:
+            raise StoreError(
+                f"dataset {name!r} of the other store has labels this one lacks: "
+                f"{', '.join(missing)}; add them here first (annotator labels add) or merge "
+                "the labels in the other store. Nothing was merged."
+            )
+    report.datasets.append(name)
+    documents = theirs.execute(
+        select(DOCUMENT).where(DOCUMENT.c.dataset_id == their_set.id).order_by(DOCUMENT.c.id)
+    ).all()
+    for document in documents:
+        _merge_document(ours, theirs, our_id, name, document, report)
+
+
+def _merge_document(
+    ours: Connection,
+    theirs: Connection,
+    our_set: int,
+    name: str,
+    document: Any,
+    report: MergeReport,
+) -> None:
+    row = document._mapping
+    our_id = ours.execute(
+        select(DOCUMENT.c.id).where(
+            DOCUMENT.c.dataset_id == our_set, DOCUMENT.c.input_hash == row["input_hash"]
+        )
+    ).scalar()
+    if our_id is None:
+        values = {key: row[key] for key in _DOCUMENT_FIELDS}
+        our_id = ours.execute(
+            insert(DOCUMENT).values(dataset_id=our_set, **values).returning(DOCUMENT.c.id)
+        ).scalar_one()
+        report.documents += 1
+        report.spans += _copy_spans(ours, theirs, row["id"], INPUT, our_id, INPUT)
+    versions = theirs.execute(
+        select(VERSION).where(VERSION.c.document_id == row["id"]).order_by(VERSION.c.id)
+    ).all()
+    for version in versions:
+        _merge_version(ours, theirs, our_id, name, version, report)
+
+
+def _merge_version(
+    ours: Connection,
+    theirs: Connection,
+    our_document: int,
+    name: str,
+    version: Any,
+    report: MergeReport,
+) -> None:
+    their = version._mapping
+    if their["kind"] == CONFLICT:
+        mine = None  # a conflict copy is kept as it is, once
+        same = ours.execute(
+            select(VERSION.c.id).where(
+                VERSION.c.document_id == our_document,
+                VERSION.c.annotator == their["annotator"],
+                VERSION.c.kind == CONFLICT,
+                VERSION.c.clock == their["clock"],
+            )
+        ).first()
+        if same is not None:
+            report.unchanged += 1
+            return
+    else:
+        mine = ours.execute(
+            select(VERSION).where(
+                VERSION.c.document_id == our_document,
+                VERSION.c.annotator == their["annotator"],
+                VERSION.c.kind == their["kind"],
+            )
+        ).first()
+    if mine is None:
+        _add_version(ours, theirs, our_document, their, their["kind"], report)
+        report.versions += 1
+        return
+    our = mine._mapping
+    their_clock, our_clock = json.loads(their["clock"]), json.loads(our["clock"])
+    same_content = our["status"] == their["status"] and _spans(ours, our["id"]) == _spans(
+        theirs, their["id"]
+    )
+    if same_content or _covers(our_clock, their_clock):
+        if same_content and our_clock != their_clock:
+            joined = {
+                k: max(our_clock.get(k, 0), their_clock.get(k, 0))
+                for k in {*our_clock, *their_clock}
+            }
+            ours.execute(
+                update(VERSION)
+                .where(VERSION.c.id == our["id"])
+                .values(clock=json.dumps(joined, sort_keys=True))
+            )
+        report.unchanged += 1
+        return
+    if _covers(their_clock, our_clock):  # only the other store edited it since: take it
+        _replace(ours, theirs, our["id"], our_document, their, report)
+        report.updated += 1
+        return
+    # Both changed it since they last met: keep both, the newer as the version.
+    if their["updated_at"] > our["updated_at"]:
+        ours.execute(update(VERSION).where(VERSION.c.id == our["id"]).values(kind=CONFLICT))
+        _add_version(ours, theirs, our_document, their, their["kind"], report)
+    else:
+        _add_version(ours, theirs, our_document, their, CONFLICT, report)
+    report.conflicts.append((name, our_document, str(their["annotator"])))
+
+
+def _covers(a: dict[str, int], b: dict[str, int]) -> bool:
+    """Whether clock `a` has seen every edit clock `b` counts."""
+    return all(a.get(store, 0) >= count for store, count in b.items())
+
+
+def _spans(conn: Connection, version_id: int) -> list[tuple[Any, ...]]:
+    columns = [SPAN.c[name] for name in _SPAN_FIELDS]
+    return [
+        tuple(r)
+        for r in conn.execute(
+            select(*columns).where(SPAN.c.version_id == version_id).order_by(*columns[:3])
+        )
+    ]
+
+
+def _add_version(
+    ours: Connection,
+    theirs: Connection,
+    our_document: int,
+    their: Any,
+    kind: str,
+    report: MergeReport,
+) -> None:
+    values = {k: their[k] for k in ("annotator", "status", "created_at", "updated_at", "clock")}
+    new_id = ours.execute(
+        insert(VERSION)
+        .values(document_id=our_document, kind=kind, **values)
+        .returning(VERSION.c.id)
+    ).scalar_one()
+    report.spans += _copy_spans(
+        ours, theirs, their["document_id"], their["id"], our_document, new_id
+    )
+
+
+def _replace(
+    ours: Connection,
+    theirs: Connection,
+    our_version: int,
+    our_document: int,
+    their: Any,
+    report: MergeReport,
+) -> None:
+    ours.execute(delete(SPAN).where(SPAN.c.version_id == our_version))
+    values = {k: their[k] for k in ("status", "updated_at", "clock")}
+    ours.execute(update(VERSION).where(VERSION.c.id == our_version).values(**values))
+    report.spans += _copy_spans(
+        ours, theirs, their["document_id"], their["id"], our_document, our_version
+    )
+
+
+def _copy_spans(
+    ours: Connection,
+    theirs: Connection,
+    their_document: int,
+    their_version: int,
+    our_document: int,
+    our_version: int,
+) -> int:
+    columns = [SPAN.c[name] for name in _SPAN_FIELDS]
+    rows = [
+        {
+            "document_id": our_document,
+            "version_id": our_version,
+            **dict(zip(_SPAN_FIELDS, r, strict=True)),
+        }
+        for r in theirs.execute(
+            select(*columns).where(
+                SPAN.c.document_id == their_document, SPAN.c.version_id == their_version
+            )
+        )
+    ]
+    if rows:
+        ours.execute(insert(SPAN), rows)
+    return len(rows)

@@ -1,0 +1,123 @@
+"""Each person's version of a document: made on their first edit, counted on every edit.
+
+A version is a row of `VERSION` (owner, kind, status, clock) and the spans that point to
+it. An annotator's first edit of a document copies the shared input (the spans they saw,
+`perspective.py`) into a new version and applies the edit there, in the same transaction.
+Every write to a version adds one to this store's entry of its `clock`, the version
+vector a merge compares (`store/merging.py`).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+
+from sqlalchemy import Connection, delete, insert, literal, select, update
+
+from annotator.core.errors import NotFoundError
+from annotator.store.db import FILE_OPTION
+from annotator.store.perspective import ANNOTATION
+from annotator.store.tables import DOCUMENT, INPUT, SPAN, STORE_INFO, VERSION
+
+_STORE_ID = "store_id"
+_STORE_FILE = "store_file"
+
+
+def store_id(conn: Connection) -> str:
+    """This store file's id in version clocks.
+
+    Made the first time it is asked for, and made again when the file is not the one that
+    made it: a store copied to another person (or machine) must count its own edits apart
+    from the original's, or a merge could not tell that both changed a version.
+    """
+    path, opened = conn.engine.get_execution_options()[FILE_OPTION]
+    here = json.dumps([str(Path(path).resolve()), list(opened or ())])
+    rows = dict(
+        conn.execute(
+            select(STORE_INFO.c.key, STORE_INFO.c.value).where(
+                STORE_INFO.c.key.in_((_STORE_ID, _STORE_FILE))
+            )
+        ).all()
+    )
+    if rows.get(_STORE_FILE) == here and _STORE_ID in rows:
+        return str(rows[_STORE_ID])
+    made = uuid.uuid4().hex
+    conn.execute(delete(STORE_INFO).where(STORE_INFO.c.key.in_((_STORE_ID, _STORE_FILE))))
+    conn.execute(
+        insert(STORE_INFO), [{"key": _STORE_ID, "value": made}, {"key": _STORE_FILE, "value": here}]
+    )
+    return made
+
+
+def version_of(
+    conn: Connection, document_id: int, annotator: str, kind: str = ANNOTATION
+) -> int | None:
+    """The id of the annotator's version of the document, or None."""
+    found = conn.execute(
+        select(VERSION.c.id).where(
+            VERSION.c.document_id == document_id,
+            VERSION.c.annotator == annotator,
+            VERSION.c.kind == kind,
+        )
+    ).scalar()
+    return None if found is None else int(found)
+
+
+def ensure_version(
+    conn: Connection, document_id: int, annotator: str, now: float, kind: str = ANNOTATION
+) -> int:
+    """The annotator's version of the document, made from the shared input if they have none."""
+    found = version_of(conn, document_id, annotator, kind)
+    if found is not None:
+        return found
+    exists = conn.execute(select(DOCUMENT.c.id).where(DOCUMENT.c.id == document_id)).scalar()
+    if exists is None:
+        raise NotFoundError(
+            f"document {document_id} is no longer in the store (its dataset was "
+            "deleted?); the change was not saved"
+        )
+    version_id = int(
+        conn.execute(
+            insert(VERSION)
+            .values(
+                document_id=document_id,
+                annotator=annotator,
+                kind=kind,
+                status="new",
+                created_at=now,
+                updated_at=now,
+                clock="{}",
+            )
+            .returning(VERSION.c.id)
+        ).scalar_one()
+    )
+    copy_spans(conn, document_id, INPUT, version_id)
+    return version_id
+
+
+def copy_spans(conn: Connection, document_id: int, from_version: int, to_version: int) -> None:
+    """Copy one version's spans of a document (INPUT: the shared ones) into another."""
+    columns = (SPAN.c.start, SPAN.c.end, SPAN.c.label, SPAN.c.state, SPAN.c.source, SPAN.c.score)
+    conn.execute(
+        insert(SPAN).from_select(
+            ["document_id", "version_id", "start", "end", "label", "state", "source", "score"],
+            select(SPAN.c.document_id, literal(to_version), *columns).where(
+                SPAN.c.document_id == document_id, SPAN.c.version_id == from_version
+            ),
+        )
+    )
+
+
+def touch(conn: Connection, version_id: int, status: str, now: float) -> None:
+    """Record an edit of the version: its status, when, and one more edit in this store."""
+    clock = json.loads(
+        conn.execute(select(VERSION.c.clock).where(VERSION.c.id == version_id)).scalar_one()
+    )
+    here = store_id(conn)
+    clock[here] = int(clock.get(here, 0)) + 1
+    conn.execute(
+        update(VERSION)
+        .where(VERSION.c.id == version_id)
+        .values(status=status, updated_at=now, clock=json.dumps(clock, sort_keys=True))
+    )
