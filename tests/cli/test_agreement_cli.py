@@ -1,7 +1,8 @@
 """`annotator agreement`: the tables, the JSON and the one-line refusals.
 
-The store's versions come through `versions_for_agreement`; here a stand-in gives the
-documents of tests/services/test_agreement.py, whose figures are worked by hand there.
+The figures are those of tests/services/test_agreement.py, worked by hand there: first
+with a stand-in for the store's `versions_for_agreement` (exact cases), then from a real
+store where each annotator wrote and finished their own version.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core.model import Span, SpanState
+from annotator.core.edits import AddSpan, SetStatus
+from annotator.core.hashing import input_hash
+from annotator.core.model import Document, Span, SpanState, Status
 from annotator.core.tokens import Tokens
 from annotator.services.agreement import FinishedDocument
 from annotator.store import Store
@@ -150,3 +153,63 @@ def test_tokens_stored_for_the_document_are_used(cli, news: Path, monkeypatch) -
     monkeypatch.setattr(Store, "versions_for_agreement", versions_for_agreement, raising=False)
     data = json.loads(cli("agreement", "-d", "news", "--json", "--db", news).out)
     assert data["pairs"][0]["tokens"] == 6
+
+
+# -- a real store: each annotator's version written as the window writes it ---------------
+
+KYIV = "Kyiv hosted the talks ."
+
+
+def annotate(db_path: Path, annotator: str, text: str, spans: list[Span], status: Status) -> None:
+    """`annotator` opens the document, adds `spans` one edit each and sets its status."""
+    with Store.open(db_path, annotator=annotator) as store:
+        dataset = store.get_dataset("news")
+        [document] = [
+            store.get_document(i)
+            for i in store.document_ids(dataset.id)
+            if store.get_document(i).text == text
+        ]
+        for added in spans:
+            document = store.apply(document, AddSpan(added))
+        store.apply(document, SetStatus(document.status, status))
+
+
+@pytest.fixture
+def two_versions(db_path: Path) -> Path:
+    """ann and bob finished the Lyon article (as above); cy is still on it; only ann
+    finished the Kyiv one."""
+    with Store.open(db_path, annotator="lead") as store:
+        dataset = store.create_dataset("news")
+        store.add_documents(
+            dataset.id,
+            [(Document(0, dataset.id, t, input_hash=input_hash(t)), None) for t in (TEXT, KYIV)],
+        )
+    done, in_progress = Status.DONE, Status.IN_PROGRESS
+    annotate(db_path, "ann", TEXT, list(VERSIONS["ann"]), done)
+    annotate(db_path, "bob", TEXT, list(VERSIONS["bob"]), done)
+    annotate(db_path, "cy", TEXT, [span("Omar", "PER")], in_progress)
+    annotate(db_path, "ann", KYIV, [Span(0, 4, "LOC")], done)
+    annotate(db_path, "bob", KYIV, [Span(0, 4, "GPE")], in_progress)
+    return db_path
+
+
+def test_a_real_store_gives_the_figures_worked_by_hand(cli, two_versions: Path) -> None:
+    result = cli("agreement", "--dataset", "news", "--db", two_versions)
+    assert result.code == 0, result.err
+    assert "2 annotators (ann, bob), 1 document(s)" in result.out
+    lines = [line.split() for line in result.out.splitlines()]
+    assert ["ann", "/", "bob", "1", "7", "5", "0.500", "0.333", "0.400", "0.548", "0.567"] in lines
+    data = json.loads(cli("agreement", "-d", "news", "--json", "--db", two_versions).out)
+    assert data["pairs"][0]["kappa"] == pytest.approx(17 / 31)
+    assert data["overall"]["alpha"] == pytest.approx(68 / 120)
+    with Store.open(two_versions, annotator="ann") as store:  # measuring only read it
+        ids = store.document_ids(store.get_dataset("news").id)
+        assert [store.get_tokens(i) for i in ids] == [None, None]
+
+
+def test_a_real_store_names_who_finished_documents(cli, two_versions: Path) -> None:
+    result = cli("agreement", "-d", "news", "--annotators", "ann,cy", "--db", two_versions)
+    assert result.code == 1
+    assert result.err.strip() == (
+        "\u2718 annotator 'cy' marked no document of dataset 'news' done; those who did: ann, bob"
+    )

@@ -1,8 +1,9 @@
 """Document > Agreement… in the real window: the tables of `annotator agreement`, measured
 off the GUI thread, or one line when there is nothing to compare.
 
-The store's versions come through `versions_for_agreement`; a stand-in gives the document
-of tests/services/test_agreement.py, whose figures are worked by hand there.
+The figures are those of tests/services/test_agreement.py, worked by hand there; a
+stand-in for the store's `versions_for_agreement` shows which thread reads them, and the
+last test reads them from the annotators' own versions in a real store.
 """
 
 from __future__ import annotations
@@ -10,13 +11,15 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QAbstractItemModel, QSettings, Qt
 from pytestqt.qtbot import QtBot
 
+from annotator.core.edits import AddSpan, SetStatus
 from annotator.core.hashing import input_hash
-from annotator.core.model import Document, Label, Span, SpanState
+from annotator.core.model import Document, Label, Span, SpanState, Status
 from annotator.services.agreement import FinishedDocument
 from annotator.store import Store
 from annotator.ui.controllers.nlp_worker import NlpWorker
@@ -127,3 +130,41 @@ def test_one_annotator_gets_one_line_and_no_table(
     assert dialog.summary.text() == (
         "agreement needs two annotators who marked the same documents done; found: ann (1 done)"
     )
+
+
+def test_the_versions_in_the_store_are_the_ones_shown(
+    store: Store,
+    db_path: Path,
+    settings: QSettings,
+    open_window: Callable[..., Parts],
+    qtbot: QtBot,
+) -> None:
+    """No stand-in: ann and bob each marked their own version done, as the window does."""
+    dataset = store.create_dataset("news", labels=(Label("PER"), Label("LOC"), Label("ORG")))
+    store.add_documents(
+        dataset.id, [(Document(0, dataset.id, TEXT, input_hash=input_hash(TEXT)), None)]
+    )
+    [document_id] = store.document_ids(dataset.id)
+    versions = {
+        "ann": (span("Anna Berg", "PER"), span("Omar", "PER"), span("Lyon", "LOC")),
+        "bob": (span("Anna Berg", "PER"), span("Lyon", "ORG")),
+    }
+    for name, spans in versions.items():
+        with Store.open(db_path, annotator=name) as theirs:
+            document = theirs.get_document(document_id)
+            for added in spans:
+                document = theirs.apply(document, AddSpan(added))
+            theirs.apply(document, SetStatus(document.status, Status.DONE))
+    dialog = opened_dialog(open_window(store, settings), qtbot)
+    assert dialog.pairs is not None
+    assert rows(dialog.pairs.model())[0] == [
+        "ann / bob",
+        "1",
+        "7",
+        "5",
+        "0.500",
+        "0.333",
+        "0.400",
+        "0.548",
+        "0.567",
+    ]
