@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Collection, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import (
@@ -32,6 +32,9 @@ from annotator.store.datasets import NewDataset, insert_dataset
 from annotator.store.db import read_transaction, write_transaction
 from annotator.store.labels import append_labels
 from annotator.store.perspective import (
+    ANNOTATION,
+    REVIEW,
+    acting_kind,
     chosen_columns,
     chosen_spans,
     chosen_status,
@@ -51,7 +54,7 @@ from annotator.store.rows import (
     token_columns,
 )
 from annotator.store.tables import DOCUMENT, INPUT, SPAN
-from annotator.store.versions import ensure_version, touch
+from annotator.store.versions import ensure_version, touch, version_of
 
 # Stream a dataset by walking its id range when it holds at least 1/N of the rows there.
 _DENSE_RANGE = 4
@@ -74,6 +77,30 @@ class DocumentQueries:
 
     _engine: Engine
     annotator: str
+    reviewing: bool
+
+    @property
+    def _kind(self) -> str:
+        return acting_kind(self.reviewing)
+
+    def start_review(self, document_id: int, spans: Sequence[Span]) -> Document:
+        """The store's annotator's review of the document, begun with `spans` (the
+        versions' agreed spans, say) unless they began it already; one transaction.
+
+        A review is a version of its own ("review"), which `reviewing` reads and edits.
+        """
+        now = time.time()
+        with write_transaction(self._engine) as conn:
+            if version_of(conn, document_id, self.annotator, REVIEW) is None:
+                version_id = ensure_version(conn, document_id, self.annotator, now, REVIEW)
+                conn.execute(delete(SPAN).where(SPAN.c.version_id == version_id))
+                insert_spans(conn, document_id, version_id, spans)
+                touch(conn, version_id, Status.IN_PROGRESS.value, now)
+        reviewing, self.reviewing = self.reviewing, True
+        try:
+            return self.get_document(document_id)
+        finally:
+            self.reviewing = reviewing
 
     def add_documents(
         self,
@@ -120,7 +147,9 @@ class DocumentQueries:
     def get_document(self, document_id: int) -> Document:
         with read_transaction(self._engine) as conn:
             row = conn.execute(
-                select(*document_columns(self.annotator)).where(DOCUMENT.c.id == document_id)
+                select(*document_columns(self.annotator, self._kind)).where(
+                    DOCUMENT.c.id == document_id
+                )
             ).first()
             if row is None:
                 raise NotFoundError(f"there is no document with id {document_id}")
@@ -130,11 +159,13 @@ class DocumentQueries:
                 select(*SPAN_COLUMNS)
                 .where(
                     SPAN.c.document_id == document_id,
-                    SPAN.c.version_id == seen_version(self.annotator, literal(document_id)),
+                    SPAN.c.version_id
+                    == seen_version(self.annotator, literal(document_id), self._kind),
                 )
                 .order_by(*SPAN_ORDER),
             )
-            return document_from_row(tuple(row), spans_from_rows(spans))
+            document = document_from_row(tuple(row), spans_from_rows(spans))
+            return replace(document, reviewed=True) if self.reviewing else document
 
     def get_tokens(self, document_id: int) -> Tokens | None:
         with read_transaction(self._engine) as conn:
@@ -149,7 +180,7 @@ class DocumentQueries:
         with read_transaction(self._engine) as conn:
             rows = conn.execute(
                 select(DOCUMENT.c.id)
-                .where(status_filter(dataset_id, statuses, self.annotator))
+                .where(status_filter(dataset_id, statuses, self.annotator, kind=self._kind))
                 .order_by(DOCUMENT.c.id)
             )
             return [int(r[0]) for r in rows]
@@ -158,7 +189,9 @@ class DocumentQueries:
         with read_transaction(self._engine) as conn:
             return int(
                 conn.execute(
-                    select(func.count()).where(status_filter(dataset_id, statuses, self.annotator))
+                    select(func.count()).where(
+                        status_filter(dataset_id, statuses, self.annotator, kind=self._kind)
+                    )
                 ).scalar_one()
             )
 
@@ -228,7 +261,7 @@ class DocumentQueries:
         changed = edit.apply(document)
         try:
             with write_transaction(self._engine) as conn:
-                write_edit(conn, document, changed, edit, annotator=self.annotator)
+                write_edit(conn, document, changed, edit, annotator=self.annotator, kind=self._kind)
         except (IntegrityError, StaleDocument):
             raise StoreError(
                 f"document {document.id} was changed elsewhere since it was opened (by another "
@@ -316,7 +349,13 @@ _DELETE_SPAN = delete(SPAN).where(
 
 
 def write_edit(
-    conn: Connection, document: Document, changed: Document, edit: Edit, *, annotator: str | None
+    conn: Connection,
+    document: Document,
+    changed: Document,
+    edit: Edit,
+    *,
+    annotator: str | None,
+    kind: str = ANNOTATION,
 ) -> None:
     """Write what `edit` did to `document` (now `changed`) inside the caller's transaction:
     to the annotator's version, made on their first edit, or (None) to the shared input."""
@@ -333,7 +372,7 @@ def write_edit(
                 "deleted?); the change was not saved"
             )
     else:
-        version_id = ensure_version(conn, document.id, annotator, now)
+        version_id = ensure_version(conn, document.id, annotator, now, kind)
         touch(conn, version_id, changed.status.value, now)
     if changes.removed:
         deleted = conn.execute(

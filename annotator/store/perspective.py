@@ -12,7 +12,7 @@ built from, so that the rule lives in one place.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, ScalarSelect, and_, func, literal, null, select
 
@@ -23,6 +23,19 @@ from annotator.store.tables import DOCUMENT, INPUT, SPAN, VERSION
 ANNOTATION = "annotation"
 REVIEW = "review"
 CONFLICT = "conflict"
+
+
+class Viewer(NamedTuple):
+    """Whose version of each document a read shows: an annotator's own, or the one they
+    settle as a reviewer."""
+
+    annotator: str
+    kind: str = ANNOTATION
+
+
+def acting_kind(reviewing: bool) -> str:
+    """The kind of version a store acting as a reviewer (or not) reads and writes."""
+    return REVIEW if reviewing else ANNOTATION
 
 
 def own_version(
@@ -41,24 +54,26 @@ def own_version(
     )
 
 
-def seen_version(annotator: str, document_id: ColumnElement[Any]) -> ColumnElement[Any]:
+def seen_version(
+    annotator: str, document_id: ColumnElement[Any], kind: str = ANNOTATION
+) -> ColumnElement[Any]:
     """The `version_id` of the spans the annotator sees: their version's, else INPUT."""
-    return func.coalesce(own_version(annotator, document_id), INPUT)
+    return func.coalesce(own_version(annotator, document_id, kind), INPUT)
 
 
-def seen_spans(annotator: str) -> ColumnElement[bool]:
+def seen_spans(annotator: str, kind: str = ANNOTATION) -> ColumnElement[bool]:
     """The span rows the annotator sees, over all documents."""
-    return SPAN.c.version_id == seen_version(annotator, SPAN.c.document_id)
+    return SPAN.c.version_id == seen_version(annotator, SPAN.c.document_id, kind)
 
 
-def status_of(annotator: str) -> ColumnElement[Any]:
+def status_of(annotator: str, kind: str = ANNOTATION) -> ColumnElement[Any]:
     """The annotator's status of the document in the FROM clause ("new" without a version)."""
     found = (
         select(VERSION.c.status)
         .where(
             VERSION.c.document_id == DOCUMENT.c.id,
             VERSION.c.annotator == annotator,
-            VERSION.c.kind == ANNOTATION,
+            VERSION.c.kind == kind,
         )
         .correlate_except(VERSION)
         .scalar_subquery()
@@ -66,14 +81,14 @@ def status_of(annotator: str) -> ColumnElement[Any]:
     return func.coalesce(found, Status.NEW.value)
 
 
-def updated_of(annotator: str) -> ColumnElement[Any]:
+def updated_of(annotator: str, kind: str = ANNOTATION) -> ColumnElement[Any]:
     """When the annotator last changed the document; when it was added, if never."""
     found = (
         select(VERSION.c.updated_at)
         .where(
             VERSION.c.document_id == DOCUMENT.c.id,
             VERSION.c.annotator == annotator,
-            VERSION.c.kind == ANNOTATION,
+            VERSION.c.kind == kind,
         )
         .correlate_except(VERSION)
         .scalar_subquery()
@@ -112,9 +127,9 @@ def _field(version_id: ColumnElement[Any], column: ColumnElement[Any]) -> Scalar
     )
 
 
-def owner_of(annotator: str) -> ColumnElement[Any]:
+def owner_of(annotator: str, kind: str = ANNOTATION) -> ColumnElement[Any]:
     """The annotator's name where they have a version of the document, else NULL."""
-    return _field(own_version(annotator, DOCUMENT.c.id), VERSION.c.annotator)
+    return _field(own_version(annotator, DOCUMENT.c.id, kind), VERSION.c.annotator)
 
 
 def chosen_status(choice: VersionChoice) -> ColumnElement[Any]:
@@ -158,7 +173,9 @@ _SHARED = (
 )
 
 
-def document_columns(annotator: str | None) -> tuple[ColumnElement[Any], ...]:
+def document_columns(
+    annotator: str | None, kind: str = ANNOTATION
+) -> tuple[ColumnElement[Any], ...]:
     """The columns `rows.document_from_row` reads, for the annotator's view (None: the
     shared input's, status "new" and nobody's). The owner read is None where the
     annotator has no version yet: they see the shared input."""
@@ -172,23 +189,23 @@ def document_columns(annotator: str | None) -> tuple[ColumnElement[Any], ...]:
         )
     return (
         *_SHARED,
-        status_of(annotator),
-        owner_of(annotator),
+        status_of(annotator, kind),
+        owner_of(annotator, kind),
         DOCUMENT.c.created_at,
-        updated_of(annotator),
+        updated_of(annotator, kind),
     )
 
 
-def with_status(annotator: str, statuses: list[str]) -> ColumnElement[bool]:
+def with_status(annotator: str, statuses: list[str], kind: str = ANNOTATION) -> ColumnElement[bool]:
     """Documents the annotator has in one of `statuses`."""
     if Status.NEW.value in statuses:
-        return status_of(annotator).in_(statuses)
+        return status_of(annotator, kind).in_(statuses)
     # Only a version can hold another status: look those up (ix_version_annotator).
     return DOCUMENT.c.id.in_(
         select(VERSION.c.document_id).where(
             and_(
                 VERSION.c.annotator == annotator,
-                VERSION.c.kind == ANNOTATION,
+                VERSION.c.kind == kind,
                 VERSION.c.status.in_(statuses),
             )
         )

@@ -46,6 +46,8 @@ class Store(
         # Whose version of each document reads and edits act on (`perspective.py`); the
         # window changes it when the annotator gives another name.
         self.annotator = annotator
+        # True while the annotator reviews: reads and edits act on their review versions.
+        self.reviewing = False
 
     @classmethod
     def open(cls, path: Path, *, create: bool = True, annotator: str | None = None) -> Store:

@@ -134,6 +134,7 @@ def status_filter(
     annotator: str,
     *,
     off_index: bool = False,
+    kind: str = ANNOTATION,
 ) -> ColumnElement[bool]:
     """The documents of a dataset the annotator has in these statuses (all when none).
 
@@ -144,7 +145,7 @@ def status_filter(
     in_dataset = column == dataset_id
     if not statuses:
         return in_dataset
-    return and_(in_dataset, with_status(annotator, [status.value for status in statuses]))
+    return and_(in_dataset, with_status(annotator, [status.value for status in statuses], kind))
 
 
 def dump(value: Any) -> str:

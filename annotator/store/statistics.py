@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Engine, Select, func, select
 
 from annotator.store.db import read_transaction
-from annotator.store.perspective import ANNOTATION, seen_spans, status_of
+from annotator.store.perspective import ANNOTATION, acting_kind, seen_spans, status_of
 from annotator.store.tables import DOCUMENT, SPAN, VERSION
 
 
@@ -25,13 +25,14 @@ class StatisticsQueries:
 
     _engine: Engine
     annotator: str
+    reviewing: bool
 
     def stats(self, dataset_id: int | None = None) -> Stats:
         def of_dataset(query: Select[Any]) -> Select[Any]:
             return query if dataset_id is None else query.where(DOCUMENT.c.dataset_id == dataset_id)
 
         s, v = SPAN.c, VERSION.c
-        status = status_of(self.annotator)
+        status = status_of(self.annotator, acting_kind(self.reviewing))
         versions = VERSION.join(DOCUMENT, DOCUMENT.c.id == v.document_id)
         with read_transaction(self._engine) as conn:
             by_status = {
@@ -45,7 +46,7 @@ class StatisticsQueries:
                 of_dataset(
                     select(s.label, s.state, func.count())
                     .select_from(SPAN.join(DOCUMENT, DOCUMENT.c.id == s.document_id))
-                    .where(seen_spans(self.annotator))
+                    .where(seen_spans(self.annotator, acting_kind(self.reviewing)))
                     .group_by(s.label, s.state)
                 )
             ):

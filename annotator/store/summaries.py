@@ -39,6 +39,8 @@ from annotator.core.summaries import OPEN_STATUSES, STATUS_ORDER, DocumentQuery,
 from annotator.store import fast_path
 from annotator.store.db import read_transaction
 from annotator.store.perspective import (
+    Viewer,
+    acting_kind,
     owner_of,
     seen_spans,
     seen_version,
@@ -79,32 +81,36 @@ _GOLD_STATES = (SpanState.ACCEPTED.value, SpanState.MANUAL.value)
 _LABEL_STATES = (*_GOLD_STATES, SpanState.SUGGESTED.value)
 
 
-def _span_count(annotator: str, *states: str) -> ColumnElement[int]:
+def _span_count(viewer: Viewer, *states: str) -> ColumnElement[int]:
     """How many of the spans the annotator sees in the document are in one of `states`."""
     return (
         select(func.count())
         .where(
             SPAN.c.document_id == DOCUMENT.c.id,
-            SPAN.c.version_id == seen_version(annotator, DOCUMENT.c.id),
+            SPAN.c.version_id == seen_version(viewer.annotator, DOCUMENT.c.id, viewer.kind),
             SPAN.c.state.in_(states),
         )
         .scalar_subquery()
     )
 
 
-def _sort_keys(annotator: str) -> dict[str, ColumnElement[Any] | None]:
+def _sort_keys(viewer: Viewer) -> dict[str, ColumnElement[Any] | None]:
     """The list's sort keys, as the annotator sees the documents."""
     return {
         "id": None,
         "title": TITLE.collate("NOCASE"),
         "status": case(
             {status.value: rank for rank, status in enumerate(STATUS_ORDER)},
-            value=status_of(annotator),
+            value=status_of(*viewer),
             else_=len(STATUS_ORDER),
         ),
-        "gold": _span_count(annotator, *_GOLD_STATES),
-        "updated": updated_of(annotator),
+        "gold": _span_count(viewer, *_GOLD_STATES),
+        "updated": updated_of(*viewer),
     }
+
+
+def _viewer(store: SummaryQueries) -> Viewer:
+    return Viewer(store.annotator, acting_kind(store.reviewing))
 
 
 class SummaryQueries:
@@ -112,11 +118,12 @@ class SummaryQueries:
 
     _engine: Engine
     annotator: str
+    reviewing: bool
 
     def count_matching(self, dataset_id: int, query: DocumentQuery) -> int:
         with read_transaction(self._engine) as conn:
             count = conn.execute(
-                select(func.count()).where(_where(dataset_id, query, self.annotator))
+                select(func.count()).where(_where(dataset_id, query, _viewer(self)))
             ).scalar_one()
         return int(count)
 
@@ -129,13 +136,13 @@ class SummaryQueries:
                 int(row[0])
                 for row in conn.execute(
                     select(DOCUMENT.c.id)
-                    .where(_where(dataset_id, query, self.annotator))
-                    .order_by(*_order(query, query.descending, self.annotator))
+                    .where(_where(dataset_id, query, _viewer(self)))
+                    .order_by(*_order(query, query.descending, _viewer(self)))
                     .limit(max(limit, 0))
                     .offset(max(offset, 0))
                 )
             ]
-            return _summaries_of(conn, ids, self.annotator)
+            return _summaries_of(conn, ids, _viewer(self))
 
     def matching_ids(self, dataset_id: int, query: DocumentQuery) -> list[int]:
         """Every matching document's id, in the query's order: one pass, whatever the order.
@@ -143,7 +150,7 @@ class SummaryQueries:
         A list that sorts by title or filters by text holds these ids and pages through them
         with `summaries_of`, instead of sorting or scanning the dataset again for each page.
         """
-        where = _where(dataset_id, query, self.annotator)
+        where = _where(dataset_id, query, _viewer(self))
         statement = select(DOCUMENT.c.id).where(where)
         with read_transaction(self._engine) as conn:
             if query.sort == "id" and not query.descending:
@@ -154,24 +161,24 @@ class SummaryQueries:
                 found.sort()
                 return found
             return fast_path.ids(
-                conn, statement.order_by(*_order(query, query.descending, self.annotator))
+                conn, statement.order_by(*_order(query, query.descending, _viewer(self)))
             )
 
     def summaries_of(self, document_ids: Sequence[int]) -> list[DocumentSummary]:
         """The summaries of these documents, in this order; ids no longer stored are left out."""
         with read_transaction(self._engine) as conn:
-            return _summaries_of(conn, list(document_ids), self.annotator)
+            return _summaries_of(conn, list(document_ids), _viewer(self))
 
     def position_of(self, dataset_id: int, query: DocumentQuery, document_id: int) -> int | None:
         """The row of a document in the list, or None when the query leaves it out."""
-        where = _where(dataset_id, query, self.annotator)
+        where = _where(dataset_id, query, _viewer(self))
         with read_transaction(self._engine) as conn:
             found = conn.execute(
-                select(_sort_key(query, self.annotator)).where(where, DOCUMENT.c.id == document_id)
+                select(_sort_key(query, _viewer(self))).where(where, DOCUMENT.c.id == document_id)
             ).first()
             if found is None:
                 return None
-            before = _after(query, not query.descending, found[0], document_id, self.annotator)
+            before = _after(query, not query.descending, found[0], document_id, _viewer(self))
             count = conn.execute(select(func.count()).where(where, before)).scalar_one()
         return int(count)
 
@@ -194,15 +201,15 @@ class SummaryQueries:
             sort=query.sort,
             descending=query.descending,
         )
-        where = _where(dataset_id, open_query, self.annotator)
-        order = _order(open_query, open_query.descending, self.annotator)
+        where = _where(dataset_id, open_query, _viewer(self))
+        order = _order(open_query, open_query.descending, _viewer(self))
         with read_transaction(self._engine) as conn:
             current = conn.execute(
-                select(_sort_key(query, self.annotator)).where(DOCUMENT.c.id == document_id)
+                select(_sort_key(query, _viewer(self))).where(DOCUMENT.c.id == document_id)
             ).first()
             if current is not None:
                 after = _after(
-                    open_query, open_query.descending, current[0], document_id, self.annotator
+                    open_query, open_query.descending, current[0], document_id, _viewer(self)
                 )
                 found = conn.execute(
                     select(DOCUMENT.c.id).where(where, after).order_by(*order).limit(1)
@@ -219,7 +226,7 @@ class SummaryQueries:
 
     def progress(self, dataset_id: int) -> tuple[int, int]:
         """(documents marked done, all documents) of a dataset."""
-        done = case((status_of(self.annotator) == Status.DONE.value, 1), else_=0)
+        done = case((status_of(*_viewer(self)) == Status.DONE.value, 1), else_=0)
         with read_transaction(self._engine) as conn:
             done_count, total = conn.execute(
                 select(func.coalesce(func.sum(done), 0), func.count()).where(
@@ -229,11 +236,11 @@ class SummaryQueries:
         return int(done_count), int(total)
 
 
-def _where(dataset_id: int, query: DocumentQuery, annotator: str) -> ColumnElement[bool]:
+def _where(dataset_id: int, query: DocumentQuery, viewer: Viewer) -> ColumnElement[bool]:
     clauses: list[ColumnElement[bool]] = [DOCUMENT.c.dataset_id == dataset_id]
     if query.statuses:
         statuses = [status.value for status in sorted(query.statuses)]
-        clauses.append(with_status(annotator, statuses))
+        clauses.append(with_status(viewer.annotator, statuses, viewer.kind))
     if query.label:
         # One pass over the label's spans (ix_span_label), not one per document.
         clauses.append(
@@ -241,7 +248,7 @@ def _where(dataset_id: int, query: DocumentQuery, annotator: str) -> ColumnEleme
                 select(SPAN.c.document_id).where(
                     SPAN.c.label == query.label,
                     SPAN.c.state.in_(_LABEL_STATES),
-                    seen_spans(annotator),
+                    seen_spans(*viewer),
                 )
             )
         )
@@ -269,22 +276,22 @@ def like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _sort_key(query: DocumentQuery, annotator: str) -> ColumnElement[Any]:
-    key = _sort_keys(annotator)[query.sort]
+def _sort_key(query: DocumentQuery, viewer: Viewer) -> ColumnElement[Any]:
+    key = _sort_keys(viewer)[query.sort]
     return null() if key is None else key
 
 
-def _order(query: DocumentQuery, descending: bool, annotator: str) -> list[ColumnElement[Any]]:
-    key = _sort_keys(annotator)[query.sort]
+def _order(query: DocumentQuery, descending: bool, viewer: Viewer) -> list[ColumnElement[Any]]:
+    key = _sort_keys(viewer)[query.sort]
     keys: list[ColumnElement[Any]] = [DOCUMENT.c.id] if key is None else [key, DOCUMENT.c.id]
     return [column.desc() for column in keys] if descending else keys
 
 
 def _after(
-    query: DocumentQuery, descending: bool, key: object, document_id: int, annotator: str
+    query: DocumentQuery, descending: bool, key: object, document_id: int, viewer: Viewer
 ) -> ColumnElement[bool]:
     """Rows after (key, document) in the order; before it when `descending` is flipped."""
-    sort_key = _sort_keys(annotator)[query.sort]
+    sort_key = _sort_keys(viewer)[query.sort]
     if sort_key is None:
         return DOCUMENT.c.id < document_id if descending else DOCUMENT.c.id > document_id
     row = tuple_(sort_key, DOCUMENT.c.id)
@@ -295,10 +302,10 @@ def _after(
 _CHUNK = 500  # ids per statement, well under SQLite's limit on bound parameters
 
 
-def _summaries_of(conn: Connection, ids: list[int], annotator: str) -> list[DocumentSummary]:
+def _summaries_of(conn: Connection, ids: list[int], viewer: Viewer) -> list[DocumentSummary]:
     rows: dict[int, Any] = {}
     for start in range(0, len(ids), _CHUNK):
-        rows.update(_summary_rows(conn, ids[start : start + _CHUNK], annotator))
+        rows.update(_summary_rows(conn, ids[start : start + _CHUNK], viewer))
     return [
         DocumentSummary(
             id=document_id,
@@ -314,18 +321,18 @@ def _summaries_of(conn: Connection, ids: list[int], annotator: str) -> list[Docu
     ]
 
 
-def _summary_rows(conn: Connection, ids: list[int], annotator: str) -> dict[int, Any]:
+def _summary_rows(conn: Connection, ids: list[int], viewer: Viewer) -> dict[int, Any]:
     return {
         int(row[0]): row
         for row in conn.execute(
             select(
                 DOCUMENT.c.id,
                 TITLE,
-                status_of(annotator),
-                updated_of(annotator),
-                owner_of(annotator),
-                _span_count(annotator, *_GOLD_STATES),
-                _span_count(annotator, SpanState.SUGGESTED.value),
+                status_of(*viewer),
+                updated_of(*viewer),
+                owner_of(*viewer),
+                _span_count(viewer, *_GOLD_STATES),
+                _span_count(viewer, SpanState.SUGGESTED.value),
             ).where(DOCUMENT.c.id.in_(ids))
         )
     }
