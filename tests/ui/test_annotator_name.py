@@ -10,8 +10,9 @@ from PySide6.QtWidgets import QDialogButtonBox, QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from annotator import identity
+from annotator.core.edits import AddSpan
 from annotator.core.hashing import input_hash
-from annotator.core.model import Document, Label, Status
+from annotator.core.model import Document, Label, Span, Status
 from annotator.store import Store
 from annotator.ui.controllers.nlp_worker import NlpWorker
 from annotator.ui.dialogs.annotator_name import AnnotatorNameDialog
@@ -121,3 +122,36 @@ def test_the_menu_changes_the_name_and_a_bad_one_cannot_be_taken(
     document_id = parts.state.document.id
     parts.window.action("doc.done").trigger()
     assert store.get_document(document_id).annotator == "Ada Lovelace"
+
+
+def test_another_name_shows_that_annotators_own_version_of_the_open_article(
+    opened: Callable[..., Parts], store: Store, qtbot: QtBot
+) -> None:
+    """Each annotator has their own version: switching the name swaps the article shown,
+    its status in the list and the undo history, and never mixes one into the other."""
+    parts = opened(annotator="tester")
+    assert parts.state.document is not None
+    document_id = parts.state.document.id
+    parts.window.action("doc.done").trigger()  # tester's version: done, nothing drawn
+    store.annotator = "grace"  # grace drew a span in her own version elsewhere
+    theirs = store.get_document(document_id)
+    store.apply(theirs, AddSpan(Span(0, 12, "PERSON")))
+    store.annotator = "tester"
+
+    parts.window.action("file.annotator_name").trigger()
+    dialog = dialog_of(parts)
+    assert dialog is not None
+    dialog.field.setText("grace")
+    qtbot.mouseClick(button(dialog, OK), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: status_name(parts) == "Annotator: grace")
+    shown = parts.state.document
+    assert shown is not None and shown.spans == (Span(0, 12, "PERSON"),)
+    assert shown.status is Status.NEW
+    row = parts.window.documents.model.summary_at(0)
+    assert row is not None and row.status is Status.NEW
+    assert not parts.session.undo_group.canUndo()  # tester's "done" is not grace's to undo
+    mine = store.versions_of(document_id)
+    assert [(v.annotator, v.status) for v in mine] == [
+        ("grace", Status.NEW),
+        ("tester", Status.DONE),
+    ]
