@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from annotator.cli.common import DbOption, msg, open_store
+from annotator.cli.common import AnnotatorOption, DbOption, msg, open_store
 
 
 def merge(
@@ -20,11 +20,12 @@ def merge(
         typer.Option("--dataset", "-d", help="Merge only this dataset (default: all of them)."),
     ] = None,
     db: DbOption = None,
+    annotator: AnnotatorOption = None,
 ) -> None:
     """Bring every annotator's versions from another store into this one, in one
     transaction. Documents are matched by their text; a version both stores changed since
     they last met is kept twice (the newer as the version) and reported, never dropped."""
-    with open_store(db) as store:
+    with open_store(db, annotator=annotator) as store:
         report = store.merge_from(other.expanduser(), dataset)
     for name in report.new_datasets:
         msg.info(f"New dataset {name!r} from {other}")

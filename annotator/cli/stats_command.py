@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from annotator.cli.common import DEFAULT_DATASET, DbOption, fail, msg, open_store
+from annotator.cli.common import DEFAULT_DATASET, AnnotatorOption, DbOption, fail, msg, open_store
 from annotator.core.errors import NotFoundError
 from annotator.core.model import SpanState, Status
 
@@ -22,11 +22,13 @@ def stats(
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
     db: DbOption = None,
+    annotator: AnnotatorOption = None,
 ) -> None:
     """Show how far annotation has come in one dataset (or, with --all, in all of them)."""
     if every and dataset is not None:
         fail("give either --dataset NAME or --all, not both")
-    with open_store(db, create=False) as store:
+    with open_store(db, create=False, annotator=annotator) as store:
+        who = store.annotator
         if every:
             names = [d.name for d in store.list_datasets()]
             result = store.stats(None)
@@ -41,6 +43,7 @@ def stats(
             shown = f"dataset {chosen.name!r}"
     data: dict[str, Any] = {
         "dataset": None if every else names[0],
+        "annotator": who,  # whose statuses and spans "documents" and "spans" count
         "datasets": names,
         "documents": result.documents_by_status,
         "spans": result.spans_by_label,
@@ -52,7 +55,7 @@ def stats(
         return
     msg.info(f"Statistics of {shown}")
     docs = result.documents_by_status
-    msg.divider(f"Documents ({sum(docs.values())})")
+    msg.divider(f"Documents ({sum(docs.values())}), as {who} has them")
     msg.table([(s.value, docs.get(s.value, 0)) for s in Status], header=("status", "count"))
     msg.divider("Spans by label")
     states = [s.value for s in SpanState]
@@ -71,3 +74,17 @@ def stats(
             for name, by in sorted(result.documents_by_annotator.items())
         ]
         msg.table(rows, header=("annotator", *(s.value for s in Status)))
+    reviews, conflicts = (
+        result.versions_by_kind.get("review", 0),
+        result.versions_by_kind.get("conflict", 0),
+    )
+    if reviews or conflicts:
+        msg.divider("Versions")
+        msg.table(
+            [
+                ("annotators'", result.versions_by_kind.get("annotation", 0)),
+                ("reviewed", reviews),
+                ("conflict copies (from merges)", conflicts),
+            ],
+            header=("kind", "count"),
+        )

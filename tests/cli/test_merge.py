@@ -125,6 +125,9 @@ def test_later_edits_come_in_and_edits_on_both_sides_keep_both(cli, lead: Path) 
     with Store.open(lead, annotator="ada") as store:
         assert store.get_document(1).status is Status.REJECTED  # the newer one
         assert store.stats().versions_by_kind == {"annotation": 2, "conflict": 1}
+    shown = cli("stats", "-d", "news", "--annotator", "ada", "--db", lead)
+    assert "Documents (2), as ada has them" in shown.out
+    assert "conflict copies (from merges)   1" in shown.out
 
 
 def test_hostile_merges_get_one_line_and_change_nothing(cli, lead: Path, tmp_path: Path) -> None:
