@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from annotator.cli.common import DEFAULT_DATASET, DbOption, fail, msg, open_store
+from annotator.cli.common import DEFAULT_DATASET, AnnotatorOption, DbOption, fail, msg, open_store
 from annotator.cli.labels_command import inherited
 from annotator.core.errors import NotFoundError, UnreadableDocument
 from annotator.core.model import Document, Status
@@ -46,10 +46,11 @@ def list_documents(
     ] = "",
     limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many rows.")] = 50,
     db: DbOption = None,
+    annotator: AnnotatorOption = None,
 ) -> None:
-    """List a dataset's documents: id, status, spans and title."""
+    """List a dataset's documents as the annotator has them: id, status, spans and title."""
     query = DocumentQuery(statuses=frozenset({status} if status else ()), text=search)
-    with open_store(inherited(ctx, "db", db), create=False) as store:
+    with open_store(inherited(ctx, "db", db), create=False, annotator=annotator) as store:
         chosen = store.get_dataset(dataset)
         total = store.count_matching(chosen.id, query)
         rows = store.summaries(chosen.id, query, 0, limit)
@@ -73,9 +74,11 @@ def show(
         int, typer.Option("--spans", min=0, help="Show at most this many spans.")
     ] = 100,
     db: DbOption = None,
+    annotator: AnnotatorOption = None,
 ) -> None:
-    """Show one document: its dataset, status, title, meta, text length and spans."""
-    with open_store(inherited(ctx, "db", db), create=False) as store:
+    """Show one document as the annotator has it: its dataset, status, title, meta, text
+    length and spans (their version, else the shared suggestions)."""
+    with open_store(inherited(ctx, "db", db), create=False, annotator=annotator) as store:
         try:
             document = _document(store, document_id)
         except UnreadableDocument as error:

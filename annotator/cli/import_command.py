@@ -92,7 +92,7 @@ def import_files(
         annotator_name(annotator),
     )
     try:
-        with open_store(db) as store, StageBars() as bars:
+        with open_store(db, annotator=annotator) as store, StageBars() as bars:
             report = import_paths(store, paths, dataset, options, progress=bars)
     except KeyboardInterrupt:
         msg.warn(

@@ -6,7 +6,15 @@ from typing import Annotated
 
 import typer
 
-from annotator.cli.common import DEFAULT_DATASET, DatasetOption, DbOption, fail, msg, open_store
+from annotator.cli.common import (
+    DEFAULT_DATASET,
+    AnnotatorOption,
+    DatasetOption,
+    DbOption,
+    fail,
+    msg,
+    open_store,
+)
 from annotator.cli.progress import StageBars
 from annotator.services.suggesting import SuggestOptions, SuggestReport, suggest_dataset
 
@@ -29,6 +37,7 @@ def suggest(
         ),
     ] = False,
     db: DbOption = None,
+    annotator: AnnotatorOption = None,
 ) -> None:
     """Suggest entities for every open document that has none yet.
 
@@ -38,7 +47,7 @@ def suggest(
         fail("--n-process and --batch-size must be at least 1")
     options = SuggestOptions(model, force, batch_size, n_process)
     try:
-        with open_store(db, create=False) as store, StageBars() as bars:
+        with open_store(db, create=False, annotator=annotator) as store, StageBars() as bars:
             report = suggest_dataset(store, dataset, options, progress=bars)
     except KeyboardInterrupt:
         msg.warn("Stopped. Suggestions saved so far are kept; run suggest again to carry on.")

@@ -91,6 +91,11 @@ def test_two_annotators_stores_merge_into_the_leads_with_every_version(cli, lead
         shown = store.get_document(first_id)
         assert shown.status is Status.NEW and shown.annotator is None
         assert {s.state for s in shown.spans} == {SpanState.SUGGESTED}
+    shown = cli("documents", "show", first_id, "--annotator", "grace", "--db", lead)
+    assert "annotator  grace" in shown.out and "rejected" in shown.out
+    listed = cli("documents", "list", "-d", "news", "--annotator", "nobody", "--db", lead)
+    rows = [line.split() for line in listed.out.splitlines() if line[:1].isdigit()]
+    assert [row[1] for row in rows] == ["new", "new"]  # nobody's statuses: new
     again = cli("merge", grace, "--db", lead)  # nothing new: nothing changes
     assert "0 new version(s), 0 updated, 2 unchanged" in again.out
     agreement = cli("agreement", "-d", "news", "--json", "--db", lead)
