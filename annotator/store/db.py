@@ -29,7 +29,7 @@ from annotator.core.errors import StoreError, StoreMovedError
 from annotator.store import integrity
 from annotator.store import tables as _tables  # (also registers the tables)
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 BUSY_TIMEOUT_MS = 5000
 _WRITE = "annotator_write"
 _FILE = "annotator_file"  # (path, (st_dev, st_ino)) of the file the engine opened
@@ -86,10 +86,16 @@ def _add_versions(conn: Connection, owner: str) -> None:
     conn.exec_driver_sql("ALTER TABLE document DROP COLUMN annotator")
 
 
+def _add_model_versions(conn: Connection, _owner: str) -> None:
+    """4 -> 5: the pipelines `annotator train` made, with their figures."""
+    _tables.MODEL_VERSION.create(conn)
+
+
 MIGRATIONS: dict[int, Callable[[Connection, str], None]] = {
     1: _add_suggestion_marks,
     2: _add_token_json,
     3: _add_versions,
+    4: _add_model_versions,
 }
 # Whose version a migration gives work that names nobody, when the caller does not say.
 UNKNOWN_OWNER = "unknown"

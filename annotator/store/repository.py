@@ -22,6 +22,7 @@ from annotator.store.db import UNKNOWN_OWNER, close_engine, open_engine
 from annotator.store.documents import DocumentQueries
 from annotator.store.labels import LabelQueries
 from annotator.store.merging import MergeReport, merge_engines, opened_copy
+from annotator.store.model_versions import ModelVersionQueries
 from annotator.store.statistics import StatisticsQueries
 from annotator.store.suggestions import SuggestionQueries
 from annotator.store.summaries import SummaryQueries
@@ -36,6 +37,7 @@ class Store(
     SuggestionQueries,
     SummaryQueries,
     VersionQueries,
+    ModelVersionQueries,
 ):
     """Datasets, documents and spans in one SQLite file."""
 

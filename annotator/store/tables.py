@@ -151,6 +151,27 @@ class SpanRow(SQLModel, table=True):
     score: float | None = None
 
 
+class ModelVersionRow(SQLModel, table=True):
+    """A pipeline `annotator train` made for a dataset (schema 5): its folder, what it
+    started from, its held-out scores (JSON, `core.training.Scores`) and training time."""
+
+    __tablename__ = "model_version"
+    __table_args__ = (UniqueConstraint("dataset_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    dataset_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("dataset.id", ondelete="CASCADE"), nullable=False)
+    )
+    number: int
+    path: str
+    base: str
+    created_at: float
+    seconds: float
+    scores: str = "{}"
+    train_documents: int = 0
+    eval_documents: int = 0
+
+
 # `SPAN.version_id` of the shared input: spans no person has decided on in a version.
 INPUT = 0
 
@@ -161,6 +182,7 @@ DOCUMENT: Table = SQLModel.metadata.tables["document"]
 SPAN: Table = SQLModel.metadata.tables["span"]
 VERSION: Table = SQLModel.metadata.tables["version"]
 STORE_INFO: Table = SQLModel.metadata.tables["store_info"]
+MODEL_VERSION: Table = SQLModel.metadata.tables["model_version"]
 
 
 def _create_trigger(_table: Table, connection: Connection, **_kw: Any) -> None:

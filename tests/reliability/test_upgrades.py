@@ -183,3 +183,24 @@ def test_the_command_line_refuses_a_newer_store_in_one_line(newer_store: Path) -
     assert "Traceback" not in output
     assert newer_store.read_bytes() == before
     assert sorted(p.name for p in newer_store.parent.iterdir()) == ["annotations.db"]
+
+
+def test_an_upgrade_to_model_versions_starts_with_none_and_the_v5_fixture_keeps_its_figures(
+    tmp_path: Path,
+) -> None:
+    """Schema 4 -> 5 adds the trained versions' table, empty; a schema 5 store reads back
+    the version it recorded, figures and all."""
+    old, new = tmp_path / "v4.db", tmp_path / "v5.db"
+    shutil.copyfile(DATA / "annotations-v4.db", old)
+    shutil.copyfile(DATA / "annotations-v5.db", new)
+    with Store.open(old) as store:
+        assert store.model_versions(store.get_dataset("fixture").id) == []
+        assert store.next_model_number(store.get_dataset("fixture").id) == 1
+    with Store.open(new) as store:
+        dataset = store.get_dataset("fixture")
+        (version,) = store.model_versions(dataset.id)
+        assert (version.number, version.base, version.seconds) == (1, "blank", 12.5)
+        assert version.scores.per_label["PERSON"].r == 0.5
+        assert round(version.scores.micro.f, 4) == 0.6667
+        assert (version.train_documents, version.eval_documents) == (8, 2)
+        assert store.next_model_number(dataset.id) == 2

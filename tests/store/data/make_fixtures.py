@@ -4,8 +4,8 @@ Run it from the repository root with the version whose schema the fixture is for
 (`python tests/store/data/make_fixtures.py`); it replaces the file. The store holds one
 dataset with a label set and a mapping, documents of every status, spans of every state,
 saved tokens, and a suggester's mark (`suggested_with`); from schema 4, two annotators'
-versions of one article. Keep the file once released: the
-upgrade tests open it with every later version.
+versions of one article; from schema 5, one trained model version with its figures. Keep
+the file once released: the upgrade tests open it with every later version.
 
 `annotations-v1.db` was written by annotator 0.1.0 and cannot be remade by this script.
 """
@@ -20,6 +20,7 @@ from annotator.core.edits import AddSpan, ReplaceSpan, SetStatus, SwapSuggestion
 from annotator.core.hashing import input_hash
 from annotator.core.model import Document, Label, Span, SpanState, Status
 from annotator.core.tokens import Tokens
+from annotator.core.training import Figures, ModelVersion, Scores
 from annotator.store import SCHEMA_VERSION, Store
 from annotator.store.suggestions import SuggestedDocument
 
@@ -105,6 +106,24 @@ def write(path: Path) -> None:
         # the third is left new, without tokens
         assert third.status is Status.NEW
         del other, berlin
+        # Schema 5: a trained version of the dataset's model, with its held-out figures.
+        store.add_model_version(
+            ModelVersion(
+                dataset_id=dataset.id,
+                number=1,
+                path="models/fixture/1",
+                base="blank",
+                created_at=1_764_000_000.0,
+                seconds=12.5,
+                scores=Scores(
+                    Figures(0.75, 0.6, 2 / 3),
+                    {"PERSON": Figures(1.0, 0.5, 2 / 3), "GPE": Figures(0.5, 1.0, 2 / 3)},
+                    2,
+                ),
+                train_documents=8,
+                eval_documents=2,
+            )
+        )
     connection = sqlite3.connect(path)
     try:
         assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
