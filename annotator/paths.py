@@ -29,3 +29,9 @@ def resources_dir() -> Path:
     if installed.is_dir():
         return installed
     return Path(__file__).parent.parent / "resources"
+
+
+def models_dir() -> Path:
+    """Where `annotator train` keeps each dataset's versions: `models/DATASET/N/` in the
+    user's data folder."""
+    return platformdirs.user_data_path(APP_NAME) / "models"

@@ -12,13 +12,16 @@ from annotator.cli import (
     agreement_command,
     datasets_command,
     documents_command,
+    evaluate_command,
     export_command,
     import_command,
     labels_command,
     merge_command,
+    models_command,
     stats_command,
     store_command,
     suggest_command,
+    train_command,
 )
 from annotator.cli.common import (
     AnnotatorOption,
@@ -53,6 +56,9 @@ app.command("stats", cls=ReadableHelp)(stats_command.stats)
 app.command("suggest", cls=ReadableHelp)(suggest_command.suggest)
 app.command("agreement", cls=ReadableHelp)(agreement_command.agreement)
 app.command("merge", cls=ReadableHelp)(merge_command.merge)
+app.command("train", cls=ReadableHelp)(train_command.train)
+app.command("evaluate", cls=ReadableHelp)(evaluate_command.evaluate)
+app.command("models", cls=ReadableHelp)(models_command.models)
 app.add_typer(store_command.app, name="store")
 
 

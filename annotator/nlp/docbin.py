@@ -36,19 +36,10 @@ class DocBinWriter:
 
     def add(self, document: Document, tokens: Tokens, spans: Sequence[Span]) -> int:
         """Add one document; return how many spans were left out (not on token boundaries)."""
-        doc = make_doc(self._vocab, document.text, tokens)
-        entities: list[SpacySpan] = []
-        for span in sorted(spans, key=lambda s: s.key):
-            entity = doc.char_span(span.start, span.end, label=span.label)
-            if entity is not None:
-                entities.append(entity)
-        kept = filter_spans(entities)
-        if len(kept) < len(entities):
-            doc.spans[SPANS_KEY] = entities
-            self.overlapping += len(entities) - len(kept)
-        doc.ents = kept
+        doc, left_out, overlapping = gold_doc(self._vocab, document.text, tokens, spans)
+        self.overlapping += overlapping
         self._bin.add(doc)
-        return len(spans) - len(entities)
+        return left_out
 
     def __len__(self) -> int:
         return len(self._bin)
@@ -82,6 +73,25 @@ class FileWriter:
 
     def finish(self) -> None:
         self._handle.write(self._writer.to_bytes())
+
+
+def gold_doc(
+    vocab: spacy.vocab.Vocab, text: str, tokens: Tokens, spans: Sequence[Span]
+) -> tuple[Doc, int, int]:
+    """The `Doc` of a document with `spans` as its gold entities, as the `.spacy` export
+    writes it (training and `annotator evaluate` use the same); with how many spans were
+    left out (not on token boundaries) and how many only `doc.spans["sc"]` holds."""
+    doc = make_doc(vocab, text, tokens)
+    entities: list[SpacySpan] = []
+    for span in sorted(spans, key=lambda s: s.key):
+        entity = doc.char_span(span.start, span.end, label=span.label)
+        if entity is not None:
+            entities.append(entity)
+    kept = filter_spans(entities)
+    if len(kept) < len(entities):
+        doc.spans[SPANS_KEY] = entities
+    doc.ents = kept
+    return doc, len(spans) - len(entities), len(entities) - len(kept)
 
 
 def words_and_spaces(text: str, tokens: Tokens) -> tuple[list[str], list[bool]]:

@@ -65,7 +65,7 @@ def load_pipeline(choice: ModelChoice) -> Language:
 
 def unneeded_components(name: str) -> list[str]:
     """Components of the pipeline that no entity component needs (empty if unknown)."""
-    config = _config(name)
+    config = pipeline_config(name)
     if config is None:
         return []
     components: dict[str, Any] = dict(config.get("components", {}))
@@ -74,7 +74,7 @@ def unneeded_components(name: str) -> list[str]:
     if not needed:
         return []  # not an NER pipeline as far as we can tell: keep everything
     for component in list(needed):
-        for upstream in _listened_to(components.get(component, {})):
+        for upstream in listened_to(components.get(component, {})):
             if upstream == "*":
                 needed |= {
                     n
@@ -86,21 +86,23 @@ def unneeded_components(name: str) -> list[str]:
     return [n for n in pipeline if n not in needed]
 
 
-def _listened_to(section: Any) -> Iterator[str]:
+def listened_to(section: Any) -> Iterator[str]:
     """The `upstream` names of every listener layer inside a component's config."""
     if isinstance(section, dict):
         for key, value in section.items():
             if key == "upstream" and isinstance(value, str):
                 yield value
             else:
-                yield from _listened_to(value)
+                yield from listened_to(value)
 
 
 def _exists(name: str) -> bool:
     return is_package(name) or (Path(name).expanduser() / "config.cfg").is_file()
 
 
-def _config(name: str) -> dict[str, Any] | None:
+def pipeline_config(name: str) -> dict[str, Any] | None:
+    """The `config.cfg` of a pipeline folder or installed package, not interpolated;
+    None when `name` is neither (or its config cannot be read)."""
     folder = Path(name).expanduser()
     if not (folder / "config.cfg").is_file():
         if not is_package(name):

@@ -1,0 +1,255 @@
+"""Training a dataset's own NER pipeline, scoring pipelines, and the versions made.
+
+The training data is each done document as the export gives it (the reviewed version
+where there is one, else the store's annotator's): `Store.stream_documents` with its
+default version choice. A fixed-seed split holds out documents, stratified so that each
+label is in both halves where it can be (`core/training.py`); spaCy's own machinery
+trains (`nlp/training.py`). The version goes to `models/DATASET/N/` (the number the
+store gives), its held-out figures into the store, and it becomes the dataset's model
+only when it beats the model that suggests now on the same held-out documents.
+
+spaCy is imported with this module: the command line imports it only when it trains.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from annotator.core.errors import AnnotatorError
+from annotator.core.model import Dataset, Document, Status
+from annotator.core.tokens import Tokens
+from annotator.core.training import (
+    ModelVersion,
+    Scores,
+    held_out_split,
+    labels_without_examples,
+    model_label_names,
+)
+from annotator.nlp.docbin import DocBinWriter
+from annotator.nlp.evaluation import Gold, score_entities
+from annotator.nlp.models import ModelChoice, load_pipeline, resolve_model
+from annotator.nlp.training import (
+    BLANK,
+    Step,
+    TrainingSettings,
+    base_labels,
+    base_lang,
+    move_pipeline,
+    train_ner,
+)
+from annotator.services.exporting import with_tokens
+from annotator.store import Store
+
+MIN_DOCUMENTS = 2  # per half: spaCy's loop needs data to train on and to evaluate
+Done = tuple[Document, Tokens]
+
+
+@dataclass(frozen=True, slots=True)
+class TrainOptions:
+    models_root: Path  # versions go to models_root/DATASET/N
+    base: str = BLANK
+    eval_split: float = 0.2
+    eval_dataset: str | None = None
+    max_minutes: float | None = None
+    max_steps: int = 20000
+    out: Path | None = None  # the version's folder instead of models_root/DATASET/N
+    force: bool = False  # make it the dataset's model even if it scores lower
+
+
+@dataclass
+class TrainReport:
+    version: ModelVersion
+    previous: str | None = None  # the pipeline that suggested before, if any
+    previous_scores: Scores | None = None
+    promoted: bool = False
+    stopped: str = ""  # "", "interrupted" or "time"
+    steps: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def train_dataset(
+    store: Store,
+    dataset_name: str,
+    options: TrainOptions,
+    *,
+    on_step: Callable[[Step], None] = lambda step: None,
+) -> TrainReport:
+    """Train a version of the dataset's model; see the module's docstring."""
+    dataset = store.get_dataset(dataset_name)
+    if not 0 < options.eval_split < 1:
+        raise AnnotatorError(f"--eval-split must be between 0 and 1, not {options.eval_split:g}")
+    if options.max_steps < 1:
+        raise AnnotatorError("--max-steps must be at least 1")
+    base_names = _check_base(options.base, dataset)
+    train, held = _halves(store, dataset, options)
+    _check_examples(dataset, train, options)
+    number = store.next_model_number(dataset.id)
+    final = options.out or options.models_root / _folder_name(dataset) / str(number)
+    if final.exists() and (not final.is_dir() or any(final.iterdir())):
+        raise AnnotatorError(f"{final} already exists; name a new or empty folder with --out")
+    final.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".training-{number}-", dir=final.parent))
+    try:
+        train_path, dev_path = work / "train.spacy", work / "dev.spacy"
+        train_path.write_bytes(_docbin(dataset.lang, train, base_names))
+        dev_path.write_bytes(_docbin(dataset.lang, held, base_names))
+        settings = TrainingSettings(
+            lang=dataset.lang,
+            base=options.base,
+            max_steps=options.max_steps,
+            max_seconds=None if options.max_minutes is None else options.max_minutes * 60,
+        )
+        new = _new_labels(options.base, train, base_names)
+        started = time.monotonic()
+        trained = train_ner(
+            settings, train_path, dev_path, work / "output", new_labels=new, on_step=on_step
+        )
+        seconds = time.monotonic() - started
+        if final.exists():
+            final.rmdir()
+        move_pipeline(trained.path, final)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    scores = score_pipeline(str(final), dataset, _gold(held))
+    version = ModelVersion(
+        dataset_id=dataset.id,
+        number=number,
+        path=str(final),
+        base=options.base,
+        created_at=time.time(),
+        seconds=round(seconds, 2),
+        scores=scores,
+        train_documents=len(train),
+        eval_documents=len(held),
+    )
+    store.add_model_version(version)
+    report = TrainReport(version, stopped=trained.stopped, steps=trained.steps)
+    _compare_with_current(store, dataset, held, report, options.force)
+    return report
+
+
+def _check_base(base: str, dataset: Dataset) -> dict[str, str]:
+    """Dataset label -> the base's label for it (empty from blank); refuses a base of
+    another language or one that is no spaCy pipeline."""
+    if base == BLANK:
+        return {}
+    lang = base_lang(base)
+    if lang != dataset.lang:
+        raise AnnotatorError(
+            f"the base pipeline {base!r} is for language {lang!r}, but dataset "
+            f"{dataset.name!r} is {dataset.lang!r}"
+        )
+    return model_label_names(dataset, base_labels(base))
+
+
+def _halves(store: Store, dataset: Dataset, options: TrainOptions) -> tuple[list[Done], list[Done]]:
+    done = _done(store, dataset)
+    if options.eval_dataset is not None:
+        other = store.get_dataset(options.eval_dataset)
+        held = _done(store, other)
+        train = done
+        where = f"{len(train)} in {dataset.name!r} and {len(held)} in {other.name!r}"
+    else:
+        labels = [{span.label for span in document.gold_spans} for document, _ in done]
+        train_at, held_at = held_out_split(labels, options.eval_split)
+        train = [done[i] for i in train_at]
+        held = [done[i] for i in held_at]
+        where = f"{len(done)} in {dataset.name!r}: {len(train)} to train on, {len(held)} held out"
+    if len(train) < MIN_DOCUMENTS or len(held) < MIN_DOCUMENTS:
+        raise AnnotatorError(
+            f"training needs at least {MIN_DOCUMENTS} done documents to train on and "
+            f"{MIN_DOCUMENTS} held out; there are {where}"
+        )
+    return train, held
+
+
+def _done(store: Store, dataset: Dataset) -> list[Done]:
+    items = store.stream_documents(dataset.id, {Status.DONE}, with_tokens=True)
+    return [
+        (document, tokens)
+        for document, tokens, _ in with_tokens(items, dataset.lang)
+        if tokens is not None
+    ]
+
+
+def _check_examples(dataset: Dataset, train: Sequence[Done], options: TrainOptions) -> None:
+    found = {span.label for document, _ in train for span in document.gold_spans}
+    missing = labels_without_examples(dataset.label_names, found)
+    if missing:
+        names = ", ".join(missing)
+        raise AnnotatorError(
+            f"label{'s' if len(missing) > 1 else ''} {names} of {dataset.name!r} "
+            f"{'have' if len(missing) > 1 else 'has'} no example in the {len(train)} done "
+            "documents to train on: annotate one, or remove the label (annotator labels remove)"
+        )
+    if not found:
+        raise AnnotatorError(f"the done documents of {dataset.name!r} have no gold spans to learn")
+
+
+def _docbin(lang: str, documents: Sequence[Done], names: dict[str, str]) -> bytes:
+    writer = DocBinWriter(lang)
+    for document, tokens in documents:
+        spans = [replace(s, label=names.get(s.label, s.label)) for s in document.gold_spans]
+        writer.add(document, tokens, spans)
+    return writer.to_bytes()
+
+
+def _new_labels(base: str, train: Sequence[Done], names: dict[str, str]) -> tuple[str, ...]:
+    """Labels the base's ner has not got: added before fine-tuning."""
+    if base == BLANK:
+        return ()
+    known = set(names.values())
+    found = sorted({s.label for document, _ in train for s in document.gold_spans})
+    return tuple(label for label in found if label not in names and label not in known)
+
+
+def _gold(documents: Sequence[Done]) -> list[Gold]:
+    return [(document.text, tokens, document.gold_spans) for document, tokens in documents]
+
+
+def _folder_name(dataset: Dataset) -> str:
+    """The dataset's folder under `models/`: its name, unless that cannot be one."""
+    name = dataset.name
+    if name in (".", "..") or any(char in name for char in '/\\:*?"<>|') or name.startswith("."):
+        return f"dataset-{dataset.id}"
+    return name
+
+
+def score_pipeline(model: str, dataset: Dataset, gold: Sequence[Gold]) -> Scores:
+    """The pipeline's entities against the gold spans, its labels mapped onto the
+    dataset's as its suggestions are."""
+    nlp = load_pipeline(ModelChoice(model))
+    return score_entities(nlp, gold, _label_mapping(dataset))
+
+
+def _label_mapping(dataset: Dataset) -> Callable[[str], str | None]:
+    if not dataset.labels and not dataset.label_map:
+        return lambda label: label  # a dataset without a label set takes any label
+    return dataset.map_label
+
+
+def _compare_with_current(
+    store: Store, dataset: Dataset, held: Sequence[Done], report: TrainReport, force: bool
+) -> None:
+    """Make the new version the dataset's model when it beats the current one (micro F1
+    on the same held-out documents), or when forced."""
+    try:
+        current = resolve_model(None, dataset.model)
+    except AnnotatorError as error:
+        current = None
+        report.notes.append(f"the dataset's model could not be found ({error})")
+    if current is not None:
+        report.previous = current.name
+        try:
+            report.previous_scores = score_pipeline(current.name, dataset, _gold(held))
+        except AnnotatorError as error:
+            report.notes.append(str(error))
+    previous = report.previous_scores
+    report.promoted = force or previous is None or report.version.scores.micro.f > previous.micro.f
+    if report.promoted:
+        store.set_model(dataset.id, report.version.path)

