@@ -105,7 +105,7 @@ def test_a_row_added_to_the_table_reaches_the_cli_the_services_and_the_dialogs(
     seen = json.loads(done.stdout.splitlines()[-1])
 
     for command in ("import_help", "export_help"):  # the table's formats, then the new one
-        assert re.search(r"One of: [a-z, ]+, toy\.", " ".join(seen[command]["out"].split()))
+        assert re.search(r"One of: [a-z, -]+, toy\.", " ".join(seen[command]["out"].split()))
     assert seen["import"]["code"] == 0, seen["import"]
     assert "Imported 2 document(s)" in seen["import"]["out"]  # the folder's .toy files
     assert seen["export"]["code"] == 0, seen["export"]

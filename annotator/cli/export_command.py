@@ -77,6 +77,17 @@ def export(
             help="Also export unconfirmed suggestions (and, for Prodigy, rejected spans).",
         ),
     ] = False,
+    version: Annotated[
+        str,
+        typer.Option(
+            "--version",
+            help="Which version of each document: auto (the reviewed one, else yours, else "
+            "the only annotator's, else the suggestions), reviewed (only documents a reviewer "
+            "settled), all (one record per annotator's and reviewed version) or an "
+            "annotator's name (only their versions).",
+            metavar="<str>",
+        ),
+    ] = "auto",
     force: Annotated[
         bool,
         typer.Option("--force", help="Replace OUT even if it is read-only or an SQLite database."),
@@ -89,6 +100,7 @@ def export(
         parse_statuses(status or ["done"]),
         include_suggestions,
         force=force,
+        version=version,
     )
     target: Target = STDOUT if out == "-" else Path(out)
     try:
@@ -112,8 +124,9 @@ def parse_statuses(values: list[str]) -> frozenset[Status] | None:
 def _print_report(report: ExportReport, dataset: str, out: Target, options: ExportOptions) -> None:
     """The summary; on stderr when the export itself went to the standard output."""
     say = Messages(results_on_stderr=True) if out is STDOUT else msg
+    what = "versions" if options.version == "all" else "documents"
     say.good(
-        f"Exported {report.documents} documents and {report.spans} spans from dataset "
+        f"Exported {report.documents} {what} and {report.spans} spans from dataset "
         f"{dataset!r} to {describe(out)} ({options.fmt})"
     )
     writing = export_format(options.fmt)

@@ -60,6 +60,9 @@ class Writing:
     tokens: bool = True  # the writer needs each document's tokens
     token_json: bool = False  # ... and the Prodigy token JSON the store keeps with them
     binary: bool = False
+    # The writer gets each document's top version, then every version of it (all of
+    # one document's in a row, `--version all`'s order) and writes them as one record.
+    versions: bool = False
     left_out: str = "spans whose boundaries are not token boundaries"  # what it cannot hold
 
     @property
@@ -87,6 +90,17 @@ FORMATS: tuple[Format, ...] = (
         (".jsonl", ".json"),
         Reading(prodigy.read, JSON_LINES),
         Writing("annotator.formats.writers.prodigy:Writer", carries=EVERY_STATE, token_json=True),
+    ),
+    Format(
+        "prodigy-review",
+        "Prodigy review JSONL",
+        (".jsonl", ".json"),
+        # `import` reads it as Prodigy (`--format prodigy`, or found by `auto`).
+        writer=Writing(
+            "annotator.formats.writers.prodigy_review:Writer",
+            carries=EVERY_STATE,
+            versions=True,
+        ),
     ),
     Format(
         "doccano",

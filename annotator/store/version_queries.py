@@ -1,18 +1,27 @@
 """Reading several people's versions at once: a document's, a dataset's annotators, the
-versions agreement compares."""
+versions agreement compares, every version of a dataset as an export streams them."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import ColumnElement, Engine, func, null, select
 
 from annotator.core.model import Document, Span, SpanState, Status
+from annotator.core.token_json import unpacked
 from annotator.core.tokens import Tokens
+from annotator.core.versions import Pick, VersionChoice
 from annotator.store.db import read_transaction
-from annotator.store.perspective import ANNOTATION, REVIEW
-from annotator.store.rows import SPAN_COLUMNS, SPAN_STATES, spans_from_rows
+from annotator.store.perspective import ANNOTATION, REVIEW, chosen_status, has_chosen
+from annotator.store.rows import (
+    SPAN_COLUMNS,
+    SPAN_ORDER,
+    SPAN_STATES,
+    document_from_row,
+    spans_from_rows,
+)
 from annotator.store.tables import DOCUMENT, SPAN, VERSION
 
 _GOLD = (SpanState.ACCEPTED.value, SpanState.MANUAL.value)
@@ -80,6 +89,90 @@ class VersionQueries:
             )
             return [str(row[0]) for row in rows]
 
+    def count_chosen(
+        self, dataset_id: int, statuses: Collection[Status] | None, choice: VersionChoice
+    ) -> int:
+        """How many documents `stream_documents(..., version=choice)` gives, or (`all`) how
+        many versions `stream_versions` gives, with the same `statuses`."""
+        if choice.pick is Pick.ALL:
+            where = _versions_where(dataset_id, statuses)
+            counted = select(func.count()).select_from(_VERSIONS).where(where)
+        else:
+            where = (DOCUMENT.c.dataset_id == dataset_id) & has_chosen(choice)
+            if statuses:
+                where = where & chosen_status(choice).in_([s.value for s in statuses])
+            counted = select(func.count()).select_from(DOCUMENT).where(where)
+        with read_transaction(self._engine) as conn:
+            return int(conn.execute(counted).scalar_one())
+
+    def reviewed_documents(self, dataset_id: int) -> Iterator[int]:
+        """The ids of the dataset's documents a reviewer settled, in order."""
+        with read_transaction(self._engine) as conn:
+            rows = conn.execute(
+                select(VERSION.c.document_id)
+                .distinct()
+                .select_from(_VERSIONS)
+                .where(DOCUMENT.c.dataset_id == dataset_id, VERSION.c.kind == REVIEW)
+                .order_by(VERSION.c.document_id)
+            )
+            for row in rows:
+                yield int(row[0])
+
+    def count_versioned(self, dataset_id: int, statuses: Collection[Status] | None) -> int:
+        """How many documents have a version `stream_versions` gives."""
+        where = _versions_where(dataset_id, statuses)
+        counted = select(func.count(VERSION.c.document_id.distinct())).select_from(_VERSIONS)
+        with read_transaction(self._engine) as conn:
+            return int(conn.execute(counted.where(where)).scalar_one())
+
+    def stream_versions(
+        self,
+        dataset_id: int,
+        statuses: Collection[Status] | None = None,
+        *,
+        with_tokens: bool = False,
+        with_token_json: bool = False,
+    ) -> Iterator[tuple[Document, Tokens | None, bytes | None]]:
+        """Every annotator's and every reviewed version of the dataset's documents whose
+        status is one of `statuses` (any when None), by document id then version id: each
+        a `Document` with that version's spans, status, annotator and `reviewed`, with the
+        document's stored tokens (and their Prodigy JSON) when asked for.
+
+        One snapshot, two ordered scans (versions, and their spans in the span index's
+        order) merged as they go, as `stream_documents` does: memory stays flat.
+        """
+        where = _versions_where(dataset_id, statuses)
+        documents = (
+            select(
+                VERSION.c.id,
+                VERSION.c.kind,
+                DOCUMENT.c.id,
+                DOCUMENT.c.dataset_id,
+                DOCUMENT.c.text,
+                DOCUMENT.c.meta,
+                DOCUMENT.c.extra,
+                DOCUMENT.c.source,
+                DOCUMENT.c.input_hash,
+                DOCUMENT.c.prodigy_input_hash,
+                VERSION.c.status,
+                VERSION.c.annotator,
+                DOCUMENT.c.created_at,
+                VERSION.c.updated_at,
+                DOCUMENT.c.tokens if with_tokens else null(),
+                DOCUMENT.c.token_json if with_token_json else null(),
+            )
+            .select_from(_VERSIONS)
+            .where(where)
+            .order_by(DOCUMENT.c.id, VERSION.c.id)
+        )
+        spans = (
+            select(SPAN.c.document_id, SPAN.c.version_id, *SPAN_COLUMNS)
+            .where(SPAN.c.version_id.in_(select(VERSION.c.id).select_from(_VERSIONS).where(where)))
+            .order_by(*SPAN_ORDER)
+        )
+        with read_transaction(self._engine) as conn:
+            yield from _versions_merged(conn.execute(documents), conn.execute(spans))
+
     def versions_for_agreement(
         self, dataset_id: int, annotators: Collection[str] | None = None
     ) -> Iterator[tuple[str, Tokens | None, dict[str, tuple[Span, ...]]]]:
@@ -119,6 +212,42 @@ class VersionQueries:
                 .order_by(SPAN.c.document_id, SPAN.c.version_id, SPAN.c.start)
             )
             yield from _merged(documents, versions, spans)
+
+
+_VERSIONS = VERSION.join(DOCUMENT, DOCUMENT.c.id == VERSION.c.document_id)
+
+
+def _versions_where(dataset_id: int, statuses: Collection[Status] | None) -> ColumnElement[bool]:
+    """The versions `stream_versions` gives: annotators' and reviewers', in `statuses`."""
+    where = (DOCUMENT.c.dataset_id == dataset_id) & VERSION.c.kind.in_((ANNOTATION, REVIEW))
+    if statuses:
+        where = where & VERSION.c.status.in_([status.value for status in statuses])
+    return where
+
+
+def _versions_merged(
+    documents: Iterable[Sequence[Any]], spans: Iterable[Sequence[Any]]
+) -> Iterator[tuple[Document, Tokens | None, bytes | None]]:
+    """Each version's document with its spans, from the two ordered scans."""
+    span_rows = iter(spans)
+    states = SPAN_STATES
+    pending = next(span_rows, None)
+    for row in documents:
+        version_id, kind, document_id = row[0], row[1], row[2]
+        own: list[Span] = []
+        # Both scans run by (document id, version id): a version's spans come next.
+        while pending is not None and (pending[0], pending[1]) < (document_id, version_id):
+            pending = next(span_rows, None)
+        while pending is not None and pending[0] == document_id and pending[1] == version_id:
+            _, _, start, end, label, state, by, score = pending
+            own.append(Span(start, end, label, states[state], by, score))
+            pending = next(span_rows, None)
+        document = document_from_row(row[2:-2], own)
+        if kind == REVIEW:
+            document = replace(document, reviewed=True)
+        tokens = None if row[-2] is None else Tokens.from_bytes(row[-2])
+        token_json = None if row[-1] is None else unpacked(row[-1])
+        yield document, tokens, token_json
 
 
 def _merged(

@@ -59,7 +59,9 @@ MUST_ROUND_TRIP = {
 
 # Fields the Prodigy export writes itself; everything else must come back unchanged.
 PRODIGY_OWN = {"text", "meta", "spans", "tokens", "answer", "_input_hash", "_task_hash"}
-PRODIGY_OWN |= {"_view_id", "_timestamp", "_annotator_id"}
+PRODIGY_OWN |= {"_view_id", "_timestamp", "_annotator_id", "_session_id"}
+# A review line's versions are read as versions: `--format prodigy-review` writes them back.
+PRODIGY_OWN |= {"sessions", "versions"}
 DOCCANO_SPAN_KEYS = ("label", "labels", "entities", "annotations")
 _PROBLEM = re.compile(r":(\d+): (.+)$")
 

@@ -42,6 +42,7 @@ def documents(draw: st.DrawFn) -> tuple[Document, Tokens]:
         meta=draw(st.dictionaries(st.sampled_from(["tokens", "a\\b", "x"]), st.text(ALPHABET))),
         extra=draw(st.dictionaries(st.sampled_from(["score", "spans", "z"]), st.integers())),
         annotator=draw(st.none() | st.text(ALPHABET, max_size=3)),
+        reviewed=draw(st.booleans()),
         updated_at=1_700_000_000.5,
     )
     return document, tokens

@@ -137,6 +137,24 @@ def test_the_annotator_is_who_the_task_names(
     assert (record.annotator, record.reviewed) == (annotator, False)
 
 
+def test_a_task_answered_in_the_review_interface_is_the_reviewer_s_settled_version(
+    tmp_path: Path,
+) -> None:
+    """As `export --version all` writes a reviewed version: one task, no `versions`."""
+    task = {"text": TEXT, "answer": "accept", "_annotator_id": "rita", "_view_id": "review"}
+    record = read_one(tmp_path, task | {"_session_id": "rita"})
+    assert (record.annotator, record.reviewed, record.status) == ("rita", True, Status.DONE)
+    assert "_session_id" in record.extra  # kept, as Prodigy's other fields are
+
+
+def test_a_review_line_s_versions_are_not_kept_beside_them(tmp_path: Path) -> None:
+    line = review(version(span(22, 27, "GPE"), sessions=["news-ada"]))
+    assert all(
+        "versions" not in r.extra and "sessions" not in r.extra
+        for r in read_all(write_jsonl(tmp_path, line))
+    )
+
+
 def review(*versions: Any, **top: Any) -> dict[str, Any]:
     """A line of Prodigy's `review` output: the reviewer's task and the versions it saw."""
     return {

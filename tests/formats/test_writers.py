@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 import spacy
@@ -47,13 +48,13 @@ def test_prodigy_record_has_prodigys_keys_in_order() -> None:
     assert left_out == 0
     assert list(task) == [
         "text", "meta", "_input_hash", "_task_hash", "tokens", "spans",
-        "answer", "_view_id", "_annotator_id", "_timestamp",
+        "answer", "_view_id", "_annotator_id", "_session_id", "_timestamp",
     ]  # fmt: skip
     assert task["meta"] == {"source": "wire"}
     assert task["_input_hash"] == prodigy_input_hash(text)
     assert task["answer"] == "accept"
     assert task["_view_id"] == "ner_manual"
-    assert task["_annotator_id"] == "ann-1"
+    assert task["_annotator_id"] == task["_session_id"] == "ann-1"  # as Prodigy's database
     assert task["_timestamp"] == 1700000000
     assert task["spans"] == [
         {"start": 0, "end": 5, "token_start": 0, "token_end": 0, "label": "ORG"},
@@ -75,6 +76,18 @@ def test_prodigy_answer_follows_the_status(status: Status, answer: str | None) -
     task, _ = prodigy.record(doc("Some text.", status=status), TOKENIZER.tokens("Some text."), ())
     assert task.get("answer") == answer
     assert "_annotator_id" not in task
+
+
+def test_prodigy_a_reviewer_s_version_is_a_review_task_naming_them() -> None:
+    text = "Apple hired Tim Cook."
+    document = doc(text, span_at(text, "Apple", "ORG"), status=Status.DONE, annotator="rita")
+    tokens = TOKENIZER.tokens(text)
+    settled = replace(document, reviewed=True)
+    assert prodigy.record(document, tokens, document.spans)[0]["_view_id"] == "ner_manual"
+    task, _ = prodigy.record(settled, tokens, settled.spans)
+    assert (task["_view_id"], task["_annotator_id"], task["_session_id"]) == ("review",) + (
+        "rita",
+    ) * 2
 
 
 def test_prodigy_spans_carry_state_source_and_score() -> None:

@@ -70,6 +70,7 @@ def _spacy(data: bytes) -> set[str]:
 # How this test reads each format's files back: the labels of the spans a file holds.
 LABELS_IN: dict[str, Callable[[bytes], set[str]]] = {
     "prodigy": _prodigy,
+    "prodigy-review": _prodigy,  # its top level: the versions are their own records'
     "doccano": _doccano,
     "conll": _conll,
     "spacy": _spacy,

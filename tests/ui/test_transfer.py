@@ -40,7 +40,13 @@ def test_the_export_dialog_offers_each_format_and_names_the_file_after_it(
     qtbot.addWidget(dialog)
     dialog.path.setText(str(tmp_path / "news.jsonl"))
     offered = [dialog.format.itemText(i) for i in range(dialog.format.count())]
-    assert offered == ["Prodigy JSONL", "doccano JSONL", "spaCy DocBin", "CoNLL 2003"]
+    assert offered == [
+        "Prodigy JSONL",
+        "Prodigy review JSONL",
+        "doccano JSONL",
+        "spaCy DocBin",
+        "CoNLL 2003",
+    ]
     assert dialog.options().fmt == "prodigy"
     written = {}
     for index in range(dialog.format.count()):
@@ -48,6 +54,7 @@ def test_the_export_dialog_offers_each_format_and_names_the_file_after_it(
         written[dialog.options().fmt] = Path(dialog.path.text()).name
     assert written == {
         "prodigy": "news.jsonl",
+        "prodigy-review": "news.jsonl",
         "doccano": "news.jsonl",
         "spacy": "news.spacy",
         "conll": "news.conll",

@@ -3,7 +3,9 @@
 The task `answer` gives the document status; span states follow who stands behind each
 span: a span-level answer is a decision on a suggestion, a span in an answered task is a
 person's annotation, and a span in an unanswered task is a pre-annotation (a suggestion).
-`_annotator_id` (else `_session_id`) names who answered, as Prodigy writes it.
+`_annotator_id` (else `_session_id`) names who answered, as Prodigy writes it; a task
+answered in the `review` interface (`"_view_id": "review"`) is that reviewer's settled
+version.
 
 The `review` recipe's output holds several versions of one document on one line: the
 reviewer's task, read as the reviewed version, and under `versions` each version the
@@ -48,6 +50,8 @@ _SPAN_STATE = {"accept": SpanState.ACCEPTED, "reject": SpanState.REJECTED}
 _DEFAULT_SOURCE = "import"
 # A version's own fields that say how the review saw it, not what it holds.
 _VERSION_OWN = frozenset({"sessions", "default"})
+# A review line's fields that the versions read from it hold, not kept beside them.
+_REVIEW_OWN = frozenset({"sessions", "versions"})
 
 
 def read(path: Path, content: str | Source) -> Iterator[Record | InputError]:
@@ -59,7 +63,7 @@ def _records(value: object, at: Location) -> list[Record]:
     task = require_object(value, "each record", at)
     record = _record(task, at)
     if task.get("versions") is None:
-        return [record]
+        return [replace(record, reviewed=task.get("_view_id") == "review")]
     versions = require_list(task["versions"], '"versions"', at)
     made = [
         version
@@ -105,7 +109,7 @@ def _record(task: dict[str, Any], at: Location) -> Record:
         spans=spans,
         status=_STATUS[answer] if answer else Status.NEW,
         meta=optional_object(task.get("meta"), '"meta"', at),
-        extra={key: item for key, item in task.items() if key not in REGENERATED},
+        extra={key: item for key, item in task.items() if key not in REGENERATED | _REVIEW_OWN},
         tokens=_tokens(task.get("tokens"), len(text), at),
         prodigy_input_hash=_optional_int(task.get("_input_hash"), '"_input_hash"', at),
         annotator=_annotator(task, at),

@@ -1,7 +1,9 @@
 """Prodigy JSONL: one `ner_manual` task per document, as `prodigy db-out` writes it.
 
 The record carries its own `tokens`, so Prodigy (and a script building spaCy `Doc`s from
-it) sees exactly the tokenization the spans were checked against.
+it) sees exactly the tokenization the spans were checked against. A version names its
+annotator in `_annotator_id` and `_session_id`, as Prodigy's database does; a reviewer's
+settled version is a `review` task.
 """
 
 from __future__ import annotations
@@ -47,8 +49,14 @@ RESERVED_KEYS = frozenset(
         "_view_id",
         "_annotator_id",
         "_timestamp",
+        # A review line's own keys (`prodigy_review.py`), never an extra of a version.
+        "sessions",
+        "versions",
     }
 )
+
+
+_NAMED_RESERVED = RESERVED_KEYS | {"_session_id"}
 
 
 def record(document: Document, tokens: Tokens, spans: Sequence[Span]) -> tuple[dict[str, Any], int]:
@@ -88,14 +96,26 @@ def _task_parts(
     answer = _TASK_ANSWERS.get(document.status)
     if answer is not None:
         tail["answer"] = answer
-    tail["_view_id"] = "ner_manual"
+    tail["_view_id"] = _view_id(document)
     if document.annotator is not None:
         tail["_annotator_id"] = document.annotator
+        tail["_session_id"] = document.annotator
     tail["_timestamp"] = int(document.updated_at)
-    for key, value in document.extra.items():
-        if key not in RESERVED_KEYS:
-            tail[key] = value
+    for key, value in _extra_items(document):
+        tail[key] = value
     return head, tail, len(spans) - len(written)
+
+
+def _extra_items(document: Document) -> list[tuple[str, Any]]:
+    """The imported record's other fields the task keeps: an imported `_session_id` only
+    when no annotator names the version (then both keys name them)."""
+    reserved = RESERVED_KEYS if document.annotator is None else _NAMED_RESERVED
+    return [(key, value) for key, value in document.extra.items() if key not in reserved]
+
+
+def _view_id(document: Document) -> str:
+    """The interface the task was answered in: a reviewer's settles the others'."""
+    return "review" if document.reviewed else "ner_manual"
 
 
 def _span_record(span: Span, indices: tuple[int, int] | None) -> dict[str, Any]:
@@ -161,13 +181,13 @@ def line_bytes(
     answer = _TASK_ANSWERS.get(document.status)
     if answer is not None:
         tail.append(f', "answer": "{answer}"')
-    tail.append(', "_view_id": "ner_manual"')
+    tail.append(f', "_view_id": "{_view_id(document)}"')
     if document.annotator is not None:
-        tail.append(f', "_annotator_id": {_encode_str(document.annotator)}')
+        name = _encode_str(document.annotator)
+        tail.append(f', "_annotator_id": {name}, "_session_id": {name}')
     tail.append(f', "_timestamp": {int(document.updated_at)}')
-    for key, value in document.extra.items():
-        if key not in RESERVED_KEYS:
-            tail.append(f", {_encode_str(key)}: {json.dumps(value, ensure_ascii=False)}")
+    for key, value in _extra_items(document):
+        tail.append(f", {_encode_str(key)}: {json.dumps(value, ensure_ascii=False)}")
     tail.append("}\n")
     left_out = len(spans) - len(written)
     try:
