@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tqdm import tqdm
+
+if TYPE_CHECKING:
+    from annotator.nlp.training import Step
 
 # A stage that finishes sooner than this shows no bar at all.
 SHOW_AFTER_SECONDS = 0.5
@@ -39,3 +44,27 @@ class StageBars:
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
+
+
+class StepBar:
+    """A tqdm bar of training steps, with the loss and held-out F1 of the last evaluation."""
+
+    def __init__(self, total: int) -> None:
+        self._total = total
+        self._bar: tqdm[None] | None = None
+        self._shown = 0
+
+    def update(self, step: Step) -> None:
+        if self._bar is None:
+            self._bar = tqdm(
+                total=self._total + 1, desc="Training", unit="step", leave=False, dynamic_ncols=True
+            )
+        self._bar.update(step.step + 1 - self._shown)
+        self._shown = step.step + 1
+        if step.loss is not None and step.f1 is not None:
+            self._bar.set_postfix_str(f"loss {step.loss:.2f}, held-out F1 {step.f1:.3f}")
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from tqdm import tqdm
 
 from annotator.cli.common import (
     DEFAULT_DATASET,
@@ -17,11 +16,11 @@ from annotator.cli.common import (
     msg,
     open_store,
 )
+from annotator.cli.progress import StepBar
 from annotator.cli.scores_table import print_scores
 from annotator.paths import models_dir
 
 if TYPE_CHECKING:
-    from annotator.nlp.training import Step
     from annotator.services.training import TrainReport
 
 
@@ -97,30 +96,6 @@ def train(
     _print_report(report, dataset)
     if report.stopped == "interrupted":
         raise typer.Exit(130)
-
-
-class StepBar:
-    """A tqdm bar of training steps, with the loss and held-out F1 of the last evaluation."""
-
-    def __init__(self, total: int) -> None:
-        self._total = total
-        self._bar: tqdm[None] | None = None
-        self._shown = 0
-
-    def update(self, step: Step) -> None:
-        if self._bar is None:
-            self._bar = tqdm(
-                total=self._total + 1, desc="Training", unit="step", leave=False, dynamic_ncols=True
-            )
-        self._bar.update(step.step + 1 - self._shown)
-        self._shown = step.step + 1
-        if step.loss is not None and step.f1 is not None:
-            self._bar.set_postfix_str(f"loss {step.loss:.2f}, held-out F1 {step.f1:.3f}")
-
-    def close(self) -> None:
-        if self._bar is not None:
-            self._bar.close()
-            self._bar = None
 
 
 def _print_report(report: TrainReport, dataset: str) -> None:

@@ -235,6 +235,11 @@ def test_bad_input_gets_one_line_and_trains_nothing(
     assert "at least 2 done documents to train on and 2 held out" in refused(
         cli, fashion, "--eval-split", "0.05"
     )
+    few = write_jsonl(tmp_path / "few.jsonl", comments(1))
+    assert cli("import", few, "--db", fashion, "-d", "few", "--preset", "none").code == 0
+    assert "there are 20 in 'fashion' and 1 in 'few'" in refused(
+        cli, fashion, "--eval-dataset", "few"
+    )
     assert cli("labels", "add", "EVENT", "-d", "fashion", "--db", fashion).code == 0
     assert "label EVENT of 'fashion' has no example in the 16 done documents" in refused(
         cli, fashion
