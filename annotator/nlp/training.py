@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import spacy
+import srsly
 from spacy.cli.init_config import init_config
 from spacy.language import Language
 from spacy.training.initialize import init_nlp
@@ -42,6 +43,7 @@ class TrainingSettings:
     max_steps: int = 20000  # spaCy's default
     max_seconds: float | None = None
     seed: int = 0
+    name: str = "pipeline"  # the pipeline's meta name: suggestions' source is "LANG_NAME"
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +162,9 @@ def train_ner(
     if not best.is_dir():
         raise AnnotatorError("training stopped before its first evaluation: nothing to keep")
     _plain_training_section(best)
+    meta = srsly.read_json(best / "meta.json")
+    meta["name"] = settings.name
+    srsly.write_json(best / "meta.json", meta)
     return Trained(best, run.step, run.best, run.stopped)
 
 

@@ -13,6 +13,7 @@ spaCy is imported with this module: the command line imports it only when it tra
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 import time
@@ -98,6 +99,7 @@ def train_dataset(
         base=options.base,
         max_steps=options.max_steps,
         max_seconds=None if options.max_minutes is None else options.max_minutes * 60,
+        name=f"{_pipeline_name(dataset)}_v{number}",
     )
     new = _new_labels(options.base, train, base_names)
     try:
@@ -232,6 +234,11 @@ def _new_labels(base: str, train: Sequence[Done], names: dict[str, str]) -> tupl
 
 def _gold(documents: Sequence[Done]) -> list[Gold]:
     return [(document.text, tokens, document.gold_spans) for document, tokens in documents]
+
+
+def _pipeline_name(dataset: Dataset) -> str:
+    """The dataset's name as a pipeline's meta name (word characters only)."""
+    return re.sub(r"\W+", "_", dataset.name).strip("_") or "dataset"
 
 
 def _folder_name(dataset: Dataset) -> str:

@@ -244,3 +244,19 @@ def test_bad_input_gets_one_line_and_trains_nothing(
     assert "label EVENT of 'fashion' has no example in the 16 done documents" in refused(
         cli, fashion
     )
+
+
+def test_the_trained_version_suggests_the_new_label_in_an_article_it_has_not_seen(
+    trained: Trained, tmp_path: Path
+) -> None:
+    # A brand no document names: the phrase memory cannot know it, only the model can.
+    text = "I bought a new jacket from Balenciaga when I was in Oslo last week."
+    unseen = write_jsonl(tmp_path / "unseen.jsonl", [{"text": text}])
+    assert run("import", unseen, "--db", trained.db, "-d", "fashion").code == 0
+    suggested = run("suggest", "-d", "fashion", "--db", trained.db)
+    assert suggested.code == 0, suggested.err
+    with Store.open(trained.db) as store:
+        dataset = store.get_dataset("fashion")
+        (document,) = [d for d, _ in store.iter_documents(dataset.id) if d.text == text]
+        found = {(document.covered_text(s), s.label, s.source) for s in document.spans}
+    assert ("Balenciaga", "BRAND", "en_fashion_v1") in found
