@@ -87,8 +87,12 @@ def _add_versions(conn: Connection, owner: str) -> None:
 
 
 def _add_model_versions(conn: Connection, _owner: str) -> None:
-    """4 -> 5: the pipelines `annotator train` made, with their figures."""
+    """4 -> 5: the pipelines `annotator train` made, with their figures; and the index
+    that finds an annotator's version of a document (`tables.VersionRow`), which schema 4
+    had as a partial index that SQLite never used for those lookups."""
     _tables.MODEL_VERSION.create(conn)
+    conn.exec_driver_sql("DROP INDEX IF EXISTS ux_version_owner")
+    next(i for i in _tables.VERSION.indexes if i.name == "ux_version_owner").create(conn)
 
 
 MIGRATIONS: dict[int, Callable[[Connection, str], None]] = {

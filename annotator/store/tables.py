@@ -94,13 +94,17 @@ class VersionRow(SQLModel, table=True):
 
     __tablename__ = "version"
     __table_args__ = (
+        # One version per (document, annotator, kind), conflict copies aside: the CASE
+        # gives each of those its own id and every other version 0. Not a partial index
+        # (WHERE kind != 'conflict'): SQLite takes one only for a query that repeats its
+        # WHERE, so every "their version" lookup scanned all of the annotator's versions.
         Index(
             "ux_version_owner",
             "document_id",
             "annotator",
             "kind",
+            text("(CASE WHEN kind = 'conflict' THEN id ELSE 0 END)"),
             unique=True,
-            sqlite_where=text("kind != 'conflict'"),
         ),
         Index("ix_version_annotator", "annotator", "kind", "status"),
     )
