@@ -12,8 +12,16 @@ from typing import Literal, get_args
 
 from annotator.core.model import Status
 
-SortKey = Literal["id", "title", "status", "gold", "updated"]
+SortKey = Literal["id", "title", "status", "gold", "updated", "versions"]
 SORT_KEYS: tuple[SortKey, ...] = get_args(SortKey)
+
+# Filters on several people's versions of a document (`DocumentQuery.review`):
+# - "needs_review": two or more annotators marked their versions done, and the list's
+#   annotator has not marked a review of it done;
+# - "disagreements": two or more done versions whose gold spans differ;
+# - "reviewed": someone marked a review of it done.
+ReviewFilter = Literal["needs_review", "disagreements", "reviewed"]
+REVIEW_FILTERS: tuple[ReviewFilter, ...] = get_args(ReviewFilter)
 
 OPEN_STATUSES: frozenset[Status] = frozenset({Status.NEW, Status.IN_PROGRESS})
 
@@ -32,7 +40,7 @@ class DocumentSummary:
     """One row of the document list.
 
     `gold` counts accepted and drawn spans; `suggested` counts suggestions nobody has
-    decided on yet.
+    decided on yet; `versions` counts the annotators with a version of the document.
     """
 
     id: int
@@ -42,6 +50,7 @@ class DocumentSummary:
     suggested: int
     updated_at: float
     annotator: str | None
+    versions: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +60,8 @@ class DocumentQuery:
     - `statuses`: any of these; empty means every status.
     - `label`: only documents with an accepted, drawn or suggested span of this label.
     - `text`: only documents whose text or title contains it, ignoring case.
+    - `review`: only documents in this state of review (`ReviewFilter`).
+    - `annotator`: only documents this annotator has a version of.
     - `sort`, `descending`: the order; ties always fall back to the document id, so the
       order is total and a descending list is exactly the ascending one reversed.
     """
@@ -60,14 +71,18 @@ class DocumentQuery:
     text: str = ""
     sort: SortKey = "id"
     descending: bool = False
+    review: ReviewFilter | None = None
+    annotator: str | None = None
 
     def __post_init__(self) -> None:
         if self.sort not in SORT_KEYS:
             raise ValueError(f"cannot sort documents by {self.sort!r}; use one of {SORT_KEYS}")
+        if self.review is not None and self.review not in REVIEW_FILTERS:
+            raise ValueError(f"no review filter {self.review!r}; use one of {REVIEW_FILTERS}")
 
     @property
     def is_filtered(self) -> bool:
-        return bool(self.statuses or self.label or self.text)
+        return bool(self.statuses or self.label or self.text or self.review or self.annotator)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ it is asked for; a list that pages through such an order takes `matching_ids` on
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import (
@@ -35,10 +36,19 @@ from sqlalchemy import (
 )
 
 from annotator.core.model import SpanState, Status
-from annotator.core.summaries import OPEN_STATUSES, STATUS_ORDER, DocumentQuery, DocumentSummary
+from annotator.core.summaries import (
+    OPEN_STATUSES,
+    STATUS_ORDER,
+    DocumentQuery,
+    DocumentSummary,
+    ReviewFilter,
+)
 from annotator.store import fast_path
 from annotator.store.db import read_transaction
 from annotator.store.perspective import (
+    ANNOTATION,
+    CONFLICT,
+    REVIEW,
     Viewer,
     acting_kind,
     owner_of,
@@ -48,7 +58,7 @@ from annotator.store.perspective import (
     updated_of,
     with_status,
 )
-from annotator.store.tables import DOCUMENT, SPAN
+from annotator.store.tables import DOCUMENT, SPAN, VERSION
 
 # Every character Python's str.strip() removes, as an SQL constant for trim().
 _WHITESPACE_CODES = (
@@ -94,6 +104,66 @@ def _span_count(viewer: Viewer, *states: str) -> ColumnElement[int]:
     )
 
 
+def _version_count() -> ColumnElement[int]:
+    """How many annotators have a version of the document (ux_version_owner: a seek)."""
+    return (
+        select(func.count())
+        .where(
+            VERSION.c.document_id == DOCUMENT.c.id,
+            VERSION.c.kind == ANNOTATION,
+            # The partial index's own condition: SQLite uses it only when the query says so.
+            VERSION.c.kind != CONFLICT,
+        )
+        .correlate_except(VERSION)
+        .scalar_subquery()
+    )
+
+
+_DONE_VERSION = (VERSION.c.kind == ANNOTATION) & (VERSION.c.status == Status.DONE.value)
+
+
+def _done_twice() -> Any:
+    """Each document two or more annotators marked done, with how many did (`n`)."""
+    return (
+        select(VERSION.c.document_id, func.count().label("n"))
+        .where(_DONE_VERSION)
+        .group_by(VERSION.c.document_id)
+        .having(func.count() >= 2)
+        .subquery()
+    )
+
+
+def _review_filter(kind: ReviewFilter, viewer: Viewer) -> ColumnElement[bool]:
+    """Documents in that state of review (`core.summaries.ReviewFilter`)."""
+    reviews_done = (VERSION.c.kind == REVIEW) & (VERSION.c.status == Status.DONE.value)
+    if kind == "reviewed":
+        return DOCUMENT.c.id.in_(select(VERSION.c.document_id).where(reviews_done))
+    twice = _done_twice()
+    if kind == "needs_review":
+        mine = select(VERSION.c.document_id).where(
+            reviews_done, VERSION.c.annotator == viewer.annotator
+        )
+        return DOCUMENT.c.id.in_(select(twice.c.document_id)) & DOCUMENT.c.id.not_in(mine)
+    # A gold span some done version lacks: fewer versions hold its key than are done. Only
+    # the documents done twice are read, through the span index (document_id first).
+    holders = (
+        select(SPAN.c.document_id, func.count().label("held"))
+        .where(
+            SPAN.c.document_id.in_(select(twice.c.document_id)),
+            SPAN.c.version_id.in_(select(VERSION.c.id).where(_DONE_VERSION)),
+            SPAN.c.state.in_(_GOLD_STATES),
+        )
+        .group_by(SPAN.c.document_id, SPAN.c.start, SPAN.c.end, SPAN.c.label)
+        .subquery()
+    )
+    differing = (
+        select(holders.c.document_id)
+        .join(twice, twice.c.document_id == holders.c.document_id)
+        .where(holders.c.held < twice.c.n)
+    )
+    return DOCUMENT.c.id.in_(differing)
+
+
 def _sort_keys(viewer: Viewer) -> dict[str, ColumnElement[Any] | None]:
     """The list's sort keys, as the annotator sees the documents."""
     return {
@@ -106,6 +176,7 @@ def _sort_keys(viewer: Viewer) -> dict[str, ColumnElement[Any] | None]:
         ),
         "gold": _span_count(viewer, *_GOLD_STATES),
         "updated": updated_of(*viewer),
+        "versions": _version_count(),
     }
 
 
@@ -194,13 +265,7 @@ class SummaryQueries:
         statuses = query.statuses & OPEN_STATUSES if query.statuses else OPEN_STATUSES
         if not statuses:
             return None
-        open_query = DocumentQuery(
-            statuses=statuses,
-            label=query.label,
-            text=query.text,
-            sort=query.sort,
-            descending=query.descending,
-        )
+        open_query = replace(query, statuses=statuses)
         where = _where(dataset_id, open_query, _viewer(self))
         order = _order(open_query, open_query.descending, _viewer(self))
         with read_transaction(self._engine) as conn:
@@ -254,6 +319,16 @@ def _where(dataset_id: int, query: DocumentQuery, viewer: Viewer) -> ColumnEleme
         )
     if query.text:
         clauses.append(_text_filter(like_pattern(query.text)))
+    if query.review is not None:
+        clauses.append(_review_filter(query.review, viewer))
+    if query.annotator is not None:
+        clauses.append(
+            DOCUMENT.c.id.in_(
+                select(VERSION.c.document_id).where(
+                    VERSION.c.annotator == query.annotator, VERSION.c.kind == ANNOTATION
+                )
+            )
+        )
     return and_(*clauses)
 
 
@@ -315,6 +390,7 @@ def _summaries_of(conn: Connection, ids: list[int], viewer: Viewer) -> list[Docu
             suggested=int(row[6]),
             updated_at=float(row[3]),
             annotator=row[4],
+            versions=int(row[7]),
         )
         for document_id in ids
         if (row := rows.get(document_id)) is not None
@@ -333,6 +409,7 @@ def _summary_rows(conn: Connection, ids: list[int], viewer: Viewer) -> dict[int,
                 owner_of(*viewer),
                 _span_count(viewer, *_GOLD_STATES),
                 _span_count(viewer, SpanState.SUGGESTED.value),
+                _version_count(),
             ).where(DOCUMENT.c.id.in_(ids))
         )
     }

@@ -123,6 +123,7 @@ def test_summary_fields(store: Store, dataset: Dataset, news: dict[str, int]) ->
         suggested=1,
         updated_at=50.0,
         annotator="ana",
+        versions=1,
     )
     assert (by_id[news["zaha"]].gold, by_id[news["zaha"]].suggested) == (2, 0)
     assert (by_id[news["port"]].gold, by_id[news["port"]].suggested) == (0, 2)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 from bisect import bisect_left
 from collections import OrderedDict
+from dataclasses import replace
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -35,19 +36,21 @@ from annotator.store import Store
 PAGE_SIZE = 200
 CACHED_PAGES = 8
 
-STATUS_COLUMN, TITLE_COLUMN, SPANS_COLUMN, UPDATED_COLUMN = range(4)
-HEADERS = ("", "Title", "Spans", "Updated")  # the status is a coloured dot
+STATUS_COLUMN, TITLE_COLUMN, SPANS_COLUMN, UPDATED_COLUMN, VERSIONS_COLUMN = range(5)
+HEADERS = ("", "Title", "Spans", "Updated", "V")  # the status is a coloured dot
 HEADER_TIPS = (
     "Where the document is in the workflow",
     "The meta title, else the first line of the text",
     "Accepted and drawn spans ✓ / suggestions nobody decided on yet ?",
     "When the document last changed",
+    "How many annotators have a version of the document",
 )
 SORT_BY_COLUMN: dict[int, SortKey] = {
     STATUS_COLUMN: "status",
     TITLE_COLUMN: "title",
     SPANS_COLUMN: "gold",
     UPDATED_COLUMN: "updated",
+    VERSIONS_COLUMN: "versions",
 }
 DOCUMENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SUMMARY_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -151,16 +154,7 @@ class DocumentListModel(QAbstractTableModel):
         """Sort by a column; any other column (-1: the header's indicator cleared) is id order."""
         sort_key = SORT_BY_COLUMN.get(column, "id")
         descending = order == Qt.SortOrder.DescendingOrder and sort_key != "id"
-        query = self._query
-        self.set_query(
-            DocumentQuery(
-                statuses=query.statuses,
-                label=query.label,
-                text=query.text,
-                sort=sort_key,
-                descending=descending,
-            )
-        )
+        self.set_query(replace(self._query, sort=sort_key, descending=descending))
 
     def refresh(self) -> None:
         """Read the matching documents again (after an import, say): a model reset."""
@@ -303,8 +297,10 @@ class DocumentListModel(QAbstractTableModel):
         moved the document; only then are the ids read again.
         """
         query = self._query
-        if query.label is not None or query.sort in ("gold", "updated"):
+        if query.label is not None or query.sort in ("gold", "updated", "versions"):
             return True
+        if query.review is not None or query.annotator is not None:
+            return True  # a first edit or a status decides these
         if not (query.statuses or query.sort == "status"):
             return False
         if after is None:
@@ -364,6 +360,8 @@ def _display(summary: DocumentSummary, column: int) -> str | None:
         return span_counts(summary)
     if column == UPDATED_COLUMN:
         return when(summary.updated_at)
+    if column == VERSIONS_COLUMN:
+        return str(summary.versions)
     return None
 
 
@@ -375,4 +373,7 @@ def _tooltip(summary: DocumentSummary, column: int) -> str | None:
         return f"{summary.gold} accepted or drawn, {summary.suggested} suggested"
     if column == UPDATED_COLUMN and summary.updated_at > 0:
         return datetime.fromtimestamp(summary.updated_at).strftime("%Y-%m-%d %H:%M:%S")
+    if column == VERSIONS_COLUMN:
+        plural = "" if summary.versions == 1 else "s"
+        return f"{summary.versions} version{plural}, one per annotator"
     return None

@@ -10,7 +10,7 @@ or clears it when the document is no longer listed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QModelIndex, QSignalBlocker, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.model import Label, Status
-from annotator.core.summaries import OPEN_STATUSES, DocumentQuery
+from annotator.core.summaries import OPEN_STATUSES, DocumentQuery, ReviewFilter
 from annotator.store import Store
 from annotator.ui.colors import swatch_icon
 from annotator.ui.documents.list_model import (
@@ -35,6 +35,7 @@ from annotator.ui.documents.list_model import (
     STATUS_COLUMN,
     TITLE_COLUMN,
     UPDATED_COLUMN,
+    VERSIONS_COLUMN,
     DocumentListModel,
 )
 
@@ -50,6 +51,12 @@ STATUS_CHOICES: tuple[tuple[str, frozenset[Status]], ...] = (
     ("Rejected", frozenset({Status.REJECTED})),
 )
 ALL_LABELS = "All labels"
+ALL_VERSIONS = "All versions"
+REVIEW_CHOICES: tuple[tuple[str, ReviewFilter], ...] = (
+    ("Needs review", "needs_review"),
+    ("Disagreements", "disagreements"),
+    ("Reviewed", "reviewed"),
+)
 
 
 class DocumentTable(QTableView):
@@ -66,6 +73,17 @@ class DocumentTable(QTableView):
         return super().moveCursor(cursorAction, modifiers)
 
 
+class VersionFilterBox(QComboBox):
+    """A combo box that asks for its latest choices just before it opens."""
+
+    before_popup: Callable[[], None] | None = None
+
+    def showPopup(self) -> None:
+        if self.before_popup is not None:
+            self.before_popup()
+        super().showPopup()
+
+
 class DocumentPanel(QWidget):
     document_chosen = Signal(int)
     query_changed = Signal(object)  # the list's DocumentQuery: its filters and order
@@ -79,6 +97,8 @@ class DocumentPanel(QWidget):
         self.search = QLineEdit()
         self.status_filter = QComboBox()
         self.label_filter = QComboBox()
+        self.version_filter = VersionFilterBox()
+        self._annotators_read = False
         self.table = DocumentTable()
         self.progress_label = QLabel()
         self.shown_label = QLabel()
@@ -108,6 +128,8 @@ class DocumentPanel(QWidget):
         if dataset_id != self.model.dataset_id:
             self._current_id = None
         self.set_labels(labels, refresh=False)
+        self._annotators_read = False  # read when the filter opens: a scan of every version
+        self._set_annotators(None)
         self.model.set_dataset(dataset_id, self._query())
         self._show_progress()
 
@@ -125,6 +147,35 @@ class DocumentPanel(QWidget):
             self.label_filter.setCurrentIndex(max(self.label_filter.findData(chosen), 0))
         if refresh and self.label_filter.currentData() != chosen:
             self._apply_filters()
+
+    def _set_annotators(self, names: list[str] | None) -> None:
+        """Offer "by annotator" for `names` (None: not read yet, only the chosen one); a
+        chosen filter that no longer applies becomes "all versions"."""
+        chosen = self.version_filter.currentData()
+        if names is None:
+            names = [chosen[1]] if isinstance(chosen, tuple) and chosen[0] == "annotator" else []
+        with QSignalBlocker(self.version_filter):
+            self.version_filter.clear()
+            self.version_filter.addItem(ALL_VERSIONS, None)
+            for text, kind in REVIEW_CHOICES:
+                self.version_filter.addItem(text, ("review", kind))
+            for name in names:
+                self.version_filter.addItem(f"By annotator: {name}", ("annotator", name))
+            self.version_filter.setCurrentIndex(max(self.version_filter.findData(chosen), 0))
+        if self.version_filter.currentData() != chosen:
+            self._apply_filters()
+
+    def _read_annotators(self) -> None:
+        """Before the version filter opens: everyone with a version in the dataset."""
+        dataset_id = self.model.dataset_id
+        if not self._annotators_read and dataset_id is not None:
+            self._annotators_read = True
+            self._set_annotators(self._store.annotators(dataset_id))
+
+    def set_review_filter(self, kind: ReviewFilter | None) -> None:
+        """Show the documents in that state of review (None: every document)."""
+        found = self.version_filter.findData(("review", kind)) if kind is not None else 0
+        self.version_filter.setCurrentIndex(max(found, 0))
 
     def select_document(self, document_id: int) -> bool:
         """Select and show the open document's row (which chooses nothing: it is open).
@@ -180,6 +231,13 @@ class DocumentPanel(QWidget):
         self.label_filter.setToolTip(
             "Show documents with an accepted, drawn or suggested span of this label"
         )
+        self._set_annotators(None)
+        self.version_filter.before_popup = self._read_annotators
+        self.version_filter.setToolTip(
+            "Needs review: two or more annotators marked it done and you have not reviewed it; "
+            "Disagreements: their done versions differ; Reviewed: a review of it is done; "
+            "By annotator: documents that person has a version of"
+        )
         self._build_table()
         self.progress_bar.setTextVisible(False)
         self.progress_bar.setMaximumHeight(self.fontMetrics().height() // 2 + 2)
@@ -187,6 +245,11 @@ class DocumentPanel(QWidget):
         filters = QHBoxLayout()
         filters.addWidget(self.status_filter, 1)
         filters.addWidget(self.label_filter, 1)
+        # Its own row, sized by a few characters: a long name never widens the panel.
+        self.version_filter.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.version_filter.setMinimumContentsLength(12)
         footer = QHBoxLayout()
         footer.addWidget(self.progress_label)
         footer.addStretch(1)
@@ -195,6 +258,7 @@ class DocumentPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.search)
         layout.addLayout(filters)
+        layout.addWidget(self.version_filter)
         layout.addWidget(self.table, 1)
         layout.addLayout(footer)
         layout.addWidget(self.progress_bar)
@@ -243,6 +307,7 @@ class DocumentPanel(QWidget):
             STATUS_COLUMN: metrics.height() + 12,
             SPANS_COLUMN: metrics.horizontalAdvance("999 ✓ / 999 ?") + 16,
             UPDATED_COLUMN: metrics.horizontalAdvance("2026-12-31") + 24,
+            VERSIONS_COLUMN: metrics.horizontalAdvance("99") + 20,
         }
         for column, width in widths.items():
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
@@ -258,6 +323,7 @@ class DocumentPanel(QWidget):
         self._search_timer.timeout.connect(self._apply_filters)
         self.status_filter.currentIndexChanged.connect(self._apply_filters)
         self.label_filter.currentIndexChanged.connect(self._apply_filters)
+        self.version_filter.currentIndexChanged.connect(self._apply_filters)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
         self.model.query_changed.connect(self.query_changed)
 
@@ -266,6 +332,8 @@ class DocumentPanel(QWidget):
     def _query(self) -> DocumentQuery:
         statuses = self.status_filter.currentData()
         label = self.label_filter.currentData()
+        versions = self.version_filter.currentData()
+        what, value = versions if isinstance(versions, tuple) else (None, None)
         sort = self.model.query
         return DocumentQuery(
             statuses=statuses if isinstance(statuses, frozenset) else frozenset(),
@@ -273,6 +341,8 @@ class DocumentPanel(QWidget):
             text=self.search.text().strip(),
             sort=sort.sort,
             descending=sort.descending,
+            review=value if what == "review" else None,
+            annotator=value if what == "annotator" else None,
         )
 
     @Slot()
