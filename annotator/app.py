@@ -120,6 +120,7 @@ def assemble(
     from annotator.services.tokens import TokenCache
     from annotator.ui.controllers.editing import Editing
     from annotator.ui.controllers.nlp_worker import NlpWorker
+    from annotator.ui.controllers.reviewing import Reviewing
     from annotator.ui.controllers.session import DocumentSession
     from annotator.ui.controllers.workflow import Workflow
     from annotator.ui.shell.launch import Parts
@@ -139,7 +140,8 @@ def assemble(
     session = DocumentSession(store, state, annotator=annotator)
     editing = Editing(session, state, assistance=helps)
     worker = NlpWorker(make_analyser)
-    workflow = Workflow(store, session, state, worker, memory)
+    reviewing = Reviewing(session, state)
+    workflow = Workflow(store, session, state, worker, memory, reviewing=reviewing)
     window = MainWindow(store, session.undo_group, settings, annotator=annotator)
     state.setParent(window)
     wiring = Wiring(

@@ -6,7 +6,7 @@ written to the store in one transaction, and only then pushed on the document's 
 and handed to the view state, which announces it. An edit that does not fit, or that the
 store refuses, changes nothing and is reported through `refused`. Each document keeps its
 own `QUndoStack` in a `QUndoGroup` for as long as the window runs, so going back to a
-document keeps its history.
+document keeps its history; its review (in review mode) has a history of its own.
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ class DocumentSession(QObject):
         self.undo_group = QUndoGroup(self)
         self.state = state if state is not None else ViewState(self)
         self._state = self.state
-        self._stacks: dict[int, QUndoStack] = {}
+        self._stacks: dict[tuple[int, bool], QUndoStack] = {}
         self._tokens: Tokens | None = None
 
     @property
@@ -90,6 +90,16 @@ class DocumentSession(QObject):
             self.undo_group.removeStack(stack)
             stack.deleteLater()
         self._stacks.clear()
+
+    @property
+    def reviewing(self) -> bool:
+        """Whether the session reads and edits the annotator's reviews (`Store.reviewing`)."""
+        return self.store.reviewing
+
+    def set_reviewing(self, reviewing: bool) -> None:
+        """Act on the annotator's reviews (True) or their own versions from now on; each
+        keeps its undo history. The caller opens the document again."""
+        self.store.reviewing = reviewing
 
     @property
     def dataset(self) -> Dataset | None:
@@ -188,8 +198,9 @@ class DocumentSession(QObject):
             self.store_lost.emit(str(error))
 
     def _stack(self, document_id: int) -> QUndoStack:
-        stack = self._stacks.get(document_id)
+        key = (document_id, self.store.reviewing)
+        stack = self._stacks.get(key)
         if stack is None:
             stack = QUndoStack(self.undo_group)
-            self._stacks[document_id] = stack
+            self._stacks[key] = stack
         return stack

@@ -19,6 +19,7 @@ from annotator.core.summaries import DocumentQuery
 from annotator.services.document_analysis import DocumentAnalysis, catch_up_edit, save_analysis
 from annotator.store import Store
 from annotator.ui.controllers.nlp_worker import NlpWorker
+from annotator.ui.controllers.reviewing import Reviewing
 from annotator.ui.controllers.session import DocumentSession
 from annotator.ui.state.store_memory import StoreMemory
 from annotator.ui.state.view_state import ViewState
@@ -35,6 +36,8 @@ class Workflow(QObject):
         worker: NlpWorker,
         memory: StoreMemory,
         parent: QObject | None = None,
+        *,
+        reviewing: Reviewing | None = None,
     ) -> None:
         super().__init__(parent)
         self._store = store
@@ -42,6 +45,7 @@ class Workflow(QObject):
         self._state = state
         self._worker = worker
         self._memory = memory
+        self.reviewing = reviewing if reviewing is not None else Reviewing(session, state, self)
 
     @property
     def store(self) -> Store:
@@ -120,6 +124,18 @@ class Workflow(QObject):
         if dataset is not None and current is not None:
             self._open(dataset, current.id)
 
+    def switch_reviewing(self, reviewing: bool) -> None:
+        """Review mode on (the annotator's reviews) or off (their own versions): the open
+        document is read again as such."""
+        if reviewing == self._session.reviewing:
+            return
+        current = self._session.document
+        self._session.open(None)
+        self.reviewing.set_reviewing(reviewing)
+        dataset = self._session.dataset
+        if dataset is not None and current is not None:
+            self._open(dataset, current.id)
+
     @Slot(int)
     def open_document(self, document_id: int) -> None:
         dataset = self._session.dataset
@@ -131,12 +147,16 @@ class Workflow(QObject):
         current = self._session.document
         if current is not None and current.id == document_id:
             return True
+        reviewing = self._session.reviewing
+        found = self.reviewing.prepare(document_id) if reviewing else None
         document = self._session.open(document_id)
         if document is None:
             return False
         if document.dataset_id != dataset.id:  # another dataset's document
             self._session.open(None)
             return False
+        if reviewing:
+            self.reviewing.opened(found)
         self._worker.analyse(dataset, document)
         return True
 
@@ -174,6 +194,8 @@ class Workflow(QObject):
         if document is None or dataset is None or document.id != analysis.document_id:
             return  # the annotator moved on
         self._session.set_tokens(document.id, analysis.tokens)
+        if self._session.reviewing:
+            return  # a review holds what the annotators decided; no suggestion joins it
         edit = catch_up_edit(document, analysis, allow_overlap=dataset.allow_overlap)
         if edit is not None or analysis.model is not None:
             self._session.apply_unrecorded(

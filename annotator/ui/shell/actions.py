@@ -172,6 +172,22 @@ SPECS: tuple[ActionSpec, ...] = (
         tip="Compare the versions of the annotators who marked the same articles done",
     ),
     ActionSpec(
+        "doc.review",
+        "&Document",
+        "&Review Mode",
+        ("Ctrl+R",),
+        "Settle the versions two or more annotators marked done, as your review of each",
+        checkable=True,
+    ),
+    ActionSpec(
+        "review.reject_all",
+        "&Document",
+        "Reject Every Choice Here",
+        ("0",),
+        "In review mode, at a disagreement: nobody's spans there",
+        "work",
+    ),
+    ActionSpec(
         "doc.article",
         "&Document",
         "Back to the &Article",
@@ -229,6 +245,9 @@ def shortcut_rows() -> list[tuple[str, str, str]]:
         ("Edit", "Undo", "Ctrl+Z"),
         ("Edit", "Redo", "Ctrl+Shift+Z, Ctrl+Y"),
         ("Labels", "Label the selection, or relabel the current span", "1-9, Shift+1-9"),
+        ("Document", "In review mode: next / previous disagreement", "N, Shift+N"),
+        ("Document", "In review mode, at a disagreement: take annotator 1-9's choice", "1-9"),
+        ("Document", "In review mode: mark the review done and open the next", "Ctrl+Return"),
     ]
     for spec in SPECS:
         if spec.menu == "Labels":

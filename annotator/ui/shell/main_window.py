@@ -28,6 +28,7 @@ from annotator.store import Store
 from annotator.ui.article.view import ArticleView
 from annotator.ui.documents.panel import DocumentPanel
 from annotator.ui.labels.bar import LabelBar
+from annotator.ui.review.panel import ReviewPanel
 from annotator.ui.shell.actions import MENUS, SPECS, build_actions
 from annotator.ui.shell.startup import GEOMETRY, place_first
 from annotator.ui.shell.status import ModelState
@@ -70,6 +71,7 @@ class MainWindow(QMainWindow):
         # A long title must never widen the window: it is cut, not laid out in full.
         self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.spans = SpanPanel()
+        self.review = ReviewPanel()
         self.history = QUndoView(undo_group)
         self.history.setEmptyLabel("Opened")
         self.dataset_box = QComboBox()
@@ -89,6 +91,7 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
         layout.addWidget(self.labels)
+        layout.addWidget(self.review)
         layout.addWidget(self.article, 1)
         # The annotation keys answer in the article, the label bar and the span list.
         work_actions = [self.actions_by_id[s.id] for s in SPECS if s.scope == "work"]
@@ -128,8 +131,11 @@ class MainWindow(QMainWindow):
         self.show_annotator(annotator)
         status.addPermanentWidget(self.annotator_label)
 
-    def show_annotator(self, name: str | None) -> None:
-        self.annotator_label.setText(f"Annotator: {name or '-'}")
+    def show_annotator(self, name: str | None, *, reviewing: bool = False) -> None:
+        if reviewing:
+            self.annotator_label.setText(f"Reviewing as {name or '-'}")
+        else:
+            self.annotator_label.setText(f"Annotator: {name or '-'}")
 
     def _build_menus(self, undo_group: QUndoGroup) -> None:
         undo = undo_group.createUndoAction(self, "&Undo")

@@ -96,6 +96,11 @@ class Wiring(QObject):
         state.current_span_changed.connect(self.show_current_span)
         state.selection_changed.connect(self.show_selection)
         state.show_rejected_changed.connect(self.show_rejected)
+        state.reviewing_changed.connect(self.show_reviewing)
+        state.review_changed.connect(self.show_review)
+        state.disagreement_changed.connect(self.show_review)
+        state.document_changed.connect(self.show_review)
+        state.document_opened.connect(self.show_review)
 
     def _state_to_settings(self) -> None:
         state, saved = self.state, self.saved
@@ -115,6 +120,7 @@ class Wiring(QObject):
         session.refused.connect(w.show_message)
         session.store_lost.connect(self._store_lost)
         editing.message.connect(w.show_message)
+        workflow.reviewing.message.connect(w.show_message)
         editing.document_finished.connect(workflow.open_next_after)
         workflow.message.connect(w.show_message)
         worker.analysed.connect(workflow.on_analysed)
@@ -139,6 +145,7 @@ class Wiring(QObject):
 
     def _handlers(self) -> dict[str, Callable[..., object]]:
         w, e, workflow = self.window, self.editing, self.workflow
+        r = workflow.reviewing
         handlers: dict[str, Callable[..., object]] = {
             "file.new_dataset": lambda: _dialogs().new_dataset(w, workflow),
             "file.import": lambda: _dialogs().import_articles(w, workflow),
@@ -148,8 +155,8 @@ class Wiring(QObject):
             "file.quit": w.close,
             "span.next": lambda: e.next_span(w.article.caret_offset()),
             "span.previous": lambda: e.previous_span(w.article.caret_offset()),
-            "span.next_open": lambda: e.next_open(w.article.caret_offset()),
-            "span.previous_open": lambda: e.previous_open(w.article.caret_offset()),
+            "span.next_open": lambda: self._next_stop(forward=True),
+            "span.previous_open": lambda: self._next_stop(forward=False),
             "span.jump": self._jump,
             "span.grow": lambda: e.grow_selection(w.article.caret_offset()),
             "span.accept": e.accept,
@@ -169,6 +176,8 @@ class Wiring(QObject):
             "doc.find": w.documents.focus_search,
             "doc.dataset": self._choose_dataset,
             "doc.agreement": lambda: _dialogs().show_agreement(w, workflow),
+            "doc.review": self._set_reviewing,
+            "review.reject_all": r.reject_all,
             "doc.article": lambda: w.article.setFocus(Qt.FocusReason.ShortcutFocusReason),
             "view.show_rejected": self.state.set_show_rejected,
             "help.shortcuts": lambda: _dialogs().show_shortcuts(w, shortcut_rows()),
@@ -177,7 +186,10 @@ class Wiring(QObject):
         }
         for spec in SPECS:
             if spec.menu == "Labels":
-                handlers[spec.id] = _bind(e.label_by_hotkey, spec.id.removeprefix("label."))
+                key = spec.id.removeprefix("label.")
+                handlers[spec.id] = (
+                    self._digit(key) if key.isdigit() else _bind(e.label_by_hotkey, key)
+                )
         return handlers
 
     # -- the state, shown -----------------------------------------------------------------
@@ -232,7 +244,47 @@ class Wiring(QObject):
         w.article.set_show_rejected(show)
         w.spans.set_show_rejected(show)
 
+    @Slot(bool)
+    def show_reviewing(self, reviewing: bool) -> None:
+        w = self.window
+        w.action("doc.review").setChecked(reviewing)
+        w.show_annotator(self.session.annotator, reviewing=reviewing)
+        w.review.setVisible(reviewing)
+        self.show_review()
+        w.documents.set_review_filter("needs_review" if reviewing else None)
+        w.documents.refresh()
+
+    def _next_stop(self, *, forward: bool) -> None:
+        """N, Shift+N: the next disagreement in review mode, else the next open suggestion."""
+        caret = self.window.article.caret_offset()
+        if self.workflow.reviewing.step(forward=forward, caret=caret):
+            return
+        if forward:
+            self.editing.next_open(caret)
+        else:
+            self.editing.previous_open(caret)
+
+    def _digit(self, key: str) -> Callable[[], None]:
+        """A plain digit: at a disagreement in review mode, that annotator's choice; else
+        the label with that key."""
+
+        def press() -> None:
+            if not self.workflow.reviewing.take(int(key) - 1):
+                self.editing.label_by_hotkey(key)
+
+        return press
+
+    @Slot(object)
+    def show_review(self, _changed: object = None) -> None:
+        state = self.state
+        if state.reviewing:
+            self.window.review.show_review(state.document, state.review, state.disagreement)
+
     # -- gestures that need the window ----------------------------------------------------
+
+    @Slot(bool)
+    def _set_reviewing(self, reviewing: bool) -> None:
+        self.workflow.switch_reviewing(reviewing)
 
     @Slot(int)
     def _dataset_chosen(self, index: int) -> None:

@@ -12,6 +12,11 @@ the current span and the selection; a span made current clears the selection and
 selection clears the current span; after an edit, undo or new suggestions the current
 span follows `core.navigation.successor`; hiding rejected spans drops a rejected current
 span.
+
+In review mode (`reviewing`) the open document is the reviewer's version, `review` what
+the annotators' done versions say together (`core.review`), and `disagreement` the stop
+the keys 1-9 and 0 settle: another document clears both, and any other current span or
+selection ends the stop.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from PySide6.QtCore import QObject, Signal
 
 from annotator.core.model import Dataset, Document, Label, Span, SpanState
 from annotator.core.navigation import contains, successor
+from annotator.core.review import Disagreement, Review
 from annotator.core.summaries import DocumentQuery
 
 Range = tuple[int, int]
@@ -33,6 +39,9 @@ class ViewState(QObject):
     selection_changed = Signal(object)  # (start, end) in code points, or None
     list_query_changed = Signal(object)  # DocumentQuery: the document list's filters, order
     show_rejected_changed = Signal(bool)
+    reviewing_changed = Signal(bool)
+    review_changed = Signal(object)  # Review | None: the open document's, in review mode
+    disagreement_changed = Signal(object)  # Disagreement | None: the current stop
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -42,6 +51,9 @@ class ViewState(QObject):
         self._selection: Range | None = None
         self._list_query = DocumentQuery()
         self._show_rejected = False
+        self._reviewing = False
+        self._review: Review | None = None
+        self._disagreement: Disagreement | None = None
 
     # -- reading --------------------------------------------------------------------------
 
@@ -74,6 +86,18 @@ class ViewState(QObject):
     def show_rejected(self) -> bool:
         return self._show_rejected
 
+    @property
+    def reviewing(self) -> bool:
+        return self._reviewing
+
+    @property
+    def review(self) -> Review | None:
+        return self._review
+
+    @property
+    def disagreement(self) -> Disagreement | None:
+        return self._disagreement
+
     # -- writing --------------------------------------------------------------------------
 
     def set_dataset(self, dataset: Dataset | None) -> None:
@@ -100,6 +124,7 @@ class ViewState(QObject):
         had_current, had_selection = self._current is not None, self._selection is not None
         self._current = None
         self._selection = None
+        self.set_review(None)
         self.document_opened.emit(document)
         if had_current:
             self.current_span_changed.emit(None)
@@ -112,6 +137,7 @@ class ViewState(QObject):
             self.set_selection(None)
         if span != self._current:
             self._current = span
+            self.set_disagreement(None)
             self.current_span_changed.emit(span)
 
     def set_selection(self, selection: Range | None) -> None:
@@ -122,6 +148,7 @@ class ViewState(QObject):
             self.set_current_span(None)
         if selection != self._selection:
             self._selection = selection
+            self.set_disagreement(None)
             self.selection_changed.emit(selection)
 
     def set_list_query(self, query: DocumentQuery) -> None:
@@ -137,6 +164,25 @@ class ViewState(QObject):
         current = self._current
         if not show and current is not None and current.state is SpanState.REJECTED:
             self.set_current_span(None)
+
+    def set_reviewing(self, reviewing: bool) -> None:
+        if reviewing != self._reviewing:
+            self._reviewing = reviewing
+            self.set_review(None)
+            self.reviewing_changed.emit(reviewing)
+
+    def set_review(self, review: Review | None) -> None:
+        """The open document's review (None: none); it ends the current stop."""
+        self.set_disagreement(None)
+        if review != self._review:
+            self._review = review
+            self.review_changed.emit(review)
+
+    def set_disagreement(self, disagreement: Disagreement | None) -> None:
+        """The stop the keys settle; set after the span it makes current."""
+        if disagreement != self._disagreement:
+            self._disagreement = disagreement
+            self.disagreement_changed.emit(disagreement)
 
     def _follow(self, document: Document) -> None:
         """After an edit, undo or new suggestions: the current span, if gone, its successor."""

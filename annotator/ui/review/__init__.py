@@ -1,0 +1,1 @@
+"""Review mode's panel: who chose what at the current disagreement."""
