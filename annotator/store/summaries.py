@@ -47,7 +47,6 @@ from annotator.store import fast_path
 from annotator.store.db import read_transaction
 from annotator.store.perspective import (
     ANNOTATION,
-    CONFLICT,
     REVIEW,
     Viewer,
     acting_kind,
@@ -108,12 +107,7 @@ def _version_count() -> ColumnElement[int]:
     """How many annotators have a version of the document (ux_version_owner: a seek)."""
     return (
         select(func.count())
-        .where(
-            VERSION.c.document_id == DOCUMENT.c.id,
-            VERSION.c.kind == ANNOTATION,
-            # The partial index's own condition: SQLite uses it only when the query says so.
-            VERSION.c.kind != CONFLICT,
-        )
+        .where(VERSION.c.document_id == DOCUMENT.c.id, VERSION.c.kind == ANNOTATION)
         .correlate_except(VERSION)
         .scalar_subquery()
     )
