@@ -155,3 +155,19 @@ def test_another_name_shows_that_annotators_own_version_of_the_open_article(
         ("grace", Status.NEW),
         ("tester", Status.DONE),
     ]
+
+
+def test_a_name_changed_in_review_mode_reviews_as_that_person(
+    opened: Callable[..., Parts], store: Store, qtbot: QtBot
+) -> None:
+    parts = opened(annotator="tester")
+    parts.window.action("doc.review").trigger()
+    assert status_name(parts) == "Reviewing as tester"
+    parts.window.action("file.annotator_name").trigger()
+    dialog = dialog_of(parts)
+    assert dialog is not None
+    dialog.field.setText("grace")
+    qtbot.mouseClick(button(dialog, OK), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: parts.session.annotator == "grace")
+    assert status_name(parts) == "Reviewing as grace"
+    assert parts.session.reviewing

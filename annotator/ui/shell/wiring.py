@@ -334,7 +334,7 @@ class Wiring(QObject):
         shown and kept."""
         self.workflow.switch_annotator(name)
         self.window.documents.refresh()
-        self.window.show_annotator(name)
+        self.window.show_annotator(name, reviewing=self.state.reviewing)
         try:
             self._save_annotator(name)
         except (AnnotatorError, OSError) as error:
