@@ -83,7 +83,11 @@ class Trained:
 def trained(tmp_path_factory: pytest.TempPathFactory) -> Trained:
     home = tmp_path_factory.mktemp("training")
     with pytest.MonkeyPatch.context() as patch:
+        # Module-scoped: set up before the per-test isolation of conftest, so isolated here.
+        for variable in ("XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+            patch.setenv(variable, str(home / variable.lower()))
         patch.setenv("XDG_DATA_HOME", str(home / "data"))
+        patch.delenv("ANNOTATOR_DB", raising=False)
         patch.setenv("ANNOTATOR_NAME", "unknown")
         db = home / "annotations.db"
         data = write_jsonl(home / "comments.jsonl", comments(20))
