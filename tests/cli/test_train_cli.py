@@ -19,6 +19,8 @@ import pytest
 import spacy
 
 from annotator.cli import main
+from annotator.cli.progress import StepBar
+from annotator.nlp.training import Step
 from annotator.store import Store
 from tests.conftest import CliResult
 
@@ -264,3 +266,23 @@ def test_the_trained_version_suggests_the_new_label_in_an_article_it_has_not_see
         (document,) = [d for d, _ in store.iter_documents(dataset.id) if d.text == text]
         found = {(document.covered_text(s), s.label, s.source) for s in document.spans}
     assert ("Balenciaga", "BRAND", "en_fashion_v1") in found
+
+
+def test_ctrl_c_in_the_command_keeps_the_best_version_so_far(
+    cli, fashion: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown = StepBar.update
+
+    def update(bar: StepBar, step: Step) -> None:
+        if step.step == 8:
+            raise KeyboardInterrupt  # what Ctrl-C raises in the loop
+        shown(bar, step)
+
+    monkeypatch.setattr(StepBar, "update", update)
+    result = cli("train", "-d", "fashion", "--db", fashion, "--max-steps", "40")
+    assert result.code == 130
+    assert "Stopped at step 8: kept the best version so far." in result.err
+    assert "Trained version 1 of 'fashion'" in result.out
+    with Store.open(fashion) as store:
+        (version,) = store.model_versions(store.get_dataset("fashion").id)
+    assert (Path(version.path) / "config.cfg").is_file()
