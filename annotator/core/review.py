@@ -91,9 +91,37 @@ class Review:
     proposal: tuple[Span, ...]  # the agreed spans, accepted, in text order
     disagreements: tuple[Disagreement, ...]  # in text order
 
+    def settled(self, document: Document) -> tuple[int | None, ...]:
+        """`Disagreement.taken` of every disagreement, in one pass over the review's spans
+        (the regions are disjoint and in text order: each span finds its own by bisection)."""
+        stops = self.disagreements
+        starts = [d.start for d in stops]
+        found: list[list[tuple[int, int, str]]] = [[] for _ in stops]
+        gold = (SpanState.ACCEPTED, SpanState.MANUAL)
+        for span in document.spans:
+            if span.state not in gold:
+                continue
+            index = max(bisect_right(starts, span.start) - 1, 0)
+            while index < len(stops) and stops[index].start < span.end:
+                stop = stops[index]
+                if span.start < stop.end and span.key not in stop.agreed:
+                    found[index].append(span.key)
+                index += 1
+        return tuple(
+            next(
+                (n for n, choice in enumerate(stop.choices) if here == _keys(choice.spans)),
+                None,
+            )
+            for stop, here in zip(stops, found, strict=True)
+        )
+
     def at(self, offset: int) -> Disagreement | None:
         """The disagreement whose region holds `offset`, if any."""
         return next((d for d in self.disagreements if d.start <= offset < d.end), None)
+
+
+def _keys(spans: Sequence[Span]) -> list[tuple[int, int, str]]:
+    return [span.key for span in spans]
 
 
 def review(versions: Mapping[str, Sequence[Span]]) -> Review:

@@ -96,6 +96,7 @@ def test_an_agreed_span_under_a_disagreement_stays_where_overlap_is_allowed() ->
     document = proposal_document(found)
     taken = disagreement.take(document, 0, allow_overlap=True).apply(document)
     assert keys(taken.spans) == [ADA.key, LOVELACE.key]
+    assert found.settled(taken) == (0,) == (disagreement.taken(taken),)
     assert disagreement.reject_all(taken).apply(taken).spans == (accepted(ADA),)
 
 
@@ -159,7 +160,9 @@ def test_taking_one_annotator_everywhere_gives_their_version(
     for name in found:
         settled = settle_all(result, name)
         assert keys(settled.spans) == gold(found[name])
-        assert all(d.taken(settled) is not None for d in result.disagreements)
+        each = tuple(d.taken(settled) for d in result.disagreements)
+        assert None not in each
+        assert result.settled(settled) == each
     rejected = settle_all(result, None)
     assert rejected.spans == result.proposal
 
@@ -185,3 +188,4 @@ def test_a_choice_undone_leaves_the_review_as_it_was(
             region = range(disagreement.start, disagreement.end)
             assert not [s for s in changed.gold_spans if s.start in region]
         document = changed
+    assert result.settled(document) == tuple(d.taken(document) for d in result.disagreements)

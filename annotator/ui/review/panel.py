@@ -57,7 +57,7 @@ def _tally(document: Document, review: Review) -> str:
     count = len(review.disagreements)
     if not count:
         return f"{names} agree on every span. Ctrl+Enter marks it reviewed."
-    settled = sum(d.taken(document) is not None for d in review.disagreements)
+    settled = sum(taken is not None for taken in review.settled(document))
     return (
         f"{names} agree on {len(review.proposal)} spans and differ in {count} places "
         f"({settled} settled as one of them chose). N / Shift+N: go to one."
