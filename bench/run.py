@@ -54,6 +54,7 @@ NAMES = (
     "store_check",
     "busy_refusal",
     "agreement",
+    "review_open",
     "effort",
     "effort_inputs",
 )
