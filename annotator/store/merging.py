@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import json
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from annotator.core.errors import StoreError
 from annotator.store.backups import private_copy
@@ -32,6 +32,8 @@ from annotator.store.perspective import CONFLICT
 from annotator.store.tables import DATASET, DOCUMENT, INPUT, LABEL, SPAN, VERSION
 
 _SPAN_FIELDS = ("start", "end", "label", "state", "source", "score")
+_SPAN_KEYS = ("document_id", "version_id", *_SPAN_FIELDS)
+_VERSION_FIELDS = ("annotator", "status", "created_at", "updated_at", "clock")
 _DOCUMENT_FIELDS = (
     "text",
     "meta",
@@ -126,37 +128,123 @@ def _merge_dataset(ours: Connection, theirs: Connection, name: str, report: Merg
     report.datasets.append(name)
     documents = theirs.execute(
         select(DOCUMENT).where(DOCUMENT.c.dataset_id == their_set.id).order_by(DOCUMENT.c.id)
-    ).all()
-    for document in documents:
-        _merge_document(ours, theirs, our_id, name, document, report)
+    )
+    while chunk := documents.fetchmany(_CHUNK):
+        _merge_documents(ours, theirs, our_id, name, chunk, report)
 
 
-def _merge_document(
+# Documents merged together: a few statements per chunk rather than per document.
+_CHUNK = 256
+
+
+def _merge_documents(
     ours: Connection,
     theirs: Connection,
     our_set: int,
     name: str,
-    document: Any,
+    documents: Sequence[Any],
     report: MergeReport,
 ) -> None:
-    row = document._mapping
-    our_id = ours.execute(
-        select(DOCUMENT.c.id).where(
-            DOCUMENT.c.dataset_id == our_set, DOCUMENT.c.input_hash == row["input_hash"]
+    """Merge a chunk of the other store's documents of one dataset.
+
+    The versions this store lacks (the common case: another person's work) are inserted
+    together, their spans in one statement; a version both stores hold is compared and
+    settled one at a time (`_merge_version`).
+    """
+    hashes = [row.input_hash for row in documents]
+    found = {
+        str(input_hash): int(document_id)
+        for document_id, input_hash in ours.execute(
+            select(DOCUMENT.c.id, DOCUMENT.c.input_hash).where(
+                DOCUMENT.c.dataset_id == our_set, DOCUMENT.c.input_hash.in_(hashes)
+            )
         )
-    ).scalar()
-    if our_id is None:
-        values = {key: row[key] for key in _DOCUMENT_FIELDS}
-        our_id = ours.execute(
-            insert(DOCUMENT).values(dataset_id=our_set, **values).returning(DOCUMENT.c.id)
-        ).scalar_one()
-        report.documents += 1
-        report.spans += _copy_spans(ours, theirs, row["id"], INPUT, our_id, INPUT)
+    }
+    ids: dict[int, int] = {}  # their document id -> ours
+    for row in documents:
+        our_id = found.get(row.input_hash)
+        if our_id is None:
+            values = {key: row._mapping[key] for key in _DOCUMENT_FIELDS}
+            our_id = ours.execute(
+                insert(DOCUMENT).values(dataset_id=our_set, **values).returning(DOCUMENT.c.id)
+            ).scalar_one()
+            found[row.input_hash] = our_id
+            report.documents += 1
+            report.spans += _copy_spans(ours, theirs, row.id, INPUT, our_id, INPUT)
+        ids[row.id] = our_id
+    held = {
+        (int(document_id), str(annotator), str(kind))
+        for document_id, annotator, kind in ours.execute(
+            select(VERSION.c.document_id, VERSION.c.annotator, VERSION.c.kind).where(
+                VERSION.c.document_id.in_(list(ids.values())), VERSION.c.kind != CONFLICT
+            )
+        )
+    }
     versions = theirs.execute(
-        select(VERSION).where(VERSION.c.document_id == row["id"]).order_by(VERSION.c.id)
+        select(VERSION).where(VERSION.c.document_id.in_(list(ids))).order_by(VERSION.c.id)
     ).all()
+    added: list[Any] = []
     for version in versions:
-        _merge_version(ours, theirs, our_id, name, version, report)
+        their = version._mapping
+        key = (ids[their["document_id"]], str(their["annotator"]), str(their["kind"]))
+        if their["kind"] != CONFLICT and key not in held:
+            added.append(their)
+            held.add(key)
+        else:
+            _merge_version(ours, theirs, key[0], name, version, report)
+    if added:
+        _add_versions(ours, theirs, ids, added, report)
+
+
+def _add_versions(
+    ours: Connection,
+    theirs: Connection,
+    ids: dict[int, int],
+    added: Sequence[Any],
+    report: MergeReport,
+) -> None:
+    """Insert versions this store lacks, as they are, with their spans, in two statements."""
+    last = ours.execute(select(func.coalesce(func.max(VERSION.c.id), 0))).scalar_one()
+    ours.execute(
+        insert(VERSION),
+        [
+            {
+                "document_id": ids[their["document_id"]],
+                "kind": their["kind"],
+                **{
+                    k: their[k]
+                    for k in ("annotator", "status", "created_at", "updated_at", "clock")
+                },
+            }
+            for their in added
+        ],
+    )
+    # Rows inserted in one statement take the next ids, in order.
+    new_ids = list(
+        ours.execute(
+            select(VERSION.c.id).where(VERSION.c.id > last).order_by(VERSION.c.id)
+        ).scalars()
+    )
+    if len(new_ids) != len(added):
+        raise StoreError("the merge could not tell the versions it added apart; nothing merged")
+    mapped = {
+        their["id"]: (ids[their["document_id"]], new)
+        for their, new in zip(added, new_ids, strict=True)
+    }
+    columns = [SPAN.c[name] for name in _SPAN_FIELDS]
+    rows = [
+        dict(zip(_SPAN_KEYS, (*mapped[version_id], *span), strict=True))
+        for version_id, *span in theirs.execute(
+            select(SPAN.c.version_id, *columns).where(
+                SPAN.c.document_id.in_(list(ids)), SPAN.c.version_id != INPUT
+            )
+        )
+        if version_id in mapped
+    ]
+    if rows:
+        ours.execute(insert(SPAN), rows)
+    report.versions += len(added)
+    report.spans += len(rows)
 
 
 def _merge_version(
@@ -195,9 +283,9 @@ def _merge_version(
         return
     our = mine._mapping
     their_clock, our_clock = json.loads(their["clock"]), json.loads(our["clock"])
-    same_content = our["status"] == their["status"] and _spans(ours, our["id"]) == _spans(
-        theirs, their["id"]
-    )
+    same_content = our["status"] == their["status"] and _spans(
+        ours, our_document, our["id"]
+    ) == _spans(theirs, their["document_id"], their["id"])
     if same_content or _covers(our_clock, their_clock):
         if same_content and our_clock != their_clock:
             joined = {
@@ -229,12 +317,15 @@ def _covers(a: dict[str, int], b: dict[str, int]) -> bool:
     return all(a.get(store, 0) >= count for store, count in b.items())
 
 
-def _spans(conn: Connection, version_id: int) -> list[tuple[Any, ...]]:
+def _spans(conn: Connection, document_id: int, version_id: int) -> list[tuple[Any, ...]]:
+    """A version's spans, looked up in the span index (document, version) as it is keyed."""
     columns = [SPAN.c[name] for name in _SPAN_FIELDS]
     return [
         tuple(r)
         for r in conn.execute(
-            select(*columns).where(SPAN.c.version_id == version_id).order_by(*columns[:3])
+            select(*columns)
+            .where(SPAN.c.document_id == document_id, SPAN.c.version_id == version_id)
+            .order_by(*columns[:3])
         )
     ]
 
@@ -247,7 +338,7 @@ def _add_version(
     kind: str,
     report: MergeReport,
 ) -> None:
-    values = {k: their[k] for k in ("annotator", "status", "created_at", "updated_at", "clock")}
+    values = {k: their[k] for k in _VERSION_FIELDS}
     new_id = ours.execute(
         insert(VERSION)
         .values(document_id=our_document, kind=kind, **values)
@@ -266,7 +357,9 @@ def _replace(
     their: Any,
     report: MergeReport,
 ) -> None:
-    ours.execute(delete(SPAN).where(SPAN.c.version_id == our_version))
+    ours.execute(
+        delete(SPAN).where(SPAN.c.document_id == our_document, SPAN.c.version_id == our_version)
+    )
     values = {k: their[k] for k in ("status", "updated_at", "clock")}
     ours.execute(update(VERSION).where(VERSION.c.id == our_version).values(**values))
     report.spans += _copy_spans(

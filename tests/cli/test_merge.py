@@ -161,3 +161,50 @@ def test_hostile_merges_get_one_line_and_change_nothing(cli, lead: Path, tmp_pat
         assert reason in result.err, (other, result.err)
         assert "Traceback" not in result.err and len(result.err.strip().splitlines()) == 1
     assert lead.read_bytes() == before
+
+
+def test_a_merge_of_many_documents_brings_each_version_with_its_own_spans(
+    cli, tmp_path: Path
+) -> None:
+    """More documents than a merge takes together, each with two people's versions."""
+    from annotator.core.hashing import input_hash
+    from annotator.core.model import Document, Span
+
+    texts = [f"Report {n}: Ada Lovelace met Charles Babbage in London." for n in range(600)]
+    lead, team = tmp_path / "lead.db", tmp_path / "team.db"
+    with Store.open(lead) as store:
+        dataset = store.create_dataset("news")
+        store.add_documents(
+            dataset.id,
+            [(Document(0, 0, text, input_hash=input_hash(text)), None) for text in texts],
+        )
+    shutil.copyfile(lead, team)
+
+    def version(n: int, text: str, annotator: str) -> Document:
+        start = text.index("Ada") if annotator == "ada" else text.index("London")
+        spans = (Span(start, start + 3 + n % 5, "PERSON" if annotator == "ada" else "GPE"),)
+        status = Status.DONE if n % 3 else Status.SKIPPED
+        return Document(0, 0, text, spans, status, input_hash=input_hash(text), annotator=annotator)
+
+    with Store.open(team) as store:
+        dataset = store.get_dataset("news")
+        for name in ("ada", "bo"):
+            made = [(version(n, text, name), None) for n, text in enumerate(texts)]
+            assert store.add_documents(dataset.id, made).versions == len(texts)
+    result = cli("merge", team, "--db", lead)
+    assert result.code == 0, result.err
+    assert "0 new document(s), 1200 new version(s)" in result.out
+
+    def versions(db: Path) -> list[tuple[str, str | None, str, tuple[Span, ...]]]:
+        with Store.open(db) as store:
+            dataset = store.get_dataset("news")
+            return [
+                (v.text, v.annotator, v.status.value, v.spans)
+                for document_id in store.document_ids(dataset.id)
+                for v in store.versions_of(document_id)
+            ]
+
+    assert versions(lead) == versions(team)
+    again = cli("merge", team, "--db", lead)
+    assert "0 new document(s), 0 new version(s)" in again.out
+    assert versions(lead) == versions(team)
