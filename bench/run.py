@@ -55,6 +55,7 @@ NAMES = (
     "busy_refusal",
     "agreement",
     "review_open",
+    "merge_throughput",
     "effort",
     "effort_inputs",
 )
