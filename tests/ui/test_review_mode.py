@@ -147,4 +147,6 @@ def test_an_article_fewer_than_two_marked_done_has_nothing_to_compare(
     activate(parts, qtbot)
     press(parts, qtbot, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
     assert "nothing to compare" in parts.window.review.plain_text()
+    press(parts, qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert "no review to mark done" in parts.window.statusBar().currentMessage()
     assert [v for v in store.versions_of(store.document_ids(dataset.id)[0]) if v.reviewed] == []

@@ -73,6 +73,17 @@ class Reviewing(QObject):
         else:
             self.message.emit(f"{names} agree on every span: Ctrl+Enter marks it reviewed.")
 
+    def refuses_done(self) -> bool:
+        """In review mode, an article with nothing compared is not marked reviewed (said)."""
+        if not self._state.reviewing or self._state.review is not None:
+            return False
+        if self._session.document is not None:
+            self.message.emit(
+                "Fewer than two annotators marked this article done: there is no review "
+                "to mark done."
+            )
+        return True
+
     def step(self, *, forward: bool, caret: int) -> bool:
         """N, Shift+N: the next (previous) disagreement after the current one, else after
         the caret, wrapping; False when there is no review open."""

@@ -169,7 +169,7 @@ class Wiring(QObject):
             "span.remove_all": e.remove_all_occurrences,
             "span.clear": self._clear,
             "doc.accept_all": e.accept_all,
-            "doc.done": e.mark_done,
+            "doc.done": self._mark_done,
             "doc.skip": e.skip,
             "doc.next": lambda: w.documents.step(1),
             "doc.previous": lambda: w.documents.step(-1),
@@ -253,6 +253,11 @@ class Wiring(QObject):
         self.show_review()
         w.documents.set_review_filter("needs_review" if reviewing else None)
         w.documents.refresh()
+
+    def _mark_done(self) -> None:
+        """Ctrl+Enter: the article done, or in review mode its review (when there is one)."""
+        if not self.workflow.reviewing.refuses_done():
+            self.editing.mark_done()
 
     def _next_stop(self, *, forward: bool) -> None:
         """N, Shift+N: the next disagreement in review mode, else the next open suggestion."""
