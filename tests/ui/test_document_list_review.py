@@ -56,6 +56,12 @@ def test_the_version_filter_shows_what_needs_review_and_by_whom(qtbot: QtBot, st
     assert titles(panel) == ["1", "2"]
     choose(panel, "By annotator: ada")
     assert titles(panel) == ["0", "1", "2", "3"]
+    panel.set_dataset(dataset_id)  # read again (after an import): the filter stays
+    assert panel.version_filter.currentText() == "By annotator: ada"
+    assert titles(panel) == ["0", "1", "2", "3"]
+    panel.set_review_filter("disagreements")
+    assert panel.version_filter.currentText() == "Disagreements"
+    assert titles(panel) == ["1", "2"]
     choose(panel, "Reviewed")
     assert titles(panel) == []
     choose(panel, "All versions")

@@ -79,10 +79,12 @@ def test_review_settles_every_disagreement_from_the_keyboard(
     assert shown(parts) == [ADA.key, CHARLES.key, LONDON.key]  # her own version
     press(parts, qtbot, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
     assert window.annotator_label.text() == "Reviewing as ada"
+    assert window.documents.version_filter.currentText() == "Needs review"
+    assert window.documents.model.rowCount() == 1
     assert window.review.isVisible()
     assert shown(parts) == [CHARLES.key]  # what both agree on, accepted
     assert parts.session.document is not None and parts.session.document.reviewed
-    assert "agree on 1 spans and differ in 3 places" in window.review.plain_text()
+    assert "agree on 1 span and differ in 3 places" in window.review.plain_text()
 
     press(parts, qtbot, Qt.Key.Key_N)  # the first disagreement: who chose what
     assert window.review.plain_text() == (
@@ -128,6 +130,7 @@ def test_review_settles_every_disagreement_from_the_keyboard(
 
     press(parts, qtbot, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)  # leave
     assert window.annotator_label.text() == "Annotator: ada"
+    assert window.documents.version_filter.currentText() == "All versions"
     assert not window.review.isVisible()
     document = parts.session.document
     assert document is not None and not document.reviewed

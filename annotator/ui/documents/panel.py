@@ -153,14 +153,15 @@ class DocumentPanel(QWidget):
         chosen filter that no longer applies becomes "all versions"."""
         chosen = self.version_filter.currentData()
         if names is None:
-            names = [chosen[1]] if isinstance(chosen, tuple) and chosen[0] == "annotator" else []
+            what, _, name = chosen.partition(":") if isinstance(chosen, str) else ("", "", "")
+            names = [name] if what == "annotator" else []
         with QSignalBlocker(self.version_filter):
             self.version_filter.clear()
             self.version_filter.addItem(ALL_VERSIONS, None)
             for text, kind in REVIEW_CHOICES:
-                self.version_filter.addItem(text, ("review", kind))
+                self.version_filter.addItem(text, f"review:{kind}")
             for name in names:
-                self.version_filter.addItem(f"By annotator: {name}", ("annotator", name))
+                self.version_filter.addItem(f"By annotator: {name}", f"annotator:{name}")
             self.version_filter.setCurrentIndex(max(self.version_filter.findData(chosen), 0))
         if self.version_filter.currentData() != chosen:
             self._apply_filters()
@@ -174,7 +175,7 @@ class DocumentPanel(QWidget):
 
     def set_review_filter(self, kind: ReviewFilter | None) -> None:
         """Show the documents in that state of review (None: every document)."""
-        found = self.version_filter.findData(("review", kind)) if kind is not None else 0
+        found = self.version_filter.findData(f"review:{kind}") if kind is not None else 0
         self.version_filter.setCurrentIndex(max(found, 0))
 
     def select_document(self, document_id: int) -> bool:
@@ -332,8 +333,9 @@ class DocumentPanel(QWidget):
     def _query(self) -> DocumentQuery:
         statuses = self.status_filter.currentData()
         label = self.label_filter.currentData()
+        # "review:KIND" or "annotator:NAME": strings, which findData compares by value.
         versions = self.version_filter.currentData()
-        what, value = versions if isinstance(versions, tuple) else (None, None)
+        what, _, value = versions.partition(":") if isinstance(versions, str) else ("", "", "")
         sort = self.model.query
         return DocumentQuery(
             statuses=statuses if isinstance(statuses, frozenset) else frozenset(),
@@ -341,7 +343,9 @@ class DocumentPanel(QWidget):
             text=self.search.text().strip(),
             sort=sort.sort,
             descending=sort.descending,
-            review=value if what == "review" else None,
+            review=next(
+                (kind for _, kind in REVIEW_CHOICES if what == "review" and kind == value), None
+            ),
             annotator=value if what == "annotator" else None,
         )
 
