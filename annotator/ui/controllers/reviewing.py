@@ -67,8 +67,8 @@ class Reviewing(QObject):
         names = ", ".join(found.annotators)
         if count:
             self.message.emit(
-                f"{names} agree on {len(found.proposal)} spans and differ in {count} places: "
-                "N goes to the next one."
+                f"{names} agree on {_count(len(found.proposal), 'span')} and differ in "
+                f"{_count(count, 'place')}: N goes to the next one."
             )
         else:
             self.message.emit(f"{names} agree on every span: Ctrl+Enter marks it reviewed.")
@@ -158,3 +158,7 @@ class Reviewing(QObject):
         else:
             self._state.set_selection((disagreement.start, disagreement.end))
         self._state.set_disagreement(disagreement)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

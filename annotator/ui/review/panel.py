@@ -59,8 +59,9 @@ def _tally(document: Document, review: Review) -> str:
         return f"{names} agree on every span. Ctrl+Enter marks it reviewed."
     settled = sum(taken is not None for taken in review.settled(document))
     return (
-        f"{names} agree on {len(review.proposal)} spans and differ in {count} places "
-        f"({settled} settled as one of them chose). N / Shift+N: go to one."
+        f"{names} agree on {_count(len(review.proposal), 'span')} and differ in "
+        f"{_count(count, 'place')} ({settled} settled as one of them chose). "
+        "N / Shift+N: go to one."
     )
 
 
@@ -73,3 +74,7 @@ def _stop_text(document: Document, review: Review, stop: Disagreement) -> str:
         choices.append(f"<u>{key}</u> (in the review)" if index == taken else key)
     where = f"Disagreement {number} of {len(review.disagreements)}"
     return f"{where}: " + " · ".join(choices) + " · <b>0</b> reject all"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
