@@ -1,6 +1,7 @@
 """A team without a server, end to end: a lead imports articles and sends the store; two
 annotators each annotate their copy in the window under their own name; the lead merges
-both, reads the agreement, and every version survives an export and an import."""
+both, reads the agreement, settles the disagreements in review mode from the keyboard,
+exports the reviewed result, and every version survives an export and an import."""
 
 from __future__ import annotations
 
@@ -119,6 +120,35 @@ def test_two_annotators_windows_merge_agree_and_every_version_round_trips(
     assert agreement.code == 0, agreement.err
     overall = json.loads(agreement.out)["overall"]
     assert overall["spans"]["f1"] == pytest.approx(2 * 4 / 9)
+
+    # the lead reviews in the window, from the keyboard only
+    with Store.open(lead, annotator="lead") as store:
+        parts = open_window(store, settings, annotator="lead")
+        article = parts.window.article
+        parts.window.activateWindow()
+        qtbot.waitUntil(parts.window.isActiveWindow)
+        qtbot.keyClick(article, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+        assert parts.window.annotator_label.text() == "Reviewing as lead"
+        for document_id in (first, second):
+            parts.workflow.open_document(document_id)
+            qtbot.waitUntil(lambda: parts.session.document is not None)
+            if document_id == second:  # ada took Grace Hopper, grace rejected it
+                qtbot.keyClick(article, Qt.Key.Key_N)
+                said = parts.window.review.plain_text()
+                assert "1 ada: PERSON 'Grace Hopper'" in said and "2 grace: missing" in said
+                qtbot.keyClick(article, Qt.Key.Key_1)
+            qtbot.keyClick(article, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        parts.worker.shutdown()
+    reviewed = tmp_path / "reviewed.jsonl"
+    result = cli("export", reviewed, "-d", "news", "--version", "reviewed", "--db", lead)
+    assert result.code == 0, result.err
+    records = [json.loads(line) for line in reviewed.read_text(encoding="utf-8").splitlines()]
+    assert [r["_annotator_id"] for r in records] == ["lead", "lead"]
+    assert [[(s["start"], s["end"], s["label"]) for s in r["spans"]] for r in records] == [
+        [(0, 12, "PERSON"), (17, 32, "PERSON"), (36, 42, "GPE")],
+        [(2, 14, "PERSON"), (25, 34, "GPE")],  # code points: the emoji is one
+    ]
+    assert records[1]["text"][2:14] == "Grace Hopper"
 
     every = tmp_path / "every.jsonl"
     assert cli("export", every, "-d", "news", "--version", "all", "--db", lead).code == 0
