@@ -29,25 +29,14 @@ from annotator.core.errors import StoreError
 from annotator.store.backups import private_copy
 from annotator.store.db import SCHEMA_VERSION, read_transaction, write_transaction
 from annotator.store.perspective import CONFLICT
+from annotator.store.rows import DOCUMENT_KEYS
 from annotator.store.tables import DATASET, DOCUMENT, INPUT, LABEL, SPAN, VERSION
 
 _SPAN_FIELDS = ("start", "end", "label", "state", "source", "score")
 _SPAN_KEYS = ("document_id", "version_id", *_SPAN_FIELDS)
 _VERSION_FIELDS = ("annotator", "status", "created_at", "updated_at", "clock")
-_DOCUMENT_FIELDS = (
-    "text",
-    "meta",
-    "extra",
-    "source",
-    "input_hash",
-    "prodigy_input_hash",
-    "created_at",
-    "updated_at",
-    "tokens",
-    "token_json",
-    "suggested_with",
-    "suggested_at",
-)
+# A document's own columns: what an import writes (but its dataset), and the suggester's mark.
+_DOCUMENT_FIELDS = (*DOCUMENT_KEYS[1:], "suggested_with", "suggested_at")
 
 
 @dataclass

@@ -141,7 +141,7 @@ def chosen_columns(choice: VersionChoice) -> tuple[ColumnElement[Any], ...]:
     """The columns `rows.document_from_row` reads, for the version `choice` names."""
     version_id = chosen_version(choice, DOCUMENT.c.id)
     return (
-        *_SHARED,
+        *SHARED_COLUMNS,
         chosen_status(choice),
         _field(version_id, VERSION.c.annotator),
         DOCUMENT.c.created_at,
@@ -161,7 +161,8 @@ def has_chosen(choice: VersionChoice) -> ColumnElement[bool]:
     return chosen_version(choice, DOCUMENT.c.id).is_not(None)
 
 
-_SHARED = (
+# The document's own columns `rows.document_from_row` reads first, whoever's version it is.
+SHARED_COLUMNS = (
     DOCUMENT.c.id,
     DOCUMENT.c.dataset_id,
     DOCUMENT.c.text,
@@ -181,14 +182,14 @@ def document_columns(
     annotator has no version yet: they see the shared input."""
     if annotator is None:
         return (
-            *_SHARED,
+            *SHARED_COLUMNS,
             literal(Status.NEW.value),
             null(),
             DOCUMENT.c.created_at,
             DOCUMENT.c.updated_at,
         )
     return (
-        *_SHARED,
+        *SHARED_COLUMNS,
         status_of(annotator, kind),
         owner_of(annotator, kind),
         DOCUMENT.c.created_at,

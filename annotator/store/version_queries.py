@@ -14,7 +14,13 @@ from annotator.core.token_json import unpacked
 from annotator.core.tokens import Tokens
 from annotator.core.versions import Pick, VersionChoice
 from annotator.store.db import read_transaction
-from annotator.store.perspective import ANNOTATION, REVIEW, chosen_status, has_chosen
+from annotator.store.perspective import (
+    ANNOTATION,
+    REVIEW,
+    SHARED_COLUMNS,
+    chosen_status,
+    has_chosen,
+)
 from annotator.store.rows import (
     SPAN_COLUMNS,
     SPAN_ORDER,
@@ -146,14 +152,7 @@ class VersionQueries:
             select(
                 VERSION.c.id,
                 VERSION.c.kind,
-                DOCUMENT.c.id,
-                DOCUMENT.c.dataset_id,
-                DOCUMENT.c.text,
-                DOCUMENT.c.meta,
-                DOCUMENT.c.extra,
-                DOCUMENT.c.source,
-                DOCUMENT.c.input_hash,
-                DOCUMENT.c.prodigy_input_hash,
+                *SHARED_COLUMNS,
                 VERSION.c.status,
                 VERSION.c.annotator,
                 DOCUMENT.c.created_at,
