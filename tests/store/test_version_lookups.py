@@ -21,7 +21,7 @@ from annotator.core.edits import SetStatus
 from annotator.core.hashing import input_hash
 from annotator.core.model import Document, Label, Status
 from annotator.store import Store
-from annotator.store.perspective import seen_version, status_of
+from annotator.store.perspective import seen_version, status_of, with_status
 from annotator.store.tables import DOCUMENT
 
 V4 = Path(__file__).parent / "data" / "annotations-v4.db"
@@ -76,3 +76,18 @@ def test_a_document_s_status_and_spans_are_found_by_document_annotator_and_kind(
         assert searches, plan(path, statement)
         for step in searches:
             assert "ux_version_owner (document_id=? AND annotator=? AND kind=?)" in step, step
+
+
+@pytest.mark.parametrize("statuses", [["new"], ["new", "in_progress"], ["done"]])
+def test_the_status_filter_reads_the_annotator_s_versions_once_not_per_document(
+    statuses: list[str], tmp_path: Path
+) -> None:
+    path = new_store(tmp_path / "store.db")
+    statement = select(DOCUMENT.c.id).where(with_status("ada", statuses))
+    steps = plan(path, statement)
+    assert not [step for step in steps if "CORRELATED" in step], steps
+    with Store.open(path, annotator="ada") as store:
+        wanted = {Status(value) for value in statuses}
+        dataset = store.list_datasets()[0]
+        shown = {store.get_document(i).status for i in store.document_ids(dataset.id, wanted)}
+        assert shown and shown <= wanted
