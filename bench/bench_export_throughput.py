@@ -98,9 +98,13 @@ def _sqlite3_dump(shell: str, store: Path, out: Path) -> tuple[float, int]:
             ".mode json",
             f".output {out}",
             "SELECT id, dataset_id, text, meta, extra, source, input_hash, prodigy_input_hash,"
-            " status, annotator, created_at, updated_at, hex(tokens) AS tokens"
+            " created_at, updated_at, hex(tokens) AS tokens"
             " FROM document d WHERE d.dataset_id = 1 ORDER BY id;",
-            "SELECT s.document_id, s.start, s.end, s.label, s.state, s.source, s.score"
+            "SELECT v.id, v.document_id, v.annotator, v.kind, v.status, v.updated_at"
+            " FROM document d JOIN version v ON v.document_id = d.id"
+            " WHERE d.dataset_id = 1 ORDER BY d.id, v.id;",
+            "SELECT s.document_id, s.version_id, s.start, s.end, s.label, s.state, s.source,"
+            " s.score"
             " FROM document d JOIN span s ON s.document_id = d.id"
             " WHERE d.dataset_id = 1 ORDER BY d.id, s.start, s.end, s.label;",
             ".output stdout",

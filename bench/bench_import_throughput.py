@@ -277,8 +277,8 @@ def _least_write(folder: Path, db: Path) -> float:
         now = time.time()
         connection.execute("BEGIN IMMEDIATE")
         connection.executemany(
-            "INSERT INTO document (dataset_id, text, meta, extra, source, input_hash, status,"
-            " created_at, updated_at) VALUES (?, ?, '{}', '{}', '', ?, 'new', ?, ?)",
+            "INSERT INTO document (dataset_id, text, meta, extra, source, input_hash,"
+            " created_at, updated_at) VALUES (?, ?, '{}', '{}', '', ?, ?, ?)",
             (
                 (dataset_id, text, hashlib.sha1(text.encode()).hexdigest(), now, now)
                 for text in texts[first : first + 2000]

@@ -51,6 +51,7 @@ from pathlib import Path
 from typing import Any
 
 from bench_open_long_document import (
+    ANNOTATOR,
     DATASET,
     VIEW_SIZE,
     WINDOW_SIZE,
@@ -142,7 +143,7 @@ def child(kind: str, db: Path, quick: bool) -> dict[str, Any]:
     from annotator.store import Store
 
     app = QApplication.instance() or QApplication([])
-    store = Store.open(db)
+    store = Store.open(db, annotator=ANNOTATOR)
     dataset = store.get_dataset(DATASET)
     long_id = int(max(store.document_ids(dataset.id)))
     folder = tempfile.mkdtemp(prefix="relabel-settings-")
@@ -151,7 +152,7 @@ def child(kind: str, db: Path, quick: bool) -> dict[str, Any]:
     if kind == "window":
         from annotator.app import assemble
 
-        built = assemble(store, settings, annotator="bench")
+        built = assemble(store, settings, annotator=ANNOTATOR)
         window, session, editing = built.window, built.session, built.editing
         window.resize(*WINDOW_SIZE)
         window.show()
@@ -167,7 +168,7 @@ def child(kind: str, db: Path, quick: bool) -> dict[str, Any]:
         from annotator.ui.state.view_state import ViewState
 
         state = ViewState()
-        session = DocumentSession(store, state, annotator="bench")
+        session = DocumentSession(store, state, annotator=ANNOTATOR)
         editing = Editing(session, state)
         view = ArticleView()
         view.resize(*VIEW_SIZE)
