@@ -66,10 +66,10 @@ def seen_spans(annotator: str, kind: str = ANNOTATION) -> ColumnElement[bool]:
     return SPAN.c.version_id == seen_version(annotator, SPAN.c.document_id, kind)
 
 
-def status_of(annotator: str, kind: str = ANNOTATION) -> ColumnElement[Any]:
-    """The annotator's status of the document in the FROM clause ("new" without a version)."""
-    found = (
-        select(VERSION.c.status)
+def _own_field(annotator: str, kind: str, column: ColumnElement[Any]) -> ScalarSelect[Any]:
+    """A column of the annotator's version of the document in the FROM clause, or NULL."""
+    return (
+        select(column)
         .where(
             VERSION.c.document_id == DOCUMENT.c.id,
             VERSION.c.annotator == annotator,
@@ -78,22 +78,16 @@ def status_of(annotator: str, kind: str = ANNOTATION) -> ColumnElement[Any]:
         .correlate_except(VERSION)
         .scalar_subquery()
     )
-    return func.coalesce(found, Status.NEW.value)
+
+
+def status_of(annotator: str, kind: str = ANNOTATION) -> ColumnElement[Any]:
+    """The annotator's status of the document in the FROM clause ("new" without a version)."""
+    return func.coalesce(_own_field(annotator, kind, VERSION.c.status), Status.NEW.value)
 
 
 def updated_of(annotator: str, kind: str = ANNOTATION) -> ColumnElement[Any]:
     """When the annotator last changed the document; when it was added, if never."""
-    found = (
-        select(VERSION.c.updated_at)
-        .where(
-            VERSION.c.document_id == DOCUMENT.c.id,
-            VERSION.c.annotator == annotator,
-            VERSION.c.kind == kind,
-        )
-        .correlate_except(VERSION)
-        .scalar_subquery()
-    )
-    return func.coalesce(found, DOCUMENT.c.updated_at)
+    return func.coalesce(_own_field(annotator, kind, VERSION.c.updated_at), DOCUMENT.c.updated_at)
 
 
 def chosen_version(choice: VersionChoice, document_id: ColumnElement[Any]) -> ColumnElement[Any]:
