@@ -16,6 +16,8 @@ report says so. Nothing is ever dropped silently.
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -62,11 +64,34 @@ def opened_copy(other: Path, here: Path) -> Iterator[Any]:
         raise StoreError(f"{other}: not a store file (a folder or a device)")
     if other.resolve() == here.resolve() or other.samefile(here):
         raise StoreError(f"{other} is this store itself; name another person's store")
-    with tempfile.TemporaryDirectory(prefix="annotator-merge-") as folder:
+    _remove_killed_copies()
+    with tempfile.TemporaryDirectory(prefix=f"{_COPY_PREFIX}{os.getpid()}-") as folder:
         copy = Path(folder) / "other.db"
         private_copy(other, copy, SCHEMA_VERSION)
         with Store.open(copy, create=False) as store:
             yield store
+
+
+_COPY_PREFIX = "annotator-merge-"
+
+
+def _remove_killed_copies() -> None:
+    """Remove the copies merges left when they were killed (their process is gone): a
+    copy is a whole store, and nothing else would ever remove it."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{_COPY_PREFIX}*"):
+        pid = folder.name[len(_COPY_PREFIX) :].split("-", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
 
 
 def merge_engines(here: Any, other: Any, dataset: str | None) -> MergeReport:

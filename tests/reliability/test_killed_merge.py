@@ -140,7 +140,8 @@ def merge(lead: Path, other: Path) -> tuple[float, float]:
 def test_a_killed_merge_leaves_the_store_as_before_or_fully_merged(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # A killed merge cannot remove its private copy of the other store: keep it here.
+    # A killed merge cannot remove its private copy of the other store; the next merge
+    # does. Here, not in the system's temporary folder.
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     lead, other = make_stores(tmp_path)
     before = contents(lead)
@@ -179,5 +180,6 @@ def test_a_killed_merge_leaves_the_store_as_before_or_fully_merged(
     assert again.returncode == 0, err
     assert contents(killed) == merged
     assert integrity(killed) == "ok"
+    assert not list(tmp_path.glob("annotator-merge-*"))  # the killed ones' copies are gone
     with Store.open(killed, annotator="bob") as store:
         assert store.progress(store.get_dataset("news").id) == (DOCUMENTS + NEW, DOCUMENTS + NEW)
