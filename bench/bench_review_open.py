@@ -36,7 +36,9 @@ from synthetic import articles
 
 SPANS = 500
 TARGET_MS = 150.0
-TARGET_RATIO = 1.0
+# A review reads three versions and computes what they agree on: at most twice the time of
+# opening one of them, and under the 150 ms.
+TARGET_RATIO = 2.0
 RUNS = {False: 7, True: 3}
 DATASET = "review"
 SHORT_TEXT = "Anna Berg spoke in Lyon on Monday.\n"
