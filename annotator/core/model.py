@@ -107,16 +107,7 @@ def dataset_name_problem(name: str) -> str | None:
     bidirectional marks that reorder what a terminal shows), except a plain space between
     words ("news 2024"); a name is also not empty and has no space at either end.
     """
-    if not name.strip() or name != name.strip():
-        return f"a dataset name cannot be empty or start or end with spaces: {name!r}"
-    if len(name) > 100:
-        return f"dataset name {name[:20]!r}... is longer than 100 characters"
-    bad = _forbidden_char(name.replace(" ", "_"))
-    if bad:
-        return (
-            f"dataset name {name!r} contains {_describe_char(bad)}, which dataset names cannot hold"
-        )
-    return None
+    return _name_problem(name, "dataset name", "a dataset name")
 
 
 def annotator_name_problem(name: str) -> str | None:
@@ -125,16 +116,18 @@ def annotator_name_problem(name: str) -> str | None:
     The rules of dataset names: a full name ("Ada Lovelace") has plain spaces between its
     words, never a line break, a control character or a mark that reorders the text.
     """
+    return _name_problem(name, "annotator name", "an annotator name")
+
+
+def _name_problem(name: str, what: str, one: str) -> str | None:
+    """The rules of dataset and annotator names; `what` and `one` name them in messages."""
     if not name.strip() or name != name.strip():
-        return f"an annotator name cannot be empty or start or end with spaces: {name!r}"
+        return f"{one} cannot be empty or start or end with spaces: {name!r}"
     if len(name) > 100:
-        return f"annotator name {name[:20]!r}... is longer than 100 characters"
+        return f"{what} {name[:20]!r}... is longer than 100 characters"
     bad = _forbidden_char(name.replace(" ", "_"))
     if bad:
-        return (
-            f"annotator name {name!r} contains {_describe_char(bad)}, "
-            "which annotator names cannot hold"
-        )
+        return f"{what} {name!r} contains {_describe_char(bad)}, which {what}s cannot hold"
     return None
 
 
