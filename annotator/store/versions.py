@@ -22,6 +22,7 @@ from annotator.store.tables import DOCUMENT, INPUT, SPAN, STORE_INFO, VERSION
 
 _STORE_ID = "store_id"
 _STORE_FILE = "store_file"
+_KNOWN_ID = "annotator_store_id"  # the engine's cache of the id, once read from the file
 
 
 def store_id(conn: Connection) -> str:
@@ -31,7 +32,10 @@ def store_id(conn: Connection) -> str:
     made it: a store copied to another person (or machine) must count its own edits apart
     from the original's, or a merge could not tell that both changed a version.
     """
-    path, opened = conn.engine.get_execution_options()[FILE_OPTION]
+    options = conn.engine.get_execution_options()
+    if _KNOWN_ID in options:  # read once per opened store: every edit asks (`touch`)
+        return str(options[_KNOWN_ID])
+    path, opened = options[FILE_OPTION]
     here = json.dumps([str(Path(path).resolve()), list(opened or ())])
     rows = dict(
         conn.execute(
@@ -41,6 +45,8 @@ def store_id(conn: Connection) -> str:
         ).all()
     )
     if rows.get(_STORE_FILE) == here and _STORE_ID in rows:
+        # Only an id read back is kept: one made here is not in the file until COMMIT.
+        conn.engine.update_execution_options(**{_KNOWN_ID: rows[_STORE_ID]})
         return str(rows[_STORE_ID])
     made = uuid.uuid4().hex
     conn.execute(delete(STORE_INFO).where(STORE_INFO.c.key.in_((_STORE_ID, _STORE_FILE))))
