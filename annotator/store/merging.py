@@ -1,8 +1,8 @@
 """Bringing another store's versions into this one, without a server.
 
-The other store is copied first (SQLite's online backup, read-only) and the copy opened
-as a store, so an older one is upgraded in the copy and never in place, and one from a
-newer version is refused untouched. Everything it holds comes in through one write
+The other store is copied first (`merge_copy.py`: SQLite's online backup, read-only) and
+the copy opened as a store, so an older one is upgraded in the copy and never in place,
+and one from a newer version is refused untouched. Everything it holds comes in through one write
 transaction here: all of it, or (on any error, a kill included) none.
 
 Documents are matched by input hash within the dataset of the same name. Each version
@@ -16,20 +16,14 @@ report says so. Nothing is ever dropped silently.
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from annotator.core.errors import StoreError
-from annotator.store.backups import private_copy
-from annotator.store.db import SCHEMA_VERSION, read_transaction, write_transaction
+from annotator.store.db import read_transaction, write_transaction
 from annotator.store.perspective import CONFLICT
 from annotator.store.rows import DOCUMENT_KEYS
 from annotator.store.tables import DATASET, DOCUMENT, INPUT, LABEL, SPAN, VERSION
@@ -51,47 +45,6 @@ class MergeReport:
     unchanged: int = 0
     spans: int = 0  # span rows written
     conflicts: list[tuple[str, int, str]] = field(default_factory=list)  # dataset, id, who
-
-
-@contextmanager
-def opened_copy(other: Path, here: Path) -> Iterator[Any]:
-    """A private copy of the store at `other`, opened as a `Store`; checks first."""
-    from annotator.store.repository import Store  # the facade, once the file is known good
-
-    if not other.exists():
-        raise StoreError(f"{other}: no such file")
-    if not other.is_file():
-        raise StoreError(f"{other}: not a store file (a folder or a device)")
-    if other.resolve() == here.resolve() or other.samefile(here):
-        raise StoreError(f"{other} is this store itself; name another person's store")
-    _remove_killed_copies()
-    with tempfile.TemporaryDirectory(prefix=f"{_COPY_PREFIX}{os.getpid()}-") as folder:
-        copy = Path(folder) / "other.db"
-        private_copy(other, copy, SCHEMA_VERSION)
-        with Store.open(copy, create=False) as store:
-            yield store
-
-
-_COPY_PREFIX = "annotator-merge-"
-
-
-def _remove_killed_copies() -> None:
-    """Remove the copies merges left when they were killed (their process is gone): a
-    copy is a whole store, and nothing else would ever remove it."""
-    for folder in Path(tempfile.gettempdir()).glob(f"{_COPY_PREFIX}*"):
-        pid = folder.name[len(_COPY_PREFIX) :].split("-", 1)[0]
-        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
-            shutil.rmtree(folder, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process
-        return True
-    return True
 
 
 def merge_engines(here: Any, other: Any, dataset: str | None) -> MergeReport:

@@ -21,7 +21,8 @@ from annotator.store.datasets import DatasetQueries
 from annotator.store.db import UNKNOWN_OWNER, close_engine, open_engine
 from annotator.store.documents import DocumentQueries
 from annotator.store.labels import LabelQueries
-from annotator.store.merging import MergeReport, merge_engines, opened_copy
+from annotator.store.merge_copy import opened_copy
+from annotator.store.merging import MergeReport, merge_engines
 from annotator.store.model_versions import ModelVersionQueries
 from annotator.store.statistics import StatisticsQueries
 from annotator.store.suggestions import SuggestionQueries

@@ -41,13 +41,11 @@ from annotator.core.summaries import (
     STATUS_ORDER,
     DocumentQuery,
     DocumentSummary,
-    ReviewFilter,
 )
 from annotator.store import fast_path
 from annotator.store.db import read_transaction
 from annotator.store.perspective import (
     ANNOTATION,
-    REVIEW,
     Viewer,
     acting_kind,
     owner_of,
@@ -57,6 +55,7 @@ from annotator.store.perspective import (
     updated_of,
     with_status,
 )
+from annotator.store.review_filters import GOLD_STATES, review_filter, version_count
 from annotator.store.tables import DOCUMENT, SPAN, VERSION
 
 # Every character Python's str.strip() removes, as an SQL constant for trim().
@@ -86,8 +85,7 @@ TITLE = case(
     else_=func.trim(func.substr(_FIRST_LINE, 1, 80), _WS),
 )
 
-_GOLD_STATES = (SpanState.ACCEPTED.value, SpanState.MANUAL.value)
-_LABEL_STATES = (*_GOLD_STATES, SpanState.SUGGESTED.value)
+_LABEL_STATES = (*GOLD_STATES, SpanState.SUGGESTED.value)
 
 
 def _span_count(viewer: Viewer, *states: str) -> ColumnElement[int]:
@@ -103,61 +101,6 @@ def _span_count(viewer: Viewer, *states: str) -> ColumnElement[int]:
     )
 
 
-def _version_count() -> ColumnElement[int]:
-    """How many annotators have a version of the document (ux_version_owner: a seek)."""
-    return (
-        select(func.count())
-        .where(VERSION.c.document_id == DOCUMENT.c.id, VERSION.c.kind == ANNOTATION)
-        .correlate_except(VERSION)
-        .scalar_subquery()
-    )
-
-
-_DONE_VERSION = (VERSION.c.kind == ANNOTATION) & (VERSION.c.status == Status.DONE.value)
-
-
-def _done_twice() -> Any:
-    """Each document two or more annotators marked done, with how many did (`n`)."""
-    return (
-        select(VERSION.c.document_id, func.count().label("n"))
-        .where(_DONE_VERSION)
-        .group_by(VERSION.c.document_id)
-        .having(func.count() >= 2)
-        .subquery()
-    )
-
-
-def _review_filter(kind: ReviewFilter, viewer: Viewer) -> ColumnElement[bool]:
-    """Documents in that state of review (`core.summaries.ReviewFilter`)."""
-    reviews_done = (VERSION.c.kind == REVIEW) & (VERSION.c.status == Status.DONE.value)
-    if kind == "reviewed":
-        return DOCUMENT.c.id.in_(select(VERSION.c.document_id).where(reviews_done))
-    twice = _done_twice()
-    if kind == "needs_review":
-        mine = select(VERSION.c.document_id).where(
-            reviews_done, VERSION.c.annotator == viewer.annotator
-        )
-        return DOCUMENT.c.id.in_(select(twice.c.document_id)) & DOCUMENT.c.id.not_in(mine)
-    # A gold span some done version lacks: fewer versions hold its key than are done. Only
-    # the documents done twice are read, through the span index (document_id first).
-    holders = (
-        select(SPAN.c.document_id, func.count().label("held"))
-        .where(
-            SPAN.c.document_id.in_(select(twice.c.document_id)),
-            SPAN.c.version_id.in_(select(VERSION.c.id).where(_DONE_VERSION)),
-            SPAN.c.state.in_(_GOLD_STATES),
-        )
-        .group_by(SPAN.c.document_id, SPAN.c.start, SPAN.c.end, SPAN.c.label)
-        .subquery()
-    )
-    differing = (
-        select(holders.c.document_id)
-        .join(twice, twice.c.document_id == holders.c.document_id)
-        .where(holders.c.held < twice.c.n)
-    )
-    return DOCUMENT.c.id.in_(differing)
-
-
 def _sort_keys(viewer: Viewer) -> dict[str, ColumnElement[Any] | None]:
     """The list's sort keys, as the annotator sees the documents."""
     return {
@@ -168,9 +111,9 @@ def _sort_keys(viewer: Viewer) -> dict[str, ColumnElement[Any] | None]:
             value=status_of(*viewer),
             else_=len(STATUS_ORDER),
         ),
-        "gold": _span_count(viewer, *_GOLD_STATES),
+        "gold": _span_count(viewer, *GOLD_STATES),
         "updated": updated_of(*viewer),
-        "versions": _version_count(),
+        "versions": version_count(),
     }
 
 
@@ -324,7 +267,7 @@ def _where(dataset_id: int, query: DocumentQuery, viewer: Viewer) -> ColumnEleme
     if query.text:
         clauses.append(_text_filter(like_pattern(query.text)))
     if query.review is not None:
-        clauses.append(_review_filter(query.review, viewer))
+        clauses.append(review_filter(query.review, viewer))
     if query.annotator is not None:
         clauses.append(
             DOCUMENT.c.id.in_(
@@ -411,9 +354,9 @@ def _summary_rows(conn: Connection, ids: list[int], viewer: Viewer) -> dict[int,
                 status_of(*viewer),
                 updated_of(*viewer),
                 owner_of(*viewer),
-                _span_count(viewer, *_GOLD_STATES),
+                _span_count(viewer, *GOLD_STATES),
                 _span_count(viewer, SpanState.SUGGESTED.value),
-                _version_count(),
+                version_count(),
             ).where(DOCUMENT.c.id.in_(ids))
         )
     }
