@@ -13,6 +13,7 @@ from annotator.core.hashing import input_hash
 from annotator.core.model import Dataset, Document, Label, Span, SpanState, Status
 from annotator.core.summaries import DocumentQuery, DocumentSummary
 from annotator.store import Store
+from annotator.ui.documents.filters import SEARCH_DELAY_MS
 from annotator.ui.documents.list_model import (
     PAGE_SIZE,
     SPANS_COLUMN,
@@ -22,7 +23,7 @@ from annotator.ui.documents.list_model import (
     DocumentListModel,
     when,
 )
-from annotator.ui.documents.panel import SEARCH_DELAY_MS, DocumentPanel
+from annotator.ui.documents.panel import DocumentPanel
 
 pytestmark = pytest.mark.gui
 

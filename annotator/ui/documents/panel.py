@@ -10,26 +10,24 @@ or clears it when the document is no longer listed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
-from PySide6.QtCore import QModelIndex, QSignalBlocker, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QProgressBar,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from annotator.core.model import Label, Status
-from annotator.core.summaries import OPEN_STATUSES, DocumentQuery, ReviewFilter
+from annotator.core.model import Label
+from annotator.core.summaries import DocumentQuery, ReviewFilter
 from annotator.store import Store
-from annotator.ui.colors import swatch_icon
+from annotator.ui.documents.filters import DocumentFilters
 from annotator.ui.documents.list_model import (
     SPANS_COLUMN,
     STATUS_COLUMN,
@@ -37,25 +35,6 @@ from annotator.ui.documents.list_model import (
     UPDATED_COLUMN,
     VERSIONS_COLUMN,
     DocumentListModel,
-)
-
-SEARCH_DELAY_MS = 250
-
-STATUS_CHOICES: tuple[tuple[str, frozenset[Status]], ...] = (
-    ("All", frozenset()),
-    ("Open (new + in progress)", OPEN_STATUSES),
-    ("New", frozenset({Status.NEW})),
-    ("In progress", frozenset({Status.IN_PROGRESS})),
-    ("Done", frozenset({Status.DONE})),
-    ("Skipped", frozenset({Status.SKIPPED})),
-    ("Rejected", frozenset({Status.REJECTED})),
-)
-ALL_LABELS = "All labels"
-ALL_VERSIONS = "All versions"
-REVIEW_CHOICES: tuple[tuple[str, ReviewFilter], ...] = (
-    ("Needs review", "needs_review"),
-    ("Disagreements", "disagreements"),
-    ("Reviewed", "reviewed"),
 )
 
 
@@ -73,17 +52,6 @@ class DocumentTable(QTableView):
         return super().moveCursor(cursorAction, modifiers)
 
 
-class VersionFilterBox(QComboBox):
-    """A combo box that asks for its latest choices just before it opens."""
-
-    before_popup: Callable[[], None] | None = None
-
-    def showPopup(self) -> None:
-        if self.before_popup is not None:
-            self.before_popup()
-        super().showPopup()
-
-
 class DocumentPanel(QWidget):
     document_chosen = Signal(int)
     query_changed = Signal(object)  # the list's DocumentQuery: its filters and order
@@ -94,16 +62,16 @@ class DocumentPanel(QWidget):
         self._current_id: int | None = None
         self._quiet = 0  # > 0 while the list, not the annotator, moves the current row
         self.model = DocumentListModel(store, self)
-        self.search = QLineEdit()
-        self.status_filter = QComboBox()
-        self.label_filter = QComboBox()
-        self.version_filter = VersionFilterBox()
-        self._annotators_read = False
+        self.filters = DocumentFilters(self._dataset_annotators)
+        # The filters' boxes, as the panel's own: what tests and the window drive.
+        self.search = self.filters.search
+        self.status_filter = self.filters.status_filter
+        self.label_filter = self.filters.label_filter
+        self.version_filter = self.filters.version_filter
         self.table = DocumentTable()
         self.progress_label = QLabel()
         self.shown_label = QLabel()
         self.progress_bar = QProgressBar()
-        self._search_timer = QTimer(self)
         self._build()
         self._connect()
         self._show_progress()
@@ -128,55 +96,17 @@ class DocumentPanel(QWidget):
         if dataset_id != self.model.dataset_id:
             self._current_id = None
         self.set_labels(labels, refresh=False)
-        self._annotators_read = False  # read when the filter opens: a scan of every version
-        self._set_annotators(None)
+        self.filters.forget_annotators()
         self.model.set_dataset(dataset_id, self._query())
         self._show_progress()
 
     def set_labels(self, labels: Iterable[Label | str], *, refresh: bool = True) -> None:
         """Offer these labels in the label filter; a chosen label that went becomes "all"."""
-        chosen = self.label_filter.currentData()
-        with QSignalBlocker(self.label_filter):
-            self.label_filter.clear()
-            self.label_filter.addItem(ALL_LABELS, None)
-            for label in labels:
-                if isinstance(label, Label):
-                    self.label_filter.addItem(swatch_icon(label), label.name, label.name)
-                else:
-                    self.label_filter.addItem(label, label)
-            self.label_filter.setCurrentIndex(max(self.label_filter.findData(chosen), 0))
-        if refresh and self.label_filter.currentData() != chosen:
-            self._apply_filters()
-
-    def _set_annotators(self, names: list[str] | None) -> None:
-        """Offer "by annotator" for `names` (None: not read yet, only the chosen one); a
-        chosen filter that no longer applies becomes "all versions"."""
-        chosen = self.version_filter.currentData()
-        if names is None:
-            what, _, name = chosen.partition(":") if isinstance(chosen, str) else ("", "", "")
-            names = [name] if what == "annotator" else []
-        with QSignalBlocker(self.version_filter):
-            self.version_filter.clear()
-            self.version_filter.addItem(ALL_VERSIONS, None)
-            for text, kind in REVIEW_CHOICES:
-                self.version_filter.addItem(text, f"review:{kind}")
-            for name in names:
-                self.version_filter.addItem(f"By annotator: {name}", f"annotator:{name}")
-            self.version_filter.setCurrentIndex(max(self.version_filter.findData(chosen), 0))
-        if self.version_filter.currentData() != chosen:
-            self._apply_filters()
-
-    def _read_annotators(self) -> None:
-        """Before the version filter opens: everyone with a version in the dataset."""
-        dataset_id = self.model.dataset_id
-        if not self._annotators_read and dataset_id is not None:
-            self._annotators_read = True
-            self._set_annotators(self._store.annotators(dataset_id))
+        self.filters.set_labels(labels, refresh=refresh)
 
     def set_review_filter(self, kind: ReviewFilter | None) -> None:
         """Show the documents in that state of review (None: every document)."""
-        found = self.version_filter.findData(f"review:{kind}") if kind is not None else 0
-        self.version_filter.setCurrentIndex(max(found, 0))
+        self.filters.set_review_filter(kind)
 
     def select_document(self, document_id: int) -> bool:
         """Select and show the open document's row (which chooses nothing: it is open).
@@ -214,52 +144,25 @@ class DocumentPanel(QWidget):
         self.table.scrollTo(target)
 
     def focus_search(self) -> None:
-        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.search.selectAll()
+        self.filters.focus_search()
+
+    def _dataset_annotators(self) -> list[str]:
+        dataset_id = self.model.dataset_id
+        return [] if dataset_id is None else self._store.annotators(dataset_id)
 
     # -- building -------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.search.setPlaceholderText("Search titles and text")
-        self.search.setClearButtonEnabled(True)
-        self.search.setToolTip("Documents whose title or text contains this (any case)")
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(SEARCH_DELAY_MS)
-        for name, statuses in STATUS_CHOICES:
-            self.status_filter.addItem(name, statuses)
-        self.status_filter.setToolTip("Show documents with this status")
-        self.label_filter.addItem(ALL_LABELS, None)
-        self.label_filter.setToolTip(
-            "Show documents with an accepted, drawn or suggested span of this label"
-        )
-        self._set_annotators(None)
-        self.version_filter.before_popup = self._read_annotators
-        self.version_filter.setToolTip(
-            "Needs review: two or more annotators marked it done and you have not reviewed it; "
-            "Disagreements: their done versions differ; Reviewed: a review of it is done; "
-            "By annotator: documents that person has a version of"
-        )
         self._build_table()
         self.progress_bar.setTextVisible(False)
         self.progress_bar.setMaximumHeight(self.fontMetrics().height() // 2 + 2)
-
-        filters = QHBoxLayout()
-        filters.addWidget(self.status_filter, 1)
-        filters.addWidget(self.label_filter, 1)
-        # Its own row, sized by a few characters: a long name never widens the panel.
-        self.version_filter.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
-        self.version_filter.setMinimumContentsLength(12)
         footer = QHBoxLayout()
         footer.addWidget(self.progress_label)
         footer.addStretch(1)
         footer.addWidget(self.shown_label)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.search)
-        layout.addLayout(filters)
-        layout.addWidget(self.version_filter)
+        layout.addWidget(self.filters)
         layout.addWidget(self.table, 1)
         layout.addLayout(footer)
         layout.addWidget(self.progress_bar)
@@ -319,39 +222,17 @@ class DocumentPanel(QWidget):
         table.setSortingEnabled(True)
 
     def _connect(self) -> None:
-        self.search.textChanged.connect(self._search_timer.start)
-        self.search.returnPressed.connect(self._apply_filters)
-        self._search_timer.timeout.connect(self._apply_filters)
-        self.status_filter.currentIndexChanged.connect(self._apply_filters)
-        self.label_filter.currentIndexChanged.connect(self._apply_filters)
-        self.version_filter.currentIndexChanged.connect(self._apply_filters)
+        self.filters.changed.connect(self._apply_filters)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
         self.model.query_changed.connect(self.query_changed)
 
     # -- behaviour ------------------------------------------------------------------------
 
     def _query(self) -> DocumentQuery:
-        statuses = self.status_filter.currentData()
-        label = self.label_filter.currentData()
-        # "review:KIND" or "annotator:NAME": strings, which findData compares by value.
-        versions = self.version_filter.currentData()
-        what, _, value = versions.partition(":") if isinstance(versions, str) else ("", "", "")
-        sort = self.model.query
-        return DocumentQuery(
-            statuses=statuses if isinstance(statuses, frozenset) else frozenset(),
-            label=label if isinstance(label, str) else None,
-            text=self.search.text().strip(),
-            sort=sort.sort,
-            descending=sort.descending,
-            review=next(
-                (kind for _, kind in REVIEW_CHOICES if what == "review" and kind == value), None
-            ),
-            annotator=value if what == "annotator" else None,
-        )
+        return self.filters.query(self.model.query)
 
     @Slot()
     def _apply_filters(self) -> None:
-        self._search_timer.stop()
         self.model.set_query(self._query())
         self._show_progress()
 
