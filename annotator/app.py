@@ -105,6 +105,8 @@ def assemble(
     annotator: str | None,
     assistance: Assistance | None = None,
     ask_annotator: bool = False,
+    training_options: tuple[str, ...] = (),
+    training_command: Any = None,
 ) -> Parts:
     """Every part of the window, connected; the caller shows it and opens the data.
 
@@ -113,6 +115,8 @@ def assemble(
     rules), all on unless given; the effort benchmark turns it off to measure the model.
     `ask_annotator`: the first start, nobody chose a name yet: the window asks who is
     annotating once it is on screen (`annotator` is the suggestion), and saves the answer.
+    `training_options` go to every `annotator train` the window runs (a test's
+    `--max-steps`); `training_command` replaces how the window starts it (tests).
     """
     from annotator import identity
     from annotator.core.assistance import ALL_ON
@@ -120,8 +124,10 @@ def assemble(
     from annotator.services.tokens import TokenCache
     from annotator.ui.controllers.editing import Editing
     from annotator.ui.controllers.nlp_worker import NlpWorker
+    from annotator.ui.controllers.resuggesting import SuggestingAgain
     from annotator.ui.controllers.reviewing import Reviewing
     from annotator.ui.controllers.session import DocumentSession
+    from annotator.ui.controllers.training import Training, train_command
     from annotator.ui.controllers.workflow import Workflow
     from annotator.ui.shell.launch import Parts
     from annotator.ui.shell.main_window import MainWindow
@@ -144,8 +150,24 @@ def assemble(
     workflow = Workflow(store, session, state, worker, memory, reviewing=reviewing)
     window = MainWindow(store, session.undo_group, settings, annotator=annotator)
     state.setParent(window)
+    training = Training(
+        store,
+        settings,
+        lambda: state.dataset,
+        command=training_command or train_command,
+        options=training_options,
+        parent=window,
+    )
     wiring = Wiring(
-        window, state, session, editing, workflow, worker, SavedViewState(settings, memory)
+        window,
+        state,
+        session,
+        editing,
+        workflow,
+        worker,
+        SavedViewState(settings, memory),
+        training=training,
+        suggesting_again=SuggestingAgain(store, session, worker, parent=window),
     )
     wiring.keep_annotator_names(identity.save_name, ask_first=ask_annotator)
-    return Parts(window, state, session, editing, workflow, worker)
+    return Parts(window, state, session, editing, workflow, worker, training)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import sys
+import time
 from typing import TYPE_CHECKING
 
 from tqdm import tqdm
@@ -68,3 +71,37 @@ class StepBar:
         if self._bar is not None:
             self._bar.close()
             self._bar = None
+
+
+class JsonSteps:
+    """Training's progress as JSON lines on stdout, for a program that runs the command
+    (the window): `{"event": "step", ...}` at most every `every` seconds, and
+    `{"event": "evaluation", ..., "per_label": {...}}` at every evaluation."""
+
+    def __init__(self, every: float = 0.1) -> None:
+        self._every = every
+        self._last = 0.0
+
+    def update(self, step: Step) -> None:
+        now = time.monotonic()
+        if step.per_label is None and now - self._last < self._every:
+            return
+        self._last = now
+        event: dict[str, object] = {
+            "event": "step" if step.per_label is None else "evaluation",
+            "step": step.step,
+            "loss": step.loss,
+            "f1": step.f1,
+        }
+        if step.per_label is not None:
+            event["per_label"] = dict(step.per_label)
+        print_event(event)
+
+    def close(self) -> None:
+        """Nothing to clear: each line was complete when printed."""
+
+
+def print_event(event: dict[str, object]) -> None:
+    """One JSON line on stdout, flushed at once (a pipe would hold it back)."""
+    sys.stdout.write(json.dumps(event) + "\n")
+    sys.stdout.flush()

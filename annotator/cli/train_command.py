@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import signal
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -16,12 +18,18 @@ from annotator.cli.common import (
     msg,
     open_store,
 )
-from annotator.cli.progress import StepBar
+from annotator.cli.progress import JsonSteps, StepBar, print_event
 from annotator.cli.scores_table import print_scores
+from annotator.core.errors import AnnotatorError
 from annotator.paths import models_dir
 
 if TYPE_CHECKING:
     from annotator.services.training import TrainReport
+
+
+class ProgressStyle(StrEnum):
+    bar = "bar"
+    json = "json"
 
 
 def train(
@@ -61,13 +69,20 @@ def train(
             "--force", help="Make the new version the dataset's model even if it scores lower."
         ),
     ] = False,
+    progress: Annotated[
+        ProgressStyle,
+        typer.Option(
+            help="'json': one JSON line per step and evaluation on stdout, and the result "
+            "as a last line, for a program that runs the command.",
+        ),
+    ] = ProgressStyle.bar,
     db: DbOption = None,
     annotator: AnnotatorOption = None,
 ) -> None:
     """Train the dataset's own model on its done documents.
 
     The new version suggests from then on only if it beats the current model on the same
-    held-out documents (--force: always). Ctrl-C keeps the best version so far.
+    held-out documents (--force: always). Ctrl-C (SIGINT) keeps the best version so far.
     """
     from annotator.services.training import TrainOptions, train_dataset
 
@@ -83,19 +98,58 @@ def train(
         out=out,
         force=force,
     )
-    bar = StepBar(max_steps)
+    as_json = progress is ProgressStyle.json
+    if as_json:
+        # A program stops the run with SIGINT, as Ctrl-C does; a parent that ignores
+        # SIGINT (a job started in the background) must not make the child deaf to it.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    bar = JsonSteps() if as_json else StepBar(max_steps)
     try:
         with open_store(db, create=False, annotator=annotator) as store:
             report = train_dataset(store, dataset, options, on_step=bar.update)
     except KeyboardInterrupt:
         bar.close()
-        msg.warn("Stopped: no version was recorded.")
+        if as_json:
+            print_event({"event": "stopped", "message": STOPPED})
+        msg.warn(STOPPED)
         raise typer.Exit(130) from None
+    except AnnotatorError as error:
+        if as_json:
+            print_event({"event": "error", "message": str(error)})
+        raise
     finally:
         bar.close()
-    _print_report(report, dataset)
+    if as_json:
+        print_event(_report_event(report))
+    else:
+        _print_report(report, dataset)
     if report.stopped == "interrupted":
         raise typer.Exit(130)
+
+
+STOPPED = "Stopped: no version was recorded."
+
+
+def _report_event(report: TrainReport) -> dict[str, object]:
+    """The result as the last JSON line: the version, its figures, whether it suggests."""
+    version = report.version
+    previous = report.previous_scores
+    return {
+        "event": "done",
+        "version": version.number,
+        "path": version.path,
+        "seconds": version.seconds,
+        "steps": report.steps + 1,
+        "stopped": report.stopped,
+        "train_documents": version.train_documents,
+        "eval_documents": version.eval_documents,
+        "f1": version.scores.micro.f,
+        "per_label": {label: f.f for label, f in sorted(version.scores.per_label.items())},
+        "promoted": report.promoted,
+        "previous": report.previous,
+        "previous_f1": previous.micro.f if previous is not None else None,
+        "notes": list(report.notes),
+    }
 
 
 def _print_report(report: TrainReport, dataset: str) -> None:

@@ -48,11 +48,15 @@ class TrainingSettings:
 
 @dataclass(frozen=True, slots=True)
 class Step:
-    """Where training is: the step, the NER loss and the held-out F1 of the last evaluation."""
+    """Where training is: the step, the NER loss and the held-out F1 of the last evaluation.
+
+    `per_label` is set only on the step of an evaluation: each label's held-out F1 then.
+    """
 
     step: int
     loss: float | None
     f1: float | None
+    per_label: tuple[tuple[str, float], ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,7 +216,7 @@ class _Run:
         self.loss = float(info["losses"].get("ner", 0.0))
         self.f1 = float(info["score"] or 0.0)
         self.best = max(self.best, self.f1)
-        self._on_step(Step(self.step, self.loss, self.f1))
+        self._on_step(Step(self.step, self.loss, self.f1, _per_label(info)))
 
     def _before_update(self, _nlp: Language, args: dict[str, Any]) -> None:
         self.step = int(args["step"])
@@ -220,6 +224,12 @@ class _Run:
         if budget is not None and self.step > 0 and time.monotonic() - self.started > budget:
             raise _TimeUp
         self._on_step(Step(self.step, self.loss, self.f1))
+
+
+def _per_label(info: dict[str, Any]) -> tuple[tuple[str, float], ...]:
+    """Each label's held-out F1 from an evaluation's scores (spaCy's `ents_per_type`)."""
+    per_type = (info.get("other_scores") or {}).get("ents_per_type") or {}
+    return tuple(sorted((str(label), float(f["f"] or 0.0)) for label, f in per_type.items()))
 
 
 def move_pipeline(source: Path, target: Path) -> None:

@@ -112,16 +112,18 @@ class DocumentAnalyser:
     def model_loaded(self) -> bool:
         return self._with_model is not None
 
-    def analyse(self, dataset: Dataset, document: Document) -> DocumentAnalysis:
+    def analyse(
+        self, dataset: Dataset, document: Document, *, again: bool = False
+    ) -> DocumentAnalysis:
         """Tokens, plus the model's suggestions when no suggester has been over the document
-        yet, plus the memory's, read fresh from the store. Finished documents (done,
-        skipped, rejected) get their tokens and nothing else."""
+        yet (`again`: even if one has), plus the memory's, read fresh from the store.
+        Finished documents (done, skipped, rejected) get their tokens and nothing else."""
         memory = self._memory(dataset)
         if document.status not in OPEN_STATUSES:
             tokens = self._tokens.tokens(document, dataset.lang)
             return DocumentAnalysis(document.id, tokens, (), memory, None)
         with_model = self._with_model
-        if with_model is not None and not self._store.was_suggested(document.id):
+        if with_model is not None and (again or not self._store.was_suggested(document.id)):
             suggester = with_model(dataset, memory)
             found = _analysed(suggester, document.text)
             # The model's own tokens: `save_analysis` stores them with its suggestions.
@@ -188,6 +190,16 @@ def catch_up_edit(
     if added and refused:
         description += ", " + _describe_dropped(len(refused)).lower()
     return Batch((SwapSuggestions(removed, added, description),), description)
+
+
+def suggest_again_edit(
+    document: Document, analysis: DocumentAnalysis, *, allow_overlap: bool
+) -> Edit:
+    """The edit `suggest --force` makes: the model's and the memory's suggestions replace
+    the open ones; accepted, drawn and rejected spans stay as people left them."""
+    return merge_suggestions(
+        document, analysis.suggestions, replace=True, allow_overlap=allow_overlap
+    )
 
 
 def save_analysis(

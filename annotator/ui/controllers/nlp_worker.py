@@ -55,6 +55,8 @@ class _Worker(QObject):
     load_failed = Signal(str)
     finished = Signal(int, object)  # request id, DocumentAnalysis
     failed = Signal(int, int, str)  # request id, document id, message
+    reanalysed = Signal(object)  # DocumentAnalysis with the model run again
+    reanalysis_failed = Signal(int, str)  # document id, message
 
     def __init__(self, factory: AnalyserFactory, latest: _LatestRequest) -> None:
         super().__init__()  # no parent: it is moved to the worker thread
@@ -80,6 +82,19 @@ class _Worker(QObject):
             self.failed.emit(request_id, document.id, _message(error, "analysis"))
         else:
             self.finished.emit(request_id, analysis)
+
+    @Slot(object, object)
+    def analyse_again(self, dataset: Dataset, document: Document) -> None:
+        """The model run again over a document it suggested for before (every request
+        counts: they come one document at a time)."""
+        try:
+            if self._loaded_for != _model_key(dataset):
+                self._load(dataset)
+            analysis = self._get_analyser().analyse(dataset, document, again=True)
+        except Exception as error:
+            self.reanalysis_failed.emit(document.id, _message(error, "analysis"))
+        else:
+            self.reanalysed.emit(analysis)
 
     def _load(self, dataset: Dataset) -> None:
         self._loaded_for = _model_key(dataset)
@@ -107,9 +122,12 @@ class NlpWorker(QObject):
     model_failed = Signal(str)  # one readable line; analyses go on with the memory alone
     analysed = Signal(object)  # DocumentAnalysis of the latest requested document
     analysis_failed = Signal(int, str)  # document id, message
+    reanalysed = Signal(object)  # DocumentAnalysis of an `analyse_again` request
+    reanalysis_failed = Signal(int, str)  # document id, message
 
     _load_requested = Signal(object)
     _analysis_requested = Signal(int, object, object)
+    _again_requested = Signal(object, object)
 
     def __init__(self, analyser_factory: AnalyserFactory, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -158,6 +176,12 @@ class NlpWorker(QObject):
         elif not self._closed:
             self._analysis_requested.emit(self._latest.advance(), dataset, document)
 
+    def analyse_again(self, dataset: Dataset, document: Document) -> None:
+        """Run the model over `document` again (after a new version of it), whether or not
+        it suggested for it before; the answer comes as `reanalysed`."""
+        if not self._closed:
+            self._again_requested.emit(dataset, document)
+
     def hold(self) -> None:
         """Keep requests until `release`: the last load and the last analysis asked for.
 
@@ -192,6 +216,9 @@ class NlpWorker(QObject):
         worker = self._worker
         self._load_requested.connect(worker.load, queued)
         self._analysis_requested.connect(worker.analyse, queued)
+        self._again_requested.connect(worker.analyse_again, queued)
+        worker.reanalysed.connect(self._on_reanalysed, queued)
+        worker.reanalysis_failed.connect(self._on_reanalysis_failed, queued)
         worker.loading.connect(self._on_loading, queued)
         worker.ready.connect(self._on_ready, queued)
         worker.load_failed.connect(self._on_load_failed, queued)
@@ -224,6 +251,14 @@ class NlpWorker(QObject):
     def _on_failed(self, request_id: int, document_id: int, message: str) -> None:
         if self._latest.is_latest(request_id):
             self.analysis_failed.emit(document_id, message)
+
+    @Slot(object)
+    def _on_reanalysed(self, analysis: DocumentAnalysis) -> None:
+        self.reanalysed.emit(analysis)
+
+    @Slot(int, str)
+    def _on_reanalysis_failed(self, document_id: int, message: str) -> None:
+        self.reanalysis_failed.emit(document_id, message)
 
 
 def _model_key(dataset: Dataset) -> tuple[int, str | None]:

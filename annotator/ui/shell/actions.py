@@ -195,6 +195,24 @@ SPECS: tuple[ActionSpec, ...] = (
         "Put the keys back on the article (from the list, the search box or the spans)",
     ),
     ActionSpec(
+        "model.train",
+        "&Model",
+        "&Train from Done Articles",
+        tip="Train the dataset's own model on its done articles, in the background",
+    ),
+    ActionSpec(
+        "model.training",
+        "&Model",
+        "Show &Training",
+        tip="Follow the training in progress, or see the last one and every version",
+    ),
+    ActionSpec(
+        "model.retrain_every",
+        "&Model",
+        "Train Again &Automatically…",
+        tip="Train again by itself every N newly done articles",
+    ),
+    ActionSpec(
         "view.show_rejected",
         "&View",
         "Show &Rejected Suggestions",
@@ -209,7 +227,7 @@ SPECS: tuple[ActionSpec, ...] = (
     *_label_specs(),
 )
 
-MENUS = ("&File", "&Edit", "&Annotate", "&Document", "&View", "&Help")
+MENUS = ("&File", "&Edit", "&Annotate", "&Document", "&Model", "&View", "&Help")
 
 
 def sequences(spec: ActionSpec) -> list[QKeySequence]:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from annotator.ui.controllers.editing import Editing
     from annotator.ui.controllers.nlp_worker import NlpWorker
     from annotator.ui.controllers.session import DocumentSession
+    from annotator.ui.controllers.training import Training
     from annotator.ui.controllers.workflow import Workflow
     from annotator.ui.shell.main_window import MainWindow
     from annotator.ui.state.view_state import ViewState
@@ -38,6 +39,7 @@ class Parts(NamedTuple):  # not a dataclass: importing dataclasses delays the fi
     editing: Editing
     workflow: Workflow
     worker: NlpWorker
+    training: Training
 
 
 Build = Callable[["Store", QSettings], Parts]
@@ -206,6 +208,7 @@ class Launch:
     def close(self) -> None:
         """After the event loop: stop the worker and close the store."""
         if self.parts is not None:
+            self.parts.training.shutdown()
             self.parts.worker.shutdown()
         if self.store is not None:
             self.store.close()

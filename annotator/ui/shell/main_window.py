@@ -33,6 +33,7 @@ from annotator.ui.shell.actions import MENUS, SPECS, build_actions
 from annotator.ui.shell.startup import GEOMETRY, place_first
 from annotator.ui.shell.status import ModelState
 from annotator.ui.spans.panel import SpanPanel
+from annotator.ui.training.status import TrainingStatus
 
 STATE = "window/state"
 SPLITTER = "window/splitter"
@@ -77,6 +78,7 @@ class MainWindow(QMainWindow):
         self.dataset_box = QComboBox()
         self.dataset_box.setMinimumContentsLength(16)
         self.model_state = ModelState()
+        self.training_status = TrainingStatus()
         self.actions_by_id = build_actions(self)
         self.work = self._work_area()
         self._lay_out(store, annotator)
@@ -122,6 +124,7 @@ class MainWindow(QMainWindow):
             toolbar.addAction(self.actions_by_id[name])
         self.addToolBar(toolbar)
         status = self.statusBar()
+        status.addPermanentWidget(self.training_status)
         status.addPermanentWidget(self.model_state)
         store_path = QLabel(f"Store: {store.path.name}")
         store_path.setToolTip(f"Every change is saved at once to {store.path}")
