@@ -109,19 +109,25 @@ def train_dataset(
             f"training could not write to {final.parent}: {error.strerror or error}; no "
             "version was recorded and the dataset's model is unchanged"
         ) from None
-    scores = score_pipeline(str(final), dataset, _gold(held))
-    version = ModelVersion(
-        dataset_id=dataset.id,
-        number=number,
-        path=str(final),
-        base=options.base,
-        created_at=time.time(),
-        seconds=round(seconds, 2),
-        scores=scores,
-        train_documents=len(train),
-        eval_documents=len(held),
-    )
-    store.add_model_version(version)
+    try:
+        version = ModelVersion(
+            dataset_id=dataset.id,
+            number=number,
+            path=str(final),
+            base=options.base,
+            created_at=time.time(),
+            seconds=round(seconds, 2),
+            scores=score_pipeline(str(final), dataset, _gold(held)),
+            train_documents=len(train),
+            eval_documents=len(held),
+        )
+        store.add_model_version(version)
+    except AnnotatorError as error:  # a store that fills, say: the folder goes with it
+        shutil.rmtree(final, ignore_errors=True)
+        raise AnnotatorError(
+            f"training could not record version {number}: {error}; no version was recorded "
+            "and the dataset's model is unchanged"
+        ) from None
     report = TrainReport(version, stopped=trained.stopped, steps=trained.steps)
     _compare_with_current(store, dataset, held, report, options.force)
     return report

@@ -232,6 +232,12 @@ def test_bad_input_gets_one_line_and_trains_nothing(
     assert f"{empty} is not a spaCy pipeline (no config.cfg in it)" in refused(
         cli, fashion, "--base", empty
     )
+    settings_only = tmp_path / "settings-only"  # a training config, no trained pipeline
+    settings_only.mkdir()
+    spacy.blank("en").config.to_disk(settings_only / "config.cfg")
+    assert f"cannot load the base pipeline '{settings_only}'" in refused(
+        cli, fashion, "--base", settings_only
+    )
     german = tmp_path / "german"
     spacy.blank("de").to_disk(german)
     assert (

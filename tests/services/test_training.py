@@ -4,6 +4,7 @@ far; a base pipeline's ner is fine-tuned with the dataset's labels put back in i
 from __future__ import annotations
 
 import errno
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -101,3 +102,54 @@ def test_a_disk_that_fills_while_saving_keeps_the_model_that_suggested(
         assert store.model_versions(dataset.id) == []
         assert store.get_dataset("fashion").model == "previous-model"
     assert list((models / "fashion").iterdir()) == []  # the working folder went too
+
+
+def test_a_disk_that_fills_while_spacy_saves_the_best_model_leaves_no_folder(
+    store_with_comments: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The write spaCy's loop makes at its first better held-out score (model-best).
+    def full(*_args: object, **_kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(spacy.language.Language, "to_disk", full)
+    models = tmp_path / "models"
+    with Store.open(store_with_comments) as store:
+        dataset = store.get_dataset("fashion")
+        store.set_model(dataset.id, "previous-model")
+        with pytest.raises(AnnotatorError) as caught:
+            train_dataset(store, "fashion", TrainOptions(models_root=models, max_steps=4))
+        assert "No space left on device" in str(caught.value)
+        assert store.model_versions(dataset.id) == []
+        assert store.get_dataset("fashion").model == "previous-model"
+    assert list((models / "fashion").iterdir()) == []
+
+
+def test_a_store_that_fills_while_recording_the_version_leaves_no_folder_behind(
+    store_with_comments: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pipeline is in its place when the store refuses the row: the folder goes, so
+    the next training can make version 1 again."""
+    from annotator.store import model_versions
+
+    real_insert = model_versions._insert
+
+    def full(*_args: object, **_kwargs: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(model_versions, "_insert", full)
+    models = tmp_path / "models"
+    options = TrainOptions(models_root=models, max_steps=4)
+    with Store.open(store_with_comments) as store:
+        dataset = store.get_dataset("fashion")
+        store.set_model(dataset.id, "previous-model")
+        with pytest.raises(AnnotatorError) as caught:
+            train_dataset(store, "fashion", options)
+        message = str(caught.value)
+        assert "database or disk is full" in message and "\n" not in message
+        assert "no version was recorded and the dataset's model is unchanged" in message
+        assert store.model_versions(dataset.id) == []
+        assert store.get_dataset("fashion").model == "previous-model"
+        assert list((models / "fashion").iterdir()) == []
+
+        monkeypatch.setattr(model_versions, "_insert", real_insert)
+        assert train_dataset(store, "fashion", options).version.number == 1
