@@ -9,7 +9,7 @@ figures are exactly `spacy evaluate`'s.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from spacy.language import Language
@@ -54,7 +54,7 @@ def _mapped(doc: Doc, map_label: Callable[[str], str | None]) -> Doc:
     return doc
 
 
-def scores_from_spacy(found: dict[str, Any], documents: int) -> Scores:
+def scores_from_spacy(found: Mapping[str, Any], documents: int) -> Scores:
     """`Scores` from the `ents_*` figures of spaCy's scorer (None, when nothing was
     found or expected, is 0)."""
     per_type: dict[str, dict[str, float]] = found.get("ents_per_type") or {}

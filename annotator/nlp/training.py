@@ -15,8 +15,8 @@ import io
 import itertools
 import shutil
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -67,6 +67,10 @@ class Trained:
     steps: int
     best_f1: float
     stopped: str = ""  # "", "interrupted" (Ctrl-C) or "time" (the budget ran out)
+    # spaCy's scores of the best pipeline on the held-out documents (`ents_*`, as its
+    # meta.json records them) and the labels of its ner
+    performance: Mapping[str, Any] = field(default_factory=dict)
+    labels: tuple[str, ...] = ()
 
 
 class _TimeUp(Exception):
@@ -169,7 +173,8 @@ def train_ner(
     meta = srsly.read_json(best / "meta.json")
     meta["name"] = settings.name
     srsly.write_json(best / "meta.json", meta)
-    return Trained(best, run.step, run.best, run.stopped)
+    labels = tuple(meta.get("labels", {}).get("ner", ()))
+    return Trained(best, run.step, run.best, run.stopped, meta.get("performance", {}), labels)
 
 
 def _plain_training_section(folder: Path) -> None:

@@ -32,7 +32,7 @@ from annotator.core.training import (
     model_label_names,
 )
 from annotator.nlp.docbin import DocBinWriter
-from annotator.nlp.evaluation import Gold, score_entities
+from annotator.nlp.evaluation import Gold, score_entities, scores_from_spacy
 from annotator.nlp.models import ModelChoice, load_pipeline, resolve_model
 from annotator.nlp.training import (
     BLANK,
@@ -117,7 +117,7 @@ def train_dataset(
             base=options.base,
             created_at=time.time(),
             seconds=round(seconds, 2),
-            scores=score_pipeline(str(final), dataset, _gold(held)),
+            scores=_scores(trained, final, dataset, held),
             train_documents=len(train),
             eval_documents=len(held),
         )
@@ -161,6 +161,17 @@ def _train_into(
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return trained, seconds
+
+
+def _scores(trained: Trained, final: Path, dataset: Dataset, held: Sequence[Done]) -> Scores:
+    """The new version's held-out figures. spaCy's loop scored it on the same documents
+    with the same scorer when it kept it as the best: those figures serve when every
+    label of its ner is the dataset's own (as from blank); else it is scored again with
+    its labels mapped onto the dataset's, as its suggestions are."""
+    mapping = _label_mapping(dataset)
+    if trained.performance and all(mapping(label) == label for label in trained.labels):
+        return scores_from_spacy(trained.performance, len(held))
+    return score_pipeline(str(final), dataset, _gold(held))
 
 
 def _check_base(base: str, dataset: Dataset) -> dict[str, str]:

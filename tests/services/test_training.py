@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import sqlite3
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -14,9 +15,10 @@ from spacy.util import is_package
 from annotator.core.errors import AnnotatorError
 from annotator.nlp.training import Step
 from annotator.services import training
+from annotator.services.evaluating import evaluate_dataset
 from annotator.services.training import TrainOptions, train_dataset
 from annotator.store import Store
-from tests.cli.test_train_cli import comments, write_jsonl
+from tests.cli.test_train_cli import FRESH, comments, labelled, names, write_jsonl
 
 
 @pytest.fixture
@@ -153,3 +155,21 @@ def test_a_store_that_fills_while_recording_the_version_leaves_no_folder_behind(
 
         monkeypatch.setattr(model_versions, "_insert", real_insert)
         assert train_dataset(store, "fashion", options).version.number == 1
+
+
+def test_a_versions_figures_are_what_evaluate_gives_on_its_held_out_documents(
+    cli, store_with_comments: Path, tmp_path: Path
+) -> None:
+    held = write_jsonl(tmp_path / "held.jsonl", [labelled(text, *names(text)) for text in FRESH])
+    assert (
+        cli("import", held, "--db", store_with_comments, "-d", "held", "--preset", "none").code == 0
+    )
+    options = TrainOptions(models_root=tmp_path / "models", eval_dataset="held", max_steps=30)
+    with Store.open(store_with_comments) as store:
+        version = train_dataset(store, "fashion", options).version
+        evaluated = evaluate_dataset(store, "held", version.path).scores
+    assert version.scores.documents == evaluated.documents == len(FRESH)
+    assert asdict(version.scores.micro) == pytest.approx(asdict(evaluated.micro))
+    assert set(version.scores.per_label) == set(evaluated.per_label)
+    for label, figures in evaluated.per_label.items():
+        assert asdict(version.scores.per_label[label]) == pytest.approx(asdict(figures)), label
