@@ -58,6 +58,7 @@ NAMES = (
     "merge_throughput",
     "effort",
     "effort_inputs",
+    "learning",
 )
 REQUIRED_KEYS = ("name", "value", "baseline", "ratio", "target", "ok", "unit")
 TIMEOUT_SECONDS = {False: 25 * 60, True: 5 * 60}  # per benchmark, full and quick
