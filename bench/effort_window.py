@@ -44,6 +44,7 @@ class WindowRun:
     recorded: tuple[object, ...]  # window_inputs.Input, in order (waits included)
     documents: tuple[Document, ...]  # as stored at the end, in the gold's order
     by_step: dict[str, int]  # inputs by kind of step ("fix", "draw", "reject", "done", ...)
+    steps: tuple[tuple[object, ...], ...] = ()  # simulated_annotator.Step, per gold document
 
 
 def annotate_in_window(
@@ -58,6 +59,7 @@ def annotate_in_window(
         by_id = dict(zip(ids, gold, strict=True))
         hands.wait_for_document()
         spent: Counter[str] = Counter()
+        steps: dict[int, tuple[object, ...]] = {}
         for number in range(len(gold)):
             document = parts.session.document
             assert document is not None
@@ -65,11 +67,13 @@ def annotate_in_window(
             annotator.annotate()
             annotator.finish()
             spent += annotator.spent
+            steps[document.id] = tuple(annotator.steps)
             if number < len(gold) - 1:
                 hands.wait_for_document()
         documents = tuple(parts.session.store.get_document(i) for i in ids)
         by_step = dict(spent.most_common())
-        return WindowRun(hands.count, tuple(hands.recorded), documents, by_step)
+        by_document = tuple(steps.get(i, ()) for i in ids)
+        return WindowRun(hands.count, tuple(hands.recorded), documents, by_step, by_document)
 
 
 def replay_in_window(

@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPoint, Qt
-from window_inputs import Hands, character_box, on_screen, pages_to
+from window_inputs import Hands, Input, character_box, on_screen, pages_to
 
 from annotator.core.annotating import Gestures
 from annotator.core.hints import hint_tags
@@ -68,6 +68,14 @@ class Route:
         return (self.cost / self.progress, self.cost, self.start)
 
 
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One step the annotator took ("fix (3, 9, 'ORG') to ...") and the inputs it sent."""
+
+    what: str
+    inputs: tuple[Input, ...]
+
+
 class SimulatedAnnotator:
     """Takes the open document of `hands`' window to `gold`, one cheapest route at a time."""
 
@@ -76,22 +84,26 @@ class SimulatedAnnotator:
         self.gold = gold
         self.parts = hands.parts
         self.spent: Counter[str] = Counter()  # inputs by kind of step: "draw", "fix", ...
+        self.steps: list[Step] = []  # every step taken, with the inputs it took
 
     def annotate(self) -> None:
         """Reach the gold in the open document (without marking it done)."""
         document = self._document()
         limit = self.hands.count + 40 * (len(self.gold) + len(document.spans)) + 20
         while (route := self.cheapest()) is not None:
-            before = self.hands.count
+            before, first = self.hands.count, len(self.hands.recorded)
             route.run()
             self.spent[route.what.split()[0]] += self.hands.count - before
+            self.steps.append(Step(route.what, tuple(self.hands.recorded[first:])))
             if self.hands.count > limit:
                 raise PlannerError(f"no end in sight in document {document.id}: {route.what}")
 
     def finish(self) -> None:
         """Ctrl+Return: mark the document done and open the next one."""
+        first = len(self.hands.recorded)
         self.hands.key(Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
         self.spent["done"] += 1
+        self.steps.append(Step("done", tuple(self.hands.recorded[first:])))
 
     def cheapest(self) -> Route | None:
         routes = list(self.routes())

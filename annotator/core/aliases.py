@@ -9,9 +9,20 @@ mentions wrong (a surname taken for a place) or misses them. The rules:
   "Charles de Gaulle", "Van Damme" in "Liesbeth Van Damme") and without a generational
   suffix ("Jr.", "III"). It starts with a capital letter and has two letters or more; a
   name written without spaces (佐藤陽翔) has none.
+- A person's first surname: for a person of exactly three words, the middle one, as
+  Spanish and Portuguese names shorten ("Valentina Ríos Aguilar ... Ríos said"); only
+  when it is capitalised and the article never writes it in lowercase (a title such as
+  "President" in "Vice President Harris" is a common word elsewhere).
+- A place's own name: for a span with a place label (LOC, GPE, FAC, LOCATION) that starts
+  with a word for a kind of place ("River", "Mount", "Lake", "Loch", "Col", "Mont",
+  "Monte"), the words after it and its particles ("River Ouse" ... "Ouse", "Col du
+  Galibier" ... "Galibier").
 - An acronym: capitals in brackets right after a name of any label, whose letters are the
   initials of the name's capitalised words ("International Council for the Exploration of
   the Sea (ICES)") or of all its words.
+- A suggested name whose surname stands alone elsewhere as a person more often than with
+  any other label (the model took "Haruto Sato" for an organisation and "Sato" twice for
+  a person) is that person: it takes the person label, then its surname's mentions do.
 - A mention is every place the short form stands as whole words: not inside a mention of
   the full name, on token boundaries when tokens are known, and not part of a longer name
   ("Samadov Foundation"; see `annotator.core.names`). It gets the full name's label.
@@ -23,7 +34,9 @@ to a span an annotator accepted, drew or relabelled.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 
 from annotator.core.gold_ranges import GoldRanges
 from annotator.core.merge import SpanIndex
@@ -34,6 +47,8 @@ from annotator.core.text import occurrences
 from annotator.core.tokens import Tokens
 
 PERSON_LABELS = frozenset({"PERSON", "PER"})
+PLACE_LABELS = frozenset({"LOC", "GPE", "FAC", "LOCATION"})
+PLACE_KINDS = frozenset({"river", "mount", "lake", "loch", "col", "mont", "monte"})
 PARTICLES = frozenset(
     {"da", "das", "de", "del", "della", "der", "di", "do", "dos", "du", "la", "le", "van", "von"}
 )
@@ -63,6 +78,37 @@ def surname(text: str, start: int, end: int) -> tuple[int, int] | None:
     return words[first][0], last_end
 
 
+def first_surname(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The middle word of a three-word person's name, or None (see the rules)."""
+    words = _words(text, start, end)
+    if len(words) != 3:
+        return None
+    middle_start, middle_end = words[1]
+    middle = text[middle_start:middle_end]
+    if middle.lower() in PARTICLES or middle.lower().rstrip(",") in SUFFIXES:
+        return None
+    if not middle[:1].isupper() or sum(char.isalpha() for char in middle) < 2:
+        return None
+    lower = middle.lower()
+    if not middle.isalpha() or (lower in text and re.search(rf"\b{re.escape(lower)}\b", text)):
+        return None  # an initial, or a common word the article writes in lowercase
+    return middle_start, middle_end
+
+
+def place_name(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The name after a word for a kind of place ("Ouse" in "River Ouse"), or None."""
+    words = _words(text, start, end)
+    if len(words) < 2 or text[words[0][0] : words[0][1]].lower() not in PLACE_KINDS:
+        return None
+    first = 1
+    while first < len(words) - 1 and text[words[first][0] : words[first][1]] in PARTICLES:
+        first += 1
+    name_start = words[first][0]
+    if not text[name_start : name_start + 1].isupper():
+        return None
+    return name_start, end
+
+
 def acronym(text: str, start: int, end: int) -> tuple[int, int] | None:
     """Where the bracketed acronym right after the name `text[start:end]` is, or None."""
     if "(" not in text[end : end + 3]:
@@ -84,6 +130,9 @@ def short_forms(text: str, name: Span) -> list[str]:
     forms = []
     if is_person(name.label):
         forms.append(surname(text, name.start, name.end))
+        forms.append(first_surname(text, name.start, name.end))
+    if name.label.upper() in PLACE_LABELS:
+        forms.append(place_name(text, name.start, name.end))
     forms.append(acronym(text, name.start, name.end))
     return [text[found[0] : found[1]] for found in forms if found is not None]
 
@@ -105,6 +154,7 @@ def with_aliases(text: str, suggestions: Sequence[Span], tokens: Tokens | None) 
     Partners" as ORG). It replaces the other model suggestions that overlap it ("Samadov"
     suggested as ORG).
     """
+    suggestions = _persons_by_surname(text, suggestions, tokens)
     names = [span for span in suggestions if _may_have_short_forms(text, span)]
     if not names:
         return list(suggestions)
@@ -133,12 +183,55 @@ def with_aliases(text: str, suggestions: Sequence[Span], tokens: Tokens | None) 
 
 
 def _may_have_short_forms(text: str, span: Span) -> bool:
-    """A quick look: a suggested person of several words, or a name before a bracket."""
+    """A quick look: a suggested person or place of several words, or a name before a
+    bracket."""
     if span.state is not SpanState.SUGGESTED:
         return False
-    if is_person(span.label) and " " in text[span.start : span.end]:
+    several = " " in text[span.start : span.end]
+    if several and (is_person(span.label) or span.label.upper() in PLACE_LABELS):
         return True
     return "(" in text[span.end : span.end + 3]
+
+
+def _persons_by_surname(
+    text: str, suggestions: Sequence[Span], tokens: Tokens | None
+) -> Sequence[Span]:
+    """`suggestions` with the person label on each name of another label whose surname
+    stands alone suggested as a person more often than as anything else (the name's own
+    label counts once against it)."""
+    persons = {text[s.start : s.end] for s in suggestions if is_person(s.label)}
+    last_words = {words.split()[-1] for words in persons if words.strip()}
+    if not persons:
+        return suggestions
+    index: SpanIndex | None = None
+    relabelled: dict[Span, Span] = {}
+    for name in suggestions:
+        words = text[name.start : name.end].split()
+        if len(words) < 2 or words[-1] not in last_words or is_person(name.label):
+            continue  # the common case: no suggested person has its last word
+        found = surname(text, name.start, name.end) if name.source != MEMORY_SOURCE else None
+        if found is None or name.state is not SpanState.SUGGESTED:
+            continue
+        short = text[found[0] : found[1]]
+        if short not in persons:
+            continue
+        index = index or SpanIndex(sorted(suggestions, key=sort_key))
+        votes: Counter[str] = Counter({name.label: 1})
+        for start, end in _standing_alone(text, text[name.start : name.end], short, tokens):
+            votes.update(
+                s.label for s in index.overlapping(start, end) if (s.start, s.end) == (start, end)
+            )
+        person, count = max(
+            ((label, n) for label, n in votes.items() if is_person(label)),
+            key=lambda item: item[1],
+            default=("", 0),
+        )
+        others = max((n for label, n in votes.items() if not is_person(label)), default=0)
+        if count >= 2 and count > others:
+            relabelled[name] = replace(name, label=person)
+    if not relabelled:
+        return suggestions
+    return sorted((relabelled.get(s, s) for s in suggestions), key=sort_key)
 
 
 def _standing_alone(

@@ -15,6 +15,8 @@ from spacy.util import filter_spans
 
 from annotator.core.aliases import with_aliases
 from annotator.core.boundaries import tidy
+from annotator.core.consistency import one_label_per_name
+from annotator.core.datelines import with_dateline
 from annotator.core.errors import AnnotatorError
 from annotator.core.memory import PhraseMemory
 from annotator.core.model import Span, SpanState
@@ -64,8 +66,10 @@ class SpacySuggester:
 
     With `refine` (the default) the article-level rules apply to what is found: the
     model's spans are tidied (`annotator.core.boundaries.tidy`: split at a spaced dash, no
-    trailing possessive) and the short forms of suggested names (a person's surname, an
-    acronym in brackets) are suggested where they stand alone (`annotator.core.aliases`).
+    trailing possessive), a dateline's places are suggested as places
+    (`annotator.core.datelines`), the short forms of suggested names (a person's surname,
+    an acronym in brackets) are suggested where they stand alone (`annotator.core.aliases`)
+    and the same words take the label most of them have (`annotator.core.consistency`).
     `refine=False` gives the model's entities exactly as predicted: the effort benchmark's
     model-only baseline.
 
@@ -208,11 +212,15 @@ class SpacySuggester:
         )
         if self._refine:
             suggestions = tidy(text, suggestions, known=self._memory.labels.__contains__)
+            if self._nlp is not None:
+                place = self._label_for("GPE") or self._label_for("LOC")
+                suggestions = with_dateline(text, suggestions, place, self._source)
         allows = self._memory.allows
         suggestions = [s for s in suggestions if allows(text[s.start : s.end], s.label)]
         suggestions.extend(memory_matches)
         if self._refine:
             suggestions = with_aliases(text, suggestions, tokens)
+            suggestions = one_label_per_name(text, suggestions, tokens)
         return Analysis(tokens, tuple(suggestions))
 
 

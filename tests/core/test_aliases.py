@@ -6,7 +6,14 @@ import re
 
 import pytest
 
-from annotator.core.aliases import acronym, mentions, surname, with_aliases
+from annotator.core.aliases import (
+    acronym,
+    first_surname,
+    mentions,
+    place_name,
+    surname,
+    with_aliases,
+)
 from annotator.core.model import Span, SpanState
 from annotator.core.suggestions import MEMORY_SOURCE
 from annotator.core.tokens import Tokens
@@ -154,3 +161,84 @@ def test_a_short_form_gives_way_to_a_longer_name_of_another_label() -> None:
         model("Okafor plan's", "ORG", text=text),  # reaches past it: left to the annotator
     ]
     assert with_aliases(text, spans, None) == spans
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Valentina Ríos Aguilar", "Ríos"),  # a Spanish name: "Ríos said"
+        ("Luiz Inácio Silva", "Inácio"),
+        ("Ines Okafor", None),  # two words: the surname rule's
+        ("John F. Kennedy", None),  # an initial
+        ("Charles de Gaulle", None),  # a particle
+        ("Vice President Harris", None),  # "president" is a common word in the text
+        ("Peter O'Neil Smith", None),  # not a plain word
+    ],
+)
+def test_the_first_surname_of_a_three_word_name(name: str, expected: str | None) -> None:
+    text = f"Yesterday {name} spoke to the president."
+    found = first_surname(text, *at(name, text=text))
+    assert (text[found[0] : found[1]] if found else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("River Ouse", "Ouse"),
+        ("Col du Galibier", "Galibier"),
+        ("Col de la Croix de Fer", "Croix de Fer"),
+        ("Mount Kenya", "Kenya"),
+        ("Riverside Park", None),  # no word for a kind of place
+        ("Lake district", None),  # nothing capitalised after it
+        ("River", None),
+    ],
+)
+def test_the_own_name_of_a_place(name: str, expected: str | None) -> None:
+    text = f"They walked to {name} and back."
+    found = place_name(text, *at(name, text=text))
+    assert (text[found[0] : found[1]] if found else None) == expected
+
+
+def test_a_river_and_a_spanish_name_bring_their_short_forms() -> None:
+    text = (
+        "The River Ouse rose. Valentina Ríos Aguilar spoke. The Ouse flooded the town, "
+        "Ríos said. River Island, a shop, closed; Island staff left."
+    )
+    spans = [
+        model("River Ouse", "LOC", text=text),
+        model("Valentina Ríos Aguilar", "PERSON", text=text),
+        model("Ouse", "ORG", nth=1, text=text),  # the model's guess on the short form
+        model("River Island", "ORG", text=text),  # not a place: no short form
+    ]
+    assert covered(with_aliases(text, spans, tokenize(text)), text) == [
+        ("River Ouse", "LOC", MODEL),
+        ("Valentina Ríos Aguilar", "PERSON", MODEL),
+        ("Ouse", "LOC", MODEL),  # replaces the ORG
+        ("Ríos", "PERSON", MODEL),  # the first surname, suggested where it stands alone
+        ("River Island", "ORG", MODEL),
+    ]
+
+
+def test_a_name_whose_surname_the_model_calls_a_person_is_that_person() -> None:
+    text = (
+        "Haruto Sato of Tohoku led it. Sato said so. Sato, who is known, agreed. Sato left. "
+        "Wanjiru Kamau spoke. Kamau said no. Kamau left."
+    )
+    spans = [
+        model("Haruto Sato", "ORG", text=text),  # the model's mistake
+        model("Sato", "PERSON", nth=1, text=text),
+        model("Sato", "PERSON", nth=2, text=text),
+        model("Wanjiru Kamau", "ORG", text=text),  # its surname is no person either:
+        model("Kamau", "ORG", nth=1, text=text),  # nothing says who is right
+        model("Kamau", "ORG", nth=2, text=text),
+    ]
+    found = covered(with_aliases(text, spans, tokenize(text)), text)
+    assert found == [
+        ("Haruto Sato", "PERSON", MODEL),  # one vote of its own against two
+        ("Sato", "PERSON", MODEL),
+        ("Sato", "PERSON", MODEL),
+        ("Sato", "PERSON", MODEL),  # the mention the model missed, as the surname
+        ("Wanjiru Kamau", "ORG", MODEL),
+        ("Kamau", "ORG", MODEL),
+        ("Kamau", "ORG", MODEL),
+    ]

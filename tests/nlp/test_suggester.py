@@ -56,7 +56,7 @@ def same_label(label: str) -> str | None:
 
 def test_refined_suggestions_are_tidied_and_bring_short_forms(ruler: Language) -> None:
     assert found(SpacySuggester(ruler, label_for=same_label)) == [
-        ("ACCRA", "ORG", "en_rules"),  # split at the dash
+        ("ACCRA", "GPE", "en_rules"),  # split at the dash; a dateline: a place
         ("Officials", "ORG", "en_rules"),
         ("Volta River Authority", "ORG", "en_rules"),
         ("VRA", "ORG", "en_rules"),  # the acronym in brackets
