@@ -164,6 +164,7 @@ def test_the_childs_one_line_shows_in_the_dialog_when_nothing_can_be_trained(
         assert dialog.outcome.text() == line
         assert "Traceback" not in dialog.outcome.text()
         assert "Nothing was trained" in dialog.progress_line.text()
+        assert not dialog.plot.isVisible()  # no frame left waiting for an evaluation
         assert not parts.training.running
     finally:
         store.close()
@@ -353,3 +354,30 @@ def test_the_child_runs_the_command_line_at_a_lower_priority(tmp_path: Path) -> 
         "5",
     ]
     assert train_command(request, niceness=0)[0] == sys.executable
+
+
+def test_suggesting_again_stops_when_another_dataset_opens(
+    qtbot: QtBot,
+    store: Store,
+    settings: QSettings,
+    open_window: Callable[..., Parts],
+    make_rules_model: Callable[[list[dict[str, str]]], Path],
+) -> None:
+    rules = make_rules_model([{"label": "BRAND", "pattern": "Zara"}])
+    fashion = store.create_dataset("fashion", labels=(Label("BRAND"),), model=str(rules))
+    store.create_dataset("other", labels=(Label("BRAND"),))
+    texts = [f"Zara shop number {n}." for n in range(5)]
+    store.add_documents(
+        fashion.id, [(Document(0, fashion.id, t, input_hash=input_hash(t)), None) for t in texts]
+    )
+    parts = open_with(open_window, store, settings)
+    again = parts.window.findChild(SuggestingAgain)
+    assert isinstance(again, SuggestingAgain)
+    with qtbot.waitSignal(again.finished, timeout=60_000) as done:
+        assert again.start(store.get_dataset("fashion"))
+        parts.workflow.open_dataset("other")
+    suggested, skipped = done.args
+    assert suggested < len(texts) and skipped == 0
+    ids = store.document_ids(fashion.id)
+    untouched = [i for i in ids if not store.get_document(i).spans]
+    assert len(untouched) == len(texts) - suggested

@@ -70,6 +70,14 @@ class SuggestingAgain(QObject):
         """Leave the documents not visited yet as they are."""
         self._pending.clear()
 
+    @Slot(object)
+    def dataset_changed(self, dataset: Dataset | None) -> None:
+        """Another dataset opened: its model is the worker's now, so the run stops (the
+        documents visited keep their new suggestions)."""
+        running_for = self._running_for
+        if running_for is not None and (dataset is None or dataset.id != running_for.id):
+            self.stop()
+
     def _next(self) -> None:
         dataset = self._running_for
         assert dataset is not None

@@ -161,6 +161,7 @@ class Wiring(QObject):
         self.worker.reanalysis_failed.connect(again.on_failed)
         again.progressed.connect(self._suggested_again)
         again.finished.connect(self._suggesting_again_done)
+        self.state.dataset_changed.connect(again.dataset_changed)
 
     def _actions(self) -> None:
         """Every menu command and key to its handler; a command without one is a bug."""

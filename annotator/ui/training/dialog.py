@@ -28,6 +28,7 @@ from annotator.ui.training.plot import F1Plot
 
 TITLE = "Train from Done Articles"
 _ERROR_STYLE = "color: #b00020;"
+SIZE = (560, 480)
 
 
 class TrainingDialog(QDialog):
@@ -68,7 +69,7 @@ class TrainingDialog(QDialog):
         self.close_button.setToolTip("Training goes on; the status bar follows it")
         self.close_button.clicked.connect(self.hide)
         self._lay_out()
-        self.resize(560, 480)
+        self.resize(*SIZE)
         self._set_running(False)
 
     def _lay_out(self) -> None:
@@ -112,6 +113,9 @@ class TrainingDialog(QDialog):
         self.outcome.setStyleSheet("")
         self.plot.clear()
         self.plot.set_colors(colors)
+        if not self.plot.isVisibleTo(self):
+            self.plot.show()
+            self.resize(self.width(), SIZE[1])
         self.suggest_button.setVisible(False)
         self._set_running(True)
 
@@ -143,6 +147,7 @@ class TrainingDialog(QDialog):
         self.progress_line.setText("Nothing was trained.")
         self.outcome.setStyleSheet(_ERROR_STYLE)
         self.outcome.setText(message)
+        self._fit_without_an_empty_plot()
 
     @Slot(str)
     def show_stopped(self, message: str) -> None:
@@ -150,6 +155,7 @@ class TrainingDialog(QDialog):
         self.progress_line.setText("Stopped.")
         self.outcome.setStyleSheet("")
         self.outcome.setText(message)
+        self._fit_without_an_empty_plot()
 
     def show_suggesting(self, count: int) -> None:
         self.suggest_button.setVisible(False)
@@ -161,6 +167,13 @@ class TrainingDialog(QDialog):
 
     def show_suggested(self, text: str) -> None:
         self.outcome.setText(f"{self.outcome.text()}\n{text}")
+
+    def _fit_without_an_empty_plot(self) -> None:
+        """A run that ended before its first evaluation has nothing to plot: the frame
+        goes (it would say it waits) and the dialog takes the height of its lines."""
+        if not self.plot.series():
+            self.plot.hide()
+            self.resize(self.width(), self.minimumSizeHint().height())
 
     def show_versions(self, versions: Sequence[ModelVersion], suggesting: str | None) -> None:
         """Every version of the dataset, newest first; the one that suggests marked."""
