@@ -18,6 +18,7 @@ from annotator.cli import (
     labels_command,
     merge_command,
     models_command,
+    patterns_command,
     stats_command,
     store_command,
     suggest_command,
@@ -59,6 +60,7 @@ app.command("merge", cls=ReadableHelp)(merge_command.merge)
 app.command("train", cls=ReadableHelp)(train_command.train)
 app.command("evaluate", cls=ReadableHelp)(evaluate_command.evaluate)
 app.command("models", cls=ReadableHelp)(models_command.models)
+app.add_typer(patterns_command.app, name="patterns")
 app.add_typer(store_command.app, name="store")
 
 

@@ -72,6 +72,8 @@ def _print_report(report: SuggestReport, dataset: str) -> None:
         + (f" ({by_source})" if by_source else "")
     )
     msg.info(f"Phrase memory: {report.memory_phrases} phrase(s) learnt from your annotations")
+    if report.patterns:
+        msg.info(f"Patterns: {report.patterns} imported (see 'annotator patterns list')")
 
 
 SHOWN_SKIPPED = 20  # named one per line; the rest are counted

@@ -11,7 +11,8 @@ one step and the store writes it in one transaction. The rules, in the order the
    of a rejected span is dropped.
 3. `replace=True` (re-suggesting with --force) first removes every existing suggestion;
    accepted, manual and rejected spans are never touched.
-4. Memory ranks above the model: where a suggestion from "memory" overlaps a model
+4. Memory ranks above the model: where a suggestion from "memory" (or from the dataset's
+   "patterns": what people taught ranks the same) overlaps a model
    suggestion, new or already in the document, the model one goes, except that a memory
    suggestion inside a longer name of its label gives way to it: a surname learnt as
    PERSON does not cut "Angela Merkel" down to "Merkel" (see `part_of_longer_name`).
@@ -36,7 +37,7 @@ from annotator.core import names
 from annotator.core.edits import Batch, SwapSuggestions
 from annotator.core.errors import EditError
 from annotator.core.model import Document, Span, SpanState, sort_key
-from annotator.core.suggestions import MEMORY_SOURCE
+from annotator.core.suggestions import TAUGHT_SOURCES
 
 
 def part_of_longer_name(text: str, span: Span, other: Span) -> bool:
@@ -48,8 +49,9 @@ def part_of_longer_name(text: str, span: Span, other: Span) -> bool:
 
 
 def is_memory(span: Span) -> bool:
-    """True for a suggestion that repeats what the annotator decided elsewhere."""
-    return span.source == MEMORY_SOURCE
+    """True for a suggestion that repeats what people decided elsewhere or wrote as a
+    pattern (`TAUGHT_SOURCES`): it ranks above a model's."""
+    return span.source in TAUGHT_SOURCES
 
 
 class SpanIndex:

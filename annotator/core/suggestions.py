@@ -15,9 +15,13 @@ from typing import Protocol
 from annotator.core.model import Span
 from annotator.core.tokens import Tokens
 
-# A suggestion's `source`: "memory" for the phrase memory and propagation, otherwise the
-# name of the pipeline that proposed it (e.g. "en_core_web_sm"), as Prodigy records it.
+# A suggestion's `source`: "memory" for the phrase memory and propagation, "patterns" for
+# the dataset's imported patterns (`core/patterns.py`), otherwise the name of the pipeline
+# that proposed it (e.g. "en_core_web_sm"), as Prodigy records it.
 MEMORY_SOURCE = "memory"
+PATTERNS_SOURCE = "patterns"
+# What people taught (their decisions, the rules they wrote): it ranks above a model.
+TAUGHT_SOURCES = frozenset({MEMORY_SOURCE, PATTERNS_SOURCE})
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,7 +11,6 @@ import spacy
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
-from spacy.util import filter_spans
 
 from annotator.core.aliases import with_aliases
 from annotator.core.boundaries import tidy
@@ -21,23 +20,34 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.memory import PhraseMemory
 from annotator.core.model import Span, SpanState
 from annotator.core.names import continues_a_name
+from annotator.core.patterns import Pattern
 from annotator.core.pieces import PIECE_CHARACTERS, joined_tokens, piece_bounds
-from annotator.core.suggestions import MEMORY_SOURCE, Analysis
+from annotator.core.suggestions import MEMORY_SOURCE, PATTERNS_SOURCE, Analysis
 from annotator.core.tokens import Tokens
+from annotator.nlp.patterns import PatternMatcher, longest_first
 from annotator.nlp.tokenizer import tokenize, tokens_of
 
 LabelFor = Callable[[str], str | None]
 
 
 class MemoryMatcher:
-    """Finds the memory's phrases in a Doc: exact words, case-sensitive, whole tokens.
+    """Finds the memory's phrases in a Doc: exact words, case-sensitive, whole tokens; and
+    the dataset's patterns (`annotator.nlp.patterns`), if it has any.
 
-    Where phrases overlap ("New York" and "New York Times") the longest wins; a match that
-    is part of a longer name in the text ("Chile" in "AFP Chile") is not a suggestion.
+    Where matches overlap ("New York" and "New York Times") the one of most tokens wins,
+    then the earliest (spaCy's `EntityRuler` rule, over the memory's and the patterns'
+    matches together; on the same tokens the memory's). A memory match that is part of a
+    longer name in the text ("Chile" in "AFP Chile") is not a suggestion; a pattern match
+    is, as the `EntityRuler` would find it. `allows` says which pattern matches people
+    have not refused (`PhraseMemory.allows`).
     """
 
-    def __init__(self, nlp: Language, memory: PhraseMemory) -> None:
+    def __init__(
+        self, nlp: Language, memory: PhraseMemory, patterns: PatternMatcher | None = None
+    ) -> None:
         self._matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self._allows = memory.allows
+        self._patterns = patterns
         by_label: dict[str, list[str]] = defaultdict(list)
         for phrase, label in memory.labels.items():
             by_label[label].append(phrase)
@@ -46,15 +56,23 @@ class MemoryMatcher:
 
     def __call__(self, doc: Doc, text: str, offset: int = 0) -> list[Span]:
         """The matches in `doc`, which is the piece of `text` that starts at `offset`."""
-        found = filter_spans(self._matcher(doc, as_spans=True))
+        found = [(m, 0) for m in self._matcher(doc, as_spans=True)] if len(self._matcher) else []
+        if self._patterns is not None:
+            found.extend((m, 1) for m in self._patterns(doc) if self._allows(m.text, m.label_))
         spans = (
-            Span(m.start_char + offset, m.end_char + offset, m.label_, SpanState.SUGGESTED)
-            for m in sorted(found, key=lambda m: m.start_char)
+            Span(
+                m.start_char + offset,
+                m.end_char + offset,
+                m.label_,
+                SpanState.SUGGESTED,
+                PATTERNS_SOURCE if rank else MEMORY_SOURCE,
+            )
+            for m, rank in longest_first(found)
         )
         return [
-            Span(s.start, s.end, s.label, s.state, MEMORY_SOURCE)
+            s
             for s in spans
-            if not continues_a_name(text, s.start, s.end)
+            if s.source == PATTERNS_SOURCE or not continues_a_name(text, s.start, s.end)
         ]
 
 
@@ -62,7 +80,9 @@ class SpacySuggester:
     """A pipeline's `doc.ents` (labels mapped onto the dataset's) plus memory matches.
 
     With `nlp=None` there is no statistical model: texts are only tokenized (by `base`, a
-    blank pipeline for `lang` made here unless given) and the memory suggests alone.
+    blank pipeline for `lang` made here unless given) and the memory and the dataset's
+    `patterns` suggest alone. Pattern matches are the `EntityRuler`'s: the article rules
+    below never change them.
 
     With `refine` (the default) the article-level rules apply to what is found: the
     model's spans are tidied (`annotator.core.boundaries.tidy`: split at a spaced dash, no
@@ -82,6 +102,7 @@ class SpacySuggester:
         *,
         label_for: LabelFor,
         memory: PhraseMemory | None = None,
+        patterns: Sequence[Pattern] = (),
         lang: str = "en",
         base: Language | None = None,
         refine: bool = True,
@@ -93,7 +114,12 @@ class SpacySuggester:
         self._memory = memory or PhraseMemory()
         self._refine = refine
         self._base = nlp if nlp is not None else (base or blank_pipeline(lang))
-        self._matcher = MemoryMatcher(self._base, self._memory) if self._memory else None
+        rules = PatternMatcher(self._base, patterns, label_for) if patterns else None
+        self._matcher = (
+            MemoryMatcher(self._base, self._memory, rules or None)
+            if self._memory or rules
+            else None
+        )
         self._source = _pipeline_name(nlp) if nlp is not None else MEMORY_SOURCE
 
     @property
@@ -217,10 +243,11 @@ class SpacySuggester:
                 suggestions = with_dateline(text, suggestions, place, self._source)
         allows = self._memory.allows
         suggestions = [s for s in suggestions if allows(text[s.start : s.end], s.label)]
-        suggestions.extend(memory_matches)
+        suggestions.extend(s for s in memory_matches if s.source == MEMORY_SOURCE)
         if self._refine:
             suggestions = with_aliases(text, suggestions, tokens)
             suggestions = one_label_per_name(text, suggestions, tokens)
+        suggestions.extend(s for s in memory_matches if s.source == PATTERNS_SOURCE)
         return Analysis(tokens, tuple(suggestions))
 
 

@@ -1,11 +1,12 @@
-"""Analysing the document the annotator opened: its tokens, the model, and the memory.
+"""Analysing the document the annotator opened: its tokens, the model, the memory and the
+patterns.
 
 A document opened in the window needs its tokens (to snap mouse selections), the model's
 suggestions if no suggester has been over it yet, and what the dataset's phrase memory has
-learnt since it was suggested. `DocumentAnalyser` computes all three on a worker thread
-and returns a `DocumentAnalysis`, a plain value. The window then turns it into one edit
-with `catch_up_edit`, against the document as it is *then* (the annotator may have edited
-it meanwhile), and writes it with `save_analysis`.
+learnt since it was suggested (and its imported patterns' matches). `DocumentAnalyser`
+computes them on a worker thread and returns a `DocumentAnalysis`, a plain value. The window
+then turns it into one edit with `catch_up_edit`, against the document as it is *then* (the
+annotator may have edited it meanwhile), and writes it with `save_analysis`.
 
 spaCy is imported only inside the methods that need it, so importing this module (as the
 window does) costs nothing and never loads spaCy on the calling thread.
@@ -13,7 +14,7 @@ window does) costs nothing and never loads spaCy on the calling thread.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,6 +25,7 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.memory import PhraseMemory
 from annotator.core.merge import merge_suggestions
 from annotator.core.model import Dataset, Document, Span, SpanState
+from annotator.core.patterns import Pattern
 from annotator.core.suggestions import Analysis, Suggester
 from annotator.core.summaries import OPEN_STATUSES
 from annotator.core.tokens import Tokens
@@ -34,8 +36,9 @@ from annotator.store.suggestions import SuggestedDocument
 if TYPE_CHECKING:
     from annotator.nlp.models import ModelChoice
 
-# A suggester for the loaded pipeline, given a dataset (its label mapping) and a memory.
-ModelSuggester = Callable[[Dataset, PhraseMemory], Suggester]
+# A suggester for the loaded pipeline, given a dataset (its label mapping), a memory and
+# the dataset's patterns.
+ModelSuggester = Callable[[Dataset, PhraseMemory, Sequence[Pattern]], Suggester]
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +109,7 @@ class DocumentAnalyser:
         except BaseException:
             self._unload()
             raise
-        return ModelStatus(self._with_model(dataset, PhraseMemory()).name)
+        return ModelStatus(self._with_model(dataset, PhraseMemory(), ()).name)
 
     @property
     def model_loaded(self) -> bool:
@@ -116,15 +119,17 @@ class DocumentAnalyser:
         self, dataset: Dataset, document: Document, *, again: bool = False
     ) -> DocumentAnalysis:
         """Tokens, plus the model's suggestions when no suggester has been over the document
-        yet (`again`: even if one has), plus the memory's, read fresh from the store.
-        Finished documents (done, skipped, rejected) get their tokens and nothing else."""
+        yet (`again`: even if one has), plus the memory's and the patterns', read fresh from
+        the store. Finished documents (done, skipped, rejected) get their tokens and nothing
+        else."""
         memory = self._memory(dataset)
         if document.status not in OPEN_STATUSES:
             tokens = self._tokens.tokens(document, dataset.lang)
             return DocumentAnalysis(document.id, tokens, (), memory, None)
+        patterns = self._store.patterns(dataset.id)
         with_model = self._with_model
         if with_model is not None and (again or not self._store.was_suggested(document.id)):
-            suggester = with_model(dataset, memory)
+            suggester = with_model(dataset, memory, patterns)
             found = _analysed(suggester, document.text)
             # The model's own tokens: `save_analysis` stores them with its suggestions.
             self._tokens.remember(document.id, found.tokens)
@@ -132,12 +137,12 @@ class DocumentAnalyser:
                 document.id, found.tokens, found.suggestions, memory, suggester.name
             )
         tokens = self._tokens.tokens(document, dataset.lang)
-        if not memory:
+        if not memory and not patterns:
             return DocumentAnalysis(document.id, tokens, (), memory, None)
         with_memory = self._memory_only.get(dataset.lang)
         if with_memory is None:  # a blank pipeline takes ~90 ms to build: once per language
             with_memory = self._memory_only[dataset.lang] = _memory_only(dataset.lang)
-        found = _analysed(with_memory(dataset, memory), document.text)
+        found = _analysed(with_memory(dataset, memory, patterns), document.text)
         return DocumentAnalysis(document.id, tokens, found.suggestions, memory, None)
 
     def _memory(self, dataset: Dataset) -> PhraseMemory:
@@ -150,9 +155,15 @@ class DocumentAnalyser:
         self._choice = None
 
 
-def memory_analysis(dataset: Dataset, document: Document, memory: PhraseMemory) -> DocumentAnalysis:
-    """The memory's suggestions for a document, with spaCy's tokens (no model)."""
-    found = _analysed(_memory_suggester(dataset, memory), document.text)
+def memory_analysis(
+    dataset: Dataset,
+    document: Document,
+    memory: PhraseMemory,
+    patterns: Sequence[Pattern] = (),
+) -> DocumentAnalysis:
+    """The memory's and the patterns' suggestions for a document, with spaCy's tokens (no
+    model)."""
+    found = _analysed(_memory_suggester(dataset, memory, patterns), document.text)
     return DocumentAnalysis(document.id, found.tokens, found.suggestions, memory, None)
 
 
@@ -229,11 +240,15 @@ def _analysed(suggester: Suggester, text: str) -> Analysis:
     return found
 
 
-def _memory_suggester(dataset: Dataset, memory: PhraseMemory) -> Suggester:
-    """The memory's matches on spaCy's tokens, without a model."""
+def _memory_suggester(
+    dataset: Dataset, memory: PhraseMemory, patterns: Sequence[Pattern]
+) -> Suggester:
+    """The memory's and the patterns' matches on spaCy's tokens, without a model."""
     from annotator.nlp.suggester import SpacySuggester
 
-    return SpacySuggester(None, label_for=dataset.map_label, memory=memory, lang=dataset.lang)
+    return SpacySuggester(
+        None, label_for=dataset.map_label, memory=memory, patterns=patterns, lang=dataset.lang
+    )
 
 
 def _memory_only(lang: str) -> ModelSuggester:
@@ -242,9 +257,16 @@ def _memory_only(lang: str) -> ModelSuggester:
 
     base = blank_pipeline(lang)
 
-    def with_memory(dataset: Dataset, memory: PhraseMemory) -> Suggester:
+    def with_memory(
+        dataset: Dataset, memory: PhraseMemory, patterns: Sequence[Pattern]
+    ) -> Suggester:
         return SpacySuggester(
-            None, label_for=dataset.map_label, memory=memory, lang=dataset.lang, base=base
+            None,
+            label_for=dataset.map_label,
+            memory=memory,
+            patterns=patterns,
+            lang=dataset.lang,
+            base=base,
         )
 
     return with_memory
@@ -257,9 +279,16 @@ def _load_model(choice: ModelChoice, *, refine: bool) -> ModelSuggester:
 
     nlp = load_pipeline(choice)
 
-    def with_model(dataset: Dataset, memory: PhraseMemory) -> Suggester:
+    def with_model(
+        dataset: Dataset, memory: PhraseMemory, patterns: Sequence[Pattern]
+    ) -> Suggester:
         return SpacySuggester(
-            nlp, label_for=dataset.map_label, memory=memory, lang=dataset.lang, refine=refine
+            nlp,
+            label_for=dataset.map_label,
+            memory=memory,
+            patterns=patterns,
+            lang=dataset.lang,
+            refine=refine,
         )
 
     return with_model

@@ -44,6 +44,7 @@ class SuggestReport:
     documents: int = 0
     added: Counter[str] = field(default_factory=Counter)  # source -> suggestions added
     memory_phrases: int = 0
+    patterns: int = 0  # the dataset's imported patterns
     skipped: list[Skipped] = field(default_factory=list)
 
 
@@ -59,7 +60,8 @@ class Skipped:
 def load_suggester(
     store: Store, dataset: Dataset, model: str | None, report: SuggestReport, *, refine: bool = True
 ) -> Suggester:
-    """The suggester for `dataset`: its model resolved and loaded, its memory built.
+    """The suggester for `dataset`: its model resolved and loaded, its memory built, its
+    patterns read.
 
     Without any trained pipeline the memory suggests alone and `report.notice` says how
     to install one.
@@ -68,12 +70,19 @@ def load_suggester(
     from annotator.nlp.suggester import SpacySuggester
 
     memory = PhraseMemory.from_counts(store.phrase_counts(dataset.id))
+    patterns = store.patterns(dataset.id)
     choice = resolve_model(model, dataset.model)
     nlp = load_pipeline(choice) if choice is not None else None
     report.memory_phrases = len(memory)
+    report.patterns = len(patterns)
     report.notice = "" if choice is not None else INSTALL_HINT
     return SpacySuggester(
-        nlp, label_for=dataset.map_label, memory=memory, lang=dataset.lang, refine=refine
+        nlp,
+        label_for=dataset.map_label,
+        memory=memory,
+        patterns=patterns,
+        lang=dataset.lang,
+        refine=refine,
     )
 
 
@@ -128,18 +137,21 @@ def suggest_dataset(
 
 
 def suggest_from_memory(store: Store, dataset: Dataset, document: Document) -> Document:
-    """Bring an open document up to date with the phrase memory, in one transaction.
+    """Bring an open document up to date with the phrase memory and the dataset's
+    patterns, in one transaction.
 
     The batch `suggest` knew only the decisions made before it ran; this adds what the
-    annotators have taught since (memory suggestions, merged by the usual rules) and
+    annotators have taught since (memory and pattern suggestions, merged by the usual
+    rules) and
     removes model suggestions whose words and label people now reject more than accept.
     Returns the document as stored afterwards. The window does the same off its thread
     with `document_analysis.DocumentAnalyser`.
     """
     memory = PhraseMemory.from_counts(store.phrase_counts(dataset.id))
-    if not memory and not memory.rejected:
+    patterns = store.patterns(dataset.id)
+    if not memory and not memory.rejected and not patterns:
         return document
-    analysis = memory_analysis(dataset, document, memory)
+    analysis = memory_analysis(dataset, document, memory, patterns)
     edit = catch_up_edit(document, analysis, allow_overlap=dataset.allow_overlap)
     return save_analysis(store, document, analysis, edit)
 

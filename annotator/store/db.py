@@ -29,7 +29,7 @@ from annotator.core.errors import StoreError, StoreMovedError
 from annotator.store import integrity
 from annotator.store import tables as _tables  # (also registers the tables)
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 BUSY_TIMEOUT_MS = 5000
 _WRITE = "annotator_write"
 _FILE = "annotator_file"  # (path, (st_dev, st_ino)) of the file the engine opened
@@ -95,11 +95,17 @@ def _add_model_versions(conn: Connection, _owner: str) -> None:
     next(i for i in _tables.VERSION.indexes if i.name == "ux_version_owner").create(conn)
 
 
+def _add_patterns(conn: Connection, _owner: str) -> None:
+    """5 -> 6: the patterns imported into each dataset (`annotator patterns import`)."""
+    _tables.PATTERN.create(conn)
+
+
 MIGRATIONS: dict[int, Callable[[Connection, str], None]] = {
     1: _add_suggestion_marks,
     2: _add_token_json,
     3: _add_versions,
     4: _add_model_versions,
+    5: _add_patterns,
 }
 # Whose version a migration gives work that names nobody, when the caller does not say.
 UNKNOWN_OWNER = "unknown"

@@ -24,6 +24,7 @@ from annotator.store.labels import LabelQueries
 from annotator.store.merge_copy import opened_copy
 from annotator.store.merging import MergeReport, merge_engines
 from annotator.store.model_versions import ModelVersionQueries
+from annotator.store.patterns import PatternQueries
 from annotator.store.statistics import StatisticsQueries
 from annotator.store.suggestions import SuggestionQueries
 from annotator.store.summaries import SummaryQueries
@@ -39,6 +40,7 @@ class Store(
     SummaryQueries,
     VersionQueries,
     ModelVersionQueries,
+    PatternQueries,
 ):
     """Datasets, documents and spans in one SQLite file."""
 

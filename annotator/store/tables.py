@@ -176,6 +176,26 @@ class ModelVersionRow(SQLModel, table=True):
     eval_documents: int = 0
 
 
+class PatternRow(SQLModel, table=True):
+    """A pattern imported into a dataset (schema 6, `core/patterns.py`): its label as the
+    file gave it (mapped when it suggests), its "pattern" as canonical JSON, its "id" as
+    JSON ("" when it has none: the unique key then holds, where NULLs would all differ),
+    and the file it came from. The row id keeps the order of the file."""
+
+    __tablename__ = "pattern"
+    __table_args__ = (UniqueConstraint("dataset_id", "label", "body", "ent_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    dataset_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("dataset.id", ondelete="CASCADE"), nullable=False)
+    )
+    label: str
+    body: str
+    ent_id: str = ""
+    file: str = ""
+    imported_at: float
+
+
 # `SPAN.version_id` of the shared input: spans no person has decided on in a version.
 INPUT = 0
 
@@ -187,6 +207,7 @@ SPAN: Table = SQLModel.metadata.tables["span"]
 VERSION: Table = SQLModel.metadata.tables["version"]
 STORE_INFO: Table = SQLModel.metadata.tables["store_info"]
 MODEL_VERSION: Table = SQLModel.metadata.tables["model_version"]
+PATTERN: Table = SQLModel.metadata.tables["pattern"]
 
 
 def _create_trigger(_table: Table, connection: Connection, **_kw: Any) -> None:

@@ -204,3 +204,22 @@ def test_an_upgrade_to_model_versions_starts_with_none_and_the_v5_fixture_keeps_
         assert round(version.scores.micro.f, 4) == 0.6667
         assert (version.train_documents, version.eval_documents) == (8, 2)
         assert store.next_model_number(dataset.id) == 2
+
+
+def test_an_upgrade_to_patterns_starts_with_none_and_the_v6_fixture_keeps_its_patterns(
+    tmp_path: Path,
+) -> None:
+    """Schema 5 -> 6 adds the imported patterns' table, empty; a schema 6 store reads back
+    the patterns it recorded, ids and all, in the order they were imported."""
+    old, new = tmp_path / "v5.db", tmp_path / "v6.db"
+    shutil.copyfile(DATA / "annotations-v5.db", old)
+    shutil.copyfile(DATA / "annotations-v6.db", new)
+    with Store.open(old) as store:
+        assert store.patterns(store.get_dataset("fixture").id) == []
+    with Store.open(new) as store:
+        dataset = store.get_dataset("fixture")
+        found = store.patterns_by_file(dataset.id)
+        assert [(file, p.label, p.phrase, p.tokens, p.id) for file, p in found] == [
+            ("patterns.jsonl", "ORG", "Reuters", None, "reuters"),
+            ("patterns.jsonl", "GPE", None, [{"LOWER": "tokyo"}], None),
+        ]

@@ -4,7 +4,8 @@ Run it from the repository root with the version whose schema the fixture is for
 (`python tests/store/data/make_fixtures.py`); it replaces the file. The store holds one
 dataset with a label set and a mapping, documents of every status, spans of every state,
 saved tokens, and a suggester's mark (`suggested_with`); from schema 4, two annotators'
-versions of one article; from schema 5, one trained model version with its figures. Keep
+versions of one article; from schema 5, one trained model version with its figures; from
+schema 6, two imported patterns (a phrase with an id, a token pattern). Keep
 the file once released: the upgrade tests open it with every later version.
 
 `annotations-v1.db` was written by annotator 0.1.0 and cannot be remade by this script.
@@ -19,6 +20,7 @@ from pathlib import Path
 from annotator.core.edits import AddSpan, ReplaceSpan, SetStatus, SwapSuggestions
 from annotator.core.hashing import input_hash
 from annotator.core.model import Document, Label, Span, SpanState, Status
+from annotator.core.patterns import Pattern
 from annotator.core.tokens import Tokens
 from annotator.core.training import Figures, ModelVersion, Scores
 from annotator.store import SCHEMA_VERSION, Store
@@ -123,6 +125,15 @@ def write(path: Path) -> None:
                 train_documents=8,
                 eval_documents=2,
             )
+        )
+        # Schema 6: patterns imported from a patterns.jsonl file.
+        store.add_patterns(
+            dataset.id,
+            [
+                Pattern("ORG", '"Reuters"', "reuters"),
+                Pattern("GPE", '[{"LOWER":"tokyo"}]'),
+            ],
+            file="patterns.jsonl",
         )
     connection = sqlite3.connect(path)
     try:
