@@ -113,6 +113,13 @@ class Workflow(QObject):
             self._memory.set_seen(self._store.newest())  # the window's own import is seen
             self._session.set_dataset(self._store.get_dataset(dataset.name))
 
+    def analyse_open_document(self) -> None:
+        """Ask the worker to analyse the open document again (new patterns, say): what it
+        finds comes in by the usual merge, decisions untouched."""
+        dataset, document = self._session.dataset, self._session.document
+        if dataset is not None and document is not None:
+            self._worker.analyse(dataset, document)
+
     def switch_annotator(self, name: str) -> None:
         """Show `name`'s versions: the open document is read again as theirs."""
         if name == self._session.annotator:

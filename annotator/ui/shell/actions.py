@@ -213,6 +213,12 @@ SPECS: tuple[ActionSpec, ...] = (
         tip="Train again by itself every N newly done articles",
     ),
     ActionSpec(
+        "model.import_patterns",
+        "&Model",
+        "Import &Patterns…",
+        tip="Suggest with the rules of a spaCy EntityRuler / Prodigy patterns.jsonl file",
+    ),
+    ActionSpec(
         "view.show_rejected",
         "&View",
         "Show &Rejected Suggestions",

@@ -212,6 +212,7 @@ class Wiring(QObject):
             "doc.review": self._set_reviewing,
             "review.reject_all": r.reject_all,
             "doc.article": lambda: w.article.setFocus(Qt.FocusReason.ShortcutFocusReason),
+            "model.import_patterns": lambda: _dialogs().import_patterns_file(w, workflow),
             "model.train": self._train,
             "model.training": self._show_training,
             "model.retrain_every": self._ask_retrain_every,
