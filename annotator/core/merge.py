@@ -15,7 +15,8 @@ one step and the store writes it in one transaction. The rules, in the order the
    "patterns": what people taught ranks the same) overlaps a model
    suggestion, new or already in the document, the model one goes, except that a memory
    suggestion inside a longer name of its label gives way to it: a surname learnt as
-   PERSON does not cut "Angela Merkel" down to "Merkel" (see `part_of_longer_name`).
+   PERSON does not cut "Angela Merkel" down to "Merkel" (see `part_of_longer_name`); if
+   that longer name itself loses to another memory suggestion, the inner one stands.
    Among overlapping
    suggestions of the same rank the longest stays, then the earliest, then the one already
    in the document, then the first label in alphabetical order.
@@ -125,8 +126,8 @@ def merge_suggestions(
         )
     ]
     old = set(existing)
-    pool = _without_nested_memory(document.text, _by_key([] if replace else existing, fresh))
-    winners = set(_resolve(pool, old))
+    pool = _by_key([] if replace else existing, fresh)
+    winners = set(_resolve(pool, old, _nested_memory(document.text, pool)))
     removals = tuple(span for span in existing if span not in winners)
     additions = tuple(sorted((span for span in winners if span not in old), key=sort_key))
     description = _describe(len(additions), len(removals))
@@ -173,26 +174,28 @@ def _by_key(existing: Iterable[Span], fresh: Iterable[Span]) -> list[Span]:
     return list(chosen.values())
 
 
-def _without_nested_memory(text: str, pool: list[Span]) -> list[Span]:
-    """Drop memory suggestions that lie inside a longer model name of their label."""
+def _nested_memory(text: str, pool: list[Span]) -> set[Span]:
+    """Memory suggestions that lie inside a longer model name of their label: they rank as
+    the model's, so the longer name wins over them, unless it loses to another memory
+    suggestion (then they still stand, rather than nothing)."""
     models = SpanIndex(sorted((s for s in pool if not is_memory(s)), key=sort_key))
-    return [
+    return {
         span
         for span in pool
-        if not is_memory(span)
-        or not any(
+        if is_memory(span)
+        and any(
             part_of_longer_name(text, span, other)
             for other in models.overlapping(span.start, span.end)
         )
-    ]
+    }
 
 
-def _resolve(pool: list[Span], existing: set[Span]) -> list[Span]:
+def _resolve(pool: list[Span], existing: set[Span], demoted: set[Span]) -> list[Span]:
     """Keep suggestions in rank order, skipping any that overlaps one kept before it."""
 
     def rank(span: Span) -> tuple[bool, int, int, bool, str]:
         return (
-            not is_memory(span),
+            not is_memory(span) or span in demoted,
             span.start - span.end,
             span.start,
             span not in existing,

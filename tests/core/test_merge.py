@@ -323,3 +323,16 @@ def test_a_learnt_word_does_not_cut_down_a_longer_phrase_of_its_label() -> None:
         "January 1",
         "Ghana",  # a possessive is not part of a longer name: the learnt name wins
     ]
+
+
+def test_a_learnt_name_inside_a_model_name_stays_when_that_name_loses_to_the_memory() -> None:
+    """ "Angela" (memory) gives way to the model's "Angela Merkel"; but when the memory's
+    "Merkel Stiftung" beats that name, "Angela" is still suggested, not dropped with it."""
+    text = "Angela Merkel Stiftung gave money."
+    angela = Span(0, 6, "PERSON", SpanState.SUGGESTED, MEMORY_SOURCE)
+    stiftung = Span(7, 22, "ORG", SpanState.SUGGESTED, MEMORY_SOURCE)
+    full = Span(0, 13, "PERSON", SpanState.SUGGESTED, MODEL)
+    doc = document(angela, stiftung, text=text)
+    assert merged(doc, full).spans == (angela, stiftung)
+    alone = document(angela, text=text)
+    assert merged(alone, full).spans == (full,)  # the longer name, as before
