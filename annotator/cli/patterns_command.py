@@ -12,11 +12,12 @@ from annotator.cli.common import (
     AnnotatorOption,
     DatasetOption,
     DbOption,
+    Messages,
     fail,
     msg,
     open_store,
 )
-from annotator.formats.destination import STDOUT, Target
+from annotator.formats.destination import STDOUT, Target, describe
 from annotator.services.patterns import (
     PatternImport,
     export_patterns,
@@ -72,13 +73,13 @@ def export(
     target: Target = STDOUT if out == "-" else Path(out)
     with open_store(db, create=False, annotator=annotator) as store:
         report = export_patterns(store, dataset, target)
-    say = msg.warn if target is STDOUT else msg.good
-    say(
-        f"Wrote {report.lines} pattern(s) of {dataset!r} to {out} "
+    say = Messages(results_on_stderr=True) if target is STDOUT else msg
+    say.good(
+        f"Wrote {report.lines} pattern(s) of {dataset!r} to {describe(target)} "
         f"({report.memory} from the phrase memory)"
     )
     if report.dropped:
-        msg.warn(f"Left out {report.dropped} pattern(s) whose label the dataset's mapping drops")
+        say.warn(f"Left out {report.dropped} pattern(s) whose label the dataset's mapping drops")
 
 
 @app.command("list")

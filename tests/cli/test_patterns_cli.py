@@ -56,6 +56,9 @@ def test_import_suggest_list_export_remove(
     exported = cli("patterns", "export", out, "-d", "news", "--db", db_path)
     assert exported.code == 0 and "Wrote 2 pattern(s)" in exported.out
     assert [json.loads(line) for line in out.read_text("utf-8").splitlines()] == PATTERNS
+    piped = cli("patterns", "export", "-", "-d", "news", "--db", db_path)
+    assert [json.loads(line) for line in piped.out.splitlines()] == PATTERNS  # data only
+    assert "Wrote 2 pattern(s) of 'news' to the standard output" in piped.err
 
     removed = cli("patterns", "remove", "patterns.jsonl", "-d", "news", "--db", db_path)
     assert removed.code == 0 and "Removed 2 pattern(s)" in removed.out
