@@ -101,6 +101,28 @@ class PatternMatcher:
         return found
 
 
+class CompiledPatterns:
+    """The last `PatternMatcher` built, kept for the next suggester that needs the same:
+    the window builds a suggester for every article it opens, and compiling thousands of
+    patterns takes longer than matching them in one article."""
+
+    def __init__(self) -> None:
+        self._key: tuple[object, ...] | None = None
+        self._matcher: PatternMatcher | None = None
+
+    def matcher(
+        self, nlp: Language, patterns: Sequence[Pattern], label_for: LabelFor
+    ) -> PatternMatcher:
+        """A matcher of `patterns` for `nlp`, labels mapped by `label_for`: the one kept
+        when the pipeline, the patterns and where each label maps are the same."""
+        labels = tuple(label_for(label) for label in dict.fromkeys(p.label for p in patterns))
+        key = (id(nlp.vocab), tuple(patterns), labels)
+        if self._matcher is None or key != self._key:
+            self._matcher = PatternMatcher(nlp, patterns, label_for)
+            self._key = key
+        return self._matcher
+
+
 def longest_first(candidates: Iterable[tuple[SpacySpan, int]]) -> list[tuple[SpacySpan, int]]:
     """The `EntityRuler`'s choice among overlapping matches: most tokens, then the
     earliest; where two cover the same tokens, the lower rank (the second item), then the

@@ -24,7 +24,7 @@ from annotator.core.patterns import Pattern
 from annotator.core.pieces import PIECE_CHARACTERS, joined_tokens, piece_bounds
 from annotator.core.suggestions import MEMORY_SOURCE, PATTERNS_SOURCE, Analysis
 from annotator.core.tokens import Tokens
-from annotator.nlp.patterns import PatternMatcher, longest_first
+from annotator.nlp.patterns import CompiledPatterns, PatternMatcher, longest_first
 from annotator.nlp.tokenizer import tokenize, tokens_of
 
 LabelFor = Callable[[str], str | None]
@@ -82,7 +82,7 @@ class SpacySuggester:
     With `nlp=None` there is no statistical model: texts are only tokenized (by `base`, a
     blank pipeline for `lang` made here unless given) and the memory and the dataset's
     `patterns` suggest alone. Pattern matches are the `EntityRuler`'s: the article rules
-    below never change them.
+    below never change them. `compiled` keeps their matcher for the next suggester.
 
     With `refine` (the default) the article-level rules apply to what is found: the
     model's spans are tidied (`annotator.core.boundaries.tidy`: split at a spaced dash, no
@@ -103,6 +103,7 @@ class SpacySuggester:
         label_for: LabelFor,
         memory: PhraseMemory | None = None,
         patterns: Sequence[Pattern] = (),
+        compiled: CompiledPatterns | None = None,
         lang: str = "en",
         base: Language | None = None,
         refine: bool = True,
@@ -114,7 +115,9 @@ class SpacySuggester:
         self._memory = memory or PhraseMemory()
         self._refine = refine
         self._base = nlp if nlp is not None else (base or blank_pipeline(lang))
-        rules = PatternMatcher(self._base, patterns, label_for) if patterns else None
+        rules = None
+        if patterns:
+            rules = (compiled or CompiledPatterns()).matcher(self._base, patterns, label_for)
         self._matcher = (
             MemoryMatcher(self._base, self._memory, rules or None)
             if self._memory or rules

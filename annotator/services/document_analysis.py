@@ -252,10 +252,13 @@ def _memory_suggester(
 
 
 def _memory_only(lang: str) -> ModelSuggester:
-    """Memory suggesters that share one blank `lang` pipeline for their tokens."""
+    """Memory suggesters that share one blank `lang` pipeline for their tokens (and the
+    matcher of the patterns, while they stay the same)."""
+    from annotator.nlp.patterns import CompiledPatterns
     from annotator.nlp.suggester import SpacySuggester, blank_pipeline
 
     base = blank_pipeline(lang)
+    compiled = CompiledPatterns()
 
     def with_memory(
         dataset: Dataset, memory: PhraseMemory, patterns: Sequence[Pattern]
@@ -265,6 +268,7 @@ def _memory_only(lang: str) -> ModelSuggester:
             label_for=dataset.map_label,
             memory=memory,
             patterns=patterns,
+            compiled=compiled,
             lang=dataset.lang,
             base=base,
         )
@@ -275,9 +279,11 @@ def _memory_only(lang: str) -> ModelSuggester:
 def _load_model(choice: ModelChoice, *, refine: bool) -> ModelSuggester:
     """Load the pipeline (slow); suggesters that run it come from what this returns."""
     from annotator.nlp.models import load_pipeline
+    from annotator.nlp.patterns import CompiledPatterns
     from annotator.nlp.suggester import SpacySuggester
 
     nlp = load_pipeline(choice)
+    compiled = CompiledPatterns()
 
     def with_model(
         dataset: Dataset, memory: PhraseMemory, patterns: Sequence[Pattern]
@@ -287,6 +293,7 @@ def _load_model(choice: ModelChoice, *, refine: bool) -> ModelSuggester:
             label_for=dataset.map_label,
             memory=memory,
             patterns=patterns,
+            compiled=compiled,
             lang=dataset.lang,
             refine=refine,
         )

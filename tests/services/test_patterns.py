@@ -279,3 +279,26 @@ def test_a_missing_dataset_or_file_is_one_clear_error(news: Store, tmp_path: Pat
         import_patterns(news, "nope", write_jsonl(tmp_path / "p.jsonl", PATTERNS))
     report = import_patterns(news, "news", tmp_path / "missing.jsonl")
     assert [str(p) for p in report.problems] == [f"{tmp_path / 'missing.jsonl'}: does not exist"]
+
+
+def test_an_opened_article_follows_the_patterns_as_they_change(news: Store, tmp_path: Path) -> None:
+    """The window's analyser keeps the compiled patterns between articles; new patterns,
+    and a label mapped elsewhere, show in the next article opened all the same."""
+    from annotator.services.document_analysis import DocumentAnalyser
+    from annotator.services.tokens import TokenCache
+
+    analyser = DocumentAnalyser(news, TokenCache(news, lang="en"))
+    dataset = news.get_dataset("news")
+    (document,) = add_texts(news, dataset.id, [TEXTS[0]])
+
+    def found() -> set[tuple[int, int, str]]:
+        fresh = news.get_dataset("news")
+        return {s.key for s in analyser.analyse(fresh, document).suggestions}
+
+    import_patterns(news, "news", write_jsonl(tmp_path / "a.jsonl", PATTERNS[1:3]))
+    assert found() == {(22, 35, "GPE"), (4, 14, "ORG")}
+    assert found() == {(22, 35, "GPE"), (4, 14, "ORG")}  # the same again
+    import_patterns(news, "news", write_jsonl(tmp_path / "b.jsonl", PATTERNS[3:4]))
+    assert found() == {(22, 35, "GPE"), (4, 14, "ORG"), (39, 43, "DATE")}
+    news.save_label_map(dataset.id, {"ORGANIZATION": "GPE"})
+    assert found() == {(22, 35, "GPE"), (4, 14, "GPE"), (39, 43, "DATE")}
