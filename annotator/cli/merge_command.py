@@ -34,6 +34,8 @@ def merge(
         f"version(s), {report.updated} updated, {report.unchanged} unchanged; "
         f"{report.spans} span(s) written"
     )
+    if report.patterns:
+        msg.info(f"{report.patterns} pattern(s) this store did not have (patterns list)")
     for name, document_id, annotator in report.conflicts:
         msg.warn(
             f"Conflict: {annotator}'s version of document {document_id} ({name}) changed in "

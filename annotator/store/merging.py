@@ -24,6 +24,7 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 
 from annotator.core.errors import StoreError
 from annotator.store.db import read_transaction, write_transaction
+from annotator.store.patterns import merge_patterns
 from annotator.store.perspective import CONFLICT
 from annotator.store.rows import DOCUMENT_KEYS
 from annotator.store.tables import DATASET, DOCUMENT, INPUT, LABEL, SPAN, VERSION
@@ -45,6 +46,7 @@ class MergeReport:
     unchanged: int = 0
     spans: int = 0  # span rows written
     conflicts: list[tuple[str, int, str]] = field(default_factory=list)  # dataset, id, who
+    patterns: int = 0  # imported patterns this store did not have
 
 
 def merge_engines(here: Any, other: Any, dataset: str | None) -> MergeReport:
@@ -93,6 +95,7 @@ def _merge_dataset(ours: Connection, theirs: Connection, name: str, report: Merg
                 "the labels in the other store. Nothing was merged."
             )
     report.datasets.append(name)
+    report.patterns += merge_patterns(ours, theirs, their_set.id, our_id)
     documents = theirs.execute(
         select(DOCUMENT).where(DOCUMENT.c.dataset_id == their_set.id).order_by(DOCUMENT.c.id)
     )

@@ -7,7 +7,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, insert, select
+from sqlalchemy import Connection, Engine, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from annotator.core.errors import StoreError
@@ -81,6 +81,26 @@ class PatternQueries:
             where = where & (PATTERN.c.file == file)
         with write_transaction(self._engine) as conn:
             return int(conn.execute(delete(PATTERN).where(where)).rowcount)
+
+
+def merge_patterns(ours: Connection, theirs: Connection, their_id: int, our_id: int) -> int:
+    """Add the other store's patterns of a dataset that this one lacks, inside the merge's
+    transaction (`store/merging.py`); returns how many came in."""
+    rows = theirs.execute(
+        select(
+            PATTERN.c.label, PATTERN.c.body, PATTERN.c.ent_id, PATTERN.c.file, PATTERN.c.imported_at
+        )
+        .where(PATTERN.c.dataset_id == their_id)
+        .order_by(PATTERN.c.id)
+    ).all()
+    if not rows:
+        return 0
+    before = _count(ours, our_id)
+    ours.execute(
+        insert(PATTERN).prefix_with("OR IGNORE"),
+        [{**row._mapping, "dataset_id": our_id} for row in rows],
+    )
+    return _count(ours, our_id) - before
 
 
 def _count(conn: Any, dataset_id: int) -> int:

@@ -302,3 +302,17 @@ def test_an_opened_article_follows_the_patterns_as_they_change(news: Store, tmp_
     assert found() == {(22, 35, "GPE"), (4, 14, "ORG"), (39, 43, "DATE")}
     news.save_label_map(dataset.id, {"ORGANIZATION": "GPE"})
     assert found() == {(22, 35, "GPE"), (4, 14, "GPE"), (39, 43, "DATE")}
+
+
+def test_a_merge_brings_the_patterns_this_store_lacks_once(news: Store, tmp_path: Path) -> None:
+    """Ada imported patterns into her copy of the dataset; the lead merges her store: the
+    patterns come with her versions, and merging again brings none twice."""
+    ada_path = tmp_path / "ada.db"
+    news.backup(ada_path)
+    with Store.open(ada_path, annotator="ada") as ada:
+        import_patterns(ada, "news", write_jsonl(tmp_path / "p.jsonl", PATTERNS[:3]))
+    import_patterns(news, "news", write_jsonl(tmp_path / "q.jsonl", PATTERNS[2:4]))
+    assert news.merge_from(ada_path).patterns == 2
+    assert news.merge_from(ada_path).patterns == 0
+    files = [(f.file, f.phrases + f.token_patterns) for f in pattern_files(news, "news")]
+    assert files == [("q.jsonl", 2), ("p.jsonl", 2)]
