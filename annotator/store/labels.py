@@ -13,7 +13,7 @@ from annotator.core.model import Label
 from annotator.store.db import read_transaction, write_transaction
 from annotator.store.perspective import document_columns
 from annotator.store.rows import document_from_row
-from annotator.store.tables import DATASET, DOCUMENT, LABEL, SPAN
+from annotator.store.tables import DATASET, DOCUMENT, LABEL, PATTERN, SPAN
 
 
 def _in_dataset(dataset_id: int) -> ColumnElement[bool]:
@@ -83,6 +83,7 @@ class LabelQueries:
             )
             if conn.execute(statement).rowcount:
                 _retarget_mapping(conn, dataset_id, old, new)
+                _relabel_patterns(conn, dataset_id, old, new)
                 return int(moved)
         raise NotFoundError(f"the dataset has no label {old!r}")
 
@@ -138,6 +139,14 @@ def _write_settings(
 def _retarget_mapping(conn: Connection, dataset_id: int, old: str, new: str | None) -> None:
     model, label_map = _read_settings(conn, dataset_id)
     _write_settings(conn, dataset_id, model, retarget(label_map, old, new))
+
+
+def _relabel_patterns(conn: Connection, dataset_id: int, old: str, new: str) -> None:
+    """The imported patterns of label `old` take `new`, as its spans do (one that `new`
+    has already stays once)."""
+    of_old = (PATTERN.c.dataset_id == dataset_id) & (PATTERN.c.label == old)
+    conn.execute(update(PATTERN).prefix_with("OR IGNORE").where(of_old).values(label=new))
+    conn.execute(delete(PATTERN).where(of_old))
 
 
 def _span_counts(conn: Connection, dataset_id: int) -> dict[str, int]:

@@ -316,3 +316,17 @@ def test_a_merge_brings_the_patterns_this_store_lacks_once(news: Store, tmp_path
     assert news.merge_from(ada_path).patterns == 0
     files = [(f.file, f.phrases + f.token_patterns) for f in pattern_files(news, "news")]
     assert files == [("q.jsonl", 2), ("p.jsonl", 2)]
+
+
+def test_renaming_a_label_takes_its_patterns_along(news: Store, tmp_path: Path) -> None:
+    import_patterns(news, "news", write_jsonl(tmp_path / "p.jsonl", PATTERNS[:2]))
+    dataset = news.get_dataset("news")
+    news.rename_label(dataset.id, "GPE", "PLACE")
+    news.rename_label(dataset.id, "ORG", "PERSON")  # a merge of two labels
+    dataset = news.get_dataset("news")
+    (document,) = add_texts(news, dataset.id, ["Apple Inc. is in San Francisco."])
+    updated = suggest_from_memory(news, dataset, document)
+    assert {(updated.covered_text(s), s.label) for s in updated.spans} == {
+        ("Apple Inc.", "PERSON"),
+        ("San Francisco", "PLACE"),
+    }
