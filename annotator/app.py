@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from annotator.paths import is_server_url
+
 if TYPE_CHECKING:
     from annotator.core.assistance import Assistance
     from annotator.store import Store
@@ -47,7 +49,7 @@ def main(argv: list[str] | None = None) -> None:
 _WINDOW_OPTIONS = ("--db", "--annotator")
 
 
-def window_arguments(args: list[str]) -> tuple[Path | None, str | None] | None:
+def window_arguments(args: list[str]) -> tuple[Path | str | None, str | None] | None:
     """The store and annotator name if `args` ask for the window (nothing but `--db PATH`
     and `--annotator NAME`, each at most once, in either order), else None: a command."""
     given: dict[str, str] = {}
@@ -62,19 +64,26 @@ def window_arguments(args: list[str]) -> tuple[Path | None, str | None] | None:
             value = rest.pop(0)
         given[option] = value
     db = given.get("--db")
-    return (Path(db) if db is not None else None), given.get("--annotator")
+    return (None if db is None else _location(db)), given.get("--annotator")
 
 
-def store_location(db: Path | None) -> Path:
+def _location(text: str) -> Path | str:
+    """A store file's path, or a server's URL as given (`Store.open` reads it)."""
+    return text if is_server_url(text) else Path(text)
+
+
+def store_location(db: Path | str | None) -> Path | str:
     from annotator.paths import default_store_path
 
     if db is not None:
         return db
     env = os.environ.get("ANNOTATOR_DB")
-    return Path(env) if env else default_store_path()
+    return _location(env) if env else default_store_path()
 
 
-def run_window(db: Path | None, *, confirm_new: bool = False, annotator: str | None = None) -> int:
+def run_window(
+    db: Path | str | None, *, confirm_new: bool = False, annotator: str | None = None
+) -> int:
     """Open the window on the store at `db` (or the default one); the exit code.
 
     `confirm_new`: `db` was typed on the command line, so a path without a store is made
@@ -142,7 +151,7 @@ def assemble(
         return DocumentAnalyser(store, TokenCache(store), helps)  # each dataset's own language
 
     state = ViewState()
-    memory = StoreMemory(settings, store.path)
+    memory = StoreMemory(settings, store.path or str(store))
     session = DocumentSession(store, state, annotator=annotator)
     editing = Editing(session, state, assistance=helps)
     worker = NlpWorker(make_analyser)

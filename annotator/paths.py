@@ -10,12 +10,22 @@ import platformdirs
 
 APP_NAME = "annotator"
 DB_ENV = "ANNOTATOR_DB"
+# `--db`, ANNOTATOR_DB and the window take a file or a URL of a database on a PostgreSQL
+# server (any case, with or without psycopg's driver name).
+SERVER_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
+
+
+def is_server_url(text: str) -> bool:
+    """Whether a store's location names a database on a server rather than a file."""
+    scheme, separator, _ = text.partition("://")
+    return bool(separator) and scheme.lower() in SERVER_SCHEMES
 
 
 def default_store_path() -> Path:
-    """`$ANNOTATOR_DB` if set, else `annotations.db` in the user's data directory."""
+    """`$ANNOTATOR_DB` if it names a file, else `annotations.db` in the user's data
+    directory."""
     override = os.environ.get(DB_ENV)
-    if override:
+    if override and not is_server_url(override):
         return Path(override).expanduser()
     return platformdirs.user_data_path(APP_NAME) / "annotations.db"
 

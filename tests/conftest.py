@@ -6,7 +6,8 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any QApplication exists
 
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +16,8 @@ import pytest
 from annotator.cli import main
 from annotator.store import Store
 from annotator.store.db import UNKNOWN_OWNER
+from tests.postgres_server import REQUIRE as REQUIRE_POSTGRES
+from tests.postgres_server import PostgresServer, server_binaries
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 EXTERNAL = SHARED / "data" / "external"
@@ -45,9 +48,59 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "annotations.db"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--backend",
+        choices=("sqlite", "postgresql"),
+        default="sqlite",
+        help="where the `store` fixture keeps its data: an SQLite file (the default) or a "
+        "fresh database on a PostgreSQL server the tests start",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under `--backend postgresql`, tests of what only an SQLite file has are skipped."""
+    if config.getoption("--backend") != "postgresql":
+        return
+    file_only = pytest.mark.skip(reason="about the SQLite file itself")
+    for item in items:
+        if "sqlite_only" in item.keywords:
+            item.add_marker(file_only)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """A real PostgreSQL server for the session (tests/postgres_server.py)."""
+    binaries = server_binaries()
+    if binaries is None:
+        if os.environ.get(REQUIRE_POSTGRES):
+            pytest.fail("PostgreSQL's server binaries are missing (apt-get install postgresql)")
+        pytest.skip("PostgreSQL's server binaries are not installed (apt-get install postgresql)")
+    server = PostgresServer(binaries)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
+_databases = itertools.count(1)
+
+
 @pytest.fixture
-def store(db_path: Path):
-    with Store.open(db_path) as opened:
+def server_url(postgres: PostgresServer) -> str:
+    """A new, empty database on the server, as a `postgresql://` URL."""
+    name = f"store_{next(_databases)}"
+    postgres.sql(f"CREATE DATABASE {name}")
+    return postgres.url(name).replace("postgresql+psycopg://", "postgresql://")
+
+
+@pytest.fixture
+def store(request: pytest.FixtureRequest, db_path: Path) -> Iterator[Store]:
+    where: Path | str = db_path
+    if request.config.getoption("--backend") == "postgresql":
+        where = request.getfixturevalue("server_url")
+    with Store.open(where) as opened:
         yield opened
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -12,6 +13,7 @@ from wasabi.tables import table
 from annotator.identity import NAME_ENV, resolve
 from annotator.paths import DB_ENV, default_store_path
 from annotator.store import Store
+from annotator.store.location import StoreLocation, parse_location
 
 
 class Messages:
@@ -53,12 +55,13 @@ class Messages:
 msg = Messages()
 
 DbOption = Annotated[
-    Path | None,
+    str | None,
     typer.Option(
         "--db",
-        help=f"The store file (default: ${DB_ENV}, else annotations.db in your data folder).",
+        help=f"The store: a file, or a postgresql://user@host/dbname URL (default: ${DB_ENV}, "
+        "else annotations.db in your data folder).",
         show_default=False,
-        dir_okay=False,
+        metavar="PATH|URL",
     ),
 ]
 
@@ -81,11 +84,25 @@ DatasetOption = Annotated[
 DEFAULT_DATASET = "default"
 
 
-def store_path(db: Path | None) -> Path:
-    """`--db` given to this command, else given before it (`annotator --db X import`)."""
+def store_location(db: str | Path | None) -> StoreLocation:
+    """`--db` given to this command, else given before it (`annotator --db X import`),
+    else `$ANNOTATOR_DB`, else the default file: a path, or a server's address."""
     if db is None:
         db = given_before("db")
-    return db.expanduser() if db is not None else default_store_path()
+    if db is None:
+        db = os.environ.get(DB_ENV) or default_store_path()
+    return parse_location(db)
+
+
+def store_path(db: str | Path | None) -> Path:
+    """The store file `--db` names, for what only a file has (check, backup, recover)."""
+    where = store_location(db)
+    if not isinstance(where, Path):
+        fail(
+            f"the store {where} is on a PostgreSQL server: this command is for store files "
+            "(use the server's own tools, such as pg_dump)"
+        )
+    return where
 
 
 def annotator_name(given: str | None) -> str | None:
@@ -112,13 +129,15 @@ def typer_context() -> Any:
     return get_current_context(silent=True)
 
 
-def open_store(db: Path | None, *, create: bool = True, annotator: str | None = None) -> Store:
+def open_store(
+    db: str | Path | None, *, create: bool = True, annotator: str | None = None
+) -> Store:
     """The store `--db` names (or the default one), acting as the annotator (`--annotator`
     given to the command or before it, else the rule of `annotator.identity`): the
     command reads and writes their versions of the documents. Commands that only read, or
     that work on a dataset which must already exist, pass `create=False`: a mistyped path
     then gets "no store at PATH" instead of a new empty store left behind."""
-    return Store.open(store_path(db), create=create, annotator=annotator_name(annotator))
+    return Store.open(store_location(db), create=create, annotator=annotator_name(annotator))
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

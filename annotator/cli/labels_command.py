@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from dataclasses import replace
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -49,7 +48,7 @@ def inherited(ctx: typer.Context, name: str, value: Any) -> Any:
 
 @contextlib.contextmanager
 def _opened(
-    ctx: typer.Context, dataset: str | None, db: Path | None
+    ctx: typer.Context, dataset: str | None, db: str | None
 ) -> Iterator[tuple[Store, Dataset]]:
     name = inherited(ctx, "dataset", dataset) or DEFAULT_DATASET
     with open_store(inherited(ctx, "db", db), create=False) as store:

@@ -30,7 +30,6 @@ from annotator.cli.common import (
     annotator_name,
     msg,
     open_store,
-    store_path,
 )
 from annotator.cli.help import ReadableHelp
 from annotator.core.errors import AnnotatorError
@@ -88,7 +87,7 @@ def start(
     if ctx.invoked_subcommand is not None:
         return
     with open_store(db) as store:
-        msg.info(f"Store: {store_path(db)}")
+        msg.info(f"Store: {store}")
         datasets = store.list_datasets()
         if not datasets:
             msg.text("No datasets yet. Import articles with: annotator import ARTICLES/")

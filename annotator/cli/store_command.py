@@ -25,7 +25,7 @@ def store(ctx: typer.Context, db: DbOption = None) -> None:
     """Check the store file, back it up, recover a damaged one or restore a backup."""
 
 
-def _path(ctx: typer.Context, db: Path | None) -> Path:
+def _path(ctx: typer.Context, db: str | None) -> Path:
     path = store_path(inherited(ctx, "db", db))
     if not path.is_file():
         fail(f"no store at {path}")

@@ -1,4 +1,5 @@
-"""Opening the SQLite file: connection settings, schema version and migrations.
+"""Opening the SQLite file: connection settings, schema version and migrations; and the
+transactions every store module uses, on a file or on a server (`server.py`).
 
 SQLite only, and one of the few store modules that talk to the driver (ARCHITECTURE.md
 names them; tests/test_architecture.py keeps it so): the pragmas, BEGIN IMMEDIATE, the
@@ -28,6 +29,7 @@ from sqlmodel import SQLModel
 from annotator.core.errors import StoreError, StoreMovedError
 from annotator.store import integrity
 from annotator.store import tables as _tables  # (also registers the tables)
+from annotator.store.server import server_transaction
 
 SCHEMA_VERSION = 6
 BUSY_TIMEOUT_MS = 5000
@@ -152,6 +154,8 @@ def open_engine(path: Path, *, create: bool = True, owner: str = UNKNOWN_OWNER) 
 def close_engine(engine: Engine) -> None:
     """Close every connection; stamp the file as clean when this was the last one."""
     engine.dispose()
+    if _FILE not in engine.get_execution_options():
+        return  # a server's store: nothing to stamp
     path, opened = engine.get_execution_options()[_FILE]
     if engine.get_execution_options().get(_DAMAGED):
         integrity.forget_clean(path)
@@ -168,6 +172,10 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
     deleted, moved or replaced is rolled back and never acknowledged.
     """
     options = engine.get_execution_options()
+    if _FILE not in options:
+        with server_transaction(engine) as conn:
+            yield conn
+        return
     path, opened = options[_FILE]
     if options.get(_DAMAGED):
         raise integrity.damaged(path, options[_DAMAGED])
@@ -187,6 +195,10 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
 @contextlib.contextmanager
 def read_transaction(engine: Engine) -> Iterator[Connection]:
     """A consistent snapshot for reading; never blocks writers (WAL)."""
+    if _FILE not in engine.get_execution_options():
+        with server_transaction(engine) as conn:
+            yield conn
+        return
     try:
         with engine.connect() as conn, conn.begin():
             yield conn

@@ -18,7 +18,7 @@ from annotator.store.db import SCHEMA_VERSION
 
 
 @contextmanager
-def opened_copy(other: Path, here: Path) -> Iterator[Any]:
+def opened_copy(other: Path, here: Path | None) -> Iterator[Any]:
     """A private copy of the store at `other`, opened as a `Store`; checks first."""
     from annotator.store.repository import Store  # the facade, once the file is known good
 
@@ -26,7 +26,7 @@ def opened_copy(other: Path, here: Path) -> Iterator[Any]:
         raise StoreError(f"{other}: no such file")
     if not other.is_file():
         raise StoreError(f"{other}: not a store file (a folder or a device)")
-    if other.resolve() == here.resolve() or other.samefile(here):
+    if here is not None and (other.resolve() == here.resolve() or other.samefile(here)):
         raise StoreError(f"{other} is this store itself; name another person's store")
     _remove_killed_copies()
     with tempfile.TemporaryDirectory(prefix=f"{_COPY_PREFIX}{os.getpid()}-") as folder:

@@ -18,13 +18,15 @@ from annotator.core.errors import StoreError
 from annotator.store import integrity
 from annotator.store.backups import backup_engine
 from annotator.store.datasets import DatasetQueries
-from annotator.store.db import UNKNOWN_OWNER, close_engine, open_engine
+from annotator.store.db import SCHEMA_VERSION, UNKNOWN_OWNER, close_engine, open_engine
 from annotator.store.documents import DocumentQueries
 from annotator.store.labels import LabelQueries
+from annotator.store.location import ServerAddress, StoreLocation, parse_location
 from annotator.store.merge_copy import opened_copy
 from annotator.store.merging import MergeReport, merge_engines
 from annotator.store.model_versions import ModelVersionQueries
 from annotator.store.patterns import PatternQueries
+from annotator.store.server import open_server_engine
 from annotator.store.statistics import StatisticsQueries
 from annotator.store.suggestions import SuggestionQueries
 from annotator.store.summaries import SummaryQueries
@@ -44,10 +46,15 @@ class Store(
 ):
     """Datasets, documents and spans in one SQLite file."""
 
-    def __init__(self, engine: Engine, path: Path, annotator: str = UNKNOWN_OWNER) -> None:
+    def __init__(
+        self, engine: Engine, location: StoreLocation, annotator: str = UNKNOWN_OWNER
+    ) -> None:
         self._engine = engine
-        self.path = path
-        self._opened = integrity.identity(path)
+        self.location = location
+        # The file, for what only a file has (its side files, a backup, the window's
+        # "store lost"); None on a server.
+        self.path = location if isinstance(location, Path) else None
+        self._opened = None if self.path is None else integrity.identity(self.path)
         # Whose version of each document reads and edits act on (`perspective.py`); the
         # window changes it when the annotator gives another name.
         self.annotator = annotator
@@ -55,18 +62,30 @@ class Store(
         self.reviewing = False
 
     @classmethod
-    def open(cls, path: Path, *, create: bool = True, annotator: str | None = None) -> Store:
-        """Open the store at `path` for `annotator`; `create=False` refuses a missing or
-        empty file. An upgrade from before versions gives `annotator` the work that names
-        nobody."""
+    def open(
+        cls, location: StoreLocation | str, *, create: bool = True, annotator: str | None = None
+    ) -> Store:
+        """Open the store at `location` (a file, or a `postgresql://` URL) for
+        `annotator`; `create=False` refuses a missing or empty file. An upgrade from before
+        versions gives `annotator` the work that names nobody."""
         who = annotator or UNKNOWN_OWNER
-        return cls(open_engine(path, create=create, owner=who), path, who)
+        where = location if isinstance(location, ServerAddress) else parse_location(location)
+        if isinstance(where, ServerAddress):
+            return cls(open_server_engine(where, SCHEMA_VERSION), where, who)
+        return cls(open_engine(where, create=create, owner=who), where, who)
+
+    def __str__(self) -> str:
+        """The store's path, or its server URL without a password."""
+        return str(self.location)
 
     def files(self) -> list[Path]:
         """The store file and SQLite's files beside it (`-wal`, `-shm`, `-journal`), as
         named and with links followed: SQLite keeps them beside the file a link points to.
-        Some may not exist now; nothing may ever be written in their place."""
+        Some may not exist now; nothing may ever be written in their place. None on a
+        server."""
         found: list[Path] = []
+        if self.path is None:
+            return found
         for base in dict.fromkeys((self.path, self.path.resolve())):
             found.append(base)
             found.extend(base.with_name(base.name + end) for end in ("-wal", "-shm", "-journal"))
@@ -78,6 +97,11 @@ class Store(
         Safe while another program writes to the store. After the store's file was moved
         or deleted, the copy is read from the file this store still has open.
         """
+        if self.path is None:
+            raise StoreError(
+                f"the store {self} is on a server: back it up with the server's own tools "
+                "(pg_dump), or export its datasets"
+            )
         if integrity.identity(target) is not None and target.samefile(self.path):
             raise StoreError(f"{target} is the store itself; name a new file for the copy")
         moved = integrity.identity(self.path) != self._opened
@@ -89,7 +113,7 @@ class Store(
     def merge_from(self, other: Path, dataset: str | None = None) -> MergeReport:
         """Bring every annotator's versions in the store at `other` (only `dataset`'s when
         given) into this one, in one transaction (`store/merging.py`)."""
-        with opened_copy(other, self.path) as theirs:
+        with opened_copy(other, self.path) as theirs:  # (no file of its own on a server)
             return merge_engines(self, theirs, dataset)
 
     def close(self) -> None:

@@ -23,7 +23,7 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Engine,
-    Integer,
+    String,
     and_,
     case,
     func,
@@ -56,6 +56,15 @@ from annotator.store.perspective import (
     with_status,
 )
 from annotator.store.review_filters import GOLD_STATES, review_filter, version_count
+from annotator.store.sql_functions import (
+    caseless,
+    json_is_string,
+    json_text,
+    like_caseless,
+    position_in,
+    string_constant,
+    trim_chars,
+)
 from annotator.store.tables import DOCUMENT, SPAN, VERSION
 
 # Every character Python's str.strip() removes, as an SQL constant for trim().
@@ -72,17 +81,19 @@ _WHITESPACE_CODES = (
     0x205F,
     0x3000,
 )
-_WS = func.char(*(literal_column(str(code), Integer) for code in _WHITESPACE_CODES))
-_NEWLINE = func.char(literal_column("10", Integer))
+_WS = literal_column(string_constant("".join(map(chr, _WHITESPACE_CODES))), String)
+_NEWLINE = literal_column(string_constant("\n"), String)
 
-_META_TITLE = func.trim(func.json_extract(DOCUMENT.c.meta, "$.title"), _WS)
-_HAS_META_TITLE = and_(func.json_type(DOCUMENT.c.meta, "$.title") == "text", _META_TITLE != "")
+_META_TITLE = trim_chars(json_text(DOCUMENT.c.meta, literal_column("'title'")), _WS)
+_HAS_META_TITLE = and_(
+    json_is_string(DOCUMENT.c.meta, literal_column("'title'")), _META_TITLE != ""
+)
 _PREFIX = func.ltrim(func.substr(DOCUMENT.c.text, 1, 300), _WS)
-_FIRST_LINE = func.substr(_PREFIX, 1, func.instr(_PREFIX.concat(_NEWLINE), _NEWLINE) - 1)
+_FIRST_LINE = func.substr(_PREFIX, 1, position_in(_PREFIX.concat(_NEWLINE), _NEWLINE) - 1)
 # Document.title, for any text whose first line starts within its first 220 characters.
 TITLE = case(
     (_HAS_META_TITLE, _META_TITLE),
-    else_=func.trim(func.substr(_FIRST_LINE, 1, 80), _WS),
+    else_=trim_chars(func.substr(_FIRST_LINE, 1, 80), _WS),
 )
 
 _LABEL_STATES = (*GOLD_STATES, SpanState.SUGGESTED.value)
@@ -105,7 +116,7 @@ def _sort_keys(viewer: Viewer) -> dict[str, ColumnElement[Any] | None]:
     """The list's sort keys, as the annotator sees the documents."""
     return {
         "id": None,
-        "title": TITLE.collate("NOCASE"),
+        "title": caseless(TITLE),
         "status": case(
             {status.value: rank for rank, status in enumerate(STATUS_ORDER)},
             value=status_of(*viewer),
@@ -287,8 +298,8 @@ def _text_filter(pattern: str) -> ColumnElement[bool]:
     own test.
     """
     return or_(
-        DOCUMENT.c.text.like(pattern, escape="\\"),
-        and_(_HAS_META_TITLE, _META_TITLE.like(pattern, escape="\\")),
+        like_caseless(DOCUMENT.c.text, pattern),
+        and_(_HAS_META_TITLE, like_caseless(_META_TITLE, pattern)),
     )
 
 

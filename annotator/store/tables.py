@@ -210,8 +210,31 @@ MODEL_VERSION: Table = SQLModel.metadata.tables["model_version"]
 PATTERN: Table = SQLModel.metadata.tables["pattern"]
 
 
+# The same rule on PostgreSQL, whose triggers call a function (and may change the row
+# before it is written, so no second UPDATE).
+TOKEN_JSON_FUNCTION_PG = """
+CREATE FUNCTION document_token_json_stale() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.token_json IS NOT NULL AND NEW.token_json IS NOT DISTINCT FROM OLD.token_json
+        AND (NEW.tokens IS DISTINCT FROM OLD.tokens OR NEW.text IS DISTINCT FROM OLD.text)
+    THEN
+        NEW.token_json := NULL;
+    END IF;
+    RETURN NEW;
+END $$
+"""
+TOKEN_JSON_TRIGGER_PG = """
+CREATE TRIGGER document_token_json_stale BEFORE UPDATE OF tokens, text ON document
+FOR EACH ROW EXECUTE FUNCTION document_token_json_stale()
+"""
+
+
 def _create_trigger(_table: Table, connection: Connection, **_kw: Any) -> None:
-    connection.execute(text(TOKEN_JSON_TRIGGER))
+    if connection.dialect.name == "postgresql":
+        connection.execute(text(TOKEN_JSON_FUNCTION_PG))
+        connection.execute(text(TOKEN_JSON_TRIGGER_PG))
+    else:
+        connection.execute(text(TOKEN_JSON_TRIGGER))
 
 
 event.listen(DOCUMENT, "after_create", _create_trigger)

@@ -35,8 +35,11 @@ def store_id(conn: Connection) -> str:
     options = conn.engine.get_execution_options()
     if _KNOWN_ID in options:  # read once per opened store: every edit asks (`touch`)
         return str(options[_KNOWN_ID])
-    path, opened = options[FILE_OPTION]
-    here = json.dumps([str(Path(path).resolve()), list(opened or ())])
+    if FILE_OPTION in options:
+        path, opened = options[FILE_OPTION]
+        here = json.dumps([str(Path(path).resolve()), list(opened or ())])
+    else:  # a server's database is never copied as a file: its id is made once
+        here = json.dumps(["server"])
     rows = dict(
         conn.execute(
             select(STORE_INFO.c.key, STORE_INFO.c.value).where(

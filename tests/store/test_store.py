@@ -22,6 +22,7 @@ from annotator.core.model import Dataset, Document, Label, Span, SpanState, Stat
 from annotator.core.tokens import Tokens
 from annotator.store import SCHEMA_VERSION, AddResult, Store
 from annotator.store import db as store_db
+from tests.store_contents import digest, value
 
 # -- helpers ------------------------------------------------------------------------------
 
@@ -70,14 +71,15 @@ def sql(path: Path, query: str, *params: object) -> Any:
         connection.close()
 
 
-def counts(path: Path) -> tuple[int, int, int, int]:
+def counts(store: Store | Path) -> tuple[int, int, int, int]:
+    """Datasets, labels, documents and spans, read apart from the store's engine."""
     return tuple(  # type: ignore[return-value]
-        sql(path, f"SELECT count(*) FROM {table}")
+        value(store, f"SELECT count(*) FROM {table}")
         for table in ("dataset", "label", "document", "span")
     )
 
 
-def digest(path: Path) -> str:
+def file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
@@ -115,6 +117,7 @@ def test_connection_settings_read_back(db_path: Path) -> None:
     assert sql(db_path, "PRAGMA user_version") == SCHEMA_VERSION
 
 
+@pytest.mark.sqlite_only
 def test_store_file_is_private(store: Store, dataset: Dataset, db_path: Path) -> None:
     one_document(store, dataset)
     assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
@@ -216,16 +219,16 @@ def test_rename_refuses_an_existing_or_blank_name(store: Store, dataset: Dataset
 
 
 def test_delete_dataset_cascades_to_documents_spans_and_labels(
-    store: Store, dataset: Dataset, db_path: Path
+    store: Store, dataset: Dataset
 ) -> None:
     other = store.create_dataset("sport", labels=[Label("TEAM")])
     store.add_documents(
         dataset.id, [(make_document(f"{ARTICLE} {i}", PERSON), None) for i in range(3)]
     )
     store.add_documents(other.id, [(make_document("Ajax won.", Span(0, 4, "TEAM")), None)])
-    assert counts(db_path) == (2, 4, 4, 4)
+    assert counts(store) == (2, 4, 4, 4)
     assert store.delete_dataset("news") == 3
-    assert counts(db_path) == (1, 1, 1, 1)
+    assert counts(store) == (1, 1, 1, 1)
     assert store.count_documents(other.id) == 1
     with pytest.raises(NotFoundError):
         store.delete_dataset("news")
@@ -274,9 +277,9 @@ def test_duplicate_input_hash_is_skipped_and_counted(store: Store, dataset: Data
     assert store.add_documents(other.id, [(first, None)]) == AddResult(1, 0)  # per dataset
 
 
-def test_add_documents_is_all_or_nothing(store: Store, dataset: Dataset, db_path: Path) -> None:
+def test_add_documents_is_all_or_nothing(store: Store, dataset: Dataset) -> None:
     one_document(store, dataset)
-    before = counts(db_path)
+    before = counts(store)
 
     def documents() -> Iterator[tuple[Document, Tokens | None]]:
         for i in range(5):
@@ -285,10 +288,11 @@ def test_add_documents_is_all_or_nothing(store: Store, dataset: Dataset, db_path
 
     with pytest.raises(ValueError, match="line 6"):
         store.add_documents(dataset.id, documents(), new_labels=[Label("DATE")])
-    assert counts(db_path) == before
+    assert counts(store) == before
     assert store.get_dataset("news").label_names == ("PERSON", "FAC", "GPE")
 
 
+@pytest.mark.sqlite_only
 def test_a_full_disk_is_a_store_error_and_writes_nothing(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -304,7 +308,7 @@ def test_a_full_disk_is_a_store_error_and_writes_nothing(
     big = [(make_document(f"{i} " + "news " * 2000), None) for i in range(40)]
     with Store.open(db_path) as store, pytest.raises(StoreError, match="full"):
         store.add_documents(dataset_id, big)
-    assert counts(db_path)[2] == 0
+        assert counts(store)[2] == 0
 
 
 # -- edits --------------------------------------------------------------------------------
@@ -342,11 +346,9 @@ def test_batch_and_its_undo_write_the_net_rows(store: Store, dataset: Dataset) -
     assert store.get_document(document.id).spans == restored.spans == document.spans
 
 
-def test_an_invalid_edit_leaves_the_store_unchanged(
-    store: Store, dataset: Dataset, db_path: Path
-) -> None:
+def test_an_invalid_edit_leaves_the_store_unchanged(store: Store, dataset: Dataset) -> None:
     document = one_document(store, dataset)
-    before = digest(db_path), store.get_document(document.id)
+    before = digest(store), store.get_document(document.id)
     for edit in (
         AddSpan(Span(5, 15, "GPE")),  # overlaps PERSON
         RemoveSpan(Span(42, 49, "GPE")),
@@ -355,12 +357,10 @@ def test_an_invalid_edit_leaves_the_store_unchanged(
     ):
         with pytest.raises(EditError):
             store.apply(document, edit)
-    assert (digest(db_path), store.get_document(document.id)) == before
+    assert (digest(store), store.get_document(document.id)) == before
 
 
-def test_a_stale_document_is_refused_and_nothing_is_written(
-    store: Store, dataset: Dataset, db_path: Path
-) -> None:
+def test_a_stale_document_is_refused_and_nothing_is_written(store: Store, dataset: Dataset) -> None:
     document = one_document(store, dataset)
     gpe = Span(42, 49, "GPE")
     store.apply(document, AddSpan(gpe))
@@ -452,14 +452,14 @@ def make_newer_store(path: Path, journal_mode: str) -> None:
 @pytest.mark.parametrize("journal_mode", ["wal", "delete"])
 def test_newer_store_is_refused_and_left_alone(db_path: Path, journal_mode: str) -> None:
     make_newer_store(db_path, journal_mode)
-    before = digest(db_path)
+    before = file_digest(db_path)
     with pytest.raises(StoreError) as caught:
         Store.open(db_path)
     message = str(caught.value)
     assert f"schema {SCHEMA_VERSION + 1}, this version knows {SCHEMA_VERSION}" in message
     assert "it was not changed" in message
     assert "Traceback" not in message
-    assert digest(db_path) == before
+    assert file_digest(db_path) == before
     assert sql(db_path, "PRAGMA journal_mode") == journal_mode
 
 
@@ -486,10 +486,10 @@ def test_an_sqlite_file_of_another_program_is_refused_unchanged(db_path: Path) -
     connection.execute("INSERT INTO contacts VALUES ('Zaha')")
     connection.commit()
     connection.close()
-    before = digest(db_path)
+    before = file_digest(db_path)
     with pytest.raises(StoreError, match="is an SQLite file but not an annotator store"):
         Store.open(db_path)
-    assert digest(db_path) == before
+    assert file_digest(db_path) == before
     assert sql(db_path, "PRAGMA journal_mode") == "delete"
 
 
@@ -605,6 +605,7 @@ def test_a_store_written_by_schema_1_opens_after_a_backup(tmp_path: Path) -> Non
 # -- another process holds the write lock -------------------------------------------------
 
 
+@pytest.mark.sqlite_only
 def test_a_locked_store_gives_a_busy_error_without_hanging(
     store: Store, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -50,8 +50,9 @@ class StoreLostDialog(QMessageBox):
             self.choose_and_save()
 
     def choose_and_save(self) -> None:
-        folder = self._store.path.parent if self._store.path.parent.is_dir() else Path.home()
-        suggested = folder / f"{self._store.path.stem}-saved{self._store.path.suffix or '.db'}"
+        lost = self._store.path or Path.home() / "annotations.db"  # (only files are lost)
+        folder = lost.parent if lost.parent.is_dir() else Path.home()
+        suggested = folder / f"{lost.stem}-saved{lost.suffix or '.db'}"
         chosen, _filter = QFileDialog.getSaveFileName(
             self.parentWidget(), "Save a copy of the store", str(suggested)
         )

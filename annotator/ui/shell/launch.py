@@ -46,7 +46,7 @@ Build = Callable[["Store", QSettings], Parts]
 
 
 def run_window(
-    path: Path,
+    path: Path | str,
     build: Build,
     *,
     confirm_new: bool = False,
@@ -71,7 +71,9 @@ def run_window(
     QApplication.setDesktopFileName("io.github.annotator.Annotator")  # the .desktop id
     previous_hook = sys.excepthook
     install_error_reporting()
-    frame = StartupFrame(QSettings(), f"Opening {path.name}\N{HORIZONTAL ELLIPSIS}")
+    # A server's database by its name (the URL's path), never the whole URL.
+    name = path.name if isinstance(path, Path) else path.split("?")[0].rsplit("/", 1)[-1]
+    frame = StartupFrame(QSettings(), f"Opening {name}\N{HORIZONTAL ELLIPSIS}")
     launch = Launch(path, frame, build, confirm_new=confirm_new, annotator=annotator)
     frame.painted.connect(launch.open)
     collecting = gc.isenabled()
@@ -121,7 +123,7 @@ class Launch:
 
     def __init__(
         self,
-        path: Path,
+        path: Path | str,
         frame: StartupFrame,
         build: Build,
         *,
@@ -153,7 +155,8 @@ class Launch:
         from annotator.core.errors import AnnotatorError
         from annotator.store import Store
 
-        if self.confirm_new and not _holds_data(self.path):
+        # (A database on a server is created by its administrator, not by a typo here.)
+        if self.confirm_new and isinstance(self.path, Path) and not _holds_data(self.path):
             create = QMessageBox.question(
                 self.frame,
                 "annotator",

@@ -16,16 +16,17 @@ from PySide6.QtCore import QSettings
 from annotator.core.summaries import Newest
 
 
-def store_key(path: Path) -> str:
-    """A settings group name for the store at `path` (its resolved path, hashed)."""
-    resolved = str(path.expanduser().resolve())
-    return "stores/" + hashlib.sha256(resolved.encode("utf-8")).hexdigest()[:16]
+def store_key(location: Path | str) -> str:
+    """A settings group name for the store at `location` (its resolved path, or its
+    server URL, which has no password, hashed)."""
+    where = str(location.expanduser().resolve()) if isinstance(location, Path) else location
+    return "stores/" + hashlib.sha256(where.encode("utf-8")).hexdigest()[:16]
 
 
 class StoreMemory:
-    def __init__(self, settings: QSettings, store_path: Path) -> None:
+    def __init__(self, settings: QSettings, store_location: Path | str) -> None:
         self._settings = settings
-        self._key = store_key(store_path)
+        self._key = store_key(store_location)
 
     def dataset(self) -> str | None:
         """The name of the dataset open when the window last worked on this store."""

@@ -1,0 +1,95 @@
+"""Opening a store on a PostgreSQL server: the engine, the schema, and server errors.
+
+The tables are the same as in an SQLite file (`tables.py`), and every statement of the
+store is built with SQLAlchemy Core, so the queries run unchanged. What differs lives
+here and in `db.py`'s transaction helpers: no file to check, and a server that may go
+away, which is a `StoreError` line, never a traceback.
+
+The schema version is kept in `store_info` (key `schema_version`): an SQLite file keeps
+it in `user_version`, which PostgreSQL has no equivalent of.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+from sqlalchemy import Connection, Engine, create_engine, insert, inspect, select
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlmodel import SQLModel
+
+from annotator.core.errors import StoreError
+from annotator.store.location import ServerAddress
+from annotator.store.tables import STORE_INFO
+
+SCHEMA_KEY = "schema_version"
+ADDRESS_OPTION = "annotator_server"  # the engine's ServerAddress, for messages
+CONNECT_TIMEOUT_S = 5
+
+
+def open_server_engine(address: ServerAddress, schema_version: int) -> Engine:
+    """Connect to the database at `address`, creating the store's tables in an empty
+    database; a database of another schema version, or not a store, is refused."""
+    engine = create_engine(
+        address.url,
+        pool_pre_ping=True,  # a connection the server dropped is replaced, not used
+        connect_args={"connect_timeout": CONNECT_TIMEOUT_S},
+    )
+    engine.update_execution_options(**{ADDRESS_OPTION: address})
+    try:
+        _prepare_schema(engine, address, schema_version)
+    except DBAPIError as error:
+        engine.dispose()
+        raise StoreError(f"cannot open the store {address}: {server_reason(error)}") from None
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
+
+
+def _prepare_schema(engine: Engine, address: ServerAddress, schema_version: int) -> None:
+    with engine.begin() as conn:
+        tables = set(inspect(conn).get_table_names())
+        if not tables:
+            SQLModel.metadata.create_all(conn)
+            conn.execute(insert(STORE_INFO).values(key=SCHEMA_KEY, value=str(schema_version)))
+            return
+        if STORE_INFO.name not in tables:
+            raise StoreError(f"the database {address} has tables but is not an annotator store")
+        found = conn.execute(
+            select(STORE_INFO.c.value).where(STORE_INFO.c.key == SCHEMA_KEY)
+        ).scalar_one_or_none()
+    version = int(found) if found is not None and found.isdigit() else 0
+    if version != schema_version:
+        newer = version > schema_version
+        raise StoreError(
+            f"the store {address} has schema {version} and this version of annotator "
+            f"knows {schema_version}; "
+            + (
+                "upgrade annotator to use it"
+                if newer
+                else "upgrade the server's schema first (annotator db upgrade)"
+            )
+        )
+
+
+def server_reason(error: BaseException) -> str:
+    """The server's or libpq's own message, one line, no password (it never has one)."""
+    original = getattr(error, "orig", None) or error
+    text = " ".join(str(original).split())
+    if "connection" in text and ("refused" in text or "No such file" in text):
+        return f"the server is not reachable ({text})"
+    return text
+
+
+@contextlib.contextmanager
+def server_transaction(engine: Engine) -> Iterator[Connection]:
+    """One transaction on the server, rolled back on error; a server that went away or
+    refused is one `StoreError` line naming the store. Other errors (a constraint) reach
+    the store's modules as they do on SQLite, which say what they mean."""
+    try:
+        with engine.connect() as conn, conn.begin():
+            yield conn
+    except (OperationalError, InterfaceError) as error:  # the server, not the statement
+        address = engine.get_execution_options()[ADDRESS_OPTION]
+        raise StoreError(f"the store {address}: {server_reason(error)}") from None

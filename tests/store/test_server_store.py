@@ -1,0 +1,151 @@
+"""A store on a real PostgreSQL server: the same commands, the same results as a file.
+
+The server is Debian's PostgreSQL, started by the tests on a socket in a temporary folder
+(tests/postgres_server.py); each test gets a new, empty database.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from annotator.core.edits import AddSpan, SetStatus
+from annotator.core.errors import StoreError
+from annotator.core.model import Span, Status
+from annotator.store import SCHEMA_VERSION, Store
+from tests.conftest import CliResult
+from tests.postgres_server import PostgresServer
+from tests.store_contents import value
+
+TASKS = [
+    {
+        "text": "Angela Merkel met Emmanuel Macron in Berlin.",
+        "meta": {"source": "wire", "title": "Two leaders"},
+        "spans": [
+            {"start": 0, "end": 13, "label": "PERSON"},
+            {"start": 18, "end": 33, "label": "PERSON", "answer": "accept"},
+            {"start": 37, "end": 43, "label": "GPE", "answer": "reject"},
+        ],
+        "answer": "accept",
+        "_annotator_id": "ada",
+    },
+    {"text": "Nobody has looked at this one, née Zoë 😀.", "meta": {}},
+    {"text": "This one was skipped.", "meta": {}, "answer": "ignore", "_annotator_id": "ada"},
+]
+
+
+def _tasks_file(tmp_path: Path) -> Path:
+    path = tmp_path / "tasks.jsonl"
+    path.write_text("".join(json.dumps(t) + "\n" for t in TASKS), encoding="utf-8")
+    return path
+
+
+def _round_trip(
+    cli, db: str | Path, tmp_path: Path, name: str
+) -> tuple[CliResult, list[dict[str, object]]]:
+    imported = cli("import", _tasks_file(tmp_path), "--dataset", "news", "--db", db)
+    assert imported.code == 0, imported.err
+    out = tmp_path / f"{name}.jsonl"
+    exported = cli(
+        "export", out, "--dataset", "news", "--db", db, "--status", "all", "--version", "all"
+    )
+    assert exported.code == 0, exported.err
+    # Each line as written, but for the time of the import, which the two runs differ in.
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    return exported, [{k: v for k, v in line.items() if k != "_timestamp"} for line in lines]
+
+
+def test_import_and_export_on_a_server_give_what_a_file_gives(
+    cli, server_url: str, db_path: Path, tmp_path: Path
+) -> None:
+    on_server, server_lines = _round_trip(cli, server_url, tmp_path, "server")
+    in_file, file_lines = _round_trip(cli, db_path, tmp_path, "file")
+    assert server_lines == file_lines and len(server_lines) == 2  # the versions
+    assert on_server.out == in_file.out.replace("file.jsonl", "server.jsonl")
+    listed = cli("documents", "list", "--dataset", "news", "--db", server_url)
+    assert listed.code == 0, listed.err
+    assert "Two leaders" in listed.out and "née Zoë 😀" in listed.out
+
+
+def test_each_annotator_edits_their_own_version_on_the_server(server_url: str) -> None:
+    with Store.open(server_url, annotator="ada") as ada:
+        news = ada.create_dataset("news")
+        ada.add_documents(news.id, [(_document("Ada met Bob in Paris."), None)])
+        (document_id,) = ada.document_ids(news.id)
+        opened = ada.get_document(document_id)
+        opened = ada.apply(opened, AddSpan(Span(0, 3, "PERSON")))
+        ada.apply(opened, SetStatus(Status.NEW, Status.DONE))
+    with Store.open(server_url, annotator="bob") as bob:
+        theirs = bob.get_document(document_id)
+        assert theirs.spans == () and theirs.status is Status.NEW
+        bob.apply(theirs, AddSpan(Span(12, 17, "GPE")))
+        assert sorted(bob.annotators(news.id)) == ["ada", "bob"]
+    with Store.open(server_url, annotator="ada") as again:
+        mine = again.get_document(document_id)
+        assert [s.label for s in mine.spans] == ["PERSON"] and mine.status is Status.DONE
+
+
+def test_a_password_in_the_url_is_refused_without_showing_it(cli, server_url: str) -> None:
+    with_password = server_url.replace("lead@", "lead:s3cret@")
+    result = cli("datasets", "--db", with_password)
+    assert result.code == 1
+    assert "s3cret" not in result.out + result.err
+    assert "~/.pgpass" in result.err and "lead:***@" in result.err
+    assert "Traceback" not in result.err
+
+
+def test_a_server_that_is_not_there_is_one_clear_line(cli, tmp_path: Path) -> None:
+    nowhere = f"postgresql://lead@/news?host={tmp_path}&port=5499"
+    result = cli("datasets", "--db", nowhere)
+    assert result.code == 1
+    (line,) = result.err.strip().splitlines()
+    assert "cannot open the store postgresql://lead@/news" in line
+    assert "not reachable" in line and "Traceback" not in result.err
+
+
+def test_another_program_s_database_is_refused_untouched(
+    postgres: PostgresServer, server_url: str
+) -> None:
+    database = server_url.split("?")[0].rsplit("/", 1)[1]
+    postgres.sql("CREATE TABLE invoices (id integer)", database)
+    with pytest.raises(StoreError, match="has tables but is not an annotator store"):
+        Store.open(server_url)
+    tables = postgres.sql(
+        "SELECT string_agg(tablename, ',') FROM pg_tables WHERE schemaname = 'public'", database
+    )
+    assert tables == "invoices"
+
+
+def test_a_schema_the_app_does_not_know_is_refused_untouched(server_url: str) -> None:
+    Store.open(server_url).close()
+    with Store.open(server_url) as store:
+        newer = SCHEMA_VERSION + 1
+        assert value(store, "SELECT value FROM store_info WHERE key = 'schema_version'") == str(
+            SCHEMA_VERSION
+        )
+    _set_schema(server_url, SCHEMA_VERSION + 1)
+    with pytest.raises(StoreError, match=f"has schema {newer} .* upgrade annotator"):
+        Store.open(server_url)
+    _set_schema(server_url, SCHEMA_VERSION - 1)
+    with pytest.raises(StoreError, match="upgrade the server's schema first"):
+        Store.open(server_url)
+
+
+def _set_schema(url: str, version: int) -> None:
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    query = {k: str(v) for k, v in parsed.query.items()}
+    with psycopg.connect(dbname=parsed.database, user=parsed.username, **query) as connection:
+        connection.execute(
+            "UPDATE store_info SET value = %s WHERE key = 'schema_version'", (str(version),)
+        )
+
+
+def _document(text: str):  # type: ignore[no-untyped-def]
+    from tests.store.test_store import make_document
+
+    return make_document(text)
