@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-CI_ONLY = ["xvfb", "xauth", "desktop-file-utils", "appstream"]
+CI_ONLY = ["xvfb", "xauth", "desktop-file-utils", "appstream", "postgresql"]
 
 
 def readme_apt_line() -> list[str]:
