@@ -43,9 +43,10 @@ _STDERR_KEPT = 16384  # characters of the child's stderr kept for its last line
 
 @dataclass(frozen=True, slots=True)
 class TrainingRequest:
-    """What a run trains: the store file, as whom, which dataset, and extra options."""
+    """What a run trains: the store (a file, or a server's URL), as whom, which dataset,
+    and extra options."""
 
-    store: Path
+    store: Path | str
     annotator: str
     dataset: str
     options: tuple[str, ...] = ()
@@ -163,9 +164,8 @@ class Training(QObject):
         if self.running or dataset is None:
             return False
         self._baseline[dataset.id] = self._done(dataset)
-        request = TrainingRequest(
-            self._store.path, self._store.annotator, dataset.name, self._options
-        )
+        where = self._store.path or str(self._store)  # a server's URL has no password
+        request = TrainingRequest(where, self._store.annotator, dataset.name, self._options)
         program, arguments = self._command(request)
         process = QProcess(self)
         process.setProgram(program)
