@@ -7,7 +7,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select
+from sqlalchemy import Connection, Engine, delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from annotator.core.errors import StoreError
@@ -15,6 +15,7 @@ from annotator.core.model import Label
 from annotator.core.patterns import Pattern
 from annotator.store.db import read_transaction, write_transaction
 from annotator.store.labels import append_labels
+from annotator.store.sql_functions import insert_or_ignore
 from annotator.store.tables import PATTERN
 
 
@@ -51,7 +52,7 @@ class PatternQueries:
                 append_labels(conn, dataset_id, new_labels)
                 before = _count(conn, dataset_id)
                 if rows:
-                    conn.execute(insert(PATTERN).prefix_with("OR IGNORE"), rows)
+                    conn.execute(insert_or_ignore(conn, PATTERN), rows)
                 return _count(conn, dataset_id) - before
         except IntegrityError:
             raise StoreError(
@@ -97,7 +98,7 @@ def merge_patterns(ours: Connection, theirs: Connection, their_id: int, our_id: 
         return 0
     before = _count(ours, our_id)
     ours.execute(
-        insert(PATTERN).prefix_with("OR IGNORE"),
+        insert_or_ignore(ours, PATTERN),
         [{**row._mapping, "dataset_id": our_id} for row in rows],
     )
     return _count(ours, our_id) - before

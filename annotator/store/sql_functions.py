@@ -2,14 +2,16 @@
 
 Each is a small SQLAlchemy construct compiled for the connection's dialect, so that the
 store's queries are written once: a JSON field as text, trimming a set of characters,
-where a string occurs in another, a case-blind sort key and a case-blind LIKE.
+where a string occurs in another, a case-blind sort key and a case-blind LIKE; and an
+INSERT that skips duplicates.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import String
+from sqlalchemy import Connection, Insert, String, Table
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement, GenericFunction
 from sqlalchemy.types import Boolean, Integer
@@ -139,3 +141,10 @@ def _like_sqlite(element: like_caseless, compiler: Any, **kw: Any) -> str:
 def _like_pg(element: like_caseless, compiler: Any, **kw: Any) -> str:
     text, pattern = (compiler.process(c, **kw) for c in element.clauses)
     return f"({text} ILIKE {pattern} ESCAPE '\\')"
+
+
+def insert_or_ignore(conn: Connection, table: Table) -> Insert:
+    """An INSERT that skips rows whose unique key the table holds already, for the
+    connection's dialect (SQLite and PostgreSQL both spell it ON CONFLICT DO NOTHING)."""
+    make = postgresql.insert if conn.dialect.name == _POSTGRESQL else sqlite.insert
+    return make(table).on_conflict_do_nothing()
