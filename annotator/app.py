@@ -93,16 +93,21 @@ def run_window(
     """
     from annotator.ui.shell.launch import run_window as launch_window
 
+    on_server = isinstance(store_location(db), str)  # a URL: see `_location`
+
     def build(store: Store, settings: Any) -> Parts:
         from annotator.identity import resolve
 
         who = resolve(annotator)
+        if on_server:  # the database user (the store's), unless a name was given
+            return assemble(store, settings, annotator=store.annotator, ask_annotator=False)
         return assemble(store, settings, annotator=who.name, ask_annotator=not who.chosen)
 
     def who() -> str | None:
         from annotator.identity import resolve
 
-        return resolve(annotator).name
+        found = resolve(annotator)
+        return found.given if on_server else found.name
 
     return launch_window(store_location(db), build, confirm_new=confirm_new, annotator=who)
 

@@ -39,6 +39,12 @@ class Annotator:
     source: Source
 
     @property
+    def given(self) -> str | None:
+        """The name if given for this run (`--annotator`, `ANNOTATOR_NAME`), else None: on
+        a server the database user is the annotator unless a name is given."""
+        return self.name if self.source in ("option", "environment") else None
+
+    @property
     def chosen(self) -> bool:
         """Whether a person chose the name (option, variable, saved), rather than the
         system's guess the window asks to confirm at its first start."""

@@ -13,7 +13,7 @@ from wasabi.tables import table
 from annotator.identity import NAME_ENV, resolve
 from annotator.paths import DB_ENV, default_store_path
 from annotator.store import Store
-from annotator.store.location import StoreLocation, parse_location
+from annotator.store.location import ServerAddress, StoreLocation, parse_location
 
 
 class Messages:
@@ -137,7 +137,11 @@ def open_store(
     command reads and writes their versions of the documents. Commands that only read, or
     that work on a dataset which must already exist, pass `create=False`: a mistyped path
     then gets "no store at PATH" instead of a new empty store left behind."""
-    return Store.open(store_location(db), create=create, annotator=annotator_name(annotator))
+    where = store_location(db)
+    if isinstance(where, ServerAddress):  # the database user, unless a name is given
+        given = annotator if annotator is not None else given_before("annotator")
+        return Store.open(where, annotator=resolve(given).given)
+    return Store.open(where, create=create, annotator=annotator_name(annotator))
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

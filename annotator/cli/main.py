@@ -19,6 +19,7 @@ from annotator.cli import (
     merge_command,
     models_command,
     patterns_command,
+    server_command,
     stats_command,
     store_command,
     suggest_command,
@@ -60,6 +61,7 @@ app.command("train", cls=ReadableHelp)(train_command.train)
 app.command("evaluate", cls=ReadableHelp)(evaluate_command.evaluate)
 app.command("models", cls=ReadableHelp)(models_command.models)
 app.add_typer(patterns_command.app, name="patterns")
+app.add_typer(server_command.app, name="server")
 app.add_typer(store_command.app, name="store")
 
 

@@ -26,7 +26,7 @@ from annotator.store.merge_copy import opened_copy
 from annotator.store.merging import MergeReport, merge_engines
 from annotator.store.model_versions import ModelVersionQueries
 from annotator.store.patterns import PatternQueries
-from annotator.store.server import open_server_engine
+from annotator.store.server import open_server_engine, server_user
 from annotator.store.statistics import StatisticsQueries
 from annotator.store.suggestions import SuggestionQueries
 from annotator.store.summaries import SummaryQueries
@@ -66,12 +66,14 @@ class Store(
         cls, location: StoreLocation | str, *, create: bool = True, annotator: str | None = None
     ) -> Store:
         """Open the store at `location` (a file, or a `postgresql://` URL) for
-        `annotator`; `create=False` refuses a missing or empty file. An upgrade from before
-        versions gives `annotator` the work that names nobody."""
-        who = annotator or UNKNOWN_OWNER
+        `annotator` (on a server, by default, the database user); `create=False` refuses
+        a missing or empty file. An upgrade from before versions gives `annotator` the
+        work that names nobody."""
         where = location if isinstance(location, ServerAddress) else parse_location(location)
-        if isinstance(where, ServerAddress):
-            return cls(open_server_engine(where, SCHEMA_VERSION), where, who)
+        if isinstance(where, ServerAddress):  # no name given: the database user
+            engine = open_server_engine(where, SCHEMA_VERSION)
+            return cls(engine, where, annotator or server_user(engine))
+        who = annotator or UNKNOWN_OWNER
         return cls(open_engine(where, create=create, owner=who), where, who)
 
     def __str__(self) -> str:

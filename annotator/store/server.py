@@ -15,7 +15,7 @@ import contextlib
 from collections.abc import Iterator
 
 from sqlalchemy import Connection, Engine, create_engine, insert, inspect, select
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, ProgrammingError
 from sqlmodel import SQLModel
 
 from annotator.core.errors import StoreError
@@ -23,6 +23,7 @@ from annotator.store.location import ServerAddress
 from annotator.store.tables import STORE_INFO
 
 SCHEMA_KEY = "schema_version"
+REFUSED = "42501"  # insufficient privilege: a grant or a row-level security policy
 ADDRESS_OPTION = "annotator_server"  # the engine's ServerAddress, for messages
 CONNECT_TIMEOUT_S = 5
 
@@ -93,3 +94,17 @@ def server_transaction(engine: Engine) -> Iterator[Connection]:
     except (OperationalError, InterfaceError) as error:  # the server, not the statement
         address = engine.get_execution_options()[ADDRESS_OPTION]
         raise StoreError(f"the store {address}: {server_reason(error)}") from None
+    except ProgrammingError as error:
+        if getattr(error.orig, "sqlstate", None) != REFUSED:
+            raise
+        raise StoreError(
+            f"the server refused the change: {server_reason(error)} (on a team's server an "
+            "annotator writes only their own versions, a reviewer their reviews, and only "
+            "the team lead changes datasets, labels, documents and patterns)"
+        ) from None
+
+
+def server_user(engine: Engine) -> str:
+    """The database user the store is connected as: the annotator on a server."""
+    with server_transaction(engine) as conn:
+        return str(conn.exec_driver_sql("SELECT current_user").scalar_one())

@@ -1,0 +1,171 @@
+"""A team's store on a real PostgreSQL server: the server itself refuses forbidden writes.
+
+The lead runs `annotator server init` and `add-user`; then each test connects as an
+annotator or a reviewer, through the app and with plain SQL (as any other program
+could), and checks what the server lets through.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import psycopg
+import pytest
+
+from annotator.core.edits import AddSpan, SetStatus
+from annotator.core.errors import StoreError
+from annotator.core.model import Label, Span, Status
+from annotator.store import Store
+from tests.postgres_server import PostgresServer
+from tests.store.test_store import make_document
+
+TEXT = "Ada met Bob in Paris."
+
+
+def _as(url: str, user: str) -> str:
+    return url.replace("//lead@", f"//{user}@", 1)
+
+
+@pytest.fixture
+def team(cli, server_url: str) -> str:
+    """A team's store: a dataset with one article, ada and bob annotate, rita reviews;
+    ada and bob have each made their version."""
+    ran = cli("server", "init", server_url)
+    assert ran.code == 0, ran.err
+    assert "ENABLE ROW LEVEL SECURITY" in ran.out and "CREATE POLICY" in ran.out
+    for name, role in (("ada", "annotator"), ("bob", "annotator"), ("rita", "reviewer")):
+        added = cli("server", "add-user", name, "--role", role, "--db", server_url)
+        assert added.code == 0, added.err
+        assert f"GRANT {role}s TO" in added.out
+    with Store.open(server_url) as lead:
+        news = lead.create_dataset("news", labels=[Label("PERSON"), Label("GPE")])
+        lead.add_documents(news.id, [(make_document(TEXT), None)])
+    for name, span in (("ada", Span(0, 3, "PERSON")), ("bob", Span(15, 20, "GPE"))):
+        with Store.open(_as(server_url, name)) as store:
+            assert store.annotator == name  # on a server, the database user
+            (document_id,) = store.document_ids(news.id)
+            store.apply(store.get_document(document_id), AddSpan(span))
+    return server_url
+
+
+def _sql(url: str, user: str) -> Callable[..., Any]:
+    """Run one statement as `user` with plain psycopg; its rows (or row count)."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    query = {k: str(v) for k, v in parsed.query.items()}
+
+    def run(statement: str, *params: object) -> Any:
+        with psycopg.connect(dbname=parsed.database, user=user, **query) as connection:
+            cursor = connection.execute(statement, params)
+            return cursor.fetchall() if cursor.description else cursor.rowcount
+
+    return run
+
+
+def _refused(run: Callable[..., Any], statement: str, *params: object) -> None:
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        run(statement, *params)
+
+
+def test_an_annotator_writes_only_their_own_versions(team: str) -> None:
+    ada = _sql(team, "ada")
+    lead = _sql(team, "lead")
+    assert ada("SELECT DISTINCT annotator FROM version") == [("ada",)]  # bob's unseen
+    # Bob's version: invisible to Ada, so her UPDATE and DELETE reach no row.
+    assert ada("UPDATE version SET status = 'done' WHERE annotator = 'bob'") == 0
+    assert ada("DELETE FROM span WHERE version_id IN (SELECT id FROM version)") == 1  # own
+    assert lead(
+        "SELECT count(*) FROM span s JOIN version v ON v.id = s.version_id "
+        "WHERE v.annotator = 'bob'"
+    ) == [(1,)]
+    (bob_version,) = lead("SELECT id FROM version WHERE annotator = 'bob'")[0]
+    _refused(
+        ada,
+        'INSERT INTO span (document_id, version_id, start, "end", label, state) '
+        "VALUES (1, %s, 0, 3, 'PERSON', 'manual')",
+        bob_version,
+    )
+    _refused(
+        ada,
+        "INSERT INTO version (document_id, annotator, kind, status, created_at, "
+        "updated_at, clock) VALUES (1, 'bob', 'annotation', 'done', 0, 0, '{}')",
+    )
+    _refused(
+        ada,
+        "INSERT INTO version (document_id, annotator, kind, status, created_at, "
+        "updated_at, clock) VALUES (1, 'ada', 'review', 'done', 0, 0, '{}')",
+    )
+
+
+@pytest.mark.parametrize("user", ["ada", "rita"])
+def test_only_the_lead_changes_datasets_labels_documents_and_patterns(team: str, user: str) -> None:
+    run = _sql(team, user)
+    _refused(run, "DELETE FROM dataset")
+    _refused(run, "UPDATE dataset SET name = 'mine'")
+    _refused(
+        run, "INSERT INTO label (dataset_id, name, color, position) VALUES (1, 'ORG', '#000000', 9)"
+    )
+    _refused(run, "DELETE FROM document")
+    _refused(run, "UPDATE document SET text = 'changed'")
+    _refused(
+        run,
+        "INSERT INTO pattern (dataset_id, label, body, ent_id, file, imported_at) "
+        "VALUES (1, 'GPE', '\"Paris\"', '', 'x', 0)",
+    )
+    _refused(run, "UPDATE store_info SET value = 'all'")
+
+
+def test_a_reviewer_reads_every_version_and_writes_only_reviews(team: str) -> None:
+    rita = _sql(team, "rita")
+    assert rita("SELECT annotator FROM version ORDER BY annotator") == [("ada",), ("bob",)]
+    assert rita("SELECT count(*) FROM span WHERE version_id <> 0") == [(2,)]
+    assert rita("UPDATE version SET status = 'done'") == 0  # nobody's review yet
+    _refused(
+        rita,
+        "INSERT INTO version (document_id, annotator, kind, status, created_at, "
+        "updated_at, clock) VALUES (1, 'rita', 'annotation', 'done', 0, 0, '{}')",
+    )
+    assert (
+        rita(
+            "INSERT INTO version (document_id, annotator, kind, status, created_at, "
+            "updated_at, clock) VALUES (1, 'rita', 'review', 'done', 0, 0, '{}')"
+        )
+        == 1
+    )
+
+
+def test_the_lead_may_let_annotators_see_each_other(cli, team: str) -> None:
+    ada = _sql(team, "ada")
+    assert ada("SELECT count(*) FROM version") == [(1,)]
+    again = cli("server", "init", team, "--annotators-see", "all")
+    assert again.code == 0, again.err
+    assert ada("SELECT annotator FROM version ORDER BY annotator") == [("ada",), ("bob",)]
+    assert ada("UPDATE version SET status = 'done' WHERE annotator = 'bob'") == 0  # read only
+
+
+def test_the_app_says_in_one_line_what_the_server_refused(team: str) -> None:
+    with Store.open(_as(team, "ada")) as ada:
+        with pytest.raises(StoreError, match="the server refused the change: permission denied"):
+            ada.create_dataset("mine")
+        (dataset,) = ada.list_datasets()
+        (document_id,) = ada.document_ids(dataset.id)
+        mine = ada.get_document(document_id)
+        assert [s.label for s in mine.spans] == ["PERSON"]  # her own version, not bob's
+        ada.apply(mine, SetStatus(Status.NEW, Status.DONE))
+    with Store.open(_as(team, "ada"), annotator="bob") as posing:
+        theirs = posing.get_document(document_id)  # bob's version is hidden from ada
+        with pytest.raises(StoreError, match="the server refused the change"):
+            posing.apply(theirs, AddSpan(Span(8, 11, "PERSON")))
+
+
+def test_add_user_on_a_store_file_is_refused(cli, db_path: Any) -> None:
+    result = cli("server", "add-user", "ada", "--db", db_path)
+    assert result.code == 1
+    assert "roles are for a store on a server" in result.err
+
+
+def test_init_is_for_a_server(cli, postgres: PostgresServer, tmp_path: Any) -> None:
+    result = cli("server", "init", tmp_path / "team.db")
+    assert result.code == 1 and "is not a postgresql:// URL" in result.err
