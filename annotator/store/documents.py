@@ -53,6 +53,7 @@ from annotator.store.rows import (
     status_filter,
     token_columns,
 )
+from annotator.store.server import streamed
 from annotator.store.tables import DOCUMENT, INPUT, SPAN
 from annotator.store.versions import ensure_version, touch, version_of
 
@@ -236,7 +237,8 @@ class DocumentQueries:
             )
             if statements is not None:
                 documents, spans = statements
-                yield from merged(conn.execute(documents), conn.execute(spans))
+                rows = streamed(conn)
+                yield from merged(rows.execute(documents), rows.execute(spans))
 
     def delete_document(self, document_id: int) -> int:
         """Delete one document with its spans and tokens, in one transaction; return how

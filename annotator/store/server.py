@@ -26,6 +26,7 @@ SCHEMA_KEY = "schema_version"
 REFUSED = "42501"  # insufficient privilege: a grant or a row-level security policy
 ADDRESS_OPTION = "annotator_server"  # the engine's ServerAddress, for messages
 CONNECT_TIMEOUT_S = 5
+STREAM_BATCH = 1000  # rows fetched at a time from a server-side cursor
 
 
 def open_server_engine(address: ServerAddress, schema_version: int) -> Engine:
@@ -102,6 +103,15 @@ def server_transaction(engine: Engine) -> Iterator[Connection]:
             "annotator writes only their own versions, a reviewer their reviews, and only "
             "the team lead changes datasets, labels, documents and patterns)"
         ) from None
+
+
+def streamed(conn: Connection) -> Connection:
+    """`conn` reading a large result a batch at a time: on a server through a server-side
+    cursor (psycopg would otherwise load every row before the first); SQLite's cursor
+    streams already."""
+    if conn.dialect.name == "sqlite":
+        return conn
+    return conn.execution_options(stream_results=True, max_row_buffer=STREAM_BATCH)
 
 
 def server_user(engine: Engine) -> str:

@@ -28,6 +28,7 @@ from annotator.store.rows import (
     document_from_row,
     spans_from_rows,
 )
+from annotator.store.server import streamed
 from annotator.store.tables import DOCUMENT, SPAN, VERSION
 
 _GOLD = (SpanState.ACCEPTED.value, SpanState.MANUAL.value)
@@ -170,7 +171,8 @@ class VersionQueries:
             .order_by(*SPAN_ORDER)
         )
         with read_transaction(self._engine) as conn:
-            yield from _versions_merged(conn.execute(documents), conn.execute(spans))
+            rows = streamed(conn)
+            yield from _versions_merged(rows.execute(documents), rows.execute(spans))
 
     def versions_for_agreement(
         self, dataset_id: int, annotators: Collection[str] | None = None

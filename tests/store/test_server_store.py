@@ -149,3 +149,30 @@ def _document(text: str):  # type: ignore[no-untyped-def]
     from tests.store.test_store import make_document
 
     return make_document(text)
+
+
+def test_an_export_reads_the_server_a_batch_at_a_time(server_url: str) -> None:
+    """Documents and spans come through server-side cursors: psycopg's default cursor
+    would hold every row of the dataset in memory before the first line is written."""
+    from sqlalchemy import event
+
+    from annotator.store.server import STREAM_BATCH
+
+    with Store.open(server_url) as store:
+        news = store.create_dataset("news")
+        many = STREAM_BATCH + 5
+        store.add_documents(
+            news.id, [(_document(f"Article {i} about Paris."), None) for i in range(many)]
+        )
+        cursors: list[str] = []
+        engine = store._engine  # the seam: which cursor each statement ran on
+        event.listen(
+            engine,
+            "after_cursor_execute",
+            lambda _conn, cursor, *_args: cursors.append(type(cursor).__name__),
+        )
+        streamed = store.stream_documents(news.id)
+        first = next(streamed)
+        assert first[0].text == "Article 0 about Paris."
+        assert cursors[-2:] == ["ServerCursor", "ServerCursor"]
+        assert sum(1 for _ in streamed) == many - 1
