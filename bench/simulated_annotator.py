@@ -16,9 +16,10 @@ label everywhere, or Ctrl+Shift+L to remove them everywhere, when the core's own
 `Gestures` say that leaves less to do. A span becomes current by Tab or Shift+Tab (as many
 presses as spans between), N or Shift+N (suggestions only), F and the letter tag shown on
 it, or a click (after a scroll-bar click per page it is off screen). A key acts only on a
-current span that is on screen. When only correct suggestions are left, A accepts them
-all. The same planner works in every configuration: the figures differ only by what the
-window offers and suggests.
+current span that is on screen. When only correct suggestions are left, Ctrl+Return
+accepts them as it marks the document done (A does when the window's Ctrl+Return does not,
+as the core's `Gestures` say). The same planner works in every configuration: the
+figures differ only by what the window offers and suggests.
 
 Routes are small functions of the window's state, each used only when the window has its
 command (`_has`), so a key the window gains is one more function here (`_reach_routes`
@@ -87,7 +88,8 @@ class SimulatedAnnotator:
         self.steps: list[Step] = []  # every step taken, with the inputs it took
 
     def annotate(self) -> None:
-        """Reach the gold in the open document (without marking it done)."""
+        """Reach the gold in the open document, or a state that marking it done takes to
+        the gold (Ctrl+Return accepts the open suggestions), without marking it done."""
         document = self._document()
         limit = self.hands.count + 40 * (len(self.gold) + len(document.spans)) + 20
         while (route := self.cheapest()) is not None:
@@ -118,7 +120,7 @@ class SimulatedAnnotator:
         missing = sorted(g for g in self.gold if g not in present)
         wrong = [s for s in shown if s.key not in self.gold]
         if not missing and not wrong:
-            if any(s.state is SpanState.SUGGESTED for s in shown):
+            if any(s.state is SpanState.SUGGESTED for s in shown) and not self._done_keeps_them():
                 yield Route(1, 0, "accept all", lambda: self.hands.key(Qt.Key.Key_A))
             return
         for span in wrong:
@@ -183,14 +185,27 @@ class SimulatedAnnotator:
                 for route in self._on_span(span, keys, f"{gesture} {span.key}"):
                     yield Route(route.cost, route.start, route.what, route.run, gain)
 
-    def _left_after(self, document: Document, span: Span, gesture: str) -> int:
-        """What would be left to do after `gesture` on `span`, as the core computes it."""
+    def _done_keeps_them(self) -> bool:
+        """Whether Ctrl+Return, as the core computes it, leaves exactly the gold."""
+        document = self._document()
+        mark_done = getattr(self._gestures(document), "mark_done", None)
+        edit = mark_done() if mark_done is not None else None
+        if edit is None:
+            return False
+        after = edit.apply(document)
+        return {s.key for s in after.spans if s.state.is_gold} == self.gold
+
+    def _gestures(self, document: Document) -> Gestures:
         dataset = self.parts.session.dataset
-        gestures = Gestures(
+        return Gestures(
             document,
             self.parts.session.tokens,
             allow_overlap=dataset.allow_overlap if dataset else False,
         )
+
+    def _left_after(self, document: Document, span: Span, gesture: str) -> int:
+        """What would be left to do after `gesture` on `span`, as the core computes it."""
+        gestures = self._gestures(document)
         edit = gestures.label_all(span) if gesture == "label_all" else gestures.remove_all(span)
         if edit is None:
             return len(self.gold) + len(document.spans)

@@ -15,7 +15,8 @@ Rules every gesture follows:
 - A decision about one span spreads to the same words elsewhere in the document
   (`propagation.propagate`), in the same edit.
 - The first change to a new document marks it in progress, in the same edit (so undo
-  takes both back).
+  takes both back). Marking it done accepts its open suggestions in the same edit: what
+  the article shows is what it keeps.
 """
 
 from __future__ import annotations
@@ -122,6 +123,22 @@ class Gestures:
         Where open suggestions overlap each other (they may, after an import), the first
         and longest is accepted and the others are left as suggestions.
         """
+        edit = self._accept_open()
+        return None if edit is None else self._with_progress(edit)
+
+    def mark_done(self) -> Edit | None:
+        """Ctrl+Enter: the article is done as it is shown, its open suggestions accepted
+        (as `accept_all` accepts them), in one step; None when nothing would change."""
+        accept = self._accept_open()
+        steps: list[Edit] = [accept] if accept is not None else []
+        if self.document.status is not Status.DONE:
+            steps.append(SetStatus(self.document.status, Status.DONE))
+        if not steps:
+            return None
+        description = "Mark done" + (f", {accept.description.lower()}" if accept else "")
+        return Batch(tuple(steps), description)
+
+    def _accept_open(self) -> Restate | None:
         chosen: list[Span] = []
         taken = GoldRanges(self.document.gold_spans)
         for span in sorted(self.document.spans, key=lambda s: (s.start, -s.end)):
@@ -134,8 +151,7 @@ class Gestures:
             return None
         accepted = tuple(s.with_state(SpanState.ACCEPTED) for s in chosen)
         description = f"Accept {len(chosen)} suggestion" + ("s" if len(chosen) > 1 else "")
-        edit = Restate(tuple(chosen), accepted, self.allow_overlap, description)
-        return self._with_progress(edit)
+        return Restate(tuple(chosen), accepted, self.allow_overlap, description)
 
     def label_all(self, span: Span, label: str | None = None) -> Edit | None:
         """Every occurrence of the span's words becomes a gold span of its label.

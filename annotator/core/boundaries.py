@@ -10,6 +10,9 @@ Two kinds of edge fixes, both only ever applied to suggestions:
     has a letter or digit keeps the label;
   - a possessive at the end ("Chile's", "Kenya Airways'") is cut off, unless the dataset
     has those very words, possessive included, as an entity ("McDonald's").
+- `without_article` cuts a leading "the" off the model's suggestions of the labels whose
+  names the dataset's people start after it (`annotator.core.memory`): the cut learnt
+  from earlier articles, before anyone has to make it again in this one.
 - `Trim` is a cut the annotator made: resizing a suggestion by only cutting words off its
   start or its end ("the Senate" to "Senate", "Councillor Margaret Holloway" to "Margaret
   Holloway"). `Trim.apply` makes the same cut on another span that starts (or ends) with
@@ -23,8 +26,9 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 
-from annotator.core.model import Span
+from annotator.core.model import Span, SpanState, sort_key
 from annotator.core.names import POSSESSIVES, starts_sentence
+from annotator.core.suggestions import MEMORY_SOURCE
 from annotator.core.tokens import Tokens
 
 # Where a model's span is split: a dash between spaces, or a paragraph break (a blank
@@ -72,6 +76,30 @@ def _without_possessive(text: str, start: int, end: int, known: Known) -> int:
                 continue  # "Dunkin'" or a quote, not a plural possessive
             return cut
     return end
+
+
+def without_article(
+    text: str, spans: Iterable[Span], labels: frozenset[str], tokens: Tokens | None
+) -> list[Span]:
+    """`spans` with a leading "the" cut off each model suggestion of `labels` ("The" too
+    where it starts a sentence, as `Trim` reads it); memory suggestions keep their edges
+    (people chose them) and a cut that lands on another suggestion's range is not made."""
+    spans = list(spans)
+    if not labels:
+        return spans
+    cut = Trim("the ", "")
+    taken = {span.key for span in spans}
+    result: list[Span] = []
+    for span in spans:
+        found = None
+        if span.label in labels and span.state is SpanState.SUGGESTED:
+            found = cut.apply(text, span, tokens) if span.source != MEMORY_SOURCE else None
+        if found is not None and (*found, span.label) not in taken:
+            taken.add((*found, span.label))
+            result.append(replace(span, start=found[0], end=found[1]))
+        else:
+            result.append(span)
+    return sorted(result, key=sort_key)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,8 +10,11 @@ organisation or misses them. The rules:
   ("LONDON, May 5 -", capitals that run on into a sentence) is not one, nor is a word
   that names the kind of story ("EXCLUSIVE -", "UPDATE -").
 - The city, and the region after the comma, are places: `with_dateline` suggests each
-  with the dataset's place label, replacing a model's other guess over it. A suggestion
-  from the memory (people's words) is left as it is.
+  with the dataset's place label, replacing a model's other guess over it. So is the
+  city where the story names it again in ordinary capitals ("SÃO PAULO" ... "São Paulo"),
+  standing alone (not part of a longer name: "University of São Paulo"), unless a
+  longer suggestion covers it. A suggestion from the memory (people's words) is left as
+  it is.
 """
 
 from __future__ import annotations
@@ -20,7 +23,9 @@ import re
 from collections.abc import Sequence
 
 from annotator.core.model import Span, SpanState, sort_key
+from annotator.core.names import continues_a_name
 from annotator.core.suggestions import MEMORY_SOURCE
+from annotator.core.text import occurrences
 
 # Capitals before a dash that wire copy uses for the kind of story, not its place.
 NOT_PLACES = frozenset(
@@ -63,10 +68,29 @@ def with_dateline(
     if label is None or not places:
         return list(suggestions)
     kept = list(suggestions)
-    for start, end in places:
+    city = places[0]
+    for start, end in [*places, *_named_again(text, text[city[0] : city[1]], city[1])]:
         over = [s for s in kept if s.start < end and start < s.end]
         if any(s.source == MEMORY_SOURCE or s.key == (start, end, label) for s in over):
             continue
+        if (start, end) not in places and any(s.start < start or end < s.end for s in over):
+            continue  # a longer suggestion around the name: left to the annotator
         kept = [s for s in kept if s not in over]
         kept.append(Span(start, end, label, SpanState.SUGGESTED, source))
     return sorted(kept, key=sort_key)
+
+
+def _named_again(text: str, city: str, after: int) -> list[tuple[int, int]]:
+    """Where the story names the dateline's city again in ordinary capitals, alone."""
+    again = " ".join(word[:1] + word[1:].lower() for word in city.split())
+    found = []
+    for start, end in occurrences(text, again):
+        if start < after or _inside_word(text, start, end):
+            continue
+        if not continues_a_name(text, start, end):
+            found.append((start, end))
+    return found
+
+
+def _inside_word(text: str, start: int, end: int) -> bool:
+    return (start > 0 and text[start - 1].isalnum()) or (end < len(text) and text[end].isalnum())

@@ -13,6 +13,10 @@ Rules (the README quotes them):
 - A (phrase, label) rejected more often than accepted is never suggested, by the memory
   or by the model.
 - Phrases with no letter or digit are not learnt (a stray "-" is not a name).
+- A label whose names people start after a "the" (two times or more, and more often than
+  they start them with it: "the Chamber of Deputies" labelled "Chamber of Deputies") loses
+  a leading "the" in the model's suggestions ("the Environment Agency" is suggested as
+  "Environment Agency"; see `annotator.core.boundaries.without_article`).
 """
 
 from __future__ import annotations
@@ -24,12 +28,14 @@ from dataclasses import dataclass, field
 from annotator.core.model import SpanState
 
 PhraseCount = tuple[str, str, SpanState, int]  # phrase, label, state, how many spans
+ArticleCount = tuple[str, int, int]  # label, gold spans starting with "the", after "the"
 
 
 @dataclass(frozen=True, slots=True)
 class PhraseMemory:
     labels: Mapping[str, str] = field(default_factory=dict)  # phrase -> label to suggest
     rejected: frozenset[tuple[str, str]] = frozenset()  # (phrase, label) never to suggest
+    without_article: frozenset[str] = frozenset()  # labels whose names leave "the" out
 
     def __len__(self) -> int:
         return len(self.labels)
@@ -39,7 +45,9 @@ class PhraseMemory:
         return (phrase, label) not in self.rejected
 
     @classmethod
-    def from_counts(cls, counts: Iterable[PhraseCount]) -> PhraseMemory:
+    def from_counts(
+        cls, counts: Iterable[PhraseCount], articles: Iterable[ArticleCount] = ()
+    ) -> PhraseMemory:
         accepted: dict[str, Counter[str]] = defaultdict(Counter)
         rejected: Counter[tuple[str, str]] = Counter()
         for phrase, label, state, count in counts:
@@ -58,4 +66,5 @@ class PhraseMemory:
             chosen = next((name for name, _ in ranked if (phrase, name) not in refused), None)
             if chosen is not None:
                 labels[phrase] = chosen
-        return cls(labels, refused)
+        left_out = frozenset(label for label, kept, cut in articles if cut >= 2 and cut > kept)
+        return cls(labels, refused, left_out)

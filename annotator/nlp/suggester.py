@@ -13,7 +13,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from annotator.core.aliases import with_aliases
-from annotator.core.boundaries import tidy
+from annotator.core.boundaries import tidy, without_article
 from annotator.core.consistency import one_label_per_name
 from annotator.core.datelines import with_dateline
 from annotator.core.errors import AnnotatorError
@@ -244,6 +244,9 @@ class SpacySuggester:
             if self._nlp is not None:
                 place = self._label_for("GPE") or self._label_for("LOC")
                 suggestions = with_dateline(text, suggestions, place, self._source)
+        cut = self._memory.without_article
+        if cut and self._nlp is not None:
+            suggestions = without_article(text, suggestions, cut, tokens)
         allows = self._memory.allows
         suggestions = [s for s in suggestions if allows(text[s.start : s.end], s.label)]
         suggestions.extend(s for s in memory_matches if s.source == MEMORY_SOURCE)

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotator.core.assistance import ALL_ON, Assistance
+from annotator.core.boundaries import without_article
 from annotator.core.edits import Batch, Edit, SwapSuggestions
 from annotator.core.errors import AnnotatorError
 from annotator.core.memory import PhraseMemory
@@ -148,7 +149,9 @@ class DocumentAnalyser:
     def _memory(self, dataset: Dataset) -> PhraseMemory:
         if not self._assistance.memory:
             return PhraseMemory()
-        return PhraseMemory.from_counts(self._store.phrase_counts(dataset.id))
+        return PhraseMemory.from_counts(
+            self._store.phrase_counts(dataset.id), self._store.article_counts(dataset.id)
+        )
 
     def _unload(self) -> None:
         self._with_model = None
@@ -186,6 +189,9 @@ def catch_up_edit(
         return None
     refused = _refused(document, analysis.memory)
     cleaned = SwapSuggestions(refused, ()).apply(document) if refused else document
+    cut = _articles_cut(cleaned, analysis)
+    if cut.removed:
+        cleaned = cut.apply(cleaned)
     merge = merge_suggestions(
         cleaned, analysis.suggestions, replace=False, allow_overlap=allow_overlap
     )
@@ -195,12 +201,21 @@ def catch_up_edit(
         assert isinstance(edit, SwapSuggestions)  # what merge_suggestions makes
         removed += edit.removed
         added += edit.added
-    if not removed and not added:
+    if not removed and not added and not cut.removed:
         return None
     description = merge.description if added else _describe_dropped(len(refused))
     if added and refused:
         description += ", " + _describe_dropped(len(refused)).lower()
-    return Batch((SwapSuggestions(removed, added, description),), description)
+    if cut.removed:
+        description = _describe_cut(len(cut.removed)) + (
+            f", {description[:1].lower()}{description[1:]}" if removed or added else ""
+        )
+    steps: list[Edit] = []
+    if refused or cut.removed:
+        steps.append(SwapSuggestions(refused + cut.removed, cut.added, description))
+    if added or len(removed) > len(refused):
+        steps.append(SwapSuggestions(removed[len(refused) :], added, description))
+    return Batch(tuple(steps), description)
 
 
 def suggest_again_edit(
@@ -310,6 +325,24 @@ def _refused(document: Document, memory: PhraseMemory) -> tuple[Span, ...]:
         if span.state is SpanState.SUGGESTED
         and not memory.allows(document.covered_text(span), span.label)
     )
+
+
+def _articles_cut(document: Document, analysis: DocumentAnalysis) -> SwapSuggestions:
+    """The model's suggestions with a leading "the" the memory says people leave out,
+    swapped for the same without it (`boundaries.without_article`)."""
+    labels = analysis.memory.without_article
+    if not labels:
+        return SwapSuggestions((), ())
+    after = without_article(document.text, document.spans, labels, analysis.tokens)
+    before = set(document.spans)
+    now = set(after)
+    removed = tuple(s for s in document.spans if s not in now)
+    return SwapSuggestions(removed, tuple(s for s in after if s not in before))
+
+
+def _describe_cut(count: int) -> str:
+    noun = "suggestion" if count == 1 else "suggestions"
+    return f'Cut "the" off {count} {noun}'
 
 
 def _describe_dropped(count: int) -> str:

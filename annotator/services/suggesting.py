@@ -69,7 +69,9 @@ def load_suggester(
     from annotator.nlp.models import INSTALL_HINT, load_pipeline, resolve_model
     from annotator.nlp.suggester import SpacySuggester
 
-    memory = PhraseMemory.from_counts(store.phrase_counts(dataset.id))
+    memory = PhraseMemory.from_counts(
+        store.phrase_counts(dataset.id), store.article_counts(dataset.id)
+    )
     patterns = store.patterns(dataset.id)
     choice = resolve_model(model, dataset.model)
     nlp = load_pipeline(choice) if choice is not None else None
@@ -147,9 +149,11 @@ def suggest_from_memory(store: Store, dataset: Dataset, document: Document) -> D
     Returns the document as stored afterwards. The window does the same off its thread
     with `document_analysis.DocumentAnalyser`.
     """
-    memory = PhraseMemory.from_counts(store.phrase_counts(dataset.id))
+    memory = PhraseMemory.from_counts(
+        store.phrase_counts(dataset.id), store.article_counts(dataset.id)
+    )
     patterns = store.patterns(dataset.id)
-    if not memory and not memory.rejected and not patterns:
+    if not memory and not memory.rejected and not memory.without_article and not patterns:
         return document
     analysis = memory_analysis(dataset, document, memory, patterns)
     edit = catch_up_edit(document, analysis, allow_overlap=dataset.allow_overlap)

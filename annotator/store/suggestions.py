@@ -6,12 +6,21 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Connection, Engine, bindparam, func, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    bindparam,
+    case,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from annotator.core.edits import Edit
 from annotator.core.errors import NotFoundError, StoreError, UnreadableDocument
-from annotator.core.memory import PhraseCount
+from annotator.core.memory import ArticleCount, PhraseCount
 from annotator.core.model import Document, Span, SpanState
 from annotator.core.summaries import OPEN_STATUSES
 from annotator.core.tokens import Tokens
@@ -65,6 +74,32 @@ class SuggestionQueries:
                 .group_by(phrase, SPAN.c.label, SPAN.c.state)
             ).all()
         return [(str(p), str(label), SpanState(state), int(n)) for p, label, state, n in rows]
+
+    def article_counts(self, dataset_id: int) -> list[ArticleCount]:
+        """Per label, how many of the store's annotator's gold spans start right after a
+        "the " (people left the article out) and how many start with one (they kept it)."""
+        own = select(VERSION.c.id).where(
+            VERSION.c.annotator == self.annotator, VERSION.c.kind == ANNOTATION
+        )
+        gold = (SpanState.ACCEPTED.value, SpanState.MANUAL.value)
+        before = func.lower(func.substr(DOCUMENT.c.text, SPAN.c.start - 3, 4)) == "the "
+        starts = func.lower(func.substr(DOCUMENT.c.text, SPAN.c.start + 1, 4)) == "the "
+        with read_transaction(self._engine) as conn:
+            rows = conn.execute(
+                select(
+                    SPAN.c.label,
+                    func.sum(case((starts, 1), else_=0)),
+                    func.sum(case((before & (SPAN.c.start >= 4), 1), else_=0)),
+                )
+                .select_from(SPAN.join(DOCUMENT, DOCUMENT.c.id == SPAN.c.document_id))
+                .where(
+                    DOCUMENT.c.dataset_id == dataset_id,
+                    SPAN.c.state.in_(gold),
+                    SPAN.c.version_id.in_(own),
+                )
+                .group_by(SPAN.c.label)
+            ).all()
+        return [(str(label), int(kept or 0), int(cut or 0)) for label, kept, cut in rows]
 
     def count_to_suggest(self, dataset_id: int, *, force: bool) -> int:
         with read_transaction(self._engine) as conn:

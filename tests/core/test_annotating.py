@@ -148,6 +148,32 @@ def test_accept_all_accepts_every_open_suggestion_in_one_step() -> None:
     assert gestures(after).accept_all() is None
 
 
+@pytest.mark.parametrize("status", [Status.NEW, Status.IN_PROGRESS])
+def test_marking_done_accepts_the_open_suggestions_in_the_same_step(status: Status) -> None:
+    document = doc(
+        suggested("Angela Merkel", "PERSON"),
+        suggested("Paris", "GPE"),
+        gold("Berlin", "GPE"),
+        suggested("Macron", "ORG").with_state(SpanState.REJECTED),
+        status=status,
+    )
+    edit = gestures(document).mark_done()
+    assert edit is not None
+    after = edit.apply(document)
+    assert after.status is Status.DONE
+    assert spans_of(after) == {
+        ("Angela Merkel", "PERSON", SpanState.ACCEPTED),
+        ("Paris", "GPE", SpanState.ACCEPTED),
+        ("Berlin", "GPE", SpanState.MANUAL),
+        ("Macron", "ORG", SpanState.REJECTED),  # a decision stays as it was
+    }
+    assert edit.inverted().apply(after) == document  # one undo takes both back
+    assert gestures(after).mark_done() is None  # done, nothing open: nothing to do
+    skipped = gestures(document).set_status(Status.SKIPPED)
+    assert skipped is not None
+    assert spans_of(skipped.apply(document)) == spans_of(document)  # skipping accepts nothing
+
+
 def test_accept_all_on_ten_thousand_suggestions_accepts_every_one() -> None:
     text = "Ab " * 10_000
     spans = tuple(Span(i * 3, i * 3 + 2, "ORG", SpanState.SUGGESTED) for i in range(10_000))

@@ -6,8 +6,10 @@ import re
 
 import pytest
 
-from annotator.core.boundaries import Trim, tidy
+from annotator.core.boundaries import Trim, tidy, without_article
+from annotator.core.memory import PhraseMemory
 from annotator.core.model import Span, SpanState
+from annotator.core.suggestions import MEMORY_SOURCE
 from annotator.core.tokens import Tokens
 
 MODEL = "en_core_web_sm"
@@ -145,3 +147,47 @@ def test_a_cut_that_leaves_nothing_or_leaves_tokens_in_pieces_does_not_fit() -> 
     assert Trim("A.", "").apply(text, model(text, "A.B."), one_token) is None
     two_tokens = Tokens.from_pairs([(0, 3), (4, 6), (6, 8), (9, 13)])  # "A." "B."
     assert Trim("A.", "").apply(text, model(text, "A.B."), two_tokens) == (6, 8)
+
+
+# without_article: the leading "the" the dataset's people leave out, learnt
+
+
+def test_the_memory_learns_which_labels_leave_the_article_out() -> None:
+    memory = PhraseMemory.from_counts(
+        [],
+        [
+            ("ORG", 0, 3),  # "Chamber of Deputies" after "the", three times
+            ("DATE", 3, 2),  # "the end of June": kept more often than left out
+            ("LOC", 0, 1),  # once is not yet a habit
+            ("GPE", 2, 2),  # as often kept as left out
+        ],
+    )
+    assert memory.without_article == frozenset({"ORG"})
+
+
+def test_the_learnt_cut_comes_off_the_models_suggestions_of_those_labels() -> None:
+    text = (
+        "The European Union met the Environment Agency in The Hague. "
+        "Officials from the Senate and the Council spoke until the end of June."
+    )
+    spans = [
+        model(text, "The European Union"),  # "The" opens the sentence: the same word
+        model(text, "the Environment Agency"),
+        model(text, "The Hague", "GPE"),  # another label: kept
+        model(text, "the Senate"),
+        Span(*at(text, "the Council"), "ORG", SpanState.SUGGESTED, MEMORY_SOURCE),  # people's
+        model(text, "the end of June", "DATE"),
+        model(text, "Senate"),  # the cut would land on it: "the Senate" stays as it is
+    ]
+    found = without_article(text, spans, frozenset({"ORG"}), tokenize(text))
+    assert covered(text, found) == [
+        ("European Union", "ORG"),
+        ("Environment Agency", "ORG"),
+        ("The Hague", "GPE"),
+        ("the Senate", "ORG"),
+        ("Senate", "ORG"),
+        ("the Council", "ORG"),
+        ("the end of June", "DATE"),
+    ]
+    assert found[0].source == MODEL and found[0].score == 0.5  # still the model's guess
+    assert without_article(text, spans, frozenset(), None) == spans

@@ -46,3 +46,21 @@ def test_the_dateline_leaves_people_and_datasets_without_places_alone() -> None:
     memory = [Span(0, 6, "ORG", SpanState.SUGGESTED, MEMORY_SOURCE)]  # people's words
     assert with_dateline(text, memory, "GPE", MODEL) == memory
     assert with_dateline(text, [], None, MODEL) == []  # no place label in the dataset
+
+
+def test_the_city_named_again_in_ordinary_capitals_is_the_place_too() -> None:
+    text = (
+        "SÃO PAULO - Farmers in São Paulo met. The University of São Paulo hosted it; "
+        "the São Paulos wait."
+    )
+    first, second, _ = [i for i in range(len(text)) if text.startswith("São Paulo", i)]
+    model = [
+        Span(first, first + 9, "PERSON", SpanState.SUGGESTED, MODEL),  # the model's guess
+        Span(second - 14, second + 9, "ORG", SpanState.SUGGESTED, MODEL),  # a longer name
+    ]
+    found = with_dateline(text, model, "GPE", MODEL)
+    assert [(text[s.start : s.end], s.label, s.start) for s in found] == [
+        ("SÃO PAULO", "GPE", 0),
+        ("São Paulo", "GPE", first),  # replaces the PERSON
+        ("University of São Paulo", "ORG", second - 14),  # left whole; "São Paulos" is
+    ]  # another word

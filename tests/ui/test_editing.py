@@ -45,7 +45,8 @@ def test_the_relabelled_span_stays_current_through_undo_and_redo(
 ) -> None:
     session, editing = long_session(store)
     assert session.document is not None
-    middle = session.document.spans[WORDS // 2]
+    middle = session.document.spans[WORDS // 2 + 1]  # accepted: a decision changed
+    assert middle.state is SpanState.ACCEPTED
     editing.choose(middle)
     editing.label("ORG")
     relabelled = session.state.current_span
@@ -55,6 +56,20 @@ def test_the_relabelled_span_stays_current_through_undo_and_redo(
     assert session.state.current_span == middle  # the same range, back to its old label
     session.undo_group.redo()
     assert session.state.current_span == relabelled
+
+
+def test_a_label_key_on_a_suggestion_moves_on_to_the_next_one_to_decide(
+    store: Store, qtbot: QtBot
+) -> None:
+    session, editing = long_session(store)
+    assert session.document is not None
+    suggestion = session.document.spans[WORDS // 2]
+    assert suggestion.state is SpanState.SUGGESTED
+    editing.choose(suggestion)
+    editing.label("ORG")  # a decision, as Enter and Delete are
+    assert session.document.spans[WORDS // 2].key == (*suggestion.key[:2], "ORG")
+    assert session.state.current_span == session.document.spans[WORDS // 2 + 3]
+    assert session.state.current_span.state is SpanState.SUGGESTED
 
 
 def test_an_edit_elsewhere_keeps_the_current_span(store: Store, qtbot: QtBot) -> None:

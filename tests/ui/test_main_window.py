@@ -103,8 +103,7 @@ def test_review_from_the_keyboard_and_undo(parts: Parts, qtbot: QtBot) -> None:
     key(parts, qtbot, Qt.Key.Key_Tab)  # Angela Merkel
     assert parts.state.current_span is not None
     key(parts, qtbot, Qt.Key.Key_Return)  # accept; on to Emmanuel Macron
-    key(parts, qtbot, Qt.Key.Key_1)  # relabel ORG -> PERSON
-    key(parts, qtbot, Qt.Key.Key_Tab)  # Paris
+    key(parts, qtbot, Qt.Key.Key_1)  # relabel ORG -> PERSON; on to Paris
     key(parts, qtbot, Qt.Key.Key_Delete)  # reject; on to Monday
     document = stored(parts)
     assert texts(document, SpanState.ACCEPTED) == {
@@ -156,6 +155,26 @@ def test_accept_all_then_done_opens_the_next_article(parts: Parts, qtbot: QtBot)
     assert second.id != first.id
     assert parts.window.article.toPlainText() == ARTICLES[1]
     assert "1 of 2" in parts.window.documents.progress_label.text()
+
+
+def test_done_accepts_the_open_suggestions_and_says_how_many(parts: Parts, qtbot: QtBot) -> None:
+    first = suggestions_arrived(parts, qtbot)
+    parts.window.article.setFocus()
+    key(parts, qtbot, Qt.Key.Key_N)  # Angela Merkel
+    key(parts, qtbot, Qt.Key.Key_N)  # Emmanuel Macron
+    key(parts, qtbot, Qt.Key.Key_1)  # relabel ORG -> PERSON; on to Paris
+    key(parts, qtbot, Qt.Key.Key_Delete)  # reject Paris; on to Monday
+    key(parts, qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    done = parts.session.store.get_document(first.id)
+    assert done.status is Status.DONE
+    assert texts(done, SpanState.ACCEPTED) == {
+        "Angela Merkel": "PERSON",  # left open, accepted as the article is marked done
+        "Emmanuel Macron": "PERSON",
+        "Monday": "DATE",
+    }
+    assert texts(done, SpanState.REJECTED) == {"Paris": "GPE"}
+    assert texts(done, SpanState.SUGGESTED) == {}
+    assert "2 open suggestions accepted" in parts.window.statusBar().currentMessage()
 
 
 def test_done_opens_the_next_article_the_filtered_list_shows(

@@ -2,8 +2,10 @@
 
 `Editing` reads what the keys act on (the current span, or the text just selected) from
 the view state, asks `core.annotating.Gestures` for the edit, and hands it to the session.
-After a decision it moves on the way a reviewer expects: Enter and Delete go to the next
-open suggestion, a relabel or a resize keeps the span current, a new span becomes current.
+After a decision it moves on the way a reviewer expects: Enter, Delete and a label key on
+a suggestion go to the next open suggestion; a relabel of a decided span or a resize keeps
+the span current; a new span becomes current. Ctrl+Enter accepts what is still open as it
+marks the document done.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from annotator.core.edit_summary import other_mentions, quoted, status_line
 from annotator.core.edits import Edit
 from annotator.core.errors import EditError
 from annotator.core.labels import label_with_hotkey
-from annotator.core.model import Document, Span, Status
+from annotator.core.model import Document, Span, SpanState, Status
 from annotator.core.navigation import gold_at, next_open, step, successor, visible
 from annotator.core.snapping import Direction, Edge, snap_selection, word_from
 from annotator.core.tokens import Tokens
@@ -94,9 +96,12 @@ class Editing(QObject):
                 return gestures.relabel(span, name)
             return gestures.label_range(start, end, name)
 
-        self._apply(
-            make, follow=(start, end), said=lambda text: f"{quoted(text, start, end)} → {name}"
-        )
+        said = lambda text: f"{quoted(text, start, end)} → {name}"  # noqa: E731
+        if span is not None and span.state is SpanState.SUGGESTED:
+            # a decision on a suggestion, as Enter and Delete: on to the next one to decide
+            self._apply(make, advance_from=span, said=said)
+        else:
+            self._apply(make, follow=(start, end), said=said)
 
     def label_by_hotkey(self, hotkey: str) -> None:
         found = label_with_hotkey(self._state.labels, hotkey)
@@ -235,10 +240,18 @@ class Editing(QObject):
         return True
 
     def _finish(self, status: Status) -> None:
+        """Done (its open suggestions accepted) or skipped, then the next document."""
         document = self._session.document
         if document is None:
             return
-        if document.status is not status:
+        if status is Status.DONE:
+            if self._apply(lambda g: g.mark_done()):
+                after = self._session.document
+                accepted = _open_count(document) - (_open_count(after) if after else 0)
+                if accepted:
+                    noun = "suggestion" if accepted == 1 else "suggestions"
+                    self.message.emit(f"Marked done, {accepted} open {noun} accepted.")
+        elif document.status is not status:
             self._apply(lambda g: g.set_status(status))
         self.document_finished.emit(document.id)
 
@@ -264,6 +277,10 @@ class Editing(QObject):
             self.message.emit("The current span is off screen: Tab or N brings it back.")
             return None
         return span
+
+
+def _open_count(document: Document) -> int:
+    return sum(1 for span in document.spans if span.state is SpanState.SUGGESTED)
 
 
 def _always(_span: Span) -> bool:

@@ -146,7 +146,7 @@ SPECS: tuple[ActionSpec, ...] = (
         "&Document",
         "Mark &Done and Open Next",
         ("Ctrl+Return", "Ctrl+Enter"),
-        "Mark this article done and open the next one not done",
+        "Mark this article done, its open suggestions accepted, and open the next one not done",
     ),
     ActionSpec(
         "doc.skip",
