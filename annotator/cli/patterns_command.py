@@ -140,8 +140,9 @@ def _print_import(report: PatternImport, dataset: str) -> None:
     if report.needs_pipeline:
         attributes = ", ".join(sorted(report.needs_pipeline))
         msg.warn(
-            f"{sum(report.needs_pipeline.values())} pattern(s) read {attributes}, which only a "
-            "trained pipeline gives: they suggest only with a model that sets it"
+            f"{sum(report.needs_pipeline.values())} pattern(s) read {attributes}, which "
+            "annotator never computes (it runs a pipeline's entity components only): kept "
+            "for the export, they suggest nothing here"
         )
     msg.text(
         "Open articles get the patterns' suggestions when opened in the window; "

@@ -1,9 +1,10 @@
 """Imported patterns matched as spaCy's `EntityRuler` matches them.
 
 Phrase patterns go to a `PhraseMatcher` on exact words (`ORTH`, the ruler's default),
-token patterns to a `Matcher`. A token pattern that reads what only a trained pipeline
-gives (part of speech, lemma, dependency...) is matched only in a Doc that has it: the
-ruler in a bare pipeline would fail on the whole text instead.
+token patterns to a `Matcher`. A token pattern that reads what only a tagger, lemmatizer
+or parser gives (part of speech, lemma, dependency...) is matched only in a Doc that has
+it, which annotator's Docs never do (it runs the entity components alone): the ruler in
+such a pipeline would fail on the whole text instead.
 """
 
 from __future__ import annotations

@@ -64,8 +64,9 @@ def _summary(report: PatternImport, name: str) -> str:
         lines.append(f"{count} pattern(s) of {label} suggest nothing: the mapping drops it.")
     if report.needs_pipeline:
         lines.append(
-            f"{sum(report.needs_pipeline.values())} pattern(s) need a trained pipeline's "
-            f"{', '.join(sorted(report.needs_pipeline))} and suggest only with such a model."
+            f"{sum(report.needs_pipeline.values())} pattern(s) read "
+            f"{', '.join(sorted(report.needs_pipeline))}, which annotator never computes: "
+            "kept for the export, they suggest nothing here."
         )
     lines.append('Their suggestions show with the source "patterns" as articles open.')
     return "\n".join(lines)
