@@ -3,12 +3,13 @@ dataset's labels put back into a base model's own names."""
 
 from __future__ import annotations
 
+import hashlib
 import random
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from annotator.core.model import Dataset
+from annotator.core.model import Dataset, Span
 
 SPLIT_SEED = 0  # the same documents are held out on every run over the same data
 
@@ -29,13 +30,18 @@ class Scores:
     micro: Figures = Figures()
     per_label: Mapping[str, Figures] = field(default_factory=dict)
     documents: int = 0
+    # `held_out_fingerprint` of the documents and labels they were computed on ("": unknown)
+    held_out: str = ""
 
     def as_json(self) -> dict[str, object]:
-        return {
+        data: dict[str, object] = {
             "documents": self.documents,
             "micro": _figures_json(self.micro),
             "per_label": {label: _figures_json(f) for label, f in sorted(self.per_label.items())},
         }
+        if self.held_out:
+            data["held_out"] = self.held_out
+        return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, object]) -> Scores:
@@ -44,10 +50,12 @@ class Scores:
         micro = data.get("micro") or {}
         assert isinstance(micro, Mapping)
         documents = data.get("documents", 0)
+        held_out = data.get("held_out", "")
         return cls(
             _figures(micro),
             {str(label): _figures(f) for label, f in per_label.items()},
             int(documents) if isinstance(documents, int) else 0,
+            held_out if isinstance(held_out, str) else "",
         )
 
 
@@ -113,6 +121,18 @@ def held_out_split(
             break
         hold(index)
     return [i for i in range(len(labels)) if i not in held], sorted(held)
+
+
+def held_out_fingerprint(dataset: Dataset, documents: Iterable[tuple[str, Iterable[Span]]]) -> str:
+    """What a pipeline's held-out figures depend on besides the pipeline: each document's
+    text and gold spans, and the dataset's labels and mapping (a model's labels are mapped
+    onto the dataset's before scoring). Equal fingerprints, equal figures."""
+    digest = hashlib.sha256()
+    digest.update(repr((dataset.label_names, sorted(dataset.label_map.items()))).encode())
+    for text, spans in documents:
+        digest.update(b"\x1e" + text.encode("utf-8", "surrogatepass"))
+        digest.update(repr(sorted(span.key for span in spans)).encode())
+    return digest.hexdigest()
 
 
 def labels_without_examples(wanted: Iterable[str], found: Iterable[str]) -> list[str]:

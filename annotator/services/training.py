@@ -27,6 +27,7 @@ from annotator.core.tokens import Tokens
 from annotator.core.training import (
     ModelVersion,
     Scores,
+    held_out_fingerprint,
     held_out_split,
     labels_without_examples,
     model_label_names,
@@ -117,7 +118,9 @@ def train_dataset(
             base=options.base,
             created_at=time.time(),
             seconds=round(seconds, 2),
-            scores=_scores(trained, final, dataset, held),
+            scores=replace(
+                _scores(trained, final, dataset, held), held_out=_fingerprint(dataset, held)
+            ),
             train_documents=len(train),
             eval_documents=len(held),
         )
@@ -279,6 +282,23 @@ def _label_mapping(dataset: Dataset) -> Callable[[str], str | None]:
     return dataset.map_label
 
 
+def _fingerprint(dataset: Dataset, held: Sequence[Done]) -> str:
+    return held_out_fingerprint(dataset, ((d.text, d.gold_spans) for d, _ in held))
+
+
+def _known_scores(
+    store: Store, dataset: Dataset, model: str, held: Sequence[Done]
+) -> Scores | None:
+    """The figures recorded for `model` when it is one of the dataset's versions and they
+    were computed on these held-out documents with these labels (no need to score it
+    again: `--eval-dataset` holds out the same documents each time)."""
+    fingerprint = _fingerprint(dataset, held)
+    for version in store.model_versions(dataset.id):
+        if version.path == model and version.scores.held_out == fingerprint:
+            return version.scores
+    return None
+
+
 def _compare_with_current(
     store: Store, dataset: Dataset, held: Sequence[Done], report: TrainReport, force: bool
 ) -> None:
@@ -292,7 +312,9 @@ def _compare_with_current(
     if current is not None:
         report.previous = current.name
         try:
-            report.previous_scores = score_pipeline(current.name, dataset, _gold(held))
+            report.previous_scores = _known_scores(
+                store, dataset, current.name, held
+            ) or score_pipeline(current.name, dataset, _gold(held))
         except AnnotatorError as error:
             report.notes.append(str(error))
     previous = report.previous_scores

@@ -173,3 +173,37 @@ def test_a_versions_figures_are_what_evaluate_gives_on_its_held_out_documents(
     assert set(version.scores.per_label) == set(evaluated.per_label)
     for label, figures in evaluated.per_label.items():
         assert asdict(version.scores.per_label[label]) == pytest.approx(asdict(figures)), label
+
+
+def test_the_current_version_is_not_scored_again_on_the_same_held_out_documents(
+    cli, store_with_comments: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = store_with_comments
+    held = write_jsonl(tmp_path / "held.jsonl", [labelled(text, *names(text)) for text in FRESH])
+    assert cli("import", held, "--db", db, "-d", "held", "--preset", "none").code == 0
+    options = TrainOptions(
+        models_root=tmp_path / "models", eval_dataset="held", max_steps=20, force=True
+    )
+    scored: list[str] = []
+    real_score = training.score_pipeline
+
+    def score(model: str, *args: object) -> object:
+        scored.append(model)
+        return real_score(model, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(training, "score_pipeline", score)
+    with Store.open(db) as store:
+        first = train_dataset(store, "fashion", options).version
+        scored.clear()
+        second = train_dataset(store, "fashion", options)
+        # Version 1 suggests and its figures on these documents are recorded: not scored.
+        assert scored == [] and second.previous == first.path
+        assert second.previous_scores == first.scores
+
+    # One more held-out document: other documents, so version 2 is scored on them.
+    more = write_jsonl(tmp_path / "more.jsonl", [labelled("Oslo has a Gucci shop.", "Gucci")])
+    assert cli("import", more, "--db", db, "-d", "held").code == 0
+    with Store.open(db) as store:
+        third = train_dataset(store, "fashion", options)
+    assert scored == [second.version.path] and third.previous_scores is not None
+    assert third.previous_scores.documents == len(FRESH) + 1
