@@ -48,6 +48,7 @@ NAMES = (
     "conll_overlaps",
     "open_long_document",
     "relabel_latency",
+    "relabel_during_training",
     "startup",
     "startup_interactive",
     "store_memory",
