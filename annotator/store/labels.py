@@ -145,8 +145,19 @@ def _relabel_patterns(conn: Connection, dataset_id: int, old: str, new: str) -> 
     """The imported patterns of label `old` take `new`, as its spans do (one that `new`
     has already stays once)."""
     of_old = (PATTERN.c.dataset_id == dataset_id) & (PATTERN.c.label == old)
-    conn.execute(update(PATTERN).prefix_with("OR IGNORE").where(of_old).values(label=new))
-    conn.execute(delete(PATTERN).where(of_old))
+    other = PATTERN.alias("other")
+    held = (
+        select(other.c.id)
+        .where(
+            other.c.dataset_id == dataset_id,
+            other.c.label == new,
+            other.c.body == PATTERN.c.body,
+            other.c.ent_id == PATTERN.c.ent_id,
+        )
+        .exists()
+    )
+    conn.execute(delete(PATTERN).where(of_old & held))
+    conn.execute(update(PATTERN).where(of_old).values(label=new))
 
 
 def _span_counts(conn: Connection, dataset_id: int) -> dict[str, int]:

@@ -308,8 +308,9 @@ def test_a_merge_brings_the_patterns_this_store_lacks_once(news: Store, tmp_path
     """Ada imported patterns into her copy of the dataset; the lead merges her store: the
     patterns come with her versions, and merging again brings none twice."""
     ada_path = tmp_path / "ada.db"
-    news.backup(ada_path)
     with Store.open(ada_path, annotator="ada") as ada:
+        mine = ada.create_dataset("news", labels=NEWS)
+        ada.save_label_map(mine.id, {"ORGANIZATION": "ORG"})
         import_patterns(ada, "news", write_jsonl(tmp_path / "p.jsonl", PATTERNS[:3]))
     import_patterns(news, "news", write_jsonl(tmp_path / "q.jsonl", PATTERNS[2:4]))
     assert news.merge_from(ada_path).patterns == 2
@@ -330,3 +331,13 @@ def test_renaming_a_label_takes_its_patterns_along(news: Store, tmp_path: Path) 
         ("Apple Inc.", "PERSON"),
         ("San Francisco", "PLACE"),
     }
+
+
+def test_renaming_onto_a_label_that_has_the_same_pattern_keeps_it_once(
+    news: Store, tmp_path: Path
+) -> None:
+    both = [{"label": "GPE", "pattern": "Berlin"}, {"label": "ORG", "pattern": "Berlin"}]
+    import_patterns(news, "news", write_jsonl(tmp_path / "p.jsonl", both))
+    dataset = news.get_dataset("news")
+    news.rename_label(dataset.id, "GPE", "ORG")
+    assert [(p.label, p.phrase) for p in news.patterns(dataset.id)] == [("ORG", "Berlin")]
