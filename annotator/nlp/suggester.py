@@ -1,4 +1,4 @@
-"""Entity suggestions from a spaCy pipeline and from the dataset's phrase memory."""
+"""Entity suggestions from a spaCy pipeline, the dataset's phrase memory and its patterns."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ from annotator.nlp.tokenizer import tokenize, tokens_of
 LabelFor = Callable[[str], str | None]
 
 
-class MemoryMatcher:
+class TaughtMatcher:
     """Finds the memory's phrases in a Doc: exact words, case-sensitive, whole tokens; and
     the dataset's patterns (`annotator.nlp.patterns`), if it has any.
 
@@ -119,7 +119,7 @@ class SpacySuggester:
         if patterns:
             rules = (compiled or CompiledPatterns()).matcher(self._base, patterns, label_for)
         self._matcher = (
-            MemoryMatcher(self._base, self._memory, rules or None)
+            TaughtMatcher(self._base, self._memory, rules or None)
             if self._memory or rules
             else None
         )
