@@ -162,3 +162,20 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
         return CliResult(code, captured.out, captured.err)
 
     return run
+
+
+@pytest.fixture
+def lone_postgres() -> Iterator[PostgresServer]:
+    """A server of the test's own, which the test may pause (a crash, a lost network)."""
+    binaries = server_binaries()
+    if binaries is None:
+        if os.environ.get(REQUIRE_POSTGRES):
+            pytest.fail("PostgreSQL's server binaries are missing (apt-get install postgresql)")
+        pytest.skip("PostgreSQL's server binaries are not installed (apt-get install postgresql)")
+    server = PostgresServer(binaries)
+    try:
+        server.start()
+        server.sql("CREATE DATABASE team")
+        yield server
+    finally:
+        server.stop()

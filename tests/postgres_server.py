@@ -68,12 +68,21 @@ class PostgresServer:
             "--locale=C.UTF-8",
             "--no-sync",
         )
+        self.resume()
+
+    def resume(self) -> None:
+        """Start the server on its data (again, after `pause`)."""
         options = (
             f"-k {self.socket_dir} -c listen_addresses='' -p {PORT} -c fsync=off "
             "-c full_page_writes=off -c synchronous_commit=off"
         )
         log = self.data / "server.log"
         self._run("pg_ctl", "-D", str(self.data), "-l", str(log), "-w", "-o", options, "start")
+
+    def pause(self) -> None:
+        """Stop the server (its clients' connections are cut), keeping its data: a server
+        restarted by its administrator, or out of reach for a while."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
 
     def stop(self) -> None:
         if (self.data / "postmaster.pid").exists():

@@ -145,8 +145,8 @@ def test_relative_imports_resolve_to_absolute_names() -> None:
 # The only modules that reach the sqlite3 driver itself rather than SQLAlchemy Core: opening
 # the file (pragmas, BEGIN IMMEDIATE, WAL, migrations), the online backup, the integrity
 # checks, the salvage of a damaged file, and the few statements run on the cursor for a
-# measured reason (store/fast_path.py). On a server, the database user and the team's roles
-# and policies (DDL with no Core form) are plain SQL too.
+# measured reason (store/fast_path.py). On a server, the database user, the team's roles
+# and policies and the change notices' triggers (DDL with no Core form) are plain SQL too.
 DRIVER_MODULES = {
     "annotator.store.db",
     "annotator.store.backups",
@@ -155,6 +155,7 @@ DRIVER_MODULES = {
     "annotator.store.fast_path",
     "annotator.store.server",
     "annotator.store.team_roles",
+    "annotator.store.notices",
 }
 DRIVER_NAMES = {
     "sqlite3",

@@ -17,6 +17,7 @@ from sqlalchemy.pool import QueuePool
 from annotator.core.errors import StoreError
 from annotator.store import integrity
 from annotator.store.backups import backup_engine
+from annotator.store.changes import ChangeWatch, watch
 from annotator.store.datasets import DatasetQueries
 from annotator.store.db import SCHEMA_VERSION, UNKNOWN_OWNER, close_engine, open_engine
 from annotator.store.documents import DocumentQueries
@@ -117,6 +118,11 @@ class Store(
         given) into this one, in one transaction (`store/merging.py`)."""
         with opened_copy(other, self.path) as theirs:  # (no file of its own on a server)
             return merge_engines(self, theirs, dataset)
+
+    def watch_changes(self) -> ChangeWatch | None:
+        """A watch of what other people change in a store on a server (`changes.py`);
+        None for a file."""
+        return watch(self._engine)
 
     def close(self) -> None:
         close_engine(self._engine)

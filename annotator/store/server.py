@@ -14,17 +14,21 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 
-from sqlalchemy import Connection, Engine, create_engine, insert, inspect, select
+from sqlalchemy import Connection, Engine, create_engine, event, insert, inspect, select
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, ProgrammingError
 from sqlmodel import SQLModel
 
 from annotator.core.errors import StoreError
 from annotator.store.location import ServerAddress
+from annotator.store.notices import create_notices
 from annotator.store.tables import STORE_INFO
 
 SCHEMA_KEY = "schema_version"
 REFUSED = "42501"  # insufficient privilege: a grant or a row-level security policy
 ADDRESS_OPTION = "annotator_server"  # the engine's ServerAddress, for messages
+# The server's process ids of the engine's own connections: notices they caused are the
+# store's own changes (`changes.py`).
+OWN_PROCESSES_OPTION = "annotator_own_processes"
 CONNECT_TIMEOUT_S = 5
 STREAM_BATCH = 1000  # rows fetched at a time from a server-side cursor
 
@@ -37,7 +41,9 @@ def open_server_engine(address: ServerAddress, schema_version: int) -> Engine:
         pool_pre_ping=True,  # a connection the server dropped is replaced, not used
         connect_args={"connect_timeout": CONNECT_TIMEOUT_S},
     )
-    engine.update_execution_options(**{ADDRESS_OPTION: address})
+    own: set[int] = set()  # the server processes of this engine's connections
+    engine.update_execution_options(**{ADDRESS_OPTION: address, OWN_PROCESSES_OPTION: own})
+    event.listen(engine, "connect", lambda dbapi, _record: own.add(dbapi.info.backend_pid))
     try:
         _prepare_schema(engine, address, schema_version)
     except DBAPIError as error:
@@ -54,6 +60,7 @@ def _prepare_schema(engine: Engine, address: ServerAddress, schema_version: int)
         tables = set(inspect(conn).get_table_names())
         if not tables:
             SQLModel.metadata.create_all(conn)
+            create_notices(conn)
             conn.execute(insert(STORE_INFO).values(key=SCHEMA_KEY, value=str(schema_version)))
             return
         if STORE_INFO.name not in tables:
