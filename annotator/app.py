@@ -137,6 +137,7 @@ def assemble(
     from annotator.services.document_analysis import DocumentAnalyser
     from annotator.services.tokens import TokenCache
     from annotator.ui.controllers.editing import Editing
+    from annotator.ui.controllers.live import Live
     from annotator.ui.controllers.nlp_worker import NlpWorker
     from annotator.ui.controllers.resuggesting import SuggestingAgain
     from annotator.ui.controllers.reviewing import Reviewing
@@ -144,6 +145,7 @@ def assemble(
     from annotator.ui.controllers.training import Training, train_command
     from annotator.ui.controllers.workflow import Workflow
     from annotator.ui.shell.launch import Parts
+    from annotator.ui.shell.live_wiring import wire_live
     from annotator.ui.shell.main_window import MainWindow
     from annotator.ui.shell.wiring import Wiring
     from annotator.ui.state.saved import SavedViewState
@@ -184,4 +186,5 @@ def assemble(
         suggesting_again=SuggestingAgain(store, session, worker, parent=window),
     )
     wiring.keep_annotator_names(identity.save_name, ask_first=ask_annotator)
+    wire_live(Live(store.watch_changes(), parent=window), window, workflow)
     return Parts(window, state, session, editing, workflow, worker, training)

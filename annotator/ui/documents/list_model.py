@@ -29,6 +29,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
 
+from annotator.core.errors import AnnotatorError
 from annotator.core.model import Status
 from annotator.core.summaries import DocumentQuery, DocumentSummary, SortKey
 from annotator.store import Store
@@ -275,7 +276,10 @@ class DocumentListModel(QAbstractTableModel):
             self._pages.move_to_end(number)
             return page
         start = number * PAGE_SIZE
-        summaries = self._store.summaries_of(self._ids[start : start + PAGE_SIZE])
+        try:
+            summaries = self._store.summaries_of(self._ids[start : start + PAGE_SIZE])
+        except AnnotatorError:  # a server out of reach: blank rows, read again when painted
+            return {}
         page = {summary.id: summary for summary in summaries}
         self._pages[number] = page
         while len(self._pages) > CACHED_PAGES:

@@ -31,7 +31,7 @@ from annotator.ui.labels.bar import LabelBar
 from annotator.ui.review.panel import ReviewPanel
 from annotator.ui.shell.actions import MENUS, SPECS, build_actions
 from annotator.ui.shell.startup import GEOMETRY, place_first
-from annotator.ui.shell.status import ModelState
+from annotator.ui.shell.status import ModelState, ServerState
 from annotator.ui.spans.panel import SpanPanel
 from annotator.ui.training.status import TrainingStatus
 
@@ -78,6 +78,7 @@ class MainWindow(QMainWindow):
         self.dataset_box = QComboBox()
         self.dataset_box.setMinimumContentsLength(16)
         self.model_state = ModelState()
+        self.server_state = ServerState()
         self.training_status = TrainingStatus()
         self.actions_by_id = build_actions(self)
         self.work = self._work_area()
@@ -124,6 +125,7 @@ class MainWindow(QMainWindow):
             toolbar.addAction(self.actions_by_id[name])
         self.addToolBar(toolbar)
         status = self.statusBar()
+        status.addPermanentWidget(self.server_state)
         status.addPermanentWidget(self.training_status)
         status.addPermanentWidget(self.model_state)
         store_path = QLabel(f"Store: {store.path.name if store.path else store}")

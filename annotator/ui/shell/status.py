@@ -51,3 +51,24 @@ class ModelState(QLabel):
         self._heard = True
         self.setText("Model: failed (phrase memory only)")
         self.setToolTip(message)
+
+
+class ServerState(QLabel):
+    """Shown only while the store's server cannot be reached: edits are refused then."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("\N{WARNING SIGN} Server unreachable: changes are refused", parent)
+        self.setStyleSheet("color: #b00020; font-weight: bold;")
+        self.hide()
+
+    @Slot(str)
+    def lost(self, reason: str) -> None:
+        self.setToolTip(
+            f"{reason}\n\nThe article stays readable; every change is refused with a message "
+            "until the server answers again, which the window finds by itself."
+        )
+        self.show()
+
+    @Slot()
+    def back(self) -> None:
+        self.hide()

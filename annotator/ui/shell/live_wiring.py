@@ -1,0 +1,29 @@
+"""Other people's changes and the server's presence, to the document list and the status
+bar (a store on a server; on a file `Live` never speaks)."""
+
+from __future__ import annotations
+
+from annotator.ui.controllers.live import Live
+from annotator.ui.controllers.workflow import Workflow
+from annotator.ui.shell.main_window import MainWindow
+
+# Changes that alter the dataset itself (its labels, its patterns) rather than its rows.
+_DATASET_TABLES = frozenset({"dataset", "label", "pattern"})
+
+
+def wire_live(live: Live, window: MainWindow, workflow: Workflow) -> None:
+    def changed(tables: frozenset[str]) -> None:
+        if tables & _DATASET_TABLES:
+            workflow.refresh_dataset()  # labels and the list, read again
+        else:
+            window.documents.refresh()  # the list and the progress
+
+    def back() -> None:
+        window.server_state.back()
+        window.show_message("The server answers again: changes are saved as before.")
+        workflow.refresh_dataset()
+
+    live.changed.connect(changed)
+    live.lost.connect(window.server_state.lost)
+    live.lost.connect(lambda reason: window.show_message(f"{reason}; changes are refused"))
+    live.back.connect(back)

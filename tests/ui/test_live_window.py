@@ -1,0 +1,90 @@
+"""The window on a store on a real PostgreSQL server: others' changes show by themselves,
+and a server that goes away and comes back is said, not hidden."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from PySide6.QtCore import QSettings
+from pytestqt.qtbot import QtBot
+
+from annotator.core.edits import AddSpan
+from annotator.core.model import Label, Span
+from annotator.store import Store
+from annotator.ui.controllers.nlp_worker import NlpWorker
+from annotator.ui.shell.launch import Parts
+from tests.postgres_server import PostgresServer
+from tests.store.test_store import make_document
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture(autouse=True)
+def _no_model_in_the_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The window's spaCy thread stays idle: these tests are about the store."""
+    monkeypatch.setattr(NlpWorker, "load_model", lambda self, dataset: None)
+    monkeypatch.setattr(NlpWorker, "analyse", lambda self, dataset, document: None)
+
+
+def _news(url: str, *texts: str) -> int:
+    with Store.open(url, annotator="lead") as lead:
+        found = [d for d in lead.list_datasets() if d.name == "news"]
+        news = found[0] if found else lead.create_dataset("news", labels=[Label("PERSON")])
+        lead.add_documents(news.id, [(make_document(text), None) for text in texts])
+        return news.id
+
+
+def _ada_s_window(
+    open_window: Callable[..., Parts], settings: QSettings, url: str
+) -> tuple[Parts, Store]:
+    store = Store.open(url, annotator="ada")
+    parts = open_window(store, settings, annotator="ada")
+    parts.workflow.open_dataset("news")
+    return parts, store
+
+
+def test_articles_the_lead_adds_show_in_an_annotator_s_list_by_themselves(
+    qtbot: QtBot, open_window: Callable[..., Parts], settings: QSettings, server_url: str
+) -> None:
+    _news(server_url, "Ada met Bob in Paris.")
+    parts, store = _ada_s_window(open_window, settings, server_url)
+    try:
+        panel = parts.window.documents
+        assert panel.model.rowCount() == 1
+        _news(server_url, "Second article.", "Third article.")
+        qtbot.waitUntil(lambda: panel.model.rowCount() == 3, timeout=5000)
+        assert panel.progress_label.text() == "0 of 3 done"
+    finally:
+        store.close()
+
+
+def test_a_server_that_goes_away_is_said_and_edits_are_refused_until_it_is_back(
+    qtbot: QtBot,
+    open_window: Callable[..., Parts],
+    settings: QSettings,
+    lone_postgres: PostgresServer,
+) -> None:
+    url = lone_postgres.url("team").replace("postgresql+psycopg://", "postgresql://")
+    _news(url, "Ada met Bob in Paris.")
+    parts, store = _ada_s_window(open_window, settings, url)
+    try:
+        window, session = parts.window, parts.session
+        qtbot.waitUntil(lambda: session.document is not None, timeout=5000)
+        shown = window.article.toPlainText()
+        lone_postgres.pause()
+        qtbot.waitUntil(window.server_state.isVisible, timeout=5000)
+        assert "cannot be reached" in window.statusBar().currentMessage()
+        with qtbot.waitSignal(session.refused, timeout=5000) as refused:
+            assert not session.edit(AddSpan(Span(0, 3, "PERSON")))
+        assert str(refused.args[0]).startswith(f"the store {url.split('?')[0]}")
+        assert session.document is not None and session.document.spans == ()
+        assert window.article.toPlainText() == shown  # still there to read
+        lone_postgres.resume()
+        qtbot.waitUntil(lambda: not window.server_state.isVisible(), timeout=5000)
+        assert session.edit(AddSpan(Span(0, 3, "PERSON")))
+        with Store.open(url, annotator="ada") as again:
+            (document_id,) = again.document_ids(again.list_datasets()[0].id)
+            assert again.get_document(document_id).spans == (Span(0, 3, "PERSON"),)
+    finally:
+        store.close()
