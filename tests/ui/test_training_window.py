@@ -381,3 +381,16 @@ def test_suggesting_again_stops_when_another_dataset_opens(
     ids = store.document_ids(fashion.id)
     untouched = [i for i in ids if not store.get_document(i).spans]
     assert len(untouched) == len(texts) - suggested
+
+
+def test_show_training_before_any_run_says_so_and_offers_to_start_one(
+    done_store: Store, settings: QSettings, open_window: Callable[..., Parts]
+) -> None:
+    parts = open_with(open_window, done_store, settings)
+    parts.window.action("model.training").trigger()
+    dialog = dialog_of(parts)
+    assert dialog.isVisible() and not parts.training.running
+    assert dialog.progress_line.text().startswith("No training since the window opened")
+    assert not dialog.plot.isVisible()  # no empty frame "waiting for the first evaluation"
+    assert dialog.train_button.isVisible() and not dialog.cancel_button.isVisible()
+    assert not dialog.suggest_button.isVisible()  # there is no new version to suggest with

@@ -41,9 +41,14 @@ class TrainingDialog(QDialog):
         self.setObjectName("training_dialog")
         self.setWindowTitle(TITLE)
         self.setModal(False)
-        self.intro = QLabel()
+        self.intro = QLabel(
+            "Training learns the dataset's own model from its done articles, in a process "
+            "of its own: you keep annotating meanwhile."
+        )
         self.intro.setWordWrap(True)
-        self.progress_line = QLabel("Starting…")
+        self.progress_line = QLabel(
+            "No training since the window opened: Train starts one on the done articles."
+        )
         self.progress_line.setObjectName("progress_line")
         self.plot = F1Plot()
         self.outcome = QLabel()
@@ -63,7 +68,8 @@ class TrainingDialog(QDialog):
             "drew or rejected stays"
         )
         self.suggest_button.clicked.connect(self.suggest_requested)
-        self.train_button = QPushButton("&Train Again")
+        self.suggest_button.hide()  # only once a better version was made
+        self.train_button = QPushButton("&Train")
         self.train_button.clicked.connect(self.train_requested)
         self.close_button = QPushButton("&Hide")
         self.close_button.setToolTip("Training goes on; the status bar follows it")
@@ -71,6 +77,7 @@ class TrainingDialog(QDialog):
         self._lay_out()
         self.resize(*SIZE)
         self._set_running(False)
+        self._fit_without_an_empty_plot()
 
     def _lay_out(self) -> None:
         layout = QVBoxLayout(self)
@@ -117,6 +124,7 @@ class TrainingDialog(QDialog):
             self.plot.show()
             self.resize(self.width(), SIZE[1])
         self.suggest_button.setVisible(False)
+        self.train_button.setText("&Train Again")
         self._set_running(True)
 
     @Slot(object)
