@@ -238,7 +238,12 @@ class DocumentQueries:
             if statements is not None:
                 documents, spans = statements
                 rows = streamed(conn)
-                yield from merged(rows.execute(documents), rows.execute(spans))
+                document_rows, span_rows = rows.execute(documents), rows.execute(spans)
+                try:
+                    yield from merged(document_rows, span_rows)
+                finally:  # a reader that stops early closes a server's cursors at once
+                    document_rows.close()
+                    span_rows.close()
 
     def delete_document(self, document_id: int) -> int:
         """Delete one document with its spans and tokens, in one transaction; return how

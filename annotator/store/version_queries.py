@@ -172,7 +172,12 @@ class VersionQueries:
         )
         with read_transaction(self._engine) as conn:
             rows = streamed(conn)
-            yield from _versions_merged(rows.execute(documents), rows.execute(spans))
+            version_rows, span_rows = rows.execute(documents), rows.execute(spans)
+            try:
+                yield from _versions_merged(version_rows, span_rows)
+            finally:  # a reader that stops early closes a server's cursors at once
+                version_rows.close()
+                span_rows.close()
 
     def versions_for_agreement(
         self, dataset_id: int, annotators: Collection[str] | None = None

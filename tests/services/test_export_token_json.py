@@ -19,6 +19,9 @@ from annotator.services.exporting import ExportOptions, export_dataset
 from annotator.store import Store
 from annotator.store.suggestions import SuggestedDocument
 
+# These tests read and change the SQLite file's token columns with plain sqlite3.
+pytestmark = pytest.mark.sqlite_only
+
 TEXTS = [
     "Angela Merkel met Emmanuel Macron in Berlin.",
     'Quotes "inside", a back\\slash, a tab\tand an emoji 👍🏽 near Zoë.',

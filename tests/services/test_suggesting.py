@@ -258,6 +258,7 @@ def test_refine_off_stores_the_models_entities_as_predicted(news: Store, tmp_pat
     assert [t for t, _, _, _ in spans_of(documents(news)[0])][-1] == "Merkel"
 
 
+@pytest.mark.sqlite_only  # breaks a row with a plain sqlite3 connection
 def test_one_bad_document_is_skipped_and_named_and_the_rest_are_suggested(
     store: Store, db_path
 ) -> None:

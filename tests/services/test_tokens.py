@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from pathlib import Path
 
 import pytest
 import spacy
@@ -83,13 +82,13 @@ def test_tokens_are_computed_once_then_remembered(
 
 
 def test_computed_tokens_are_saved_and_survive_reopening(
-    store: Store, db_path: Path, documents: list[Document], tokenized: Counter[str]
+    store: Store, documents: list[Document], tokenized: Counter[str]
 ) -> None:
     assert store.get_tokens(documents[1].id) is None
     expected = TokenCache(store, lang="en").tokens(documents[1])
     assert store.get_tokens(documents[1].id) == expected
     store.close()
-    with Store.open(db_path) as reopened:
+    with Store.open(store.location) as reopened:
         assert reopened.get_tokens(documents[1].id) == expected
         fresh = TokenCache(reopened, lang="en")
         assert fresh.tokens(documents[1]) == expected
