@@ -36,6 +36,12 @@ class ServerAddress:
     def database(self) -> str:
         return self.url.database or ""
 
+    @property
+    def short_name(self) -> str:
+        """ "team on db.example.org": what a status bar has room for."""
+        host = self.url.host or "this computer"
+        return f"{self.database} on {host}"
+
 
 StoreLocation = Path | ServerAddress
 

@@ -81,6 +81,13 @@ class Store(
         """The store's path, or its server URL without a password."""
         return str(self.location)
 
+    @property
+    def short_name(self) -> str:
+        """The file's name, or "DATABASE on HOST" for a server."""
+        if isinstance(self.location, ServerAddress):
+            return self.location.short_name
+        return self.location.name
+
     def files(self) -> list[Path]:
         """The store file and SQLite's files beside it (`-wal`, `-shm`, `-journal`), as
         named and with links followed: SQLite keeps them beside the file a link points to.

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from annotator.core.edits import AddSpan
@@ -52,6 +53,9 @@ def test_articles_the_lead_adds_show_in_an_annotator_s_list_by_themselves(
     try:
         panel = parts.window.documents
         assert panel.model.rowCount() == 1
+        database = server_url.split("?")[0].rsplit("/", 1)[1]
+        labels = [label.text() for label in parts.window.statusBar().findChildren(QLabel)]
+        assert f"Store: {database} on this computer" in labels  # not the whole URL
         _news(server_url, "Second article.", "Third article.")
         qtbot.waitUntil(lambda: panel.model.rowCount() == 3, timeout=5000)
         assert panel.progress_label.text() == "0 of 3 done"

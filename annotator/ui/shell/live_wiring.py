@@ -22,6 +22,7 @@ def wire_live(live: Live, window: MainWindow, workflow: Workflow) -> None:
         window.server_state.back()
         window.show_message("The server answers again: changes are saved as before.")
         workflow.refresh_dataset()
+        workflow.analyse_open_document()  # suggestions that failed while it was away
 
     live.changed.connect(changed)
     live.lost.connect(window.server_state.lost)

@@ -128,7 +128,7 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.server_state)
         status.addPermanentWidget(self.training_status)
         status.addPermanentWidget(self.model_state)
-        store_path = QLabel(f"Store: {store.path.name if store.path else store}")
+        store_path = QLabel(f"Store: {store.short_name}")
         store_path.setToolTip(f"Every change is saved at once to {store}")
         status.addPermanentWidget(store_path)
         self.annotator_label = QLabel()
