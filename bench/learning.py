@@ -5,13 +5,15 @@
 
 A simulated annotator who knows the gold works through the gold documents in order with
 the real edit engine, as `effort.py`'s edit replay does (the same annotator: reject,
-relabel, resize, draw, accept all, each one action; propagation and the phrase memory
-on). After every `--every` documents marked done it trains the dataset's model as
-`annotator train` does (`services.training.train_dataset`, held out: the evaluation
-documents), and from then on the dataset's model (the version training made it, or the
-one before if the new one did not beat it) suggests in the documents still open, as
-`annotator suggest --force` does. Without `--eval` the gold file is split into two
-halves, every other document: the even ones are annotated, the odd ones held out.
+relabel, resize, draw, each one action; propagation and the phrase memory on), and marks
+each done as the product's Ctrl+Enter does, accepting the suggestions still open (right
+by then) in the same step: marking done is no action in either replay, so neither is
+accepting them. After every `--every` documents marked done it trains the dataset's
+model as `annotator train` does (`services.training.train_dataset`, held out: the
+evaluation documents), and from then on the dataset's model (the version training made
+it, or the one before if the new one did not beat it) suggests in the documents still
+open, as `annotator suggest --force` does. Without `--eval` the gold file is split into
+two halves, every other document: the even ones are annotated, the odd ones held out.
 `--limit N` keeps the first N documents of each half.
 
 The same documents are annotated a second time in a store of their own with the phrase
@@ -28,10 +30,9 @@ records it; `spacy_train_f1` is spaCy's best held-out F1 (`model-best`'s `meta.j
 processor time, `all_seconds` every run.
 
 Prints one JSON line per block of `--every` documents,
-{"documents": so far, "actions_per_document", "memory_only_per_document",
-"exact_model_per_document": what a model that suggests exactly the gold would leave (one
-accept all per document with a gold span), "f1": held-out F1 of the version trained at
-the end of the block (null when training was refused, with the reason in "refused"),
+{"documents": so far, "actions_per_document", "memory_only_per_document", "f1":
+held-out F1 of the version trained at the end of the block (null when training was
+refused, with the reason in "refused"),
 "suggested_by": the version that suggested in the block or null, "by_kind" and
 "memory_only_by_kind": the actions by kind}, then one line {"documents", "actions",
 "actions_memory_only", "final_f1", "spacy_train_f1", "train_seconds",
@@ -58,9 +59,10 @@ from common import run_python
 from effort import _Annotator as EditAnnotator
 from gold_documents import GoldDocument, read_gold
 
-from annotator.core.edits import SetStatus
+from annotator.core.annotating import Gestures
+from annotator.core.edits import Batch, Edit
 from annotator.core.errors import AnnotatorError
-from annotator.core.model import Dataset, Label, Status
+from annotator.core.model import Dataset, Document, Label, Status
 from annotator.core.palette import color_for
 from annotator.services.importing import ImportOptions, import_paths
 from annotator.services.presets import load_preset
@@ -72,6 +74,7 @@ ANNOTATED = "learning"
 HELD_OUT = "held_out"
 ANNOTATOR = "learner"
 DEFAULT_MAX_STEPS = 600
+ACCEPT_ALL = "Accept all"  # the effort replay's last step, when only right suggestions are left
 
 
 @dataclass
@@ -81,7 +84,6 @@ class Block:
     documents: int  # so far
     actions: list[Counter[str]]  # per document of the block, by kind
     memory_only: list[Counter[str]]
-    gold: list[GoldDocument]
     f1: float | None = None
     suggested_by: int | None = None
     refused: str = ""
@@ -91,9 +93,6 @@ class Block:
             "documents": self.documents,
             "actions_per_document": _per_document(self.actions),
             "memory_only_per_document": _per_document(self.memory_only),
-            "exact_model_per_document": round(
-                sum(1 for g in self.gold if g.spans) / len(self.gold), 3
-            ),
             "f1": self.f1,
             "suggested_by": self.suggested_by,
             "by_kind": _by_kind(self.actions),
@@ -174,7 +173,7 @@ def learn(
             actions += _annotate(store, dataset, block)
             done = start + len(block)
             line = Block(
-                done, actions[start:done], memory_only[start:done], block, suggested_by=suggesting
+                done, actions[start:done], memory_only[start:done], suggested_by=suggesting
             )
             result.blocks.append(line)
             if done == len(annotated):
@@ -261,11 +260,27 @@ def _annotate(store: Store, dataset: Dataset, gold: list[GoldDocument]) -> list[
         document = suggest_from_memory(store, dataset, store.get_document(document_id))
         if document.text != target.text:
             raise RuntimeError(f"document {document_id} is not the gold's next text")
-        annotator = EditAnnotator(store, target.spans, learning=True)
-        document = annotator.annotate(document)
-        store.apply(document, SetStatus(document.status, Status.DONE))
+        annotator = _Annotator(store, target.spans, learning=True)
+        _mark_done(store, annotator.annotate(document))
         counts.append(annotator.actions)
     return counts
+
+
+class _Annotator(EditAnnotator):
+    """The effort replay's annotator, who marks a document done as the product does
+    (Ctrl+Enter, `Gestures.mark_done`): the suggestions still open, all right by then,
+    are accepted with it in the same step. The replay counts no action for marking a
+    document done, so none for accepting them."""
+
+    def _act(self, document: Document, edit: Edit) -> Document:
+        if isinstance(edit, Batch) and edit.description == ACCEPT_ALL:
+            return _mark_done(self._store, document)
+        return super()._act(document, edit)
+
+
+def _mark_done(store: Store, document: Document) -> Document:
+    done = Gestures(document, store.get_tokens(document.id)).mark_done()
+    return document if done is None else store.apply(document, done)
 
 
 def _final_training(db: Path, folder: Path, max_steps: int) -> dict[str, Any]:
