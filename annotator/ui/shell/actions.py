@@ -48,6 +48,13 @@ def _label_specs() -> tuple[ActionSpec, ...]:
 
 SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("file.new_dataset", "&File", "&New Dataset…", (SK.New,)),
+    ActionSpec(
+        "file.open_store",
+        "&File",
+        "Open &Store…",
+        ("Ctrl+Shift+O",),
+        "Open another store file, or a team's store on a PostgreSQL server, in a new window",
+    ),
     ActionSpec("file.import", "&File", "&Import Articles…", (SK.Open,)),
     ActionSpec("file.samples", "&File", "Open the &Sample Articles"),
     ActionSpec("file.export", "&File", "&Export…", ("Ctrl+E",)),

@@ -181,6 +181,7 @@ class Wiring(QObject):
         r = workflow.reviewing
         handlers: dict[str, Callable[..., object]] = {
             "file.new_dataset": lambda: _dialogs().new_dataset(w, workflow),
+            "file.open_store": lambda: _dialogs().open_store_window(w),
             "file.import": lambda: _dialogs().import_articles(w, workflow),
             "file.samples": lambda: _dialogs().open_samples(w, workflow),
             "file.export": lambda: _dialogs().export_dataset(w, workflow),
