@@ -123,14 +123,35 @@ class SimulatedAnnotator:
             if any(s.state is SpanState.SUGGESTED for s in shown) and not self._done_keeps_them():
                 yield Route(1, 0, "accept all", lambda: self.hands.key(Qt.Key.Key_A))
             return
+        left = self._work(document)
         for span in wrong:
             # A suggestion over a missing gold span goes when that span is fixed or drawn.
             over_missing = any(span.start < e and s < span.end for s, e, _ in missing)
             if span.state.is_gold or not over_missing:
-                yield from self._on_span(span, [(Qt.Key.Key_Delete, NONE)], f"reject {span.key}")
+                yield from self._reject(document, span, left)
         for gold in missing:
             yield from self._towards(document, shown, gold)
         yield from self._on_every_occurrence(document, shown, missing, wrong)
+
+    def _reject(self, document: Document, span: Span, left: int) -> Iterator[Route]:
+        """Delete (which takes the same words of its label elsewhere with it, when the
+        window spreads decisions) or Shift+Delete (this one only), each priced by the work
+        it leaves, as the core's `Gestures` compute it; Delete as before when neither
+        leaves less."""
+        spreads = getattr(self.parts.editing, "spreads", True)
+        keys = [((Qt.Key.Key_Delete, NONE), spreads)]
+        if self._has("span.reject_one"):
+            keys.append(((Qt.Key.Key_Delete, SHIFT), False))
+        found = False
+        for key, spread in keys:
+            edit = self._gestures(document).reject(span, spread=spread)
+            gain = left - self._work(edit.apply(document)) if edit is not None else 0
+            if gain > 0:
+                found = True
+                for route in self._on_span(span, [key], f"reject {span.key}"):
+                    yield Route(route.cost, route.start, route.what, route.run, gain)
+        if not found:
+            yield from self._on_span(span, [(Qt.Key.Key_Delete, NONE)], f"reject {span.key}")
 
     def _towards(self, document: Document, shown: list[Span], gold: Key) -> Iterator[Route]:
         start, end, label = gold

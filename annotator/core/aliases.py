@@ -13,6 +13,10 @@ mentions wrong (a surname taken for a place) or misses them. The rules:
   Spanish and Portuguese names shorten ("Valentina Ríos Aguilar ... Ríos said"); only
   when it is capitalised and the article never writes it in lowercase (a title such as
   "President" in "Vice President Harris" is a common word elsewhere).
+- A person's given name, only where nothing else is suggested: after "Chloé Marchand",
+  "Chloé" alone is that person (the first word of a person's name, when the article
+  never writes it in lowercase: "Councillor Margaret Holloway" gives no "Councillor"
+  where the article says "councillor").
 - A place's own name: for a span with a place label (LOC, GPE, FAC, LOCATION) that starts
   with a word for a kind of place ("River", "Mount", "Lake", "Loch", "Col", "Mont",
   "Monte"), the words after it and its particles ("River Ouse" ... "Ouse", "Col du
@@ -93,6 +97,34 @@ def first_surname(text: str, start: int, end: int) -> tuple[int, int] | None:
     if not middle.isalpha() or (lower in text and re.search(rf"\b{re.escape(lower)}\b", text)):
         return None  # an initial, or a common word the article writes in lowercase
     return middle_start, middle_end
+
+
+def given_name(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The first word of a person's name of two or more words, or None (see the rules)."""
+    words = _words(text, start, end)
+    while words and text[words[-1][0] : words[-1][1]].rstrip(",").lower() in SUFFIXES:
+        words.pop()
+    if len(words) < 2:
+        return None
+    first_start, first_end = words[0]
+    first = text[first_start:first_end]
+    if not first.isalpha() or not first[:1].isupper() or len(first) < 2:
+        return None
+    lower = first.lower()
+    if lower in text and re.search(rf"\b{re.escape(lower)}\b", text):
+        return None  # a common word or a title ("councillor"): not a given name here
+    return first_start, first_end
+
+
+def gap_mentions(text: str, name: Span, tokens: Tokens | None) -> Iterator[tuple[int, int]]:
+    """Where a person's given name stands alone: mentions only for where nothing else is
+    suggested (a given name is a weaker sign than a surname)."""
+    if not is_person(name.label):
+        return
+    found = given_name(text, name.start, name.end)
+    if found is not None:
+        full = text[name.start : name.end]
+        yield from _standing_alone(text, full, text[found[0] : found[1]], tokens)
 
 
 def place_name(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -178,6 +210,12 @@ def with_aliases(text: str, suggestions: Sequence[Span], tokens: Tokens | None) 
                 claimed.add(Span(start, end, name.label))
                 dropped.update(in_way)
                 new.append(Span(start, end, name.label, SpanState.SUGGESTED, name.source))
+    for name in names:
+        for start, end in gap_mentions(text, name, tokens):
+            if claimed.overlaps(start, end) or any(index.overlapping(start, end)):
+                continue
+            claimed.add(Span(start, end, name.label))
+            new.append(Span(start, end, name.label, SpanState.SUGGESTED, name.source))
     kept = [span for span in suggestions if span not in dropped]
     return sorted(kept + new, key=sort_key)
 

@@ -83,14 +83,18 @@ class Gestures:
             return None
         return self._decide(ReplaceSpan.accept(span, allow_overlap=self.allow_overlap))
 
-    def reject(self, span: Span) -> Edit | None:
-        """Delete: reject a suggestion (or an accepted one), remove a drawn span."""
+    def reject(self, span: Span, *, spread: bool = True) -> Edit | None:
+        """Delete: reject a suggestion (or an accepted one), remove a drawn span.
+
+        A rejected suggestion takes the same words of its label elsewhere with it, unless
+        `spread` is False (Shift+Delete: only this one).
+        """
         if span.state is SpanState.REJECTED:
             return None
         if span.state is SpanState.MANUAL:
             return self._with_progress(RemoveSpan(span, allow_overlap=self.allow_overlap))
         edit = ReplaceSpan.reject(span, allow_overlap=self.allow_overlap)
-        if span.state is SpanState.ACCEPTED:
+        if span.state is SpanState.ACCEPTED or not spread:
             return self._with_progress(edit)  # changing one's mind spreads nothing
         return self._decide(edit)
 

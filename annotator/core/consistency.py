@@ -7,8 +7,10 @@ over the model's suggestions of one article with exactly the same words:
 - When one label has two or more of them and more than half, the others take that label.
   A tie changes nothing.
 - Those words then get that label where they stand alone unsuggested: whole words on
-  token boundaries, starting with a capital, not part of a longer name ("Savanna" in
-  "Savanna Freight Holdings"; see `annotator.core.names`).
+  token boundaries, with a capital, not part of a longer name ("Savanna" in "Savanna
+  Freight Holdings"; see `annotator.core.names`). So do the words of a name of two or
+  more words the model suggests only once ("the Faroe Islands" where the article
+  repeats it).
 
 Suggestions from the memory (words people decided) neither vote nor change.
 """
@@ -36,7 +38,9 @@ def one_label_per_name(
     for span in suggestions:
         if span.state is SpanState.SUGGESTED and span.source != MEMORY_SOURCE:
             by_words[text[span.start : span.end]].append(span)
-    winners = {words: label for words, spans in by_words.items() if (label := _winner(spans))}
+    winners = {
+        words: label for words, spans in by_words.items() if (label := _winner(words, spans))
+    }
     if not winners:
         return list(suggestions)
     relabelled: dict[Span, Span] = {}
@@ -45,7 +49,7 @@ def one_label_per_name(
     for words, label in winners.items():
         spans = by_words[words]
         relabelled.update({s: replace(s, label=label) for s in spans if s.label != label})
-        if not words[:1].isupper():
+        if not any(char.isupper() for char in words):
             continue
         source = spans[0].source
         for start, end in occurrences(text, words):
@@ -60,10 +64,11 @@ def one_label_per_name(
     return sorted(dict.fromkeys([*kept, *added]), key=sort_key)
 
 
-def _winner(spans: list[Span]) -> str | None:
-    """The label two or more of `spans` and more than half of them have, if any."""
-    if len(spans) < 2:
-        return None
+def _winner(words: str, spans: list[Span]) -> str | None:
+    """The label two or more of `spans` and more than half of them have, if any; the label
+    of a name of several words suggested once."""
+    if len(spans) == 1:
+        return spans[0].label if len(words.split()) > 1 else None
     (label, count), *_ = Counter(s.label for s in spans).most_common(1)
     return label if count >= 2 and 2 * count > len(spans) else None
 

@@ -21,7 +21,7 @@ of a suggestion; the annotator's own spans are never touched. The rules:
   Any other suggestion overlapping the occurrence is removed: memory ranks above the model.
 - G's short forms (a person's surname, a bracketed acronym; see `annotator.core.aliases`)
   get the same treatment where they stand alone: accepting "Zikruhudo Samadov" suggests
-  "Samadov" as PERSON.
+  "Samadov" as PERSON; a person's given name does only where nothing is suggested.
 - After a resize that cut words off a suggestion's edges ("the Senate" to "Senate"; see
   `annotator.core.boundaries.Trim`), every other suggestion of the label it had that has
   the same edge words (and is not from the memory, whose edges people chose) is replaced
@@ -40,7 +40,7 @@ from __future__ import annotations
 from bisect import insort
 from dataclasses import dataclass, field, replace
 
-from annotator.core.aliases import mentions
+from annotator.core.aliases import gap_mentions, mentions
 from annotator.core.boundaries import Trim
 from annotator.core.edits import Batch, Changes, Edit, SwapSuggestions
 from annotator.core.gold_ranges import GoldRanges
@@ -144,6 +144,9 @@ class _State:
             self._suggest(Span(start, end, gold.label), swap, allow_overlap=allow_overlap)
         for start, end in mentions(self.text, gold, tokens):  # "Samadov", "WTO"
             if not swap.overlaps(start, end):
+                self._suggest(Span(start, end, gold.label), swap, allow_overlap=allow_overlap)
+        for start, end in gap_mentions(self.text, gold, tokens):  # "Chloé", where nothing is
+            if not swap.overlaps(start, end) and not any(self.suggested.overlapping(start, end)):
                 self._suggest(Span(start, end, gold.label), swap, allow_overlap=allow_overlap)
         if trim is not None:
             self._trim_others(trim, swap, tokens, allow_overlap=allow_overlap)

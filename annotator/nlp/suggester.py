@@ -14,6 +14,7 @@ from spacy.tokens import Doc
 
 from annotator.core.aliases import with_aliases
 from annotator.core.boundaries import tidy, without_article
+from annotator.core.common_words import is_common_word, is_edited
 from annotator.core.consistency import one_label_per_name
 from annotator.core.datelines import with_dateline
 from annotator.core.errors import AnnotatorError
@@ -28,6 +29,12 @@ from annotator.nlp.patterns import CompiledPatterns, PatternMatcher, longest_fir
 from annotator.nlp.tokenizer import tokenize, tokens_of
 
 LabelFor = Callable[[str], str | None]
+# The entity types of spaCy's pipelines (OntoNotes, and CoNLL's) that are names, not
+# dates or amounts: these must have a capital where the script has them.
+NAME_TYPES = frozenset(
+    {"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART"}
+    | {"LAW", "LANGUAGE", "PER", "MISC"}
+)
 
 
 class TaughtMatcher:
@@ -86,7 +93,8 @@ class SpacySuggester:
 
     With `refine` (the default) the article-level rules apply to what is found: the
     model's spans are tidied (`annotator.core.boundaries.tidy`: split at a spaced dash, no
-    trailing possessive), a dateline's places are suggested as places
+    trailing possessive), a name with no capital or an ordinary word capitalised by its
+    sentence is dropped (`annotator.core.common_words`), a dateline's places are suggested as places
     (`annotator.core.datelines`), the short forms of suggested names (a person's surname,
     an acronym in brackets) are suggested where they stand alone (`annotator.core.aliases`)
     and the same words take the label most of them have (`annotator.core.consistency`).
@@ -221,10 +229,14 @@ class SpacySuggester:
         text = item.text
         suggestions = []
         memory_matches = []
+        edited = self._refine and is_edited(text)
         for part, (start, _) in enumerate(item.bounds):
             doc = item.docs[part]
             for ent in doc.ents:
                 label = self._label_for(ent.label_)
+                where = (ent.start_char + start, ent.end_char + start)
+                if edited and ent.label_ in NAME_TYPES and is_common_word(text, *where):
+                    continue  # "the white jersey" as ORG: no name
                 if label is not None:
                     span = Span(
                         ent.start_char + start,

@@ -9,6 +9,7 @@ import pytest
 from annotator.core.aliases import (
     acronym,
     first_surname,
+    given_name,
     mentions,
     place_name,
     surname,
@@ -241,4 +242,33 @@ def test_a_name_whose_surname_the_model_calls_a_person_is_that_person() -> None:
         ("Wanjiru Kamau", "ORG", MODEL),
         ("Kamau", "ORG", MODEL),
         ("Kamau", "ORG", MODEL),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Chloé Marchand", "Chloé"),
+        ("Martin Luther King Jr.", "Martin"),
+        ("Councillor Margaret Holloway", None),  # "councillor" is a word of the text
+        ("O'Neil Smith", None),
+        ("Okafor", None),
+    ],
+)
+def test_the_given_name_of_a_person(name: str, expected: str | None) -> None:
+    text = f"Yesterday {name} spoke to the councillor."
+    found = given_name(text, *at(name, text=text))
+    assert (text[found[0] : found[1]] if found else None) == expected
+
+
+def test_a_given_name_is_suggested_only_where_nothing_else_is() -> None:
+    text = 'Chloé Marchand won. "Chloé was stronger," he said. Chloé Lemoine and Chloé lost.'
+    spans = [
+        model("Chloé Marchand", "PERSON", text=text),
+        model("Chloé", "ORG", nth=3, text=text),  # the model's guess there stays
+    ]
+    assert covered(with_aliases(text, spans, tokenize(text)), text) == [
+        ("Chloé Marchand", "PERSON", MODEL),
+        ("Chloé", "PERSON", MODEL),  # alone and unsuggested; not in "Chloé Lemoine"
+        ("Chloé", "ORG", MODEL),
     ]

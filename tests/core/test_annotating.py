@@ -73,6 +73,17 @@ def test_delete_rejects_a_suggestion_and_its_twins_but_removes_a_drawn_span() ->
     assert all(s.key != drawn.key for s in removed.apply(twins).spans)
 
 
+def test_shift_delete_rejects_only_this_one() -> None:
+    document = doc(suggested("Paris", "GPE"), suggested("Paris", "GPE", 1))
+    edit = gestures(document).reject(document.spans[0], spread=False)
+    assert edit is not None
+    after = edit.apply(document)
+    assert [s.state for s in after.spans] == [SpanState.REJECTED, SpanState.SUGGESTED]
+    spread = gestures(document).reject(document.spans[0])
+    assert spread is not None  # Delete: the other "Paris" goes too
+    assert [s.state for s in spread.apply(document).spans] == [SpanState.REJECTED] * 2
+
+
 def test_a_label_key_relabels_and_accepts_the_current_suggestion() -> None:
     document = doc(suggested("Macron", "ORG"))
     edit = gestures(document, spread=False).relabel(document.spans[0], "PERSON")

@@ -49,3 +49,16 @@ def test_a_tie_a_single_guess_and_the_memory_change_nothing() -> None:
         *memory,
         suggest("PERSON", 2),
     ]
+
+
+def test_a_name_of_several_words_suggested_once_is_suggested_where_it_comes_again() -> None:
+    text = "Talks with the Faroe Islands failed. Boats from the Faroe Islands wait."
+    first = text.index("the Faroe Islands")
+    once = [Span(first, first + 17, "GPE", SpanState.SUGGESTED, MODEL)]
+    found = one_label_per_name(text, once, None)
+    again = text.index("the Faroe Islands", first + 1)
+    assert [(s.start, s.label) for s in found] == [(first, "GPE"), (again, "GPE")]
+    word = text.index("Talks")
+    assert one_label_per_name(text, [Span(word, word + 5, "ORG")], None) == [
+        Span(word, word + 5, "ORG")
+    ]  # one word suggested once: nothing to go on

@@ -408,3 +408,16 @@ def test_growing_a_suggestion_is_no_cut() -> None:
     doc = document(week, wire("the Harbour Board", "ORG"), text=WIRE)
     edit = ReplaceSpan.resize(week, *at("the last week of May", text=WIRE))
     assert propagate(doc, edit, tokenize(WIRE)) == Batch((edit,), "Resize")
+
+
+def test_a_drawn_name_brings_its_given_name_only_where_nothing_is_suggested() -> None:
+    text = 'Chloé Marchand won. "Chloé was stronger," he said. Chloé lost to Chloé Lemoine.'
+    guess = Span(*at("Chloé", 2, text), "GPE", SpanState.SUGGESTED, MODEL)
+    doc = document(guess, text=text)
+    drawn = Span(*at("Chloé Marchand", 0, text), "PERSON", SpanState.MANUAL)
+    after = run(doc, AddSpan(drawn), tokenize(text))
+    assert [(s.start, s.label, s.state) for s in after.spans] == [
+        (0, "PERSON", SpanState.MANUAL),
+        (at("Chloé", 1, text)[0], "PERSON", SpanState.SUGGESTED),  # alone, unsuggested
+        (guess.start, "GPE", SpanState.SUGGESTED),  # the model's guess there stays
+    ]

@@ -234,3 +234,25 @@ def test_the_pieces_of_a_long_article_never_share_a_batch() -> None:
     results = list(suggester.analyse([*short, long, *short], batch_size=64))
     assert [a.tokens.ends[-1] for a in results] == [13, 13, 13, len(long), 13, 13, 13]
     assert widest.widest <= 1_000
+
+
+def test_a_name_type_without_a_capital_is_dropped_and_a_date_is_not() -> None:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("entity_ruler").add_patterns(  # type: ignore[attr-defined]
+        [
+            {"label": "ORG", "pattern": "the white jersey"},
+            {"label": "DATE", "pattern": "next year"},
+        ]
+    )
+    nlp.meta["name"] = "rules"
+    text = "She won. She kept the white jersey until next year. Then she left."
+    assert found(SpacySuggester(nlp, label_for=same_label), text) == [
+        ("next year", "DATE", "en_rules")
+    ]
+    assert [
+        words
+        for words, _, _ in found(SpacySuggester(nlp, label_for=same_label, refine=False), text)
+    ] == [
+        "the white jersey",
+        "next year",
+    ]

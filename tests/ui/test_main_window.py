@@ -177,6 +177,19 @@ def test_done_accepts_the_open_suggestions_and_says_how_many(parts: Parts, qtbot
     assert "2 open suggestions accepted" in parts.window.statusBar().currentMessage()
 
 
+def test_shift_delete_rejects_the_current_suggestion_only_and_moves_on(
+    parts: Parts, qtbot: QtBot
+) -> None:
+    suggestions_arrived(parts, qtbot)
+    parts.window.article.setFocus()
+    key(parts, qtbot, Qt.Key.Key_N)  # Angela Merkel
+    key(parts, qtbot, Qt.Key.Key_Delete, Qt.KeyboardModifier.ShiftModifier)
+    assert texts(stored(parts), SpanState.REJECTED) == {"Angela Merkel": "PERSON"}
+    assert "Rejected only" in parts.window.statusBar().currentMessage()
+    current = parts.state.current_span
+    assert current is not None and stored(parts).covered_text(current) == "Emmanuel Macron"
+
+
 def test_done_opens_the_next_article_the_filtered_list_shows(
     filled: Store, settings: QSettings, qtbot: QtBot, open_window: Callable[..., Parts]
 ) -> None:

@@ -122,6 +122,23 @@ class Editing(QObject):
         if span is not None:
             self._apply(lambda g: g.reject(span), advance_from=span, said=_saying("Rejected", span))
 
+    @Slot()
+    def reject_one(self) -> None:
+        """Shift+Delete: reject the current suggestion only; the same words elsewhere
+        (another sense of them: "German" the language) keep theirs."""
+        span = self._visible_current()
+        if span is not None:
+            self._apply(
+                lambda g: g.reject(span, spread=False),
+                advance_from=span,
+                said=_saying("Rejected only", span),
+            )
+
+    @property
+    def spreads(self) -> bool:
+        """Whether a decision spreads to the same words elsewhere (propagation is on)."""
+        return self._spread
+
     def move_edge(self, edge: Edge, direction: Direction) -> None:
         span = self._visible_current()
         if span is not None:

@@ -117,6 +117,14 @@ SPECS: tuple[ActionSpec, ...] = (
         "Reject the current suggestion (or remove a span you drew) and go to the next one",
         "work",
     ),
+    ActionSpec(
+        "span.reject_one",
+        "&Annotate",
+        "Reject &Only This One",
+        ("Shift+Delete",),
+        "Reject the current suggestion but not the same words elsewhere, and go to the next one",
+        "work",
+    ),
     ActionSpec("span.start_left", "&Annotate", "Start One Token Left", ("[",), scope="work"),
     ActionSpec("span.start_right", "&Annotate", "Start One Token Right", ("]",), scope="work"),
     # One sequence per key: on X11, "Shift+[" and "{" both match the same key press, and

@@ -195,6 +195,7 @@ class Wiring(QObject):
             "span.grow": lambda: e.grow_selection(w.article.caret_offset()),
             "span.accept": e.accept,
             "span.reject": e.reject,
+            "span.reject_one": e.reject_one,
             "span.start_left": lambda: e.move_edge("start", -1),
             "span.start_right": lambda: e.move_edge("start", 1),
             "span.end_left": lambda: e.move_edge("end", -1),

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QMenu, QWidget
 
 from annotator.core.model import Label, Span
 
-SPAN_ACTIONS = ("span.accept", "span.reject")
+SPAN_ACTIONS = ("span.accept", "span.reject", "span.reject_one")
 EDGE_ACTIONS = ("span.start_left", "span.start_right", "span.end_left", "span.end_right")
 ALL_ACTIONS = ("span.label_all", "span.remove_all")
 
