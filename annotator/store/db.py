@@ -31,7 +31,7 @@ from annotator.store import integrity
 from annotator.store import tables as _tables  # (also registers the tables)
 from annotator.store.server import server_transaction
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 BUSY_TIMEOUT_MS = 5000
 _WRITE = "annotator_write"
 _FILE = "annotator_file"  # (path, (st_dev, st_ino)) of the file the engine opened
@@ -67,10 +67,12 @@ def _add_versions(conn: Connection, owner: str) -> None:
     _tables.VERSION.create(conn)
     _tables.STORE_INFO.create(conn)
     conn.exec_driver_sql(
-        "INSERT INTO version (document_id, annotator, kind, status, created_at, updated_at, "
-        "clock) SELECT d.id, coalesce(d.annotator, ?), 'annotation', d.status, d.created_at, "
-        "d.updated_at, '{}' FROM document d WHERE d.status != 'new' OR d.annotator IS NOT NULL "
-        "OR EXISTS (SELECT 1 FROM span s WHERE s.document_id = d.id AND s.state != 'suggested')",
+        # The table is made as this version defines it: with its dataset (schema 7) too.
+        "INSERT INTO version (document_id, dataset_id, annotator, kind, status, created_at, "
+        "updated_at, clock) SELECT d.id, d.dataset_id, coalesce(d.annotator, ?), 'annotation', "
+        "d.status, d.created_at, d.updated_at, '{}' FROM document d "
+        "WHERE d.status != 'new' OR d.annotator IS NOT NULL OR EXISTS "
+        "(SELECT 1 FROM span s WHERE s.document_id = d.id AND s.state != 'suggested')",
         (owner,),
     )
     conn.exec_driver_sql("DROP INDEX ix_span_label")
@@ -102,12 +104,42 @@ def _add_patterns(conn: Connection, _owner: str) -> None:
     _tables.PATTERN.create(conn)
 
 
+def _add_list_indexes(conn: Connection, _owner: str) -> None:
+    """6 -> 7: each version names its document's dataset, and the document list reads one
+    annotator's versions of a dataset as ranges of two indexes (`tables.VersionRow`,
+    `store/listing.py`) instead of looking a version up for each document; a dataset's
+    ids get an index of their own.
+
+    The version table is made again with its new column (SQLite adds a NOT NULL column
+    only with a default, which would let a version without its dataset go unnoticed),
+    unless an earlier step of this upgrade made it so already.
+    """
+    columns = {row[1] for row in conn.exec_driver_sql("PRAGMA table_info(version)")}
+    if "dataset_id" not in columns:
+        conn.exec_driver_sql("DROP INDEX IF EXISTS ux_version_owner")
+        conn.exec_driver_sql("DROP INDEX IF EXISTS ix_version_annotator")
+        conn.exec_driver_sql("ALTER TABLE version RENAME TO version_v6")
+        _tables.VERSION.create(conn)
+        conn.exec_driver_sql(
+            "INSERT INTO version (id, document_id, dataset_id, annotator, kind, status, "
+            "created_at, updated_at, clock) SELECT v.id, v.document_id, d.dataset_id, "
+            "v.annotator, v.kind, v.status, v.created_at, v.updated_at, v.clock "
+            "FROM version_v6 v JOIN document d ON d.id = v.document_id ORDER BY v.id"
+        )
+        conn.exec_driver_sql("DROP TABLE version_v6")
+    made = {row[0] for row in conn.exec_driver_sql("SELECT name FROM sqlite_master")}
+    for index in (*_tables.VERSION.indexes, *_tables.DOCUMENT.indexes):
+        if index.name not in made:
+            index.create(conn)
+
+
 MIGRATIONS: dict[int, Callable[[Connection, str], None]] = {
     1: _add_suggestion_marks,
     2: _add_token_json,
     3: _add_versions,
     4: _add_model_versions,
     5: _add_patterns,
+    6: _add_list_indexes,
 }
 # Whose version a migration gives work that names nobody, when the caller does not say.
 UNKNOWN_OWNER = "unknown"

@@ -74,7 +74,9 @@ def insert_documents(
             version_id = INPUT
             if owner is not None:
                 kind = REVIEW if document.reviewed else ANNOTATION
-                version_id = writer.version(version_values(document_id, owner, document, kind))
+                version_id = writer.version(
+                    version_values(document_id, dataset_id, owner, document, kind)
+                )
                 versions += 1
             if document.spans:
                 writer.spans(span_values(document_id, version_id, document.spans))

@@ -49,6 +49,7 @@ DOCUMENT_KEYS = (
 INSERT_VERSION: Insert = VERSION.insert()
 VERSION_KEYS = (
     "document_id",
+    "dataset_id",
     "annotator",
     "kind",
     "status",
@@ -94,11 +95,12 @@ def document_values(
 
 
 def version_values(
-    document_id: int, annotator: str, document: Document, kind: str = ANNOTATION
+    document_id: int, dataset_id: int, annotator: str, document: Document, kind: str = ANNOTATION
 ) -> tuple[Any, ...]:
     """The row of the annotator's version that `document` is, in `VERSION_KEYS` order."""
     return (
         document_id,
+        dataset_id,
         annotator,
         kind,
         document.status.value,

@@ -47,7 +47,12 @@ class LabelRow(SQLModel, table=True):
 
 class DocumentRow(SQLModel, table=True):
     __tablename__ = "document"
-    __table_args__ = (UniqueConstraint("dataset_id", "input_hash"),)
+    __table_args__ = (
+        UniqueConstraint("dataset_id", "input_hash"),
+        # A dataset's ids in id order, from an index of ids alone (schema 7): the list's
+        # ids and its count, without the input hashes of the unique key above.
+        Index("ix_document_dataset", "dataset_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     dataset_id: int = Field(
@@ -106,13 +111,22 @@ class VersionRow(SQLModel, table=True):
             text("(CASE WHEN kind = 'conflict' THEN id ELSE 0 END)"),
             unique=True,
         ),
-        Index("ix_version_annotator", "annotator", "kind", "status"),
+        # The document list as one annotator sees a dataset (schema 7, `store/listing.py`):
+        # their documents of a status, in id order, as ranges of this index ...
+        Index("ix_version_list", "annotator", "kind", "dataset_id", "status", "document_id"),
+        # ... and a person's version of a document with its status and last change, read
+        # from the index alone (the list's join, a page's rows; ux_version_owner's search
+        # with the columns a list row reads).
+        Index("ix_version_seen", "document_id", "annotator", "kind", "status", "updated_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     document_id: int = Field(
         sa_column=Column(Integer, ForeignKey("document.id", ondelete="CASCADE"), nullable=False)
     )
+    # The document's dataset (schema 7), so that one annotator's versions of one dataset
+    # are a range of the indexes above; a document never changes dataset.
+    dataset_id: int
     annotator: str
     kind: str = "annotation"
     status: str = "new"

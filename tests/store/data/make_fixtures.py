@@ -5,7 +5,8 @@ Run it from the repository root with the version whose schema the fixture is for
 dataset with a label set and a mapping, documents of every status, spans of every state,
 saved tokens, and a suggester's mark (`suggested_with`); from schema 4, two annotators'
 versions of one article; from schema 5, one trained model version with its figures; from
-schema 6, two imported patterns (a phrase with an id, a token pattern). Keep
+schema 6, two imported patterns (a phrase with an id, a token pattern); schema 7 adds no
+data (each version names its dataset, and the list's indexes). Keep
 the file once released: the upgrade tests open it with every later version.
 
 `annotations-v1.db` was written by annotator 0.1.0 and cannot be remade by this script.
