@@ -157,6 +157,8 @@ DRIVER_MODULES = {
     "annotator.store.team_roles",
     "annotator.store.notices",
 }
+# The schema steps (Alembic revisions), as they were written against the driver before.
+MIGRATIONS = "annotator.store.migrations."
 DRIVER_NAMES = {
     "sqlite3",
     "exec_driver_sql",
@@ -180,6 +182,7 @@ def test_only_the_sqlite_modules_reach_the_driver() -> None:
         f"{module_name(path)}:{line} uses {name}"
         for path in package_modules()
         if module_name(path) not in DRIVER_MODULES
+        and not module_name(path).startswith(MIGRATIONS)
         for line, name in driver_uses(path.read_text(encoding="utf-8"))
     ]
     assert found == []

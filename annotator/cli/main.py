@@ -11,6 +11,7 @@ from annotator import __version__, logs
 from annotator.cli import (
     agreement_command,
     datasets_command,
+    db_command,
     documents_command,
     evaluate_command,
     export_command,
@@ -51,6 +52,7 @@ app = typer.Typer(
 app.command("import", cls=ReadableHelp)(import_command.import_files)
 app.command("export", cls=ReadableHelp)(export_command.export)
 app.add_typer(datasets_command.app, name="datasets")
+app.add_typer(db_command.app, name="db")
 app.add_typer(documents_command.app, name="documents")
 app.add_typer(labels_command.app, name="labels")
 app.command("stats", cls=ReadableHelp)(stats_command.stats)

@@ -1,5 +1,6 @@
-"""Opening the SQLite file: connection settings, schema version and migrations; and the
-transactions every store module uses, on a file or on a server (`server.py`).
+"""Opening the SQLite file: connection settings, schema version and upgrades (the steps
+are Alembic revisions, `schema.py`); and the transactions every store module uses, on a
+file or on a server (`server.py`).
 
 SQLite only, and one of the few store modules that talk to the driver (ARCHITECTURE.md
 names them; tests/test_architecture.py keeps it so): the pragmas, BEGIN IMMEDIATE, the
@@ -17,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -27,11 +28,10 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import SQLModel
 
 from annotator.core.errors import StoreError, StoreMovedError
-from annotator.store import integrity
-from annotator.store import tables as _tables  # (also registers the tables)
+from annotator.store import integrity, schema
 from annotator.store.server import server_transaction
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 7  # the newest revision in migrations/versions (a test checks it)
 BUSY_TIMEOUT_MS = 5000
 _WRITE = "annotator_write"
 _FILE = "annotator_file"  # (path, (st_dev, st_ino)) of the file the engine opened
@@ -39,108 +39,6 @@ FILE_OPTION = _FILE
 _DAMAGED = "annotator_damaged"  # set once SQLite reports the file damaged
 
 
-# Version N -> N+1 steps, each run inside the one migration transaction.
-def _add_suggestion_marks(conn: Connection, _owner: str) -> None:
-    """1 -> 2: remember which documents a suggester has been over, and with what."""
-    conn.exec_driver_sql("ALTER TABLE document ADD COLUMN suggested_with VARCHAR")
-    conn.exec_driver_sql("ALTER TABLE document ADD COLUMN suggested_at FLOAT")
-
-
-def _add_token_json(conn: Connection, _owner: str) -> None:
-    """2 -> 3: Prodigy's token list kept as JSON beside the tokens, for exports.
-
-    Documents keep NULL until their tokens are saved again; an export formats those
-    itself, as before.
-    """
-    conn.exec_driver_sql("ALTER TABLE document ADD COLUMN token_json BLOB")
-    conn.exec_driver_sql(_tables.TOKEN_JSON_TRIGGER)
-
-
-def _add_versions(conn: Connection, owner: str) -> None:
-    """3 -> 4: spans and status per annotator (`store/versions.py`).
-
-    A document anyone decided on becomes a version of the annotator recorded on it, else
-    of `owner` (whoever opens the store for the upgrade: on a store one person annotated,
-    the window then shows them their work as it was). The spans of documents nobody
-    touched (new, suggestions only) become the shared input.
-    """
-    _tables.VERSION.create(conn)
-    _tables.STORE_INFO.create(conn)
-    conn.exec_driver_sql(
-        # The table is made as this version defines it: with its dataset (schema 7) too.
-        "INSERT INTO version (document_id, dataset_id, annotator, kind, status, created_at, "
-        "updated_at, clock) SELECT d.id, d.dataset_id, coalesce(d.annotator, ?), 'annotation', "
-        "d.status, d.created_at, d.updated_at, '{}' FROM document d "
-        "WHERE d.status != 'new' OR d.annotator IS NOT NULL OR EXISTS "
-        "(SELECT 1 FROM span s WHERE s.document_id = d.id AND s.state != 'suggested')",
-        (owner,),
-    )
-    conn.exec_driver_sql("DROP INDEX ix_span_label")
-    conn.exec_driver_sql("ALTER TABLE span RENAME TO span_v3")
-    _tables.SPAN.create(conn)
-    conn.exec_driver_sql(
-        'INSERT INTO span (id, document_id, version_id, start, "end", label, state, source, '
-        'score) SELECT s.id, s.document_id, coalesce(v.id, 0), s.start, s."end", s.label, '
-        "s.state, s.source, s.score FROM span_v3 s LEFT JOIN version v "
-        "ON v.document_id = s.document_id ORDER BY s.id"
-    )
-    conn.exec_driver_sql("DROP TABLE span_v3")
-    conn.exec_driver_sql("DROP INDEX ix_document_dataset_status")
-    conn.exec_driver_sql("ALTER TABLE document DROP COLUMN status")
-    conn.exec_driver_sql("ALTER TABLE document DROP COLUMN annotator")
-
-
-def _add_model_versions(conn: Connection, _owner: str) -> None:
-    """4 -> 5: the pipelines `annotator train` made, with their figures; and the index
-    that finds an annotator's version of a document (`tables.VersionRow`), which schema 4
-    had as a partial index that SQLite never used for those lookups."""
-    _tables.MODEL_VERSION.create(conn)
-    conn.exec_driver_sql("DROP INDEX IF EXISTS ux_version_owner")
-    next(i for i in _tables.VERSION.indexes if i.name == "ux_version_owner").create(conn)
-
-
-def _add_patterns(conn: Connection, _owner: str) -> None:
-    """5 -> 6: the patterns imported into each dataset (`annotator patterns import`)."""
-    _tables.PATTERN.create(conn)
-
-
-def _add_list_indexes(conn: Connection, _owner: str) -> None:
-    """6 -> 7: each version names its document's dataset, and the document list reads one
-    annotator's versions of a dataset as ranges of two indexes (`tables.VersionRow`,
-    `store/listing.py`) instead of looking a version up for each document; a dataset's
-    ids get an index of their own.
-
-    The version table is made again with its new column (SQLite adds a NOT NULL column
-    only with a default, which would let a version without its dataset go unnoticed),
-    unless an earlier step of this upgrade made it so already.
-    """
-    columns = {row[1] for row in conn.exec_driver_sql("PRAGMA table_info(version)")}
-    if "dataset_id" not in columns:
-        conn.exec_driver_sql("DROP INDEX IF EXISTS ux_version_owner")
-        conn.exec_driver_sql("DROP INDEX IF EXISTS ix_version_annotator")
-        conn.exec_driver_sql("ALTER TABLE version RENAME TO version_v6")
-        _tables.VERSION.create(conn)
-        conn.exec_driver_sql(
-            "INSERT INTO version (id, document_id, dataset_id, annotator, kind, status, "
-            "created_at, updated_at, clock) SELECT v.id, v.document_id, d.dataset_id, "
-            "v.annotator, v.kind, v.status, v.created_at, v.updated_at, v.clock "
-            "FROM version_v6 v JOIN document d ON d.id = v.document_id ORDER BY v.id"
-        )
-        conn.exec_driver_sql("DROP TABLE version_v6")
-    made = {row[0] for row in conn.exec_driver_sql("SELECT name FROM sqlite_master")}
-    for index in (*_tables.VERSION.indexes, *_tables.DOCUMENT.indexes):
-        if index.name not in made:
-            index.create(conn)
-
-
-MIGRATIONS: dict[int, Callable[[Connection, str], None]] = {
-    1: _add_suggestion_marks,
-    2: _add_token_json,
-    3: _add_versions,
-    4: _add_model_versions,
-    5: _add_patterns,
-    6: _add_list_indexes,
-}
 # Whose version a migration gives work that names nobody, when the caller does not say.
 UNKNOWN_OWNER = "unknown"
 
@@ -317,10 +215,12 @@ def _prepare_schema(engine: Engine, path: Path, owner: str) -> None:
     with engine.connect() as conn:
         version = conn.exec_driver_sql("PRAGMA user_version").scalar_one()
         names = {row[0] for row in conn.exec_driver_sql("SELECT name FROM sqlite_master")}
-    if version > SCHEMA_VERSION:
+        recorded = schema.recorded(conn) if "alembic_version" in names else None
+    if version > SCHEMA_VERSION or (recorded is not None and not 0 < recorded <= SCHEMA_VERSION):
+        found = version if recorded is None or recorded < 0 else max(version, recorded)
         raise StoreError(
             f"the store {path} was written by a newer version of annotator (schema "
-            f"{version}, this version knows {SCHEMA_VERSION}); it was not changed. "
+            f"{found}, this version knows {SCHEMA_VERSION}); it was not changed. "
             "Upgrade annotator to open it."
         )
     if version == 0 and names - {"sqlite_sequence"}:
@@ -331,22 +231,28 @@ def _prepare_schema(engine: Engine, path: Path, owner: str) -> None:
     if version == 0:
         with write_transaction(engine) as conn:
             SQLModel.metadata.create_all(conn)
+            schema.stamp(conn, SCHEMA_VERSION)
             conn.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
         return
-    if version < SCHEMA_VERSION:
-        backup = _backup(engine, path, version)
-        try:
+    if version == SCHEMA_VERSION:
+        if recorded is None:  # made before Alembic kept the number: recorded now
             with write_transaction(engine) as conn:
-                for step in range(version, SCHEMA_VERSION):
-                    MIGRATIONS[step](conn, owner)
-                conn.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        except StoreError:
-            raise
-        except Exception as error:
-            raise StoreError(
-                f"upgrading the store {path} from schema {version} to {SCHEMA_VERSION} "
-                f"failed ({error}); it was not changed, and a copy is at {backup}"
-            ) from error
+                schema.stamp(conn, SCHEMA_VERSION)
+        return
+    backup = _backup(engine, path, version)
+    try:
+        with write_transaction(engine) as conn:
+            if recorded is None:
+                schema.stamp(conn, version)
+            schema.upgrade(conn, owner, SCHEMA_VERSION)
+            conn.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    except StoreError:
+        raise
+    except Exception as error:
+        raise StoreError(
+            f"upgrading the store {path} from schema {version} to {SCHEMA_VERSION} "
+            f"failed ({error}); it was not changed, and a copy is at {backup}"
+        ) from error
 
 
 def _use_wal(engine: Engine) -> None:

@@ -15,11 +15,12 @@ from sqlalchemy import Engine
 from sqlalchemy.pool import QueuePool
 
 from annotator.core.errors import StoreError
+from annotator.store import db as store_db
 from annotator.store import integrity
 from annotator.store.backups import backup_engine
 from annotator.store.changes import ChangeWatch, watch
 from annotator.store.datasets import DatasetQueries
-from annotator.store.db import SCHEMA_VERSION, UNKNOWN_OWNER, close_engine, open_engine
+from annotator.store.db import UNKNOWN_OWNER, close_engine, open_engine
 from annotator.store.documents import DocumentQueries
 from annotator.store.labels import LabelQueries
 from annotator.store.location import ServerAddress, StoreLocation, parse_location
@@ -72,7 +73,7 @@ class Store(
         work that names nobody."""
         where = location if isinstance(location, ServerAddress) else parse_location(location)
         if isinstance(where, ServerAddress):  # no name given: the database user
-            engine = open_server_engine(where, SCHEMA_VERSION)
+            engine = open_server_engine(where, store_db.SCHEMA_VERSION)
             return cls(engine, where, annotator or server_user(engine))
         who = annotator or UNKNOWN_OWNER
         return cls(open_engine(where, create=create, owner=who), where, who)

@@ -5,8 +5,9 @@ store is built with SQLAlchemy Core, so the queries run unchanged. What differs 
 here and in `db.py`'s transaction helpers: no file to check, and a server that may go
 away, which is a `StoreError` line, never a traceback.
 
-The schema version is kept in `store_info` (key `schema_version`): an SQLite file keeps
-it in `user_version`, which PostgreSQL has no equivalent of.
+The schema version is Alembic's (`schema.py`), as in a file; a server's store is never
+upgraded by opening it: the lead runs `annotator db upgrade`, and until then every other
+version of the app refuses it in one line.
 """
 
 from __future__ import annotations
@@ -14,16 +15,16 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 
-from sqlalchemy import Connection, Engine, create_engine, event, insert, inspect, select
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, ProgrammingError
 from sqlmodel import SQLModel
 
 from annotator.core.errors import StoreError
+from annotator.store import schema
 from annotator.store.location import ServerAddress
 from annotator.store.notices import create_notices
 from annotator.store.tables import STORE_INFO
 
-SCHEMA_KEY = "schema_version"
 REFUSED = "42501"  # insufficient privilege: a grant or a row-level security policy
 ADDRESS_OPTION = "annotator_server"  # the engine's ServerAddress, for messages
 # The server's process ids of the engine's own connections: notices they caused are the
@@ -57,18 +58,12 @@ def open_server_engine(address: ServerAddress, schema_version: int) -> Engine:
 
 def _prepare_schema(engine: Engine, address: ServerAddress, schema_version: int) -> None:
     with engine.begin() as conn:
-        tables = set(inspect(conn).get_table_names())
-        if not tables:
+        version = _schema_of(conn, address)
+        if version is None:
             SQLModel.metadata.create_all(conn)
             create_notices(conn)
-            conn.execute(insert(STORE_INFO).values(key=SCHEMA_KEY, value=str(schema_version)))
+            schema.stamp(conn, schema_version)
             return
-        if STORE_INFO.name not in tables:
-            raise StoreError(f"the database {address} has tables but is not an annotator store")
-        found = conn.execute(
-            select(STORE_INFO.c.value).where(STORE_INFO.c.key == SCHEMA_KEY)
-        ).scalar_one_or_none()
-    version = int(found) if found is not None and found.isdigit() else 0
     if version != schema_version:
         newer = version > schema_version
         raise StoreError(
@@ -80,6 +75,42 @@ def _prepare_schema(engine: Engine, address: ServerAddress, schema_version: int)
                 else "upgrade the server's schema first (annotator db upgrade)"
             )
         )
+
+
+def _schema_of(conn: Connection, address: ServerAddress) -> int | None:
+    """The database's schema number; None for an empty database; refused when it holds
+    tables but is no store."""
+    tables = set(inspect(conn).get_table_names())
+    if not tables:
+        return None
+    version = schema.recorded(conn) if "alembic_version" in tables else None
+    if version is None or STORE_INFO.name not in tables:
+        raise StoreError(f"the database {address} has tables but is not an annotator store")
+    return version
+
+
+def upgrade_server(address: ServerAddress, owner: str, schema_version: int) -> tuple[int, int]:
+    """Bring the store at `address` to `schema_version`, every step in one transaction
+    (run by the lead, who owns the tables); (from, to). A newer store is refused
+    untouched."""
+    engine = create_engine(address.url, connect_args={"connect_timeout": CONNECT_TIMEOUT_S})
+    try:
+        with engine.begin() as conn:
+            version = _schema_of(conn, address)
+            if version is None:
+                raise StoreError(f"the database {address} is empty: open it to make a store")
+            if version > schema_version:
+                raise StoreError(
+                    f"the store {address} has schema {version}, newer than this version of "
+                    f"annotator knows ({schema_version}); it was not changed"
+                )
+            if version < schema_version:
+                schema.upgrade(conn, owner, schema_version)
+        return version, schema_version
+    except DBAPIError as error:
+        raise StoreError(f"cannot upgrade the store {address}: {server_reason(error)}") from None
+    finally:
+        engine.dispose()
 
 
 def server_reason(error: BaseException) -> str:

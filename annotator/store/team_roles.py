@@ -39,7 +39,7 @@ VISIBILITY_KEY = "team.annotators_see"
 VISIBILITIES = ("own", "all")
 
 _EVERYONE = f"{ANNOTATORS}, {REVIEWERS}"
-_READ_ONLY = ("dataset", "label", "store_info", "model_version", "pattern")
+_READ_ONLY = ("dataset", "label", "store_info", "model_version", "pattern", "alembic_version")
 # What a window writes to a document while annotating: the time of a change to the
 # shared suggestions, the marks of a suggester's pass, and tokens read once.
 _DOCUMENT_COLUMNS = "updated_at, suggested_with, suggested_at, tokens, token_json"

@@ -17,6 +17,7 @@ from annotator.core.model import Span, Status
 from annotator.store import SCHEMA_VERSION, Store
 from tests.conftest import CliResult
 from tests.postgres_server import PostgresServer
+from tests.store.test_store import ADD_TOPIC_COLUMN, next_release
 from tests.store_contents import value
 
 TASKS = [
@@ -121,16 +122,32 @@ def test_another_program_s_database_is_refused_untouched(
 def test_a_schema_the_app_does_not_know_is_refused_untouched(server_url: str) -> None:
     Store.open(server_url).close()
     with Store.open(server_url) as store:
-        newer = SCHEMA_VERSION + 1
-        assert value(store, "SELECT value FROM store_info WHERE key = 'schema_version'") == str(
-            SCHEMA_VERSION
-        )
-    _set_schema(server_url, SCHEMA_VERSION + 1)
+        assert value(store, "SELECT version_num FROM alembic_version") == f"{SCHEMA_VERSION:04d}"
+    newer = SCHEMA_VERSION + 1
+    _set_schema(server_url, newer)
     with pytest.raises(StoreError, match=f"has schema {newer} .* upgrade annotator"):
         Store.open(server_url)
     _set_schema(server_url, SCHEMA_VERSION - 1)
     with pytest.raises(StoreError, match="upgrade the server's schema first"):
         Store.open(server_url)
+
+
+def test_the_lead_upgrades_a_server_with_db_upgrade(
+    cli, server_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Store.open(server_url) as store:
+        store.create_dataset("news")
+    next_release(tmp_path, monkeypatch, ADD_TOPIC_COLUMN)  # this release knows one more
+    with pytest.raises(StoreError, match="upgrade the server's schema first"):
+        Store.open(server_url)
+    upgraded = cli("db", "upgrade", "--db", server_url)
+    assert upgraded.code == 0, upgraded.err
+    assert f"from schema {SCHEMA_VERSION} to {SCHEMA_VERSION + 1}" in upgraded.out
+    with Store.open(server_url) as store:
+        assert [d.name for d in store.list_datasets()] == ["news"]
+        assert value(store, "SELECT count(*) FROM document WHERE topic = 'news'") == 0
+    again = cli("db", "upgrade", "--db", server_url)
+    assert again.code == 0 and "already" in again.out
 
 
 def _set_schema(url: str, version: int) -> None:
@@ -140,9 +157,7 @@ def _set_schema(url: str, version: int) -> None:
     parsed = make_url(url)
     query = {k: str(v) for k, v in parsed.query.items()}
     with psycopg.connect(dbname=parsed.database, user=parsed.username, **query) as connection:
-        connection.execute(
-            "UPDATE store_info SET value = %s WHERE key = 'schema_version'", (str(version),)
-        )
+        connection.execute("UPDATE alembic_version SET version_num = %s", (f"{version:04d}",))
 
 
 def _document(text: str):  # type: ignore[no-untyped-def]

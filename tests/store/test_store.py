@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection
 
 from annotator.core.edits import AddSpan, Batch, RemoveSpan, ReplaceSpan, SetStatus
 from annotator.core.errors import EditError, NotFoundError, StoreError
@@ -22,6 +21,7 @@ from annotator.core.model import Dataset, Document, Label, Span, SpanState, Stat
 from annotator.core.tokens import Tokens
 from annotator.store import SCHEMA_VERSION, AddResult, Store
 from annotator.store import db as store_db
+from annotator.store import schema as store_schema
 from tests.store_contents import digest, value
 
 # -- helpers ------------------------------------------------------------------------------
@@ -508,13 +508,27 @@ def test_a_path_under_a_file_is_a_store_error(tmp_path: Path) -> None:
 # -- schema: migrations -------------------------------------------------------------------
 
 
-def add_topic_column(conn: Connection, _owner: str) -> None:
-    conn.exec_driver_sql("ALTER TABLE document ADD COLUMN topic TEXT DEFAULT 'news'")
+ADD_TOPIC_COLUMN = (
+    "conn.exec_driver_sql(\"ALTER TABLE document ADD COLUMN topic TEXT DEFAULT 'news'\")"
+)
+ADD_COLUMN_THEN_FAIL = f"{ADD_TOPIC_COLUMN}\n    raise RuntimeError('step 1 -> 2 failed half-way')"
 
 
-def add_column_then_fail(conn: Connection, owner: str) -> None:
-    add_topic_column(conn, owner)
-    raise RuntimeError("step 1 -> 2 failed half-way")
+def next_release(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str) -> None:
+    """A release one schema newer: the real revisions, and `step` as the next one."""
+    location = tmp_path / "migrations"
+    shutil.copytree(
+        store_schema.SCRIPT_LOCATION, location, ignore=shutil.ignore_patterns("__pycache__")
+    )
+    (location / "versions" / f"schema_{NEXT:04d}_next.py").write_text(
+        "from alembic import op\n"
+        f"revision = '{NEXT:04d}'\ndown_revision = '{CURRENT:04d}'\n"
+        "branch_labels = None\ndepends_on = None\n\n"
+        f"def upgrade() -> None:\n    conn = op.get_bind()\n    {step}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(store_schema, "SCRIPT_LOCATION", location)
+    monkeypatch.setattr(store_db, "SCHEMA_VERSION", NEXT)
 
 
 def columns(path: Path, table: str) -> list[str]:
@@ -539,10 +553,9 @@ def current_store(db_path: Path) -> Path:
 
 
 def test_migration_backs_up_then_upgrades(
-    current_store: Path, monkeypatch: pytest.MonkeyPatch
+    current_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(store_db, "SCHEMA_VERSION", NEXT)
-    monkeypatch.setattr(store_db, "MIGRATIONS", {CURRENT: add_topic_column})
+    next_release(tmp_path, monkeypatch, ADD_TOPIC_COLUMN)
     with Store.open(current_store) as store:
         (document,) = [d for d, _ in store.iter_documents(store.get_dataset("news").id)]
         assert document.spans == (PERSON, FAC)
@@ -562,10 +575,9 @@ def test_migration_backs_up_then_upgrades(
 
 
 def test_a_failing_migration_rolls_back_completely(
-    current_store: Path, monkeypatch: pytest.MonkeyPatch
+    current_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(store_db, "SCHEMA_VERSION", NEXT)
-    monkeypatch.setattr(store_db, "MIGRATIONS", {CURRENT: add_column_then_fail})
+    next_release(tmp_path, monkeypatch, ADD_COLUMN_THEN_FAIL)
     with pytest.raises(StoreError) as caught:
         Store.open(current_store)
     message = str(caught.value)
@@ -684,3 +696,8 @@ def test_deleting_a_document_takes_its_spans_and_tokens_in_one_go(store: Store) 
     assert store.get_document(second).spans == (Span(0, 5, "GPE"),)
     with pytest.raises(NotFoundError):
         store.delete_document(first)
+
+
+def test_the_schema_number_is_the_newest_revision() -> None:
+    """`SCHEMA_VERSION` (read without loading the revisions) is the newest revision."""
+    assert store_schema.newest() == store_db.SCHEMA_VERSION
