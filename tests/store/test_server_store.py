@@ -191,3 +191,40 @@ def test_an_export_reads_the_server_a_batch_at_a_time(server_url: str) -> None:
         assert first[0].text == "Article 0 about Paris."
         assert cursors[-2:] == ["ServerCursor", "ServerCursor"]
         assert sum(1 for _ in streamed) == many - 1
+
+
+def test_db_upgrade_brings_a_schema_6_server_to_schema_7(
+    cli, postgres: PostgresServer, server_url: str
+) -> None:
+    """Schema 7's step on a server: each version gets its document's dataset."""
+    with Store.open(server_url, annotator="ada") as ada:
+        news = ada.create_dataset("news")
+        ada.add_documents(news.id, [(_document("Ada met Bob."), None)])
+        (document_id,) = ada.document_ids(news.id)
+        ada.apply(ada.get_document(document_id), SetStatus(Status.NEW, Status.DONE))
+    database = server_url.split("?")[0].rsplit("/", 1)[1]
+    for statement in (  # the shape a schema 6 store had
+        "DROP INDEX ix_version_list",
+        "DROP INDEX ix_version_seen",
+        "DROP INDEX ix_document_dataset",
+        "ALTER TABLE version DROP COLUMN dataset_id",
+        "UPDATE alembic_version SET version_num = '0006'",
+    ):
+        postgres.sql(statement, database)
+    with pytest.raises(StoreError, match="upgrade the server's schema first"):
+        Store.open(server_url)
+    upgraded = cli("db", "upgrade", "--db", server_url)
+    assert upgraded.code == 0, upgraded.err
+    assert "from schema 6 to 7" in upgraded.out
+    assert postgres.sql("SELECT dataset_id FROM version", database) == str(news.id)
+    assert (
+        postgres.sql(
+            "SELECT is_nullable FROM information_schema.columns "
+            "WHERE table_name = 'version' AND column_name = 'dataset_id'",
+            database,
+        )
+        == "NO"
+    )
+    with Store.open(server_url, annotator="ada") as again:
+        assert again.get_document(document_id).status is Status.DONE
+        assert again.progress(news.id) == (1, 1)
