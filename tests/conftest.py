@@ -68,15 +68,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(file_only)
 
 
-@pytest.fixture(scope="session")
-def postgres() -> Iterator[PostgresServer]:
-    """A real PostgreSQL server for the session (tests/postgres_server.py)."""
+def _binaries_or_skip() -> Path:
+    """PostgreSQL's server programs; a skip without them, a failure where CI needs them."""
     binaries = server_binaries()
     if binaries is None:
         if os.environ.get(REQUIRE_POSTGRES):
             pytest.fail("PostgreSQL's server binaries are missing (apt-get install postgresql)")
         pytest.skip("PostgreSQL's server binaries are not installed (apt-get install postgresql)")
-    server = PostgresServer(binaries)
+    return binaries
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """A real PostgreSQL server for the session (tests/postgres_server.py)."""
+    server = PostgresServer(_binaries_or_skip())
     try:
         server.start()
         yield server
@@ -166,13 +171,8 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
 
 @pytest.fixture
 def lone_postgres() -> Iterator[PostgresServer]:
-    """A server of the test's own, which the test may pause (a crash, a lost network)."""
-    binaries = server_binaries()
-    if binaries is None:
-        if os.environ.get(REQUIRE_POSTGRES):
-            pytest.fail("PostgreSQL's server binaries are missing (apt-get install postgresql)")
-        pytest.skip("PostgreSQL's server binaries are not installed (apt-get install postgresql)")
-    server = PostgresServer(binaries)
+    """A server of the test's own, which the test may pause (a restart, a lost network)."""
+    server = PostgresServer(_binaries_or_skip())
     try:
         server.start()
         server.sql("CREATE DATABASE team")

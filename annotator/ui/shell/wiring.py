@@ -16,13 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from types import ModuleType
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QPoint, QPointF, Qt, QTimer, Slot
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Dataset, Document, Span
-from annotator.core.training_progress import TrainingResult
 from annotator.ui.controllers.editing import Editing
 from annotator.ui.controllers.nlp_worker import NlpWorker
 from annotator.ui.controllers.resuggesting import SuggestingAgain
@@ -31,12 +29,10 @@ from annotator.ui.controllers.training import Training
 from annotator.ui.controllers.workflow import Workflow
 from annotator.ui.shell.actions import SPECS, shortcut_rows
 from annotator.ui.shell.main_window import MainWindow
+from annotator.ui.shell.training_wiring import TrainingWiring
 from annotator.ui.spans.context_menu import span_menu
 from annotator.ui.state.saved import SavedViewState
 from annotator.ui.state.view_state import ViewState
-
-if TYPE_CHECKING:
-    from annotator.ui.training.dialog import TrainingDialog
 
 Range = tuple[int, int]
 
@@ -65,16 +61,15 @@ class Wiring(QObject):
         self.workflow = workflow
         self.worker = worker
         self.saved = saved
-        self.training = training
-        self.suggesting_again = suggesting_again
-        self.training_dialog: TrainingDialog | None = None
+        self.training = TrainingWiring(
+            window, state, editing, workflow, worker, training, suggesting_again
+        )
         window.article.set_snapper(editing.snap)
         editing.set_on_screen(window.article.is_on_screen)
         self._gestures()
         self._state_to_views()
         self._state_to_settings()
         self._controllers()
-        self._training()
         self._actions()
         self._save_annotator: Callable[[str], None] = lambda name: None
         saved.restore(state)
@@ -144,25 +139,6 @@ class Wiring(QObject):
         worker.model_failed.connect(w.model_state.failed)
         worker.model_failed.connect(w.show_message)
 
-    def _training(self) -> None:
-        """The training child's progress to the status bar and the dialog; done documents
-        to the setting that trains again by itself."""
-        training, status = self.training, self.window.training_status
-        self.editing.document_finished.connect(training.document_finished)
-        training.started.connect(self._training_started)
-        training.progressed.connect(status.show_step)
-        training.stopping.connect(status.show_stopping)
-        training.finished.connect(self._trained)
-        training.failed.connect(self._training_ended)
-        training.stopped.connect(self._training_ended)
-        status.clicked.connect(self._show_training)
-        again = self.suggesting_again
-        self.worker.reanalysed.connect(again.on_analysed)
-        self.worker.reanalysis_failed.connect(again.on_failed)
-        again.progressed.connect(self._suggested_again)
-        again.finished.connect(self._suggesting_again_done)
-        self.state.dataset_changed.connect(again.dataset_changed)
-
     def _actions(self) -> None:
         """Every menu command and key to its handler; a command without one is a bug."""
         handlers = self._handlers()
@@ -215,9 +191,9 @@ class Wiring(QObject):
             "review.reject_all": r.reject_all,
             "doc.article": lambda: w.article.setFocus(Qt.FocusReason.ShortcutFocusReason),
             "model.import_patterns": lambda: _dialogs().import_patterns_file(w, workflow),
-            "model.train": self._train,
-            "model.training": self._show_training,
-            "model.retrain_every": self._ask_retrain_every,
+            "model.train": self.training.train,
+            "model.training": self.training.show_training,
+            "model.retrain_every": self.training.ask_retrain_every,
             "view.show_rejected": self.state.set_show_rejected,
             "help.shortcuts": lambda: _dialogs().show_shortcuts(w, shortcut_rows()),
             "help.open_log": lambda: _dialogs().open_log(w),
@@ -383,137 +359,6 @@ class Wiring(QObject):
             self._save_annotator(name)
         except (AnnotatorError, OSError) as error:
             self.window.show_message(f"The name is used until you quit, but not saved: {error}")
-
-    # -- training -------------------------------------------------------------------------
-
-    @Slot()
-    def _train(self) -> None:
-        """Model > Train from Done Articles: a run starts (or the one running shows)."""
-        if self.state.dataset is None:
-            self.window.show_message("Open a dataset first: training learns from its articles.")
-            return
-        if not self.training.start():
-            self._show_training()
-
-    def _dialog(self) -> TrainingDialog:
-        if self.training_dialog is None:
-            from annotator.ui.training.dialog import TrainingDialog
-
-            dialog = TrainingDialog(self.window)
-            training = self.training
-            dialog.cancel_requested.connect(training.cancel)
-            dialog.train_requested.connect(self._train)
-            dialog.suggest_requested.connect(self._suggest_again)
-            training.progressed.connect(dialog.show_step)
-            training.stopping.connect(dialog.show_stopping)
-            training.failed.connect(dialog.show_failure)
-            training.stopped.connect(dialog.show_stopped)
-            self.training_dialog = dialog
-            if training.running:  # started by itself before the dialog was ever shown
-                self._begin(dialog, training.dataset_name, automatic=True)
-                if training.last_step is not None:
-                    dialog.show_step(training.last_step)
-            elif training.last_result is not None:  # one that ended by itself meanwhile
-                self._begin(dialog, training.dataset_name, automatic=True)
-                dialog.show_result(training.last_result)
-            self._show_versions()
-        return self.training_dialog
-
-    def _begin(self, dialog: TrainingDialog, dataset: str, *, automatic: bool) -> None:
-        colors = {label.name: label.color for label in self.state.labels}
-        dialog.begin(dataset, colors, automatic=automatic)
-
-    @Slot()
-    def _show_training(self) -> None:
-        dialog = self._dialog()
-        dialog.show()
-        dialog.raise_()
-        dialog.activateWindow()
-
-    @Slot(str, bool)
-    def _training_started(self, dataset: str, automatic: bool) -> None:
-        self.window.training_status.begin(dataset)
-        if automatic and self.training_dialog is None:
-            self.window.show_message(
-                f"Training {dataset}'s model again by itself (Model > Show Training)."
-            )
-            return
-        dialog = self._dialog()
-        self._begin(dialog, dataset, automatic=automatic)
-        if not automatic:
-            self._show_training()
-
-    @Slot(object)
-    def _trained(self, result: TrainingResult) -> None:
-        """A version was made: the window reads it back, and a better one suggests."""
-        w = self.window
-        w.training_status.show_result(result)
-        if result.promoted:
-            self.workflow.refresh_dataset()
-            dataset = self.state.dataset
-            if dataset is not None:
-                self.worker.load_model(dataset)
-            w.show_message(
-                f"Version {result.version} of the model suggests from now on "
-                "(Model > Show Training: suggest again with it in the open articles)."
-            )
-        else:
-            w.show_message(f"Version {result.version} was kept aside: it scores lower.")
-        if self.training_dialog is not None:
-            self.training_dialog.show_result(result)
-        self._show_versions()
-
-    @Slot(str)
-    def _training_ended(self, message: str) -> None:
-        self.window.training_status.show_ended(message)
-        self.window.show_message(f"Nothing was trained: {message}")
-
-    def _show_versions(self) -> None:
-        dialog, dataset = self.training_dialog, self.state.dataset
-        if dialog is not None and dataset is not None:
-            dialog.show_versions(self.training.versions(dataset), dataset.model)
-
-    @Slot()
-    def _suggest_again(self) -> None:
-        """The new version suggests again in every open article; decisions stay."""
-        dataset, w = self.state.dataset, self.window
-        if dataset is None:
-            return
-        if self.state.reviewing:
-            w.show_message("Leave review mode first: a review takes no suggestions.")
-            return
-        count = self.suggesting_again.count(dataset)
-        if self.suggesting_again.start(dataset) and self.training_dialog is not None:
-            self.training_dialog.show_suggesting(count)
-
-    @Slot(int, int)
-    def _suggested_again(self, done: int, total: int) -> None:
-        self.window.show_message(f"Suggesting again with the new version: {done} of {total}")
-
-    @Slot(int, int)
-    def _suggesting_again_done(self, suggested: int, skipped: int) -> None:
-        w = self.window
-        left = f"; {skipped} left as they were" if skipped else ""
-        text = f"Suggested again in {suggested} open articles{left}."
-        w.show_message(text)
-        w.documents.refresh()
-        if self.training_dialog is not None:
-            self.training_dialog.show_suggested(text)
-
-    @Slot()
-    def _ask_retrain_every(self) -> None:
-        from annotator.ui.training.setting import retrain_dialog
-
-        retrain_dialog(self.window, self.training.retrain_every, self._retrain_every_chosen)
-
-    @Slot(int)
-    def _retrain_every_chosen(self, count: int) -> None:
-        self.training.set_retrain_every(count)
-        self.window.show_message(
-            f"The model trains again by itself every {count} newly done articles."
-            if count
-            else "The model trains only when you ask (Model > Train from Done Articles)."
-        )
 
     @Slot(str)
     def _store_lost(self, reason: str) -> None:
