@@ -181,8 +181,7 @@ def test_only_the_sqlite_modules_reach_the_driver() -> None:
     found = [
         f"{module_name(path)}:{line} uses {name}"
         for path in package_modules()
-        if module_name(path) not in DRIVER_MODULES
-        and not module_name(path).startswith(MIGRATIONS)
+        if module_name(path) not in DRIVER_MODULES and not module_name(path).startswith(MIGRATIONS)
         for line, name in driver_uses(path.read_text(encoding="utf-8"))
     ]
     assert found == []
