@@ -186,5 +186,7 @@ def assemble(
         suggesting_again=SuggestingAgain(store, session, worker, parent=window),
     )
     wiring.keep_annotator_names(identity.save_name, ask_first=ask_annotator)
+    if store.path is None:  # a server's store
+        wiring.name_is_the_database_user()
     wire_live(Live(store.watch_changes(), parent=window), window, workflow)
     return Parts(window, state, session, editing, workflow, worker, training)

@@ -56,6 +56,8 @@ def test_articles_the_lead_adds_show_in_an_annotator_s_list_by_themselves(
         database = server_url.split("?")[0].rsplit("/", 1)[1]
         labels = [label.text() for label in parts.window.statusBar().findChildren(QLabel)]
         assert f"Store: {database} on this computer" in labels  # not the whole URL
+        # The database user is the annotator there: no other name to choose.
+        assert not parts.window.action("file.annotator_name").isEnabled()
         _news(server_url, "Second article.", "Third article.")
         qtbot.waitUntil(lambda: panel.model.rowCount() == 3, timeout=5000)
         assert panel.progress_label.text() == "0 of 3 done"

@@ -81,6 +81,13 @@ class Wiring(QObject):
         if ask_first:
             QTimer.singleShot(0, self.window, self._ask_annotator_name)
 
+    def name_is_the_database_user(self) -> None:
+        """On a team's server the annotator is the database user (the server checks every
+        write by it): no name to choose in the window."""
+        action = self.window.action("file.annotator_name")
+        action.setEnabled(False)
+        action.setToolTip("On a team's server you annotate as your database user")
+
     # -- connections ----------------------------------------------------------------------
 
     def _gestures(self) -> None:
