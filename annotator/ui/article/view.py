@@ -3,27 +3,26 @@
 Signals and methods speak code points; every position handed to or read from Qt (UTF-16
 units) goes through `QtOffsets`, here and in the span index.
 
-The view never changes annotations. It shows spans, reports a selection made with the
-mouse or with Shift and the arrow keys (snapped by the window's snapper) or a click, and
-leaves the annotation keys (Tab, Return, Delete, digits, letters, brackets, Escape) to the
-window's actions. In jump mode it takes the letters itself: each span on screen shows a
-tag, and typing one reports that span as clicked.
+The view never changes annotations. It shows spans, reports selections and clicks as
+its base `SelectableText` does (a click chooses the span drawn there), and leaves the
+annotation keys (Tab, Return, Delete, digits, letters, brackets, Escape) to the window's
+actions. In jump mode it takes the letters itself: each span on screen shows a tag, and
+typing one reports that span as clicked.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QRectF, Qt
 from PySide6.QtGui import (
     QContextMenuEvent,
     QKeyEvent,
-    QMouseEvent,
     QPainter,
     QPaintEvent,
     QTextCursor,
 )
-from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QWidget
 
 from annotator.core.model import Label, Span, SpanState, sort_key
 from annotator.core.span_changes import span_changes
@@ -31,7 +30,6 @@ from annotator.core.text import QtOffsets
 from annotator.ui.article.block_formatting import BlockFormatting
 from annotator.ui.article.geometry import (
     block_starts_unless,
-    position_at,
     scroll_to,
     turn_page,
 )
@@ -39,40 +37,23 @@ from annotator.ui.article.highlighter import SpanHighlighter
 from annotator.ui.article.jump_hints import JumpHints
 from annotator.ui.article.keys import is_window_key
 from annotator.ui.article.painting import paint_chips, range_rects
+from annotator.ui.article.selectable import SelectableText
 from annotator.ui.article.span_index import BlockSpanIndex
 from annotator.ui.article.style import OUTLINE_WIDTH, SpanStyle
 
-Snapper = Callable[[int, int, bool], tuple[int, int] | None]
 _PAGE_KEYS = (Qt.Key.Key_PageDown, Qt.Key.Key_PageUp)
 
 
-class ArticleView(QPlainTextEdit):
+class ArticleView(SelectableText):
     """Read-only text of one document with its visible spans highlighted and chipped."""
-
-    # Code-point start and end of a selection made with the mouse or the keys, snapped;
-    # start == end: the selection the annotator made labels nothing (whitespace only).
-    selection_made = Signal(int, int)
-    span_clicked = Signal(object)  # the Span under a click or typed tag, or None
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setReadOnly(True)
-        self.setUndoRedoEnabled(False)
-        self.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse
-            | Qt.TextInteractionFlag.TextSelectableByKeyboard
-        )
-        self._text = ""
-        self._offsets = QtOffsets("")
         self._spans: tuple[Span, ...] = ()
         self._visible: tuple[Span, ...] | None = ()
         self._show_rejected = False
         self._current: Span | None = None
-        self._snapper: Snapper | None = None
-        self._press: QPointF | None = None
-        self._press_alt = False
         self._hints = JumpHints()
-        self._reported: tuple[int, int] | None = None  # the last selection reported
         self._style = SpanStyle(self.font())
         self._highlighter = SpanHighlighter(self.document(), self._style)
         self._formatting = BlockFormatting(self, self._highlighter)
@@ -146,14 +127,6 @@ class ArticleView(QPlainTextEdit):
     def show_rejected(self) -> bool:
         return self._show_rejected
 
-    def set_snapper(self, snap: Snapper | None) -> None:
-        """`snap(start, end, exact)` fits a mouse selection (exact with Alt held), or None."""
-        self._snapper = snap
-
-    def text(self) -> str:
-        """The document's text, as given (the widget's own text may differ, see QtOffsets)."""
-        return self._text
-
     # Spans --------------------------------------------------------------------------------
 
     def visible_spans(self) -> tuple[Span, ...]:
@@ -184,10 +157,6 @@ class ArticleView(QPlainTextEdit):
                 cursor = QTextCursor(self.document())
                 cursor.setPosition(caret)
                 self.setTextCursor(cursor)
-
-    def caret_offset(self) -> int:
-        """The caret's code-point offset: where Tab starts from without a current span."""
-        return self._offsets.from_qt(self.textCursor().position())
 
     def spans_on_screen(self) -> list[Span]:
         """The visible spans with a character on screen, in text order."""
@@ -235,91 +204,6 @@ class ArticleView(QPlainTextEdit):
                     self.viewport().update(grown.toAlignedRect())
         self._current = span
 
-    # Selection ----------------------------------------------------------------------------
-
-    def selected_range(self) -> tuple[int, int] | None:
-        """The selection in code points, or None without one."""
-        cursor = self.textCursor()
-        if not cursor.hasSelection():
-            return None
-        start = self._offsets.from_qt(cursor.selectionStart())
-        end = self._offsets.from_qt(cursor.selectionEnd(), round_up=True)
-        return (start, end) if start < end else None
-
-    def select_range(self, start: int, end: int) -> None:
-        """Select code points `start:end` (and scroll to the selection)."""
-        length = len(self._text)
-        start, end = sorted((max(0, min(start, length)), max(0, min(end, length))))
-        cursor = QTextCursor(self.document())
-        cursor.setPosition(self._offsets.to_qt(start))
-        cursor.setPosition(self._offsets.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
-        self.setTextCursor(cursor)
-
-    def show_selection(self, selection: tuple[int, int] | None) -> None:
-        """Show the selection the label keys act on: none clears the text selected; a
-        range the view did not report itself (the grow key's) is selected."""
-        if selection is None:
-            self._reported = None
-            self.clear_selection()
-        elif selection != self._reported:
-            self._reported = selection
-            self.select_range(*selection)
-
-    def clear_selection(self) -> None:
-        cursor = self.textCursor()
-        if cursor.hasSelection():
-            cursor.clearSelection()
-            self.setTextCursor(cursor)
-
-    # Mouse --------------------------------------------------------------------------------
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.LeftButton:
-            self._press = event.position()
-            self._press_alt = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
-            shift = event.modifiers() & Qt.KeyboardModifier.ShiftModifier
-            if not shift and self.textCursor().hasSelection():
-                # A press inside the old selection would start dragging its text out:
-                # start a new selection instead.
-                self.setTextCursor(self.cursorForPosition(event.position().toPoint()))
-        super().mousePressEvent(event)
-
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        super().mouseReleaseEvent(event)
-        if event.button() != Qt.MouseButton.LeftButton or self._press is None:
-            return
-        press, self._press = self._press, None
-        exact = self._press_alt or bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
-        selected = self.selected_range()
-        if selected is not None:
-            self._finish_selection(*selected, exact=exact)
-            return
-        moved = (event.position() - press).manhattanLength()
-        if moved < QApplication.startDragDistance():
-            offset = self.offset_at(event.position())
-            self.span_clicked.emit(None if offset is None else self.span_at(offset))
-        else:  # a drag that selected nothing: the annotator meant something else
-            self.span_clicked.emit(None)
-
-    def _finish_selection(self, start: int, end: int, *, exact: bool) -> None:
-        snapped = (start, end) if self._snapper is None else self._snapper(start, end, exact)
-        if snapped is None:  # whitespace only: nothing selected, nothing current
-            self.clear_selection()
-            self.span_clicked.emit(None)
-            return
-        if snapped != (start, end):
-            self.select_range(*snapped)
-        self._reported = snapped
-        self.selection_made.emit(*snapped)
-
-    def offset_at(self, point: QPointF) -> int | None:
-        """Code-point offset of the character under viewport `point`, None off the text.
-
-        The chip after a span counts as the span's last character.
-        """
-        position = position_at(self, point)
-        return None if position is None else self._offsets.from_qt(position)
-
     # Keys ---------------------------------------------------------------------------------
 
     def event(self, event: QEvent) -> bool:
@@ -356,24 +240,7 @@ class ArticleView(QPlainTextEdit):
         if event.key() in _PAGE_KEYS and event.modifiers() == Qt.KeyboardModifier.NoModifier:
             turn_page(self, forward=event.key() == Qt.Key.Key_PageDown)
             return
-        before = self.selected_range()
         super().keyPressEvent(event)
-        after = self.selected_range()
-        if after != before and event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
-            self._report_key_selection(after)
-
-    def _report_key_selection(self, selected: tuple[int, int] | None) -> None:
-        """Shift and the arrow keys select: the selection the label keys act on, snapped
-        as a drag is, while the text shown selected stays as the keys made it."""
-        snapped = None
-        if selected is not None:
-            snapped = selected if self._snapper is None else self._snapper(*selected, False)
-        self._reported = snapped
-        if snapped is None:
-            caret = self.caret_offset()
-            self.selection_made.emit(caret, caret)
-        else:
-            self.selection_made.emit(*snapped)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
