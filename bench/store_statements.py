@@ -47,7 +47,6 @@ from annotator.core.model import Document, Span, SpanState, Status
 from annotator.core.summaries import DocumentQuery
 from annotator.store import Store
 from annotator.store.db import read_transaction, write_transaction
-from annotator.store.documents import merged, stream_statements
 from annotator.store.fast_path import insert_documents
 from annotator.store.rows import (
     DOC_COLUMNS,
@@ -63,6 +62,7 @@ from annotator.store.rows import (
     span_values,
     spans_from_rows,
 )
+from annotator.store.streams import documents_with_spans, stream_statements
 from annotator.store.tables import DOCUMENT, SPAN
 
 WORDS = ("the", "minister", "said", "on", "Tuesday", "that", "Berlin", "Paris", "soon")
@@ -167,7 +167,7 @@ def stream_cursor(store: Store, dataset_id: int) -> int:
             names = compiled.positiontup or []
             cursors.append(raw.execute(compiled.string, [compiled.params[n] for n in names]))
         documents, spans = cursors
-        return sum(len(document.spans) for document, _, _ in merged(documents, spans))
+        return sum(len(document.spans) for document, _, _ in documents_with_spans(documents, spans))
 
 
 def open_cursor(store: Store, document_id: int) -> int:

@@ -5,17 +5,14 @@ from __future__ import annotations
 import time
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 from sqlalchemy import (
     Connection,
     Engine,
-    Select,
     bindparam,
     delete,
     func,
     literal,
-    null,
     select,
     update,
 )
@@ -24,7 +21,6 @@ from sqlalchemy.exc import IntegrityError
 from annotator.core.edits import Edit
 from annotator.core.errors import NotFoundError, StoreError
 from annotator.core.model import Document, Label, Span, Status
-from annotator.core.token_json import unpacked
 from annotator.core.tokens import Tokens
 from annotator.core.versions import Pick, VersionChoice
 from annotator.store import fast_path
@@ -35,17 +31,12 @@ from annotator.store.perspective import (
     ANNOTATION,
     REVIEW,
     acting_kind,
-    chosen_columns,
-    chosen_spans,
-    chosen_status,
     document_columns,
-    has_chosen,
     seen_version,
 )
 from annotator.store.rows import (
     SPAN_COLUMNS,
     SPAN_ORDER,
-    SPAN_STATES,
     ToAdd,
     document_from_row,
     insert_spans,
@@ -53,16 +44,14 @@ from annotator.store.rows import (
     status_filter,
     token_columns,
 )
-from annotator.store.server import streamed
+from annotator.store.streams import (
+    StoredDocument,
+    documents_with_spans,
+    merged_scans,
+    stream_statements,
+)
 from annotator.store.tables import DOCUMENT, INPUT, SPAN
 from annotator.store.versions import ensure_version, touch, version_of
-
-# Stream a dataset by walking its id range when it holds at least 1/N of the rows there.
-_DENSE_RANGE = 4
-
-# What `iter_documents` yields: a document, its stored tokens (None when never saved) and,
-# when asked for, their Prodigy JSON (None when not stored; see `token_columns`).
-StoredDocument = tuple[Document, Tokens | None, bytes | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,14 +225,7 @@ class DocumentQueries:
                 with_token_json=with_token_json,
             )
             if statements is not None:
-                documents, spans = statements
-                rows = streamed(conn)
-                document_rows, span_rows = rows.execute(documents), rows.execute(spans)
-                try:
-                    yield from merged(document_rows, span_rows)
-                finally:  # a reader that stops early closes a server's cursors at once
-                    document_rows.close()
-                    span_rows.close()
+                yield from merged_scans(conn, *statements, documents_with_spans)
 
     def delete_document(self, document_id: int) -> int:
         """Delete one document with its spans and tokens, in one transaction; return how
@@ -275,69 +257,6 @@ class DocumentQueries:
                 "annotator window or command); reopen it and try again. Nothing was saved."
             ) from None
         return changed
-
-
-def stream_statements(
-    conn: Connection,
-    dataset_id: int,
-    statuses: Collection[Status] | None,
-    choice: VersionChoice,
-    *,
-    with_tokens: bool,
-    with_token_json: bool,
-) -> tuple[Select[Any], Select[Any]] | None:
-    """The two queries `stream_documents` merges, or None for an empty dataset.
-
-    When the dataset holds a good share of the rows between its first and last id
-    (imports add documents in blocks), both walk that id range, which hands the rows over
-    in order; through the dataset/status index SQLite would sort every row, texts and
-    tokens included, before the first.
-    """
-    count, first, last = conn.execute(
-        select(func.count(), func.min(DOCUMENT.c.id), func.max(DOCUMENT.c.id)).where(
-            DOCUMENT.c.dataset_id == dataset_id
-        )
-    ).one()
-    if not count:
-        return None
-    where = DOCUMENT.c.dataset_id == dataset_id
-    if count * _DENSE_RANGE >= last - first + 1:
-        # `+ 0` keeps SQLite off the (dataset_id, input_hash) index: it walks the ids.
-        where = (DOCUMENT.c.dataset_id + 0 == dataset_id) & DOCUMENT.c.id.between(first, last)
-    where = where & has_chosen(choice)
-    if statuses:
-        where = where & chosen_status(choice).in_([status.value for status in statuses])
-    extra = (
-        DOCUMENT.c.tokens if with_tokens else null(),
-        DOCUMENT.c.token_json if with_token_json else null(),
-    )
-    documents = select(*chosen_columns(choice), *extra).where(where).order_by(DOCUMENT.c.id)
-    # The span index read in document order, one matching document after the other.
-    spans = (
-        select(SPAN.c.document_id, *SPAN_COLUMNS)
-        .where(SPAN.c.document_id.in_(select(DOCUMENT.c.id).where(where)), chosen_spans(choice))
-        .order_by(*SPAN_ORDER)
-    )
-    return documents, spans
-
-
-def merged(
-    documents: Iterable[Sequence[Any]], spans: Iterable[Sequence[Any]]
-) -> Iterator[StoredDocument]:
-    """Documents with their spans, from the rows of the two `stream_statements`."""
-    span_rows = iter(spans)
-    states = SPAN_STATES
-    pending = next(span_rows, None)
-    for row in documents:
-        document_id = row[0]
-        own: list[Span] = []
-        while pending is not None and pending[0] == document_id:
-            _, start, end, label, state, by, score = pending
-            own.append(Span(start, end, label, states[state], by, score))
-            pending = next(span_rows, None)
-        tokens = None if row[-2] is None else Tokens.from_bytes(row[-2])
-        token_json = None if row[-1] is None else unpacked(row[-1])
-        yield document_from_row(row[:-2], own), tokens, token_json
 
 
 class StaleDocument(StoreError):

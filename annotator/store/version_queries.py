@@ -3,14 +3,12 @@ versions agreement compares, every version of a dataset as an export streams the
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Sequence
-from dataclasses import replace
+from collections.abc import Collection, Iterator
 from typing import Any
 
 from sqlalchemy import ColumnElement, Engine, func, null, select
 
 from annotator.core.model import Document, Span, SpanState, Status
-from annotator.core.token_json import unpacked
 from annotator.core.tokens import Tokens
 from annotator.core.versions import Pick, VersionChoice
 from annotator.store.db import read_transaction
@@ -25,10 +23,9 @@ from annotator.store.rows import (
     SPAN_COLUMNS,
     SPAN_ORDER,
     SPAN_STATES,
-    document_from_row,
     spans_from_rows,
 )
-from annotator.store.server import streamed
+from annotator.store.streams import merged_scans, versions_with_spans
 from annotator.store.tables import DOCUMENT, SPAN, VERSION
 
 _GOLD = (SpanState.ACCEPTED.value, SpanState.MANUAL.value)
@@ -186,13 +183,7 @@ class VersionQueries:
             .order_by(*SPAN_ORDER)
         )
         with read_transaction(self._engine) as conn:
-            rows = streamed(conn)
-            version_rows, span_rows = rows.execute(documents), rows.execute(spans)
-            try:
-                yield from _versions_merged(version_rows, span_rows)
-            finally:  # a reader that stops early closes a server's cursors at once
-                version_rows.close()
-                span_rows.close()
+            yield from merged_scans(conn, documents, spans, versions_with_spans)
 
     def versions_for_agreement(
         self, dataset_id: int, annotators: Collection[str] | None = None
@@ -244,31 +235,6 @@ def _versions_where(dataset_id: int, statuses: Collection[Status] | None) -> Col
     if statuses:
         where = where & VERSION.c.status.in_([status.value for status in statuses])
     return where
-
-
-def _versions_merged(
-    documents: Iterable[Sequence[Any]], spans: Iterable[Sequence[Any]]
-) -> Iterator[tuple[Document, Tokens | None, bytes | None]]:
-    """Each version's document with its spans, from the two ordered scans."""
-    span_rows = iter(spans)
-    states = SPAN_STATES
-    pending = next(span_rows, None)
-    for row in documents:
-        version_id, kind, document_id = row[0], row[1], row[2]
-        own: list[Span] = []
-        # Both scans run by (document id, version id): a version's spans come next.
-        while pending is not None and (pending[0], pending[1]) < (document_id, version_id):
-            pending = next(span_rows, None)
-        while pending is not None and pending[0] == document_id and pending[1] == version_id:
-            _, _, start, end, label, state, by, score = pending
-            own.append(Span(start, end, label, states[state], by, score))
-            pending = next(span_rows, None)
-        document = document_from_row(row[2:-2], own)
-        if kind == REVIEW:
-            document = replace(document, reviewed=True)
-        tokens = None if row[-2] is None else Tokens.from_bytes(row[-2])
-        token_json = None if row[-1] is None else unpacked(row[-1])
-        yield document, tokens, token_json
 
 
 def _merged(
