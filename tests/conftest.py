@@ -179,3 +179,16 @@ def lone_postgres() -> Iterator[PostgresServer]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def durable_postgres() -> Iterator[PostgresServer]:
+    """A server of the test's own with the server's own durability settings (a COMMIT is
+    acknowledged once written to the log), which the test may crash and start again."""
+    server = PostgresServer(_binaries_or_skip(), durable=True)
+    try:
+        server.start()
+        server.sql("CREATE DATABASE team")
+        yield server
+    finally:
+        server.stop()

@@ -43,8 +43,12 @@ def _version(path: str) -> tuple[int, ...]:
 class PostgresServer:
     """One running server; `url(database)` gives SQLAlchemy URLs to its databases."""
 
-    def __init__(self, binaries: Path) -> None:
+    def __init__(self, binaries: Path, *, durable: bool = False) -> None:
+        """`durable`: the server's own settings, as a team's server runs (every COMMIT
+        written and flushed before it is acknowledged); by default the tests' quicker
+        ones, where a crash may lose the last commits."""
         self._bin = binaries
+        self.durable = durable
         self.root = Path(tempfile.mkdtemp(prefix="annotator-pg-"))
         self.root.chmod(0o755)  # the server's user must reach its folders inside
         self.data = self.root / "data"
@@ -72,10 +76,9 @@ class PostgresServer:
 
     def resume(self) -> None:
         """Start the server on its data (again, after `pause`)."""
-        options = (
-            f"-k {self.socket_dir} -c listen_addresses='' -p {PORT} -c fsync=off "
-            "-c full_page_writes=off -c synchronous_commit=off"
-        )
+        options = f"-k {self.socket_dir} -c listen_addresses='' -p {PORT}"
+        if not self.durable:
+            options += " -c fsync=off -c full_page_writes=off -c synchronous_commit=off"
         log = self.data / "server.log"
         self._run("pg_ctl", "-D", str(self.data), "-l", str(log), "-w", "-o", options, "start")
 
@@ -83,6 +86,12 @@ class PostgresServer:
         """Stop the server (its clients' connections are cut), keeping its data: a server
         restarted by its administrator, or out of reach for a while."""
         self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def crash(self) -> None:
+        """Stop the server at once, as a crash of its processes would
+        (`pg_ctl stop -m immediate`): no checkpoint, open transactions cut; its data is
+        kept, and `resume` recovers it from the write-ahead log."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
 
     def stop(self) -> None:
         if (self.data / "postmaster.pid").exists():

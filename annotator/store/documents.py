@@ -51,7 +51,7 @@ from annotator.store.streams import (
     stream_statements,
 )
 from annotator.store.tables import DOCUMENT, INPUT, SPAN
-from annotator.store.versions import ensure_version, touch, version_of
+from annotator.store.versions import ensure_version, lock_version, touch, version_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +81,7 @@ class DocumentQueries:
         """
         now = time.time()
         with write_transaction(self._engine) as conn:
+            lock_version(conn, document_id, self.annotator, REVIEW)
             if version_of(conn, document_id, self.annotator, REVIEW) is None:
                 version_id = ensure_version(conn, document_id, self.annotator, now, REVIEW)
                 conn.execute(delete(SPAN).where(SPAN.c.version_id == version_id))
@@ -298,6 +299,7 @@ def write_edit(
                 "deleted?); the change was not saved"
             )
     else:
+        lock_version(conn, document.id, annotator, kind)  # first: see versions.py
         version_id = ensure_version(conn, document.id, annotator, now, kind)
         touch(conn, version_id, changed.status.value, now)
     if changes.removed:

@@ -113,11 +113,20 @@ def upgrade_server(address: ServerAddress, owner: str, schema_version: int) -> t
         engine.dispose()
 
 
+# libpq's and the server's words for a server that is gone, and for one that is being
+# started or stopped (after a crash it replays its log before it takes connections).
+_GONE = ("refused", "No such file", "closed the connection", "connection is bad", "timeout")
+_RESTARTING = ("starting up", "not yet accepting connections", "shutting down", "recovery mode")
+
+
 def server_reason(error: BaseException) -> str:
-    """The server's or libpq's own message, one line, no password (it never has one)."""
+    """The server's or libpq's own message, one line, no password (it never has one),
+    after what it means for the user when the server is gone or restarting."""
     original = getattr(error, "orig", None) or error
     text = " ".join(str(original).split())
-    if "connection" in text and ("refused" in text or "No such file" in text):
+    if any(words in text for words in _RESTARTING):
+        return f"the server is restarting; try again in a moment ({text})"
+    if "connection" in text and any(words in text for words in _GONE):
         return f"the server is not reachable ({text})"
     return text
 

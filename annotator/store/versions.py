@@ -5,6 +5,12 @@ it. An annotator's first edit of a document copies the shared input (the spans t
 `perspective.py`) into a new version and applies the edit there, in the same transaction.
 Every write to a version adds one to this store's entry of its `clock`, the version
 vector a merge compares (`store/merging.py`).
+
+An edit's transaction first takes `lock_version`: on a file BEGIN IMMEDIATE already makes
+writers queue, but a server runs each transaction at READ COMMITTED, where two edits of
+one version (the same person in two windows) could each read the version before the
+other wrote it: both made it, or both counted the same clock value. The lock makes the
+second wait for the first's COMMIT, then read what it wrote, as on a file.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ import json
 import uuid
 from pathlib import Path
 
-from sqlalchemy import Connection, delete, insert, literal, select, update
+from sqlalchemy import Connection, delete, func, insert, literal, select, update
 
 from annotator.core.errors import NotFoundError
 from annotator.store.db import FILE_OPTION
@@ -57,6 +63,18 @@ def store_id(conn: Connection) -> str:
         insert(STORE_INFO), [{"key": _STORE_ID, "value": made}, {"key": _STORE_FILE, "value": here}]
     )
     return made
+
+
+def lock_version(conn: Connection, document_id: int, annotator: str, kind: str) -> None:
+    """Hold, until the transaction ends, the annotator's version of the document (made
+    or not yet) against every other edit of it; on a server only (see above).
+
+    A transaction-level advisory lock on a hash of the three: it needs no row, so the
+    first edit of a version is covered too, and no privilege a team member lacks."""
+    if conn.dialect.name != "postgresql":
+        return
+    key = func.hashtextextended(f"{document_id}/{kind}/{annotator}", 0)
+    conn.execute(select(func.pg_advisory_xact_lock(key)))
 
 
 def version_of(
