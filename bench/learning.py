@@ -1,7 +1,7 @@
 """The learning curve: annotate, train the dataset's own model, suggest with it, go on.
 
     python bench/learning.py GOLD.jsonl [--eval EVAL.jsonl] [--every 100]
-        [--label-preset NAME] [--max-steps 600] [--limit N]
+        [--label-preset NAME] [--max-steps 600] [--limit N] [--base blank|MODEL]
 
 A simulated annotator who knows the gold works through the gold documents in order with
 the real edit engine, as `effort.py`'s edit replay does (the same annotator: reject,
@@ -14,7 +14,9 @@ evaluation documents), and from then on the dataset's model (the version trainin
 it, or the one before if the new one did not beat it) suggests in the documents still
 open, as `annotator suggest --force` does. Without `--eval` the gold file is split into
 two halves, every other document: the even ones are annotated, the odd ones held out.
-`--limit N` keeps the first N documents of each half.
+`--limit N` keeps the first N documents of each half. `--base` is `annotator train`'s
+(default `blank`). Each version suggests only what its beam is as sure of as the version
+records (`annotator.core.confidence`), as the product's suggestions do.
 
 The same documents are annotated a second time in a store of their own with the phrase
 memory alone (no model ever suggests): `actions_memory_only`.
@@ -64,6 +66,7 @@ from annotator.core.edits import Batch, Edit
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Dataset, Document, Label, Status
 from annotator.core.palette import color_for
+from annotator.nlp.training import BLANK
 from annotator.services.importing import ImportOptions, import_paths
 from annotator.services.presets import load_preset
 from annotator.services.suggesting import SuggestOptions, suggest_dataset, suggest_from_memory
@@ -119,6 +122,7 @@ def main(argv: Sequence[str] | None = None) -> Learning:
     parser.add_argument("--label-preset", help="the dataset's labels (default: the gold's)")
     parser.add_argument("--max-steps", type=int, default=DEFAULT_MAX_STEPS)
     parser.add_argument("--limit", type=int, help="only the first N documents of each half")
+    parser.add_argument("--base", default=BLANK, help="annotator train's --base")
     args = parser.parse_args(argv)
     if args.every < 1:
         parser.error("--every must be at least 1")
@@ -134,6 +138,7 @@ def main(argv: Sequence[str] | None = None) -> Learning:
             preset=args.label_preset,
             max_steps=args.max_steps,
             emit=lambda line: print(json.dumps(line), flush=True),
+            base=args.base,
         )
 
 
@@ -155,6 +160,7 @@ def learn(
     preset: str | None,
     max_steps: int,
     emit: Callable[[dict[str, Any]], None],
+    base: str = BLANK,
 ) -> Learning:
     labels, mapping = _labels(preset, [*annotated, *held])
     memory_only = _memory_only(annotated, folder / "memory.db", labels, mapping)
@@ -164,7 +170,7 @@ def learn(
         dataset = _dataset(store, ANNOTATED, annotated, folder, labels, mapping, gold=False)
         _dataset(store, HELD_OUT, held, folder, labels, mapping, gold=True)
         options = TrainOptions(
-            models_root=folder / "models", eval_dataset=HELD_OUT, max_steps=max_steps
+            models_root=folder / "models", eval_dataset=HELD_OUT, max_steps=max_steps, base=base
         )
         suggesting: int | None = None
         actions: list[Counter[str]] = []
@@ -188,7 +194,7 @@ def learn(
                     suggesting = report.version.number
                     suggest_dataset(store, ANNOTATED, SuggestOptions(force=True))
             emit(line.as_json())
-    final = _final_training(db, folder, max_steps)
+    final = _final_training(db, folder, max_steps, base)
     result.blocks[-1].f1 = final["final_f1"]
     emit(result.blocks[-1].as_json())
     result.final = {
@@ -283,7 +289,7 @@ def _mark_done(store: Store, document: Document) -> Document:
     return document if done is None else store.apply(document, done)
 
 
-def _final_training(db: Path, folder: Path, max_steps: int) -> dict[str, Any]:
+def _final_training(db: Path, folder: Path, max_steps: int, base: str) -> dict[str, Any]:
     """`annotator train` on every annotated document and `spacy train` on its config and
     the same data exported, each in a process of its own; then both again in the other
     order. Each side's time is the shorter of its two (others share the machine: the
@@ -301,6 +307,7 @@ def _final_training(db: Path, folder: Path, max_steps: int) -> dict[str, Any]:
             "-m", "annotator", "train", "-d", ANNOTATED, "--db", str(db),
             "--annotator", ANNOTATOR, "--eval-dataset", HELD_OUT,
             "--max-steps", str(max_steps), "--out", str(folder / f"final-{round_}"),
+            "--base", base,
         )  # fmt: skip
 
     def theirs(round_: int) -> tuple[float, float]:

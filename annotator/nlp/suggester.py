@@ -25,6 +25,7 @@ from annotator.core.patterns import Pattern
 from annotator.core.pieces import PIECE_CHARACTERS, joined_tokens, piece_bounds
 from annotator.core.suggestions import MEMORY_SOURCE, PATTERNS_SOURCE, Analysis
 from annotator.core.tokens import Tokens
+from annotator.nlp.confidence import confident_docs, recorded_confidence
 from annotator.nlp.patterns import CompiledPatterns, PatternMatcher, longest_first
 from annotator.nlp.tokenizer import tokenize, tokens_of
 
@@ -101,6 +102,10 @@ class SpacySuggester:
     `refine=False` gives the model's entities exactly as predicted: the effort benchmark's
     model-only baseline.
 
+    A pipeline that records the least probability its entities need (a dataset's own
+    version, `annotator.nlp.confidence`) is run through its beam and suggests only the
+    entities that sure; any other predicts greedily.
+
     A text longer than `piece_length` (and spaCy's `max_length`) is analysed in pieces.
     """
 
@@ -132,6 +137,7 @@ class SpacySuggester:
             else None
         )
         self._source = _pipeline_name(nlp) if nlp is not None else MEMORY_SOURCE
+        self._least = recorded_confidence(nlp) if nlp is not None else None
 
     @property
     def name(self) -> str:
@@ -204,6 +210,9 @@ class SpacySuggester:
             tokenizer: Any = self._base.tokenizer
             for piece, where in pieces:
                 yield tokenizer(piece), where
+            return
+        if self._least is not None:  # a dataset's version that says how sure it must be
+            yield from confident_docs(self._nlp, pieces, self._least, batch_size)
             return
         yield from self._nlp.pipe(
             pieces, as_tuples=True, batch_size=batch_size, n_process=n_process

@@ -17,11 +17,13 @@ import re
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from annotator.core.confidence import least_probability, worth
 from annotator.core.errors import AnnotatorError
+from annotator.core.memory import PhraseMemory
 from annotator.core.model import Dataset, Document, Status
 from annotator.core.tokens import Tokens
 from annotator.core.training import (
@@ -32,6 +34,7 @@ from annotator.core.training import (
     labels_without_examples,
     model_label_names,
 )
+from annotator.nlp.confidence import found_in, record_confidence
 from annotator.nlp.docbin import DocBinWriter
 from annotator.nlp.evaluation import Gold, score_entities, scores_from_spacy
 from annotator.nlp.models import ModelChoice, load_pipeline, resolve_model
@@ -104,7 +107,10 @@ def train_dataset(
     )
     new = _new_labels(options.base, train, base_names)
     try:
-        trained, seconds = _train_into(final, settings, train, held, base_names, new, on_step)
+        judge = _Judge(_label_mapping(dataset), _known_phrases(store, dataset))
+        trained, seconds = _train_into(
+            final, settings, train, held, base_names, new, on_step, judge
+        )
     except OSError as error:  # a full disk, a folder that cannot be written
         raise AnnotatorError(
             f"training could not write to {final.parent}: {error.strerror or error}; no "
@@ -144,9 +150,11 @@ def _train_into(
     names: dict[str, str],
     new_labels: tuple[str, ...],
     on_step: Callable[[Step], None],
+    judge: _Judge,
 ) -> tuple[Trained, float]:
-    """Train in a working folder beside `final` and move the best pipeline there whole
-    (a rename: nothing half-written ever stands at `final`); the working folder goes."""
+    """Train in a working folder beside `final`, record in it how sure its suggestions
+    must be, and move it there whole (a rename: nothing half-written ever stands at
+    `final`); the working folder goes."""
     final.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".training-", dir=final.parent))
     try:
@@ -158,12 +166,46 @@ def _train_into(
             settings, train_path, dev_path, work / "output", new_labels=new_labels, on_step=on_step
         )
         seconds = time.monotonic() - started
+        least = judge.least_probability(trained.path, held)
+        if least is not None:
+            record_confidence(trained.path, least)
         if final.exists():
             final.rmdir()
         move_pipeline(trained.path, final)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return trained, seconds
+
+
+@dataclass(frozen=True, slots=True)
+class _Judge:
+    """Judges how sure a new version must be for its suggestions to pay, on the held-out
+    documents (`annotator.core.confidence`): its labels mapped onto the dataset's as its
+    suggestions are, and only on what the phrase memory does not know (the memory
+    suggests that itself and ranks above a model: there a model's suggestion saves
+    nothing)."""
+
+    label_for: Callable[[str], str | None]
+    known: Collection[str]
+
+    def least_probability(self, folder: Path, held: Sequence[Done]) -> float | None:
+        nlp = load_pipeline(ModelChoice(str(folder)))
+        found = found_in(nlp, [document.text for document, _ in held])
+        scored = []
+        for (document, _), entities in zip(held, found, strict=True):
+            gold = {span.key for span in document.gold_spans}
+            for entity in entities:
+                label = self.label_for(entity.label)
+                if label is not None and document.text[entity.start : entity.end] not in self.known:
+                    scored.append((entity.probability, worth(replace(entity, label=label), gold)))
+        return least_probability(scored)
+
+
+def _known_phrases(store: Store, dataset: Dataset) -> Collection[str]:
+    memory = PhraseMemory.from_counts(
+        store.phrase_counts(dataset.id), store.article_counts(dataset.id)
+    )
+    return frozenset(memory.labels)
 
 
 def _scores(trained: Trained, final: Path, dataset: Dataset, held: Sequence[Done]) -> Scores:

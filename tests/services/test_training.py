@@ -13,9 +13,11 @@ import spacy
 from spacy.util import is_package
 
 from annotator.core.errors import AnnotatorError
+from annotator.nlp.confidence import found_in, recorded_confidence
 from annotator.nlp.training import Step
 from annotator.services import training
 from annotator.services.evaluating import evaluate_dataset
+from annotator.services.suggesting import SuggestReport, load_suggester
 from annotator.services.training import TrainOptions, train_dataset
 from annotator.store import Store
 from tests.cli.test_train_cli import FRESH, comments, labelled, names, write_jsonl
@@ -207,3 +209,34 @@ def test_the_current_version_is_not_scored_again_on_the_same_held_out_documents(
         third = train_dataset(store, "fashion", options)
     assert scored == [second.version.path] and third.previous_scores is not None
     assert third.previous_scores.documents == len(FRESH) + 1
+
+
+def test_a_version_records_how_sure_its_suggestions_must_be_on_what_memory_lacks(
+    cli, store_with_comments: Path, tmp_path: Path
+) -> None:
+    db = store_with_comments
+    fresh = write_jsonl(tmp_path / "fresh.jsonl", [labelled(text, *names(text)) for text in FRESH])
+    same = write_jsonl(tmp_path / "same.jsonl", comments(6))
+    for name, path in (("fresh", fresh), ("same", same)):
+        assert cli("import", path, "--db", db, "-d", name, "--preset", "none").code == 0
+    models = tmp_path / "models"
+    with Store.open(db) as store:
+        # Held out: brands and cities the memory has never seen; judged on them.
+        options = TrainOptions(models_root=models, eval_dataset="fresh", max_steps=30)
+        version = train_dataset(store, "fashion", options).version
+        least = recorded_confidence(spacy.load(version.path))
+        assert least is not None and 0.0 <= least <= 1.0
+        dataset = store.get_dataset("fashion")
+        suggester = load_suggester(store, dataset, version.path, SuggestReport())
+        nlp = spacy.load(version.path)
+        analyses = list(suggester.analyse(FRESH))
+        for text, analysis, found in zip(FRESH, analyses, found_in(nlp, FRESH), strict=True):
+            sure = {(f.start, f.end) for f in found if f.probability >= least}
+            model_spans = {(s.start, s.end) for s in analysis.suggestions if s.source != "memory"}
+            assert model_spans <= sure, text
+
+        # Held out: only names the memory knows (it suggests them itself): nothing the
+        # version finds there pays, so it suggests only what its whole beam agrees on.
+        options = TrainOptions(models_root=models, eval_dataset="same", max_steps=30)
+        version = train_dataset(store, "fashion", options).version
+        assert recorded_confidence(spacy.load(version.path)) in (1.0, None)
