@@ -181,14 +181,20 @@ def _train_into(
 class _Judge:
     """Judges how sure a new version must be for its suggestions to pay, on the held-out
     documents (`annotator.core.confidence`): its labels mapped onto the dataset's as its
-    suggestions are, and only on what the phrase memory does not know (the memory
-    suggests that itself and ranks above a model: there a model's suggestion saves
-    nothing)."""
+    suggestions are, and only on names the phrase memory does not know (the memory
+    suggests those itself and ranks above a model: there a model's suggestion saves
+    nothing). When the held-out documents name nothing the memory does not know, there
+    is nothing to judge by: the version predicts greedily, as a stock model does."""
 
     label_for: Callable[[str], str | None]
     known: Collection[str]
 
     def least_probability(self, folder: Path, held: Sequence[Done]) -> float | None:
+        def new(document: Document, start: int, end: int) -> bool:
+            return document.text[start:end] not in self.known
+
+        if not any(new(d, s.start, s.end) for d, _ in held for s in d.gold_spans):
+            return None
         nlp = load_pipeline(ModelChoice(str(folder)))
         found = found_in(nlp, [document.text for document, _ in held])
         scored = []
@@ -196,7 +202,7 @@ class _Judge:
             gold = {span.key for span in document.gold_spans}
             for entity in entities:
                 label = self.label_for(entity.label)
-                if label is not None and document.text[entity.start : entity.end] not in self.known:
+                if label is not None and new(document, entity.start, entity.end):
                     scored.append((entity.probability, worth(replace(entity, label=label), gold)))
         return least_probability(scored)
 
