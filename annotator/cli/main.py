@@ -10,6 +10,7 @@ import typer
 from annotator import __version__, logs
 from annotator.cli import (
     agreement_command,
+    assign_command,
     datasets_command,
     db_command,
     documents_command,
@@ -56,6 +57,7 @@ app.add_typer(db_command.app, name="db")
 app.add_typer(documents_command.app, name="documents")
 app.add_typer(labels_command.app, name="labels")
 app.command("stats", cls=ReadableHelp)(stats_command.stats)
+app.command("assign", cls=ReadableHelp)(assign_command.assign)
 app.command("suggest", cls=ReadableHelp)(suggest_command.suggest)
 app.command("agreement", cls=ReadableHelp)(agreement_command.agreement)
 app.command("merge", cls=ReadableHelp)(merge_command.merge)

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
+from annotator.cli.assign_command import queue_table
 from annotator.cli.common import DEFAULT_DATASET, AnnotatorOption, DbOption, fail, msg, open_store
 from annotator.core.errors import NotFoundError
 from annotator.core.model import SpanState, Status
@@ -29,6 +30,7 @@ def stats(
         fail("give either --dataset NAME or --all, not both")
     with open_store(db, create=False, annotator=annotator) as store:
         who = store.annotator
+        queues = []
         if every:
             names = [d.name for d in store.list_datasets()]
             result = store.stats(None)
@@ -40,6 +42,7 @@ def stats(
                 fail(f"{error}; pick one with --dataset NAME, or see them all with --all")
             names = [chosen.name]
             result = store.stats(chosen.id)
+            queues = store.queue_progress(chosen.id)
             shown = f"dataset {chosen.name!r}"
     data: dict[str, Any] = {
         "dataset": None if every else names[0],
@@ -49,6 +52,9 @@ def stats(
         "spans": result.spans_by_label,
         "annotators": result.documents_by_annotator,
         "versions": result.versions_by_kind,
+        "assignments": {
+            q.annotator: {"assigned": q.assigned, "done": q.done, "open": q.open} for q in queues
+        },
     }
     if as_json:
         print(json.dumps(data, indent=2, ensure_ascii=False))
@@ -74,6 +80,9 @@ def stats(
             for name, by in sorted(result.documents_by_annotator.items())
         ]
         msg.table(rows, header=("annotator", *(s.value for s in Status)))
+    if queues:
+        msg.divider("Assignments (annotator assign)")
+        queue_table(queues)
     reviews, conflicts = (
         result.versions_by_kind.get("review", 0),
         result.versions_by_kind.get("conflict", 0),

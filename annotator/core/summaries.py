@@ -51,6 +51,8 @@ class DocumentSummary:
     updated_at: float
     annotator: str | None
     versions: int = 0
+    others_done: int = 0
+    others_assigned: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +64,7 @@ class DocumentQuery:
     - `text`: only documents whose text or title contains it, ignoring case.
     - `review`: only documents in this state of review (`ReviewFilter`).
     - `annotator`: only documents this annotator has a version of.
+    - `assigned`: only documents in this annotator's queue (`annotator assign`).
     - `sort`, `descending`: the order; ties always fall back to the document id, so the
       order is total and a descending list is exactly the ascending one reversed.
     """
@@ -73,6 +76,7 @@ class DocumentQuery:
     descending: bool = False
     review: ReviewFilter | None = None
     annotator: str | None = None
+    assigned: str | None = None
 
     def __post_init__(self) -> None:
         if self.sort not in SORT_KEYS:
@@ -82,7 +86,14 @@ class DocumentQuery:
 
     @property
     def is_filtered(self) -> bool:
-        return bool(self.statuses or self.label or self.text or self.review or self.annotator)
+        return bool(
+            self.statuses
+            or self.label
+            or self.text
+            or self.review
+            or self.annotator
+            or self.assigned
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,13 +11,16 @@ versioned ones: found by bisection over those ids (a stretch without a gap has a
 ids as its ends are apart), then read by id range, a search per gap; where there are
 many gaps (datasets whose ids interleave), by one anti-join instead.
 
-`ids` answers a status filter and the status order when no other filter is set, and
-returns None for every other query: `summaries.py` runs its general statement then.
+`ids` answers a status filter and the status order when no other filter is set (and
+"assigned to me" with them or alone: the annotator's queue, a range of
+`ix_assignment_queue`), and returns None for every other query: `summaries.py` runs its
+general statement then.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import (
@@ -36,7 +39,7 @@ from sqlalchemy.sql.functions import GenericFunction
 from annotator.core.model import Status
 from annotator.core.summaries import STATUS_ORDER, DocumentQuery
 from annotator.store.perspective import Viewer
-from annotator.store.tables import DOCUMENT, VERSION
+from annotator.store.tables import ASSIGNMENT, DOCUMENT, VERSION
 
 # Beyond this many gaps between an annotator's versioned ids, one anti-join (a search
 # per document of the dataset) costs less than a statement per gap.
@@ -47,6 +50,8 @@ def ids(
     conn: Connection, dataset_id: int, query: DocumentQuery, viewer: Viewer
 ) -> list[int] | None:
     """The matching ids in the query's order, or None when the query is not one of these."""
+    if query.assigned is not None:
+        return _in_queue(conn, dataset_id, query, viewer)
     others = query.label or query.text or query.review is not None or query.annotator
     if others or query.sort not in ("id", "status") or (query.sort == "id" and not query.statuses):
         return None
@@ -58,6 +63,26 @@ def ids(
         return unordered
     ordered = [i for status in wanted for i in found[status]]
     return ordered[::-1] if query.descending else ordered
+
+
+def _in_queue(
+    conn: Connection, dataset_id: int, query: DocumentQuery, viewer: Viewer
+) -> list[int] | None:
+    """The ids of the query without its `assigned`, kept if in that annotator's queue."""
+    queue = _sorted_ids(
+        conn,
+        ASSIGNMENT.c.document_id,
+        ASSIGNMENT.c.annotator == query.assigned,
+        ASSIGNMENT.c.dataset_id == dataset_id,
+    )
+    rest = replace(query, assigned=None)
+    if not rest.is_filtered and rest.sort == "id":
+        return queue
+    found = ids(conn, dataset_id, rest, viewer)
+    if found is None:
+        return None
+    held = set(queue)
+    return [i for i in found if i in held]
 
 
 def seen_by_status(

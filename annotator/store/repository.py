@@ -17,6 +17,7 @@ from sqlalchemy.pool import QueuePool
 from annotator.core.errors import StoreError
 from annotator.store import db as store_db
 from annotator.store import integrity
+from annotator.store.assignments import AssignmentQueries
 from annotator.store.backups import backup_engine
 from annotator.store.changes import ChangeWatch, watch
 from annotator.store.datasets import DatasetQueries
@@ -36,6 +37,7 @@ from annotator.store.version_queries import VersionQueries
 
 
 class Store(
+    AssignmentQueries,
     DatasetQueries,
     LabelQueries,
     DocumentQueries,

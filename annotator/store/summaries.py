@@ -47,6 +47,7 @@ from annotator.core.summaries import (
     DocumentSummary,
 )
 from annotator.store import fast_path, listing
+from annotator.store.assignments import assigned_to, others_progress
 from annotator.store.db import read_transaction
 from annotator.store.perspective import (
     ANNOTATION,
@@ -298,6 +299,8 @@ def _where(dataset_id: int, query: DocumentQuery, viewer: Viewer) -> ColumnEleme
         clauses.append(_text_filter(like_pattern(query.text)))
     if query.review is not None:
         clauses.append(review_filter(query.review, viewer))
+    if query.assigned is not None:
+        clauses.append(assigned_to(query.assigned, dataset_id))
     if query.annotator is not None:
         clauses.append(
             DOCUMENT.c.id.in_(
@@ -364,6 +367,7 @@ def _summaries_of(conn: Connection, ids: list[int], viewer: Viewer) -> list[Docu
     rows: dict[int, Any] = {}
     for start in range(0, len(ids), _CHUNK):
         rows.update(_summary_rows(conn, ids[start : start + _CHUNK], viewer))
+    team = others_progress(conn, ids, viewer.annotator)
     return [
         DocumentSummary(
             id=document_id,
@@ -374,6 +378,8 @@ def _summaries_of(conn: Connection, ids: list[int], viewer: Viewer) -> list[Docu
             updated_at=float(row[3]),
             annotator=row[4],
             versions=int(row[7]),
+            others_done=team.get(document_id, (0, 0))[0],
+            others_assigned=team.get(document_id, (0, 0))[1],
         )
         for document_id in ids
         if (row := rows.get(document_id)) is not None

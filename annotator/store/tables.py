@@ -11,6 +11,8 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
+    MetaData,
+    String,
     Table,
     UniqueConstraint,
     event,
@@ -210,6 +212,29 @@ class PatternRow(SQLModel, table=True):
     imported_at: float
 
 
+class AssignmentRow(SQLModel, table=True):
+    """A document in one annotator's queue (schema 8, `annotator assign`): at `position`
+    in their queue of the document's dataset. Only the team's lead writes these."""
+
+    __tablename__ = "assignment"
+    __table_args__ = (
+        UniqueConstraint("document_id", "annotator"),
+        # An annotator's queue of a dataset in order (`store/assignments.py`).
+        Index("ix_assignment_queue", "annotator", "dataset_id", "position"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    dataset_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("dataset.id", ondelete="CASCADE"), nullable=False)
+    )
+    document_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("document.id", ondelete="CASCADE"), nullable=False)
+    )
+    annotator: str
+    position: int
+    assigned_at: float
+
+
 # `SPAN.version_id` of the shared input: spans no person has decided on in a version.
 INPUT = 0
 
@@ -222,6 +247,32 @@ VERSION: Table = SQLModel.metadata.tables["version"]
 STORE_INFO: Table = SQLModel.metadata.tables["store_info"]
 MODEL_VERSION: Table = SQLModel.metadata.tables["model_version"]
 PATTERN: Table = SQLModel.metadata.tables["pattern"]
+ASSIGNMENT: Table = SQLModel.metadata.tables["assignment"]
+
+# Each assignment with the status of its annotator's version ("new" without one): a
+# view (schema 8), so that on a team's server everyone reads how far the others are,
+# never their spans (a view reads its tables as its owner, the lead). Not in the
+# metadata: `create_assignment_status` makes it once every table is there.
+ASSIGNMENT_STATUS = Table(
+    "assignment_status",
+    MetaData(),
+    Column("dataset_id", Integer),
+    Column("document_id", Integer),
+    Column("annotator", String),
+    Column("position", Integer),
+    Column("status", String),
+)
+_ASSIGNMENT_STATUS_VIEW = """
+CREATE VIEW assignment_status AS
+SELECT a.dataset_id, a.document_id, a.annotator, a.position,
+       COALESCE(v.status, 'new') AS status
+FROM assignment a LEFT JOIN version v
+    ON v.document_id = a.document_id AND v.annotator = a.annotator AND v.kind = 'annotation'
+"""
+
+
+def create_assignment_status(connection: Connection) -> None:
+    connection.execute(text(_ASSIGNMENT_STATUS_VIEW))
 
 
 # The same rule on PostgreSQL, whose triggers call a function (and may change the row
@@ -252,3 +303,8 @@ def _create_trigger(_table: Table, connection: Connection, **_kw: Any) -> None:
 
 
 event.listen(DOCUMENT, "after_create", _create_trigger)
+event.listen(
+    SQLModel.metadata,
+    "after_create",
+    lambda _metadata, connection, **_kw: create_assignment_status(connection),
+)

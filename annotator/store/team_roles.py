@@ -14,8 +14,11 @@ program sends it:
   other's work (`--annotators-see all`);
 - a reviewer reads every version and writes only their own review versions;
 - nobody but the lead (the tables' owner, whom row-level security does not bind)
-  creates, renames or deletes datasets, labels, documents and patterns, or records
-  model versions.
+  creates, renames or deletes datasets, labels, documents and patterns, records
+  model versions, or assigns documents (`annotator assign`);
+- everyone reads the assignments, and through the view `assignment_status` the status
+  of each assigned version (how far the others are, never their spans: the view reads
+  the versions as its owner, the lead).
 
 An annotator's name on a server is therefore their database user: the window and the
 commands act as `current_user` there.
@@ -60,7 +63,14 @@ def init_statements(database: str, quote: Quote) -> list[str]:
         "ALTER TABLE span ENABLE ROW LEVEL SECURITY",
     ]
     statements += _policies()
+    statements += assignment_statements()
     return statements
+
+
+def assignment_statements() -> list[str]:
+    """Everyone in the team reads the assignments and their statuses; nobody but the
+    lead writes them (schema 8, which runs these on a team's server made before it)."""
+    return [f"GRANT SELECT ON assignment, assignment_status TO {_EVERYONE}"]
 
 
 def visibility_statements(visibility: str) -> list[str]:

@@ -95,3 +95,19 @@ def test_a_server_that_goes_away_refuses_edits_in_one_line_and_is_found_again(
         changed = ada.apply(opened, AddSpan(Span(0, 3, "PERSON")))  # nothing was kept
         assert ada.get_document(document_id).spans == changed.spans == (Span(0, 3, "PERSON"),)
         watch.close()
+
+
+def test_an_assignment_made_by_the_lead_is_heard(server_url: str) -> None:
+    dataset_id = _team(server_url)
+    with (
+        Store.open(server_url, annotator="ada") as ada,
+        Store.open(server_url, annotator="lead") as lead,
+    ):
+        watch = ada.watch_changes()
+        assert isinstance(watch, ChangeWatch)
+        try:
+            watch.changes()  # the first look: everything is new
+            lead.assign(dataset_id, ["ada", "bob"], 1)
+            assert "assignment" in _until(watch.changes, "assignment")
+        finally:
+            watch.close()

@@ -7,6 +7,7 @@ The server is Debian's PostgreSQL, started by the tests on a socket in a tempora
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -215,7 +216,7 @@ def test_db_upgrade_brings_a_schema_6_server_to_schema_7(
         Store.open(server_url)
     upgraded = cli("db", "upgrade", "--db", server_url)
     assert upgraded.code == 0, upgraded.err
-    assert "from schema 6 to 7" in upgraded.out
+    assert f"from schema 6 to {SCHEMA_VERSION}" in upgraded.out
     assert postgres.sql("SELECT dataset_id FROM version", database) == str(news.id)
     assert (
         postgres.sql(
@@ -228,3 +229,37 @@ def test_db_upgrade_brings_a_schema_6_server_to_schema_7(
     with Store.open(server_url, annotator="ada") as again:
         assert again.get_document(document_id).status is Status.DONE
         assert again.progress(news.id) == (1, 1)
+
+
+def test_db_upgrade_brings_a_schema_7_team_server_to_schema_8(
+    cli, postgres: PostgresServer, server_url: str
+) -> None:
+    """Schema 8's step on a team's server: the assignments, readable by the team,
+    written by the lead only, and heard by the windows."""
+    assert cli("server", "init", server_url).code == 0
+    assert cli("server", "add-user", "ada", "--db", server_url).code == 0
+    with Store.open(server_url) as lead:
+        news = lead.create_dataset("news")
+        lead.add_documents(news.id, [(_document("Ada met Bob."), None)])
+    database = server_url.split("?")[0].rsplit("/", 1)[1]
+    for statement in (  # the shape a schema 7 team's store had
+        "DROP VIEW assignment_status",
+        "DROP TABLE assignment",
+        "UPDATE alembic_version SET version_num = '0007'",
+    ):
+        postgres.sql(statement, database)
+    upgraded = cli("db", "upgrade", "--db", server_url)
+    assert upgraded.code == 0, upgraded.err
+    assert "from schema 7 to 8" in upgraded.out
+    assigned = cli("assign", "--db", server_url, "-d", "news", "--annotators", "ada")
+    assert assigned.code == 0, assigned.err
+    assert postgres.sql("SELECT annotator FROM assignment_status", database, user="ada") == "ada"
+    with pytest.raises(subprocess.CalledProcessError) as refused:
+        postgres.sql("DELETE FROM assignment", database, user="ada")
+    assert "permission denied for table assignment" in refused.value.stderr
+    assert (
+        postgres.sql(
+            "SELECT count(*) FROM pg_trigger WHERE tgname = 'assignment_changed'", database
+        )
+        == "1"
+    )

@@ -169,3 +169,46 @@ def test_add_user_on_a_store_file_is_refused(cli, db_path: Any) -> None:
 def test_init_is_for_a_server(cli, postgres: PostgresServer, tmp_path: Any) -> None:
     result = cli("server", "init", tmp_path / "team.db")
     assert result.code == 1 and "is not a postgresql:// URL" in result.err
+
+
+@pytest.mark.parametrize("user", ["ada", "rita"])
+def test_only_the_lead_assigns_documents_and_everyone_reads_the_queues(
+    cli, team: str, user: str
+) -> None:
+    """The lead's `annotator assign`; an annotator's or a reviewer's write to the
+    assignments is refused by the server itself, through the app or with plain SQL."""
+    assigned = cli(
+        "assign", "--db", team, "-d", "news", "--annotators", "ada,bob", "--overlap", "2"
+    )
+    assert assigned.code == 0, assigned.err
+    run = _sql(team, user)
+    (document_id,) = run("SELECT id FROM document")[0]
+    _refused(
+        run,
+        "INSERT INTO assignment (dataset_id, document_id, annotator, position, assigned_at) "
+        "SELECT dataset_id, id, %s, 5, 0 FROM document",
+        user,
+    )
+    _refused(run, "UPDATE assignment SET annotator = 'bob' WHERE annotator = 'ada'")
+    _refused(run, "DELETE FROM assignment")
+    theirs = cli("assign", "--db", _as(team, user), "-d", "news", "--annotators", user, "--replace")
+    assert theirs.code == 1
+    assert "the server refused the change: permission denied for table assignment" in theirs.err
+    assert len(theirs.err.strip().splitlines()) == 1
+    with Store.open(_as(team, "bob")) as bob:
+        document = bob.get_document(document_id)
+        bob.apply(document, SetStatus(document.status, Status.DONE))
+    # Everyone reads every queue, and how far each person is, never the others' spans.
+    assert sorted(run("SELECT annotator FROM assignment")) == [("ada",), ("bob",)]
+    assert sorted(run("SELECT annotator, status FROM assignment_status")) == [
+        ("ada", "new"),
+        ("bob", "done"),
+    ]
+    if user == "ada":
+        assert run("SELECT DISTINCT annotator FROM version") == [("ada",)]
+        with Store.open(_as(team, "ada")) as ada:
+            (row,) = ada.summaries_of([document_id])
+            assert (row.others_done, row.others_assigned) == (1, 1)
+            (news,) = ada.list_datasets()
+            progress = [(p.annotator, p.done) for p in ada.queue_progress(news.id)]
+            assert progress == [("ada", 0), ("bob", 1)]

@@ -5,8 +5,9 @@ tokens, the model's suggestions (the first time) and what the phrase memory lear
 and `Workflow` merges them into the document as it is by then (the annotator may already
 have changed it). Marking a document done or skipped opens the next one not done, in the
 document list's order and within its filters (anywhere in the dataset when none is left
-there). At start-up the window goes back where the annotator left this store, unless
-articles or a dataset were added since (`reopen_last`).
+there), or in the annotator's queue when they have one (`annotator assign`). At
+start-up the window goes back where the annotator left this store, unless articles or a
+dataset were added since (`reopen_last`).
 """
 
 from __future__ import annotations
@@ -101,7 +102,9 @@ class Workflow(QObject):
         self._worker.load_model(dataset)
         last = self._memory.document(dataset.id) if new_after is None else None
         if last is None or not self._open(dataset, last):
-            first = self._store.next_open_after(dataset.id, DocumentQuery(), new_after or 0)
+            first = self._next_in_queue(dataset, None)
+            if first is None:
+                first = self._store.next_open_after(dataset.id, DocumentQuery(), new_after or 0)
             if first is not None:
                 self._open(dataset, first)
         return dataset
@@ -171,11 +174,22 @@ class Workflow(QObject):
     def open_next_after(self, document_id: int) -> None:
         """After done or skip: the next document not done, else say the dataset is done.
 
-        "Next" is in the document list's order, among the documents its filters show; when
-        none of those is left open, the next open one of the whole dataset.
+        An annotator with a queue in the dataset (`annotator assign`) goes through it in
+        its order, whatever the list shows, and stops at its end. Otherwise "next" is in
+        the document list's order, among the documents its filters show; when none of
+        those is left open, the next open one of the whole dataset.
         """
         dataset = self._session.dataset
         if dataset is None:
+            return
+        if self._has_queue(dataset):
+            queued = self._next_in_queue(dataset, document_id)
+            if queued is None:
+                self.message.emit(
+                    f"Every document assigned to you in {dataset.name} is done or skipped."
+                )
+            else:
+                self.open_document(queued)
             return
         query = self._state.list_query
         following = self._store.next_open_after(dataset.id, query, document_id)
@@ -190,6 +204,16 @@ class Workflow(QObject):
             self.message.emit(f"Every document of {dataset.name} is done or skipped.")
             return
         self.open_document(following)
+
+    def _has_queue(self, dataset: Dataset) -> bool:
+        """Whether the annotator (not reviewing) has documents assigned in the dataset."""
+        return not self._session.reviewing and self._store.has_queue(dataset.id)
+
+    def _next_in_queue(self, dataset: Dataset, after: int | None) -> int | None:
+        """The next open document of the annotator's queue (None: none, or no queue)."""
+        if self._session.reviewing:
+            return None
+        return self._store.next_in_queue(dataset.id, after)
 
     def _next_open(self, dataset: Dataset, after: int | None) -> int | None:
         return self._store.next_open_after(dataset.id, DocumentQuery(), after or 0)

@@ -29,6 +29,7 @@ STATUS_CHOICES: tuple[tuple[str, frozenset[Status]], ...] = (
 )
 ALL_LABELS = "All labels"
 ALL_VERSIONS = "All versions"
+ASSIGNED_TO_ME = "Assigned to me"
 REVIEW_CHOICES: tuple[tuple[str, ReviewFilter], ...] = (
     ("Needs review", "needs_review"),
     ("Disagreements", "disagreements"),
@@ -56,6 +57,8 @@ class DocumentFilters(QWidget):
         super().__init__(parent)
         self._annotators = annotators
         self._annotators_read = False
+        self._me: str | None = None  # whose queue "assigned to me" shows; None: no queue
+        self._offered: list[str] | None = None  # the names "by annotator" offers
         self.search = QLineEdit()
         self.status_filter = QComboBox()
         self.label_filter = QComboBox()
@@ -81,6 +84,7 @@ class DocumentFilters(QWidget):
                 (kind for _, kind in REVIEW_CHOICES if what == "review" and kind == value), None
             ),
             annotator=value if what == "annotator" else None,
+            assigned=value if what == "assigned" else None,
         )
 
     def set_labels(self, labels: Iterable[Label | str], *, refresh: bool = True) -> None:
@@ -99,10 +103,22 @@ class DocumentFilters(QWidget):
         if refresh and self.label_filter.currentData() != chosen:
             self._filter_now()
 
+    def offer_queue(self, annotator: str | None, *, choose: bool) -> None:
+        """Offer "Assigned to me" for `annotator`'s queue (None: they have none, and a
+        chosen "assigned to me" becomes "all versions"); `choose` picks it."""
+        self._me = annotator
+        with QSignalBlocker(self):  # the panel reads the list once, after
+            self._set_annotators(self._offered)
+            if choose and annotator is not None:
+                found = self.version_filter.findData(_mine(annotator))
+                with QSignalBlocker(self.version_filter):
+                    self.version_filter.setCurrentIndex(found)
+
     def forget_annotators(self) -> None:
         """Another dataset: who has a version is read again when the filter next opens
         (a scan of every version, so not before)."""
         self._annotators_read = False
+        self._offered = None
         self._set_annotators(None)
 
     def set_review_filter(self, kind: ReviewFilter | None) -> None:
@@ -121,9 +137,13 @@ class DocumentFilters(QWidget):
         if names is None:
             what, _, name = chosen.partition(":") if isinstance(chosen, str) else ("", "", "")
             names = [name] if what == "annotator" else []
+        else:
+            self._offered = names
         with QSignalBlocker(self.version_filter):
             self.version_filter.clear()
             self.version_filter.addItem(ALL_VERSIONS, None)
+            if self._me is not None:
+                self.version_filter.addItem(ASSIGNED_TO_ME, _mine(self._me))
             for text, kind in REVIEW_CHOICES:
                 self.version_filter.addItem(text, f"review:{kind}")
             for name in names:
@@ -156,7 +176,8 @@ class DocumentFilters(QWidget):
         self.version_filter.setToolTip(
             "Needs review: two or more annotators marked it done and you have not reviewed it; "
             "Disagreements: their done versions differ; Reviewed: a review of it is done; "
-            "By annotator: documents that person has a version of"
+            "By annotator: documents that person has a version of; "
+            "Assigned to me: your queue (annotator assign)"
         )
         # Its own row, sized by a few characters: a long name never widens the panel.
         self.version_filter.setSizeAdjustPolicy(
@@ -183,3 +204,7 @@ class DocumentFilters(QWidget):
     def _filter_now(self) -> None:
         self._search_timer.stop()
         self.changed.emit()
+
+
+def _mine(annotator: str) -> str:
+    return f"assigned:{annotator}"

@@ -37,14 +37,15 @@ from annotator.store import Store
 PAGE_SIZE = 200
 CACHED_PAGES = 8
 
-STATUS_COLUMN, TITLE_COLUMN, SPANS_COLUMN, UPDATED_COLUMN, VERSIONS_COLUMN = range(5)
-HEADERS = ("", "Title", "Spans", "Updated", "V")  # the status is a coloured dot
+STATUS_COLUMN, TITLE_COLUMN, SPANS_COLUMN, UPDATED_COLUMN, VERSIONS_COLUMN, OTHERS_COLUMN = range(6)
+HEADERS = ("", "Title", "Spans", "Updated", "V", "Others")  # the status is a coloured dot
 HEADER_TIPS = (
     "Where the document is in the workflow",
     "The meta title, else the first line of the text",
     "Accepted and drawn spans ✓ / suggestions nobody decided on yet ?",
     "When the document last changed",
     "How many annotators have a version of the document",
+    "How many of the others the document is assigned to marked it done (annotator assign)",
 )
 SORT_BY_COLUMN: dict[int, SortKey] = {
     STATUS_COLUMN: "status",
@@ -366,6 +367,8 @@ def _display(summary: DocumentSummary, column: int) -> str | None:
         return when(summary.updated_at)
     if column == VERSIONS_COLUMN:
         return str(summary.versions)
+    if column == OTHERS_COLUMN and summary.others_assigned:
+        return f"{summary.others_done} of {summary.others_assigned}"
     return None
 
 
@@ -380,4 +383,7 @@ def _tooltip(summary: DocumentSummary, column: int) -> str | None:
     if column == VERSIONS_COLUMN:
         plural = "" if summary.versions == 1 else "s"
         return f"{summary.versions} version{plural}, one per annotator"
+    if column == OTHERS_COLUMN and summary.others_assigned:
+        plural = "" if summary.others_assigned == 1 else "s"
+        return f"{summary.others_done} of {summary.others_assigned} other{plural} done"
     return None

@@ -29,6 +29,7 @@ from annotator.core.summaries import DocumentQuery, ReviewFilter
 from annotator.store import Store
 from annotator.ui.documents.filters import DocumentFilters
 from annotator.ui.documents.list_model import (
+    OTHERS_COLUMN,
     SPANS_COLUMN,
     STATUS_COLUMN,
     TITLE_COLUMN,
@@ -61,6 +62,8 @@ class DocumentPanel(QWidget):
         self._store = store
         self._current_id: int | None = None
         self._quiet = 0  # > 0 while the list, not the annotator, moves the current row
+        # The dataset and annotator whose queue "Assigned to me" was last offered for.
+        self._queue: tuple[int, str] | None = None
         self.model = DocumentListModel(store, self)
         self.filters = DocumentFilters(self._dataset_annotators)
         # The filters' boxes, as the panel's own: what tests and the window drive.
@@ -97,6 +100,7 @@ class DocumentPanel(QWidget):
             self._current_id = None
         self.set_labels(labels, refresh=False)
         self.filters.forget_annotators()
+        self._offer_queue(dataset_id)
         self.model.set_dataset(dataset_id, self._query())
         self._show_progress()
 
@@ -126,8 +130,13 @@ class DocumentPanel(QWidget):
             self._show_shown_count()
 
     def refresh(self) -> None:
-        """Read the whole list again (after an import, say)."""
-        self.model.refresh()
+        """Read the whole list again (after an import, an assignment, another name)."""
+        self._offer_queue(self.model.dataset_id)
+        query = self._query()
+        if query != self.model.query:
+            self.model.set_query(query)
+        else:
+            self.model.refresh()
         self._show_progress()
 
     def step(self, rows: int) -> None:
@@ -145,6 +154,19 @@ class DocumentPanel(QWidget):
 
     def focus_search(self) -> None:
         self.filters.focus_search()
+
+    def _offer_queue(self, dataset_id: int | None) -> None:
+        """ "Assigned to me" when the annotator has a queue in the dataset, chosen the first
+        time it is offered for that dataset and annotator; the others' progress when
+        anyone has one."""
+        has_any = dataset_id is not None and self._store.has_assignments(dataset_id)
+        self.table.setColumnHidden(OTHERS_COLUMN, not has_any)
+        me = self._store.annotator
+        mine = has_any and dataset_id is not None and self._store.has_queue(dataset_id)
+        owner = (dataset_id, me) if mine and dataset_id is not None else None
+        self.filters.offer_queue(me if mine else None, choose=owner not in (None, self._queue))
+        if owner is not None:
+            self._queue = owner
 
     def _dataset_annotators(self) -> list[str]:
         dataset_id = self.model.dataset_id
@@ -212,6 +234,7 @@ class DocumentPanel(QWidget):
             SPANS_COLUMN: metrics.horizontalAdvance("999 ✓ / 999 ?") + 16,
             UPDATED_COLUMN: metrics.horizontalAdvance("2026-12-31") + 24,
             VERSIONS_COLUMN: metrics.horizontalAdvance("99") + 20,
+            OTHERS_COLUMN: metrics.horizontalAdvance("Others") + 24,
         }
         for column, width in widths.items():
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)

@@ -6,7 +6,8 @@ dataset with a label set and a mapping, documents of every status, spans of ever
 saved tokens, and a suggester's mark (`suggested_with`); from schema 4, two annotators'
 versions of one article; from schema 5, one trained model version with its figures; from
 schema 6, two imported patterns (a phrase with an id, a token pattern); schema 7 adds no
-data (each version names its dataset, and the list's indexes). Keep
+data (each version names its dataset, and the list's indexes); from schema 8, every
+document assigned to two annotators (`annotator assign`). Keep
 the file once released: the upgrade tests open it with every later version.
 
 `annotations-v1.db` was written by annotator 0.1.0 and cannot be remade by this script.
@@ -136,6 +137,8 @@ def write(path: Path) -> None:
             ],
             file="patterns.jsonl",
         )
+        # Schema 8: the documents assigned, two annotators each.
+        store.assign(dataset.id, ["ada", "grace", "lin"], 2)
     connection = sqlite3.connect(path)
     try:
         assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
