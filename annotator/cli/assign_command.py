@@ -10,7 +10,9 @@ import typer
 from annotator.cli.common import DEFAULT_DATASET, DbOption, fail, msg, open_store
 from annotator.core.assignment import AssignmentError, QueueProgress, parse_names
 from annotator.core.errors import NotFoundError
-from annotator.store import Store
+from annotator.store import SCHEMA_VERSION, Store
+from annotator.store.location import ServerAddress
+from annotator.store.team_roles import outside_team
 
 
 def assign(
@@ -62,6 +64,12 @@ def assign(
             report = store.assign(chosen.id, names, overlap, replace=replace)
         except AssignmentError as error:
             fail(str(error))
+        if isinstance(store.location, ServerAddress):
+            for name in outside_team(store.location, names, SCHEMA_VERSION):
+                msg.warn(
+                    f"{name} is no login of the team on this server: nobody sees that queue "
+                    f"until the lead runs annotator server add-user {name}"
+                )
         documents = len({a.document_id for a in report.dealt})
         if report.removed:
             msg.info(f"Dropped the {report.removed} assignments made before (--replace)")

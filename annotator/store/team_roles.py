@@ -28,6 +28,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from sqlalchemy import Connection
+
 from annotator.store.location import ServerAddress
 from annotator.store.server import open_server_engine, server_transaction
 from annotator.store.versions import store_id
@@ -145,6 +147,16 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def is_team_store(conn: Connection) -> bool:
+    """Whether `annotator server init` made this database a team's store (the roles are
+    the server's, shared by its databases; the versions' row-level security is its own)."""
+    return bool(
+        conn.exec_driver_sql(
+            "SELECT relrowsecurity FROM pg_class WHERE oid = 'version'::regclass"
+        ).scalar_one()
+    )
+
+
 def set_up_team(address: ServerAddress, visibility: str, schema_version: int) -> list[str]:
     """Make the database at `address` a team's store (its tables, if it has none yet)
     with the roles and rules above; the SQL that ran, for the lead to read."""
@@ -170,5 +182,26 @@ def add_team_member(address: ServerAddress, name: str, role: str, schema_version
             for statement in ran:
                 conn.exec_driver_sql(statement)
         return ran
+    finally:
+        engine.dispose()
+
+
+def outside_team(address: ServerAddress, names: Sequence[str], schema_version: int) -> list[str]:
+    """The `names` that are no login of the team's groups on a team's server (each is a
+    queue nobody would see); none on a server without the team's roles."""
+    engine = open_server_engine(address, schema_version)
+    try:
+        with server_transaction(engine) as conn:
+            if not is_team_store(conn):
+                return []
+            members = {
+                str(name)
+                for (name,) in conn.exec_driver_sql(
+                    "SELECT r.rolname FROM pg_roles r WHERE r.rolcanlogin AND ("
+                    f"pg_has_role(r.oid, '{ANNOTATORS}', 'MEMBER') "
+                    f"OR pg_has_role(r.oid, '{REVIEWERS}', 'MEMBER'))"
+                )
+            }
+        return [name for name in names if name not in members]
     finally:
         engine.dispose()

@@ -212,3 +212,20 @@ def test_only_the_lead_assigns_documents_and_everyone_reads_the_queues(
             (news,) = ada.list_datasets()
             progress = [(p.annotator, p.done) for p in ada.queue_progress(news.id)]
             assert progress == [("ada", 0), ("bob", 1)]
+
+
+def test_assigning_to_a_name_that_is_no_login_of_the_team_warns(cli, team: str) -> None:
+    assigned = cli("assign", "--db", team, "-d", "news", "--annotators", "ada,Bob")
+    assert assigned.code == 0, assigned.err
+    said = assigned.out + assigned.err
+    assert "Bob is no login of the team on this server" in said
+    assert "annotator server add-user Bob" in said and "ada is no login" not in said
+
+
+def test_a_server_store_without_the_teams_rules_assigns_any_name(cli, server_url: str) -> None:
+    with Store.open(server_url) as lead:
+        news = lead.create_dataset("news")
+        lead.add_documents(news.id, [(make_document(TEXT), None)])
+    assigned = cli("assign", "--db", server_url, "-d", "news", "--annotators", "ada,zed")
+    assert assigned.code == 0, assigned.err
+    assert "no login" not in assigned.out + assigned.err

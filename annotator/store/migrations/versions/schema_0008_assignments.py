@@ -14,7 +14,7 @@ from sqlalchemy import inspect
 
 from annotator.store import tables
 from annotator.store.notices import table_notice_statements
-from annotator.store.team_roles import assignment_statements
+from annotator.store.team_roles import assignment_statements, is_team_store
 
 revision = "0008"
 down_revision = "0007"
@@ -31,9 +31,6 @@ def upgrade() -> None:
         return
     for statement in table_notice_statements(tables.ASSIGNMENT.name):
         conn.exec_driver_sql(statement)
-    team = conn.exec_driver_sql(
-        "SELECT relrowsecurity FROM pg_class WHERE oid = 'version'::regclass"
-    ).scalar_one()
-    if team:
+    if is_team_store(conn):
         for statement in assignment_statements():
             conn.exec_driver_sql(statement)
