@@ -17,9 +17,9 @@ from annotator.store.team_roles import outside_team
 
 def assign(
     dataset: Annotated[
-        str,
+        str | None,
         typer.Option("--dataset", "-d", help=f"The dataset (default: {DEFAULT_DATASET})."),
-    ] = DEFAULT_DATASET,
+    ] = None,
     annotators: Annotated[
         str | None,
         typer.Option(
@@ -43,9 +43,9 @@ def assign(
     ] = False,
     db: DbOption = None,
 ) -> None:
-    """Give each document of the dataset to --overlap of the --annotators: the same
-    number each (to one document), each pair sharing about as many documents, the same
-    result for the same documents and names in any order. Run again after an import, it
+    """Give each document of the dataset to --overlap of the --annotators: as many
+    documents each (give or take one), each pair sharing about as many documents, the
+    same result for the same documents and names in any order. Run again after an import, it
     keeps the documents already assigned and deals only the new ones. Each annotator's
     window then goes through their queue. On a team's server, only the lead may assign."""
     try:
@@ -54,7 +54,7 @@ def assign(
         fail(str(error))
     with open_store(db, create=False) as store:
         try:
-            chosen = store.get_dataset(dataset)
+            chosen = store.get_dataset(dataset or DEFAULT_DATASET)
         except NotFoundError as error:
             fail(str(error))
         if names is None:
