@@ -31,7 +31,7 @@ from annotator.core.errors import StoreError, StoreMovedError
 from annotator.store import integrity, schema
 from annotator.store.server import server_transaction
 
-SCHEMA_VERSION = 8  # the newest revision in migrations/versions (a test checks it)
+SCHEMA_VERSION = 9  # the newest revision in migrations/versions (a test checks it)
 BUSY_TIMEOUT_MS = 5000
 _WRITE = "annotator_write"
 _FILE = "annotator_file"  # (path, (st_dev, st_ino)) of the file the engine opened

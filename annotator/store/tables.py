@@ -151,7 +151,9 @@ class SpanRow(SQLModel, table=True):
     # The unique key doubles as the (document_id, version_id, start) index for ordered scans.
     __table_args__ = (
         UniqueConstraint("document_id", "version_id", "start", "end", "label"),
-        Index("ix_span_label", "label"),
+        # The document list's label filter (schema 9): a label's spans in the states it
+        # counts and whose version each is in, from the index alone.
+        Index("ix_span_label_seen", "label", "state", "version_id", "document_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -194,10 +194,11 @@ def test_an_export_reads_the_server_a_batch_at_a_time(server_url: str) -> None:
         assert sum(1 for _ in streamed) == many - 1
 
 
-def test_db_upgrade_brings_a_schema_6_server_to_schema_7(
+def test_db_upgrade_brings_a_schema_6_server_to_this_version_s_schema(
     cli, postgres: PostgresServer, server_url: str
 ) -> None:
-    """Schema 7's step on a server: each version gets its document's dataset."""
+    """Schema 7's step on a server (each version gets its document's dataset) and every
+    later one (schema 9: the label filter's index)."""
     with Store.open(server_url, annotator="ada") as ada:
         news = ada.create_dataset("news")
         ada.add_documents(news.id, [(_document("Ada met Bob."), None)])
@@ -209,6 +210,8 @@ def test_db_upgrade_brings_a_schema_6_server_to_schema_7(
         "DROP INDEX ix_version_seen",
         "DROP INDEX ix_document_dataset",
         "ALTER TABLE version DROP COLUMN dataset_id",
+        "DROP INDEX ix_span_label_seen",
+        "CREATE INDEX ix_span_label ON span (label)",
         "UPDATE alembic_version SET version_num = '0006'",
     ):
         postgres.sql(statement, database)
@@ -217,6 +220,8 @@ def test_db_upgrade_brings_a_schema_6_server_to_schema_7(
     upgraded = cli("db", "upgrade", "--db", server_url)
     assert upgraded.code == 0, upgraded.err
     assert f"from schema 6 to {SCHEMA_VERSION}" in upgraded.out
+    indexes = postgres.sql("SELECT indexname FROM pg_indexes WHERE tablename = 'span'", database)
+    assert "ix_span_label_seen" in indexes.split() and "ix_span_label" not in indexes.split()
     assert postgres.sql("SELECT dataset_id FROM version", database) == str(news.id)
     assert (
         postgres.sql(
@@ -250,7 +255,7 @@ def test_db_upgrade_brings_a_schema_7_team_server_to_schema_8(
         postgres.sql(statement, database)
     upgraded = cli("db", "upgrade", "--db", server_url)
     assert upgraded.code == 0, upgraded.err
-    assert "from schema 7 to 8" in upgraded.out
+    assert f"from schema 7 to {SCHEMA_VERSION}" in upgraded.out
     assigned = cli("assign", "--db", server_url, "-d", "news", "--annotators", "ada")
     assert assigned.code == 0, assigned.err
     assert postgres.sql("SELECT annotator FROM assignment_status", database, user="ada") == "ada"
