@@ -85,6 +85,10 @@ def test_queue_progress_counts_done_and_open_from_each_version(store: Store) -> 
     _set_status(store, "bob", ada[2], Status.DONE)  # not in bob's queue: not counted
     progress = {p.annotator: (p.assigned, p.done, p.open) for p in store.queue_progress(news)}
     assert progress == {"ada": (3, 1, 1), "bob": (3, 0, 3)}
+    store.annotator = "ada"
+    assert store.queue_counts(news) == (1, 3)  # the list's footer under "Assigned to me"
+    store.annotator = "bob"
+    assert store.queue_counts(news) == (0, 3)  # his done one is not in his queue
 
 
 def test_next_in_queue_follows_the_annotators_queue_skipping_closed_ones(store: Store) -> None:

@@ -79,10 +79,12 @@ def test_ctrl_enter_follows_the_annotators_queue_whatever_the_list_shows(
     assert parts.session.document.id == queue[0]
     assert panel.version_filter.currentText() == "Assigned to me"
     assert _rows(panel) == queue  # in the queue's order
+    assert panel.progress_label.text() == f"1 of {len(queue)} assigned done"
     # The list sorted by title, and every version shown: "next" still follows the queue.
     panel.version_filter.setCurrentIndex(panel.version_filter.findText("All versions"))
     panel.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
     assert len(_rows(panel)) == 9
+    assert panel.progress_label.text() == "1 of 9 done"
     _done(parts, qtbot)
     qtbot.waitUntil(lambda: parts.session.document.id == queue[2])
     for expected in queue[3:]:

@@ -294,11 +294,17 @@ class DocumentPanel(QWidget):
 
     def _show_progress(self) -> None:
         dataset_id = self.model.dataset_id
-        done, total = (0, 0) if dataset_id is None else self._store.progress(dataset_id)
-        self.progress_label.setText(f"{done:,} of {total:,} done")
+        queue = self.model.query.assigned is not None  # "Assigned to me": the queue's
+        if dataset_id is None:
+            done, total = 0, 0
+        else:
+            count = self._store.queue_counts if queue else self._store.progress
+            done, total = count(dataset_id)
+        what = " assigned" if queue else ""
+        self.progress_label.setText(f"{done:,} of {total:,}{what} done")
         self.progress_bar.setRange(0, max(total, 1))
         self.progress_bar.setValue(done)
-        self.progress_bar.setToolTip(f"{done:,} of {total:,} documents done")
+        self.progress_bar.setToolTip(f"{done:,} of {total:,}{what} documents done")
         self._show_shown_count()
 
     def _show_shown_count(self) -> None:
