@@ -94,3 +94,24 @@ def test_a_server_that_goes_away_is_said_and_edits_are_refused_until_it_is_back(
             assert again.get_document(document_id).spans == (Span(0, 3, "PERSON"),)
     finally:
         store.close()
+
+
+def test_documents_the_lead_assigns_become_the_annotator_s_queue_by_themselves(
+    qtbot: QtBot, open_window: Callable[..., Parts], settings: QSettings, server_url: str
+) -> None:
+    news = _news(server_url, "First article.", "Second article.", "Third article.")
+    parts, store = _ada_s_window(open_window, settings, server_url)
+    try:
+        panel = parts.window.documents
+        assert panel.model.rowCount() == 3
+        assert panel.version_filter.findText("Assigned to me") == -1
+        with Store.open(server_url, annotator="lead") as lead:
+            lead.assign(news, ["ada", "bob"], 1)
+            mine = [a.document_id for a in lead.assignments(news) if a.annotator == "ada"]
+        qtbot.waitUntil(
+            lambda: panel.version_filter.currentText() == "Assigned to me", timeout=5000
+        )
+        assert [panel.model.document_id_at(row) for row in range(panel.model.rowCount())] == mine
+        assert panel.progress_label.text() == f"0 of {len(mine)} assigned done"
+    finally:
+        store.close()
