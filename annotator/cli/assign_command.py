@@ -74,6 +74,8 @@ def assign(
         if report.removed:
             msg.info(f"Dropped the {report.removed} assignments made before (--replace)")
         plural = "s" if documents != 1 else ""
+        if not documents and not report.kept:
+            fail(f"the dataset {chosen.name!r} has no documents to assign; import some first")
         if not documents:
             msg.good(
                 f"Every document of {chosen.name!r} is assigned already ({report.kept} "

@@ -100,3 +100,10 @@ def test_an_assignment_that_cannot_be_made_is_one_line(
     assert message in ran.err and len(ran.err.strip().splitlines()) == 1
     with Store.open(news) as store:
         assert all(not store.assignments(d.id) for d in store.list_datasets())
+
+
+def test_an_empty_dataset_has_nothing_to_assign(cli, db_path: Path) -> None:
+    assert cli("--db", db_path, "datasets", "create", "empty").code == 0
+    ran = cli("assign", "--db", db_path, "-d", "empty", "--annotators", "ada")
+    assert ran.code == 1
+    assert "the dataset 'empty' has no documents to assign; import some first" in ran.err
