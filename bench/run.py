@@ -57,6 +57,7 @@ NAMES = (
     "agreement",
     "review_open",
     "merge_throughput",
+    "team_edits",
     "effort",
     "effort_inputs",
     "learning",

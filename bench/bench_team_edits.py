@@ -1,0 +1,340 @@
+"""`team_edits`: eight annotators editing at once in one team's store on a PostgreSQL server.
+
+The benchmark starts a throwaway server of its own (Debian's binaries, the tests'
+`PostgresServer`, tests/postgres_server.py) with the server's own durability settings
+(every COMMIT flushed before it is acknowledged, as a team's server runs), makes its
+database a team's store (`annotator server init`'s roles and row-level rules, one database
+user per annotator, `add-user`), and the lead imports 80 synthetic articles with the
+model's suggestions (`--quick`: 12).
+
+Then 8 processes (`team_annotator.py`), each a different annotator connected as their own
+database user, make 500 edits each (`--quick`: 50) at the same time, back to back, through
+the window's own edit path (the `Editing` slot each key calls: `DocumentSession`,
+`Store.apply`, one transaction), a mix of accept, relabel, reject (with the same words
+elsewhere), draw, and Accept All or Mark Done per article. Each edit is timed from the
+call to its COMMIT.
+
+- value: the median milliseconds of the 4,000 edits; `p99_ms` their 99th percentile;
+- `paced_ms`, `paced_p99_ms`: eight other annotators the same way, each waiting about 100 ms between
+  two edits (from 50 to 150 ms), so 80 edits a second reach the server together but the
+  eight processes no longer take every cycle of the machine's processors between them;
+- baseline: the same mix made by one process on an SQLite store file, in the same run
+  (`sqlite_p99_ms`); `one_process_server_ms`: one process alone on the server, which
+  tells the server's own cost from the eight processes' contention on this machine, with
+  `statements_per_edit` (what its edits sent, BEGIN, COMMIT and the pool's ping apart),
+  the medians per edit of the time spent waiting for their results and for the COMMIT
+  (`one_process_server_waits_ms`, and `sqlite_waits_ms` for the file), and `roundtrip_ms`
+  (the median `SELECT 1` on the server, back to back, after the runs);
+- at the end, every annotator's version of every article is read from the database and
+  compared with what their process last saw: its spans and status equal, and its clock
+  (one count per edit written) equal to the edits the store acknowledged: `lost` and
+  `duplicated` count the versions where an edit is missing or counted twice.
+
+Targets: ratio <= 2, p99 < 50 ms, nothing lost or duplicated. The machine's load while
+the eight ran is `load_1min`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from common import BENCH, ChildFailed, clean_env, last_json, name_spans, result, scaled
+from synthetic import articles
+
+ANNOTATORS = 8
+EDITS = 500
+ARTICLES = 80
+WORDS = 300
+DATASET = "news"
+LABELS = ("PERSON", "GPE", "ORG", "DATE")
+TARGET_RATIO = 2.0
+TARGET_P99_MS = 50.0
+PAUSE_MS = 100  # between two edits of one annotator in the paced run
+
+
+def run(quick: bool, workdir: Path) -> dict[str, Any]:
+    sys.path.insert(0, str(BENCH.parent))  # tests/postgres_server.py
+    from tests.postgres_server import PostgresServer, server_binaries
+
+    edits = scaled(EDITS, quick)
+    texts = list(articles(ARTICLES if not quick else 12, words=WORDS, seed=2088))
+    sqlite = workdir / "team_edits.db"
+    sqlite.unlink(missing_ok=True)
+    _import(str(sqlite), texts)
+    (baseline_run,) = _annotators([str(sqlite)], edits, ["--annotator", "solo"])
+    baseline = _check(baseline_run, _file_versions(sqlite))
+    binaries = server_binaries()
+    if binaries is None:
+        raise RuntimeError("PostgreSQL's server binaries are missing (apt-get install postgresql)")
+    server = PostgresServer(binaries, durable=True)
+    try:
+        server.start()
+        server.sql("CREATE DATABASE team")
+        lead = server.url("team").replace("postgresql+psycopg://", "postgresql://")
+        names = [f"annotator{number}" for number in range(1, ANNOTATORS + 1)]
+        steady = [f"steady{number}" for number in range(1, ANNOTATORS + 1)]
+        _set_up_team(lead, ["solo", *names, *steady])
+        _import(lead, texts)
+        (alone,) = _annotators([_as(lead, "solo")], edits)
+        load = os.getloadavg()[0]
+        team = _annotators([_as(lead, name) for name in names], edits)
+        load = max(load, os.getloadavg()[0])
+        paced = _annotators(
+            [_as(lead, name) for name in steady], edits, ["--pause-ms", str(PAUSE_MS)]
+        )
+        load = max(load, os.getloadavg()[0])
+        checked = _check_all([alone, *team, *paced], _server_versions(server))
+        roundtrip = _roundtrip_ms(server.url("team"))
+    finally:
+        server.stop()
+    latencies = [ms for run_ in team for ms in run_["latencies_ms"]]
+    at_pace = [ms for run_ in paced for ms in run_["latencies_ms"]]
+    value = statistics.median(latencies)
+    p99 = _percentile(latencies, 99)
+    base = statistics.median(baseline_run["latencies_ms"])
+    ratio = value / base
+    intact = checked["lost"] == checked["duplicated"] == baseline["lost"] == 0
+    return result(
+        "team_edits",
+        value=value,
+        baseline=base,
+        ratio=ratio,
+        target=TARGET_RATIO,
+        unit="ms (median edit)",
+        higher_is_better=False,
+        ok=ratio <= TARGET_RATIO and p99 < TARGET_P99_MS and intact,
+        p99_ms=round(p99, 2),
+        p99_target_ms=TARGET_P99_MS,
+        sqlite_p99_ms=round(_percentile(baseline_run["latencies_ms"], 99), 2),
+        one_process_server_ms=round(statistics.median(alone["latencies_ms"]), 2),
+        one_process_server_p99_ms=round(_percentile(alone["latencies_ms"], 99), 2),
+        statements_per_edit=round(alone["statements"] / len(alone["latencies_ms"]), 2),
+        # Medians per edit: waiting for the statements' results (BEGIN with the first)
+        # and for the COMMIT, on the server (one process) and in the file.
+        one_process_server_waits_ms=_waits(alone),
+        sqlite_waits_ms=_waits(baseline_run),
+        roundtrip_ms=round(roundtrip, 3),
+        paced_ms=round(statistics.median(at_pace), 2),
+        paced_p99_ms=round(_percentile(at_pace, 99), 2),
+        paced_pause_ms=PAUSE_MS,
+        processes=ANNOTATORS,
+        edits_each=edits,
+        edits=len(latencies),
+        refused=sum(len(run_["refusals"]) for run_ in [*team, *paced]),
+        versions_checked=checked["versions"],
+        lost=checked["lost"],
+        duplicated=checked["duplicated"],
+        sqlite_lost_or_duplicated=baseline["lost"] + baseline["duplicated"],
+        load_1min=round(load, 2),
+        cpus=os.cpu_count(),
+        server="PostgreSQL (its own settings: fsync, synchronous_commit on), Unix socket",
+    )
+
+
+def _waits(run_: dict[str, Any]) -> dict[str, float]:
+    return {
+        part: round(statistics.median(run_[f"{part}_ms"]), 2) for part in ("statement", "commit")
+    }
+
+
+def _roundtrip_ms(url: str, runs: int = 500) -> float:
+    """The median milliseconds of `SELECT 1` on the server: one statement's round trip,
+    which every statement of an edit pays (on a file, none)."""
+    import time
+
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    query = {key: str(value) for key, value in parsed.query.items()}
+    with psycopg.connect(dbname=parsed.database, user=parsed.username, **query) as conn:
+        samples = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            conn.execute("SELECT 1").fetchone()
+            samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples)
+
+
+def _as(url: str, user: str) -> str:
+    return url.replace("//lead@", f"//{user}@", 1)
+
+
+def _set_up_team(url: str, names: list[str]) -> None:
+    from annotator.store.db import SCHEMA_VERSION
+    from annotator.store.location import ServerAddress, parse_location
+    from annotator.store.team_roles import add_team_member, set_up_team
+
+    address = parse_location(url)
+    assert isinstance(address, ServerAddress)
+    set_up_team(address, "own", SCHEMA_VERSION)
+    for name in names:
+        add_team_member(address, name, "annotator", SCHEMA_VERSION)
+
+
+def _import(location: str, texts: list[str]) -> None:
+    """The lead's import: the articles with the model's suggestions as shared input."""
+    from annotator.core.hashing import input_hash
+    from annotator.core.model import Document, Label, Span, SpanState
+    from annotator.store import Store
+
+    with Store.open(location) as store:
+        dataset = store.create_dataset(DATASET, labels=[Label(name) for name in LABELS])
+        documents = []
+        for number, text in enumerate(texts):
+            spans = tuple(
+                Span(start, end, label, SpanState.SUGGESTED, "model", 0.9)
+                for start, end, label in name_spans(text)
+            )
+            documents.append(
+                (
+                    Document(
+                        0,
+                        dataset.id,
+                        text,
+                        spans,
+                        source=f"wire-{number}.txt",
+                        input_hash=input_hash(text),
+                    ),
+                    None,
+                )
+            )
+        store.add_documents(dataset.id, documents)
+
+
+def _annotators(
+    locations: list[str], edits: int, extra: list[str] | None = None
+) -> list[dict[str, Any]]:
+    """One process per location, all started together once every one is ready."""
+    script = str(BENCH / "team_annotator.py")
+    step = ARTICLES // max(1, len(locations))
+    children = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                script,
+                where,
+                DATASET,
+                str(edits),
+                str(number * step),
+                *(extra or []),
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=clean_env(),
+        )
+        for number, where in enumerate(locations)
+    ]
+    try:
+        for child in children:
+            assert child.stdout is not None
+            line = child.stdout.readline()
+            if line.strip() != "ready":
+                why = child.stderr.read() if child.stderr else ""
+                raise ChildFailed(f"an annotator did not start: {line}{why}")
+        for child in children:
+            assert child.stdin is not None
+            child.stdin.write("go\n")
+            child.stdin.flush()
+        outputs = [child.communicate(timeout=900) for child in children]
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.kill()
+    for child, (_out, err) in zip(children, outputs, strict=True):
+        if child.returncode != 0:
+            raise ChildFailed(f"an annotator failed ({child.returncode}): {err[-2000:]}")
+    return [last_json(out) for out, _err in outputs]
+
+
+# -- what the store holds ------------------------------------------------------------------
+
+Versions = dict[tuple[str, int], dict[str, Any]]
+
+
+def _server_versions(server: Any) -> Versions:
+    """Every annotator's version from the database, read by the lead with psql."""
+    rows = server.sql(
+        "SELECT json_agg(json_build_object('annotator', v.annotator, 'document', v.document_id,"
+        " 'status', v.status, 'clock', v.clock, 'spans', (SELECT coalesce(json_agg("
+        "json_build_array(s.start, s.\"end\", s.label, s.state)), '[]') FROM span s "
+        "WHERE s.version_id = v.id))) FROM version v",
+        database="team",
+    )
+    return _versions(json.loads(rows or "[]") or [])
+
+
+def _file_versions(path: Path) -> Versions:
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute(
+            "SELECT json_group_array(json_object('annotator', v.annotator, 'document',"
+            " v.document_id, 'status', v.status, 'clock', v.clock, 'spans', (SELECT"
+            ' json_group_array(json_array(s.start, s."end", s.label, s.state)) FROM span s'
+            " WHERE s.version_id = v.id))) FROM version v"
+        ).fetchone()[0]
+    return _versions(json.loads(rows))
+
+
+def _versions(rows: list[dict[str, Any]]) -> Versions:
+    found: Versions = {}
+    for row in rows:
+        spans = row["spans"] if isinstance(row["spans"], list) else json.loads(row["spans"])
+        clock = row["clock"] if isinstance(row["clock"], dict) else json.loads(row["clock"])
+        found[(row["annotator"], int(row["document"]))] = {
+            "spans": sorted(list(span) for span in spans),
+            "status": row["status"],
+            "edits": sum(int(count) for count in clock.values()),
+        }
+    return found
+
+
+def _check_all(runs: list[dict[str, Any]], stored: Versions) -> dict[str, int]:
+    totals = {"versions": 0, "lost": 0, "duplicated": 0}
+    for run_ in runs:
+        for key, count in _check(run_, stored).items():
+            totals[key] += count
+    return totals
+
+
+def _check(run_: dict[str, Any], stored: Versions) -> dict[str, int]:
+    """Versions where an acknowledged edit is missing (`lost`: fewer edits counted, or
+    spans or status not as the annotator last saw them) or counted twice (`duplicated`:
+    more edits counted, or a span row twice)."""
+    lost = duplicated = 0
+    for document, seen in run_["articles"].items():
+        held = stored.get((run_["annotator"], int(document)))
+        if held is None:
+            lost += 1
+            continue
+        rows = held["spans"]
+        if held["edits"] > seen["edits"] or len(rows) > len({tuple(row) for row in rows}):
+            duplicated += 1
+        elif (
+            held["edits"] < seen["edits"]
+            or rows != seen["spans"]
+            or held["status"] != seen["status"]
+        ):
+            lost += 1
+    return {"versions": len(run_["articles"]), "lost": lost, "duplicated": duplicated}
+
+
+def _percentile(samples: list[float], percent: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * percent / 100))]
+
+
+if __name__ == "__main__":
+    import tempfile
+
+    folder = Path(os.environ.get("BENCH_WORKDIR", tempfile.mkdtemp(prefix="annotator-bench-")))
+    print(json.dumps(run("--quick" in sys.argv, folder)))
