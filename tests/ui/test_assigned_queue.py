@@ -115,6 +115,17 @@ def test_the_list_shows_how_many_others_are_done_and_news_of_a_queue(
     cell = panel.model.index(row, OTHERS_COLUMN)
     assert cell.data() == "1 of 1"
     assert cell.data(Qt.ItemDataRole.ToolTipRole) == "1 of 1 other done"
+    # A click on its header sorts nothing: the list keeps its order and its indicator.
+    panel.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)  # by title: Z story 0 last
+    before = _rows(panel)
+    assert before == sorted(before, reverse=True)
+    panel.table.sortByColumn(OTHERS_COLUMN, Qt.SortOrder.AscendingOrder)
+    assert _rows(panel) == before
+    header = panel.table.horizontalHeader()
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (
+        1,
+        Qt.SortOrder.AscendingOrder,
+    )
     # Someone without a queue sees every document, with everyone's progress.
     parts.workflow.switch_annotator("eve")
     panel.refresh()

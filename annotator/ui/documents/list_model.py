@@ -153,7 +153,10 @@ class DocumentListModel(QAbstractTableModel):
             self.query_changed.emit(query)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Sort by a column; any other column (-1: the header's indicator cleared) is id order."""
+        """Sort by a column; -1 (the header's indicator cleared) is id order. The others'
+        progress is no order: the list keeps its own."""
+        if column == OTHERS_COLUMN:
+            return
         sort_key = SORT_BY_COLUMN.get(column, "id")
         descending = order == Qt.SortOrder.DescendingOrder and sort_key != "id"
         self.set_query(replace(self._query, sort=sort_key, descending=descending))

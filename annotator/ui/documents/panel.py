@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
+from PySide6.QtCore import QModelIndex, QSignalBlocker, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -30,6 +30,7 @@ from annotator.store import Store
 from annotator.ui.documents.filters import DocumentFilters
 from annotator.ui.documents.list_model import (
     OTHERS_COLUMN,
+    SORT_BY_COLUMN,
     SPANS_COLUMN,
     STATUS_COLUMN,
     TITLE_COLUMN,
@@ -245,6 +246,7 @@ class DocumentPanel(QWidget):
         table.setSortingEnabled(True)
 
     def _connect(self) -> None:
+        self.table.horizontalHeader().sortIndicatorChanged.connect(self._keep_indicator)
         self.filters.changed.connect(self._apply_filters)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
         self.model.query_changed.connect(self.query_changed)
@@ -258,6 +260,19 @@ class DocumentPanel(QWidget):
     def _apply_filters(self) -> None:
         self.model.set_query(self._query())
         self._show_progress()
+
+    @Slot(int, Qt.SortOrder)
+    def _keep_indicator(self, column: int, _order: Qt.SortOrder) -> None:
+        """A click on the others' progress sorts nothing: the indicator stays where the
+        list's order is."""
+        if column != OTHERS_COLUMN:
+            return
+        query = self.model.query
+        shown = next((c for c, key in SORT_BY_COLUMN.items() if key == query.sort), -1)
+        order = Qt.SortOrder.DescendingOrder if query.descending else Qt.SortOrder.AscendingOrder
+        header = self.table.horizontalHeader()
+        with QSignalBlocker(header):
+            header.setSortIndicator(shown, order)
 
     @Slot(QModelIndex, QModelIndex)
     def _on_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
