@@ -79,7 +79,7 @@ def run(quick: bool, workdir: Path) -> dict[str, Any]:
     }
 
 
-def export_command(store: Path, out: Path) -> list[str]:
+def export_command(store: Path | str, out: Path) -> list[str]:
     """The arguments of `annotator` that export every document and span of the store."""
     return [
         "export", str(out), "--dataset", DATASET, "--format", "prodigy",
@@ -128,16 +128,18 @@ def _count_lines(path: Path) -> int:
 
 def export_store(workdir: Path, count: int) -> Path:
     """The store of `count` documents under `workdir`, built the first time it is asked for."""
-    return cached_file(workdir / f"export-{count}x{WORDS}.db", lambda path: _build(path, count))
+    path = workdir / f"export-{count}x{WORDS}.db"
+    return cached_file(path, lambda target: build_store(target, count))
 
 
-def _build(path: Path, count: int) -> None:
+def build_store(location: Path | str, count: int) -> None:
+    """The benchmark's documents in a new store: a file, or a team's server by its URL."""
     from annotator.core.model import Label
     from annotator.store import Store
 
     started = time.perf_counter()
     labels = [Label(name) for name in ("PERSON", "GPE", "ORG", "DATE")]
-    with Store.open(path) as store:
+    with Store.open(location) as store:
         dataset = store.create_dataset(DATASET, labels=labels)
         if dataset.id != 1:  # the baseline's queries name the dataset by id
             raise RuntimeError(f"the benchmark dataset has id {dataset.id}, not 1")

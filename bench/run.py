@@ -45,6 +45,7 @@ NAMES = (
     "import_memory",
     "export_throughput",
     "export_memory",
+    "export_memory_server",
     "conll_overlaps",
     "open_long_document",
     "relabel_latency",
