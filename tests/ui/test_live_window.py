@@ -96,6 +96,42 @@ def test_a_server_that_goes_away_is_said_and_edits_are_refused_until_it_is_back(
         store.close()
 
 
+def test_the_open_article_is_read_again_when_the_server_is_back(
+    qtbot: QtBot,
+    open_window: Callable[..., Parts],
+    settings: QSettings,
+    lone_postgres: PostgresServer,
+) -> None:
+    """An edit the window did not see land, written just before the server stopped (one
+    whose answer the stop cut off shows as refused, yet it may be in): once the server is
+    back, the article shows what the store holds, and the next edit lands on it."""
+    url = lone_postgres.url("team").replace("postgresql+psycopg://", "postgresql://")
+    _news(url, "Ada met Bob in Paris.")
+    parts, store = _ada_s_window(open_window, settings, url)
+    try:
+        window, session = parts.window, parts.session
+        qtbot.waitUntil(lambda: session.document is not None, timeout=5000)
+        assert session.document is not None
+        document_id = session.document.id
+        with Store.open(url, annotator="ada") as elsewhere:
+            opened = elsewhere.get_document(document_id)
+            elsewhere.apply(opened, AddSpan(Span(0, 3, "PERSON")))
+        lone_postgres.pause()
+        qtbot.waitUntil(window.server_state.isVisible, timeout=5000)
+        assert session.document.spans == ()
+        lone_postgres.resume()
+        qtbot.waitUntil(lambda: not window.server_state.isVisible(), timeout=5000)
+        qtbot.waitUntil(
+            lambda: (
+                session.document is not None and session.document.spans == (Span(0, 3, "PERSON"),)
+            ),
+            timeout=5000,
+        )
+        assert session.edit(AddSpan(Span(8, 11, "PERSON")))  # not refused as stale
+    finally:
+        store.close()
+
+
 def test_documents_the_lead_assigns_become_the_annotator_s_queue_by_themselves(
     qtbot: QtBot, open_window: Callable[..., Parts], settings: QSettings, server_url: str
 ) -> None:

@@ -116,6 +116,11 @@ class Workflow(QObject):
             self._memory.set_seen(self._store.newest())  # the window's own import is seen
             self._session.set_dataset(self._store.get_dataset(dataset.name))
 
+    def read_open_document_again(self) -> None:
+        """Read the open document from the store again: after the server was away, an
+        edit refused as it went may have been written before its answer was lost."""
+        self._session.reload()
+
     def analyse_open_document(self) -> None:
         """Ask the worker to analyse the open document again (new patterns, say): what it
         finds comes in by the usual merge, decisions untouched."""
