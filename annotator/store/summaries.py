@@ -2,8 +2,8 @@
 
 Every query touches only what a list row needs. A page is found in two steps: first the ids
 of the page (a narrow query that sorts ids and sort keys only), then the summaries of those
-ids (title, status, span counts). The title is computed in SQL from the meta and a bounded
-prefix of the text, so no whole text ever reaches Python.
+ids (title, status, span counts). The title is computed in SQL (`titles.py`), so no whole
+text ever reaches Python; which documents a query keeps is `list_filters.py`'s.
 
 Each document is shown as the store's annotator sees it (`perspective.py`). Every id in
 order comes from `ix_document_dataset`; the status filter and the status order from ranges
@@ -26,15 +26,10 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Engine,
-    String,
-    and_,
     case,
-    exists,
     func,
     literal,
-    literal_column,
     null,
-    or_,
     select,
     tuple_,
 )
@@ -47,10 +42,10 @@ from annotator.core.summaries import (
     DocumentSummary,
 )
 from annotator.store import fast_path, listing
-from annotator.store.assignments import assigned_to, others_progress
+from annotator.store.assignments import others_progress
 from annotator.store.db import read_transaction
+from annotator.store.list_filters import list_filter
 from annotator.store.perspective import (
-    ANNOTATION,
     SEEN_OWNER,
     SEEN_STATUS,
     SEEN_UPDATED,
@@ -58,50 +53,13 @@ from annotator.store.perspective import (
     Viewer,
     acting_kind,
     seen_join,
-    with_status,
 )
-from annotator.store.review_filters import GOLD_STATES, review_filter, version_count
+from annotator.store.review_filters import GOLD_STATES, version_count
 from annotator.store.sql_functions import (
     caseless,
-    json_is_string,
-    json_text,
-    like_caseless,
-    position_in,
-    string_constant,
-    trim_chars,
 )
-from annotator.store.tables import DOCUMENT, INPUT, SPAN, VERSION
-
-# Every character Python's str.strip() removes, as an SQL constant for trim().
-_WHITESPACE_CODES = (
-    *range(0x09, 0x0E),
-    *range(0x1C, 0x21),
-    0x85,
-    0xA0,
-    0x1680,
-    *range(0x2000, 0x200B),
-    0x2028,
-    0x2029,
-    0x202F,
-    0x205F,
-    0x3000,
-)
-_WS = literal_column(string_constant("".join(map(chr, _WHITESPACE_CODES))), String)
-_NEWLINE = literal_column(string_constant("\n"), String)
-
-_META_TITLE = trim_chars(json_text(DOCUMENT.c.meta, literal_column("'title'")), _WS)
-_HAS_META_TITLE = and_(
-    json_is_string(DOCUMENT.c.meta, literal_column("'title'")), _META_TITLE != ""
-)
-_PREFIX = func.ltrim(func.substr(DOCUMENT.c.text, 1, 300), _WS)
-_FIRST_LINE = func.substr(_PREFIX, 1, position_in(_PREFIX.concat(_NEWLINE), _NEWLINE) - 1)
-# Document.title, for any text whose first line starts within its first 220 characters.
-TITLE = case(
-    (_HAS_META_TITLE, _META_TITLE),
-    else_=trim_chars(func.substr(_FIRST_LINE, 1, 80), _WS),
-)
-
-_LABEL_STATES = (*GOLD_STATES, SpanState.SUGGESTED.value)
+from annotator.store.tables import DOCUMENT, SPAN, VERSION
+from annotator.store.titles import TITLE
 
 
 def _span_count(*states: str) -> ColumnElement[int]:
@@ -149,7 +107,7 @@ class SummaryQueries:
             count = conn.execute(
                 select(func.count())
                 .select_from(DOCUMENT)
-                .where(_where(dataset_id, query, _viewer(self)))
+                .where(list_filter(dataset_id, query, _viewer(self)))
             ).scalar_one()
         return int(count)
 
@@ -163,7 +121,7 @@ class SummaryQueries:
                 for row in conn.execute(
                     select(DOCUMENT.c.id)
                     .select_from(_joined(query, _viewer(self)))
-                    .where(_where(dataset_id, query, _viewer(self)))
+                    .where(list_filter(dataset_id, query, _viewer(self)))
                     .order_by(*_order(query, query.descending))
                     .limit(max(limit, 0))
                     .offset(max(offset, 0))
@@ -178,7 +136,7 @@ class SummaryQueries:
         with `summaries_of`, instead of sorting or scanning the dataset again for each page.
         """
         viewer = _viewer(self)
-        where = _where(dataset_id, query, viewer)
+        where = list_filter(dataset_id, query, viewer)
         statement = select(DOCUMENT.c.id).select_from(_joined(query, viewer)).where(where)
         with read_transaction(self._engine) as conn:
             found = listing.ids(conn, dataset_id, query, viewer)
@@ -194,7 +152,7 @@ class SummaryQueries:
     def position_of(self, dataset_id: int, query: DocumentQuery, document_id: int) -> int | None:
         """The row of a document in the list, or None when the query leaves it out."""
         viewer = _viewer(self)
-        where = _where(dataset_id, query, viewer)
+        where = list_filter(dataset_id, query, viewer)
         with read_transaction(self._engine) as conn:
             found = conn.execute(
                 select(_sort_key(query))
@@ -223,7 +181,7 @@ class SummaryQueries:
             return None
         open_query = replace(query, statuses=statuses)
         viewer = _viewer(self)
-        where = _where(dataset_id, open_query, viewer)
+        where = list_filter(dataset_id, open_query, viewer)
         order = _order(open_query, open_query.descending)
         joined = _joined(query, viewer)
         with read_transaction(self._engine) as conn:
@@ -266,70 +224,6 @@ class SummaryQueries:
             done_count = conn.execute(done).scalar_one()
             total_count = conn.execute(total).scalar_one()
         return int(done_count), int(total_count)
-
-
-def _where(dataset_id: int, query: DocumentQuery, viewer: Viewer) -> ColumnElement[bool]:
-    clauses: list[ColumnElement[bool]] = [DOCUMENT.c.dataset_id == dataset_id]
-    if query.statuses:
-        statuses = [status.value for status in sorted(query.statuses)]
-        clauses.append(with_status(viewer.annotator, statuses, viewer.kind))
-    if query.label:
-        # One pass over the label's spans (ix_span_label_seen, read alone: schema 9), not
-        # one per document; whether the annotator sees a span is its version's row, found
-        # by id (100,000 documents: 0.15 s against 0.21 s for a version looked up by
-        # document per span).
-        owner = VERSION.alias("owner")
-        theirs = and_(owner.c.annotator == viewer.annotator, owner.c.kind == viewer.kind)
-        no_version = ~exists().where(
-            VERSION.c.document_id == SPAN.c.document_id,
-            VERSION.c.annotator == viewer.annotator,
-            VERSION.c.kind == viewer.kind,
-        )
-        clauses.append(
-            DOCUMENT.c.id.in_(
-                select(SPAN.c.document_id)
-                .select_from(SPAN.outerjoin(owner, owner.c.id == SPAN.c.version_id))
-                .where(
-                    SPAN.c.label == query.label,
-                    SPAN.c.state.in_(_LABEL_STATES),
-                    or_(theirs, and_(SPAN.c.version_id == INPUT, no_version)),
-                )
-            )
-        )
-    if query.text:
-        clauses.append(_text_filter(like_pattern(query.text)))
-    if query.review is not None:
-        clauses.append(review_filter(query.review, viewer))
-    if query.assigned is not None:
-        clauses.append(assigned_to(query.assigned, dataset_id))
-    if query.annotator is not None:
-        clauses.append(
-            DOCUMENT.c.id.in_(
-                select(VERSION.c.document_id).where(
-                    VERSION.c.annotator == query.annotator, VERSION.c.kind == ANNOTATION
-                )
-            )
-        )
-    return and_(*clauses)
-
-
-def _text_filter(pattern: str) -> ColumnElement[bool]:
-    """Text or title contains the pattern, ignoring case.
-
-    SQLite's LIKE folds ASCII letters only: "zurich" finds "Zurich", but "émile" does not
-    find "Émile". The derived title is part of the text, so only a meta title needs its
-    own test.
-    """
-    return or_(
-        like_caseless(DOCUMENT.c.text, pattern),
-        and_(_HAS_META_TITLE, like_caseless(_META_TITLE, pattern)),
-    )
-
-
-def like_pattern(text: str) -> str:
-    """A LIKE pattern matching `text` anywhere, with its own `%`, `_` and `\\` taken literally."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 def _joined(query: DocumentQuery, viewer: Viewer) -> Any:

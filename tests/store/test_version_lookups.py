@@ -24,8 +24,8 @@ from annotator.core.hashing import input_hash
 from annotator.core.model import Document, Label, Status
 from annotator.core.summaries import DocumentQuery
 from annotator.store import Store
+from annotator.store.list_filters import list_filter
 from annotator.store.perspective import Viewer, seen_version, status_of, with_status
-from annotator.store.summaries import _where
 from annotator.store.tables import DOCUMENT
 
 V4 = Path(__file__).parent / "data" / "annotations-v4.db"
@@ -234,7 +234,7 @@ def test_the_label_filter_reads_the_label_s_spans_from_an_index_alone(
     those columns in the index, no span row is read (schema 9)."""
     path = make(tmp_path / "store.db")  # type: ignore[operator]
     query = DocumentQuery(label="PERSON")
-    statement = select(DOCUMENT.c.id).where(_where(1, query, Viewer("ada", "annotation")))
+    statement = select(DOCUMENT.c.id).where(list_filter(1, query, Viewer("ada", "annotation")))
     span_steps = [step for step in plan(path, statement) if " span " in f" {step} "]
     assert span_steps, plan(path, statement)
     for step in span_steps:
