@@ -51,7 +51,13 @@ from annotator.store.streams import (
     stream_statements,
 )
 from annotator.store.tables import DOCUMENT, INPUT, SPAN
-from annotator.store.versions import ensure_version, lock_version, touch, version_of
+from annotator.store.versions import (
+    edited_version,
+    ensure_version,
+    lock_version,
+    touch,
+    version_of,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,8 +306,7 @@ def write_edit(
             )
     else:
         lock_version(conn, document.id, annotator, kind)  # first: see versions.py
-        version_id = ensure_version(conn, document.id, annotator, now, kind)
-        touch(conn, version_id, changed.status.value, now)
+        version_id = edited_version(conn, document.id, annotator, changed.status.value, now, kind)
     if changes.removed:
         deleted = conn.execute(
             _DELETE_SPAN,

@@ -141,9 +141,34 @@ def copy_spans(conn: Connection, document_id: int, from_version: int, to_version
 
 def touch(conn: Connection, version_id: int, status: str, now: float) -> None:
     """Record an edit of the version: its status, when, and one more edit in this store."""
-    clock = json.loads(
-        conn.execute(select(VERSION.c.clock).where(VERSION.c.id == version_id)).scalar_one()
-    )
+    clock = conn.execute(select(VERSION.c.clock).where(VERSION.c.id == version_id)).scalar_one()
+    _record_edit(conn, version_id, json.loads(clock), status, now)
+
+
+def edited_version(
+    conn: Connection, document_id: int, annotator: str, status: str, now: float, kind: str
+) -> int:
+    """The annotator's version of the document, made from the shared input on their first
+    edit, with this edit recorded as `touch` records it: one read of an existing version
+    (its id and clock together) before the write, where each is a round trip to a server."""
+    found = conn.execute(
+        select(VERSION.c.id, VERSION.c.clock).where(
+            VERSION.c.document_id == document_id,
+            VERSION.c.annotator == annotator,
+            VERSION.c.kind == kind,
+        )
+    ).first()
+    if found is None:
+        version_id, clock = ensure_version(conn, document_id, annotator, now, kind), {}
+    else:
+        version_id, clock = int(found[0]), json.loads(found[1])
+    _record_edit(conn, version_id, clock, status, now)
+    return version_id
+
+
+def _record_edit(
+    conn: Connection, version_id: int, clock: dict[str, int], status: str, now: float
+) -> None:
     here = store_id(conn)
     clock[here] = int(clock.get(here, 0)) + 1
     conn.execute(
