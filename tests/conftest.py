@@ -169,26 +169,24 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
     return run
 
 
-@pytest.fixture
-def lone_postgres() -> Iterator[PostgresServer]:
-    """A server of the test's own, which the test may pause (a restart, a lost network)."""
-    server = PostgresServer(_binaries_or_skip())
+def _own_server(*, durable: bool) -> Iterator[PostgresServer]:
+    server = PostgresServer(_binaries_or_skip(), durable=durable)
     try:
         server.start()
         server.sql("CREATE DATABASE team")
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def lone_postgres() -> Iterator[PostgresServer]:
+    """A server of the test's own, which the test may pause (a restart, a lost network)."""
+    yield from _own_server(durable=False)
 
 
 @pytest.fixture
 def durable_postgres() -> Iterator[PostgresServer]:
     """A server of the test's own with the server's own durability settings (a COMMIT is
     acknowledged once written to the log), which the test may crash and start again."""
-    server = PostgresServer(_binaries_or_skip(), durable=True)
-    try:
-        server.start()
-        server.sql("CREATE DATABASE team")
-        yield server
-    finally:
-        server.stop()
+    yield from _own_server(durable=True)
