@@ -12,8 +12,10 @@ from sqlalchemy import (
     bindparam,
     delete,
     func,
+    insert,
     literal,
     select,
+    tuple_,
     update,
 )
 from sqlalchemy.exc import IntegrityError
@@ -36,10 +38,12 @@ from annotator.store.perspective import (
 )
 from annotator.store.rows import (
     SPAN_COLUMNS,
+    SPAN_KEYS,
     SPAN_ORDER,
     ToAdd,
     document_from_row,
     insert_spans,
+    span_values,
     spans_from_rows,
     status_filter,
     token_columns,
@@ -308,20 +312,54 @@ def write_edit(
         lock_version(conn, document.id, annotator, kind)  # first: see versions.py
         version_id = edited_version(conn, document.id, annotator, changed.status.value, now, kind)
     if changes.removed:
-        deleted = conn.execute(
-            _DELETE_SPAN,
-            [
-                {
-                    "document": document.id,
-                    "version": version_id,
-                    "span_start": s.start,
-                    "span_end": s.end,
-                    "span_label": s.label,
-                    "span_state": s.state.value,
-                }
-                for s in changes.removed
-            ],
-        ).rowcount
+        deleted = _delete_spans(conn, document.id, version_id, changes.removed)
         if deleted != len(changes.removed):  # the caller's transaction is rolled back
             raise StaleDocument(f"document {document.id}: a removed span is not as it was read")
-    insert_spans(conn, document.id, version_id, changes.added)
+    if conn.dialect.name == "postgresql" and len(changes.added) > 1:
+        _insert_spans_at_once(conn, document.id, version_id, changes.added)
+    else:
+        insert_spans(conn, document.id, version_id, changes.added)
+
+
+# On a server each statement is a round trip, and psycopg sends a list of parameters as a
+# pipeline of its own (about 3 ms an edit on the bench's server): an edit of many spans
+# removes them in one statement and adds them in few. A file keeps the prepared
+# statement run once per span, which SQLite does in-process.
+_ROWS_PER_INSERT = 1000  # 8 parameters each, well under PostgreSQL's 65,535
+
+
+def _delete_spans(
+    conn: Connection, document_id: int, version_id: int, spans: Sequence[Span]
+) -> int:
+    """Remove these spans of the version; how many rows were removed."""
+    if conn.dialect.name != "postgresql" or len(spans) == 1:
+        rows = [
+            {
+                "document": document_id,
+                "version": version_id,
+                "span_start": s.start,
+                "span_end": s.end,
+                "span_label": s.label,
+                "span_state": s.state.value,
+            }
+            for s in spans
+        ]
+        return int(conn.execute(_DELETE_SPAN, rows[0] if len(rows) == 1 else rows).rowcount)
+    keys = tuple_(SPAN.c.start, SPAN.c.end, SPAN.c.label, SPAN.c.state)
+    removed = delete(SPAN).where(
+        SPAN.c.document_id == document_id,
+        SPAN.c.version_id == version_id,
+        keys.in_([(s.start, s.end, s.label, s.state.value) for s in spans]),
+    )
+    return int(conn.execute(removed).rowcount)
+
+
+def _insert_spans_at_once(
+    conn: Connection, document_id: int, version_id: int, spans: Sequence[Span]
+) -> None:
+    rows = [
+        dict(zip(SPAN_KEYS, row, strict=True))
+        for row in span_values(document_id, version_id, spans)
+    ]
+    for start in range(0, len(rows), _ROWS_PER_INSERT):
+        conn.execute(insert(SPAN).values(rows[start : start + _ROWS_PER_INSERT]))

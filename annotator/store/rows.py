@@ -127,7 +127,7 @@ def insert_spans(
         for row in span_values(document_id, version_id, spans)
     ]
     if rows:
-        conn.execute(INSERT_SPAN, rows)
+        conn.execute(INSERT_SPAN, rows[0] if len(rows) == 1 else rows)  # see write_edit
 
 
 def status_filter(
