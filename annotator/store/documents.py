@@ -12,7 +12,6 @@ from sqlalchemy import (
     bindparam,
     delete,
     func,
-    insert,
     literal,
     select,
     tuple_,
@@ -38,12 +37,10 @@ from annotator.store.perspective import (
 )
 from annotator.store.rows import (
     SPAN_COLUMNS,
-    SPAN_KEYS,
     SPAN_ORDER,
     ToAdd,
     document_from_row,
     insert_spans,
-    span_values,
     spans_from_rows,
     status_filter,
     token_columns,
@@ -315,23 +312,17 @@ def write_edit(
         deleted = _delete_spans(conn, document.id, version_id, changes.removed)
         if deleted != len(changes.removed):  # the caller's transaction is rolled back
             raise StaleDocument(f"document {document.id}: a removed span is not as it was read")
-    if conn.dialect.name == "postgresql" and len(changes.added) > 1:
-        _insert_spans_at_once(conn, document.id, version_id, changes.added)
-    else:
-        insert_spans(conn, document.id, version_id, changes.added)
-
-
-# On a server each statement is a round trip, and psycopg sends a list of parameters as a
-# pipeline of its own (about 3 ms an edit on the bench's server): an edit of many spans
-# removes them in one statement and adds them in few. A file keeps the prepared
-# statement run once per span, which SQLite does in-process.
-_ROWS_PER_INSERT = 1000  # 8 parameters each, well under PostgreSQL's 65,535
+    insert_spans(conn, document.id, version_id, changes.added)
 
 
 def _delete_spans(
     conn: Connection, document_id: int, version_id: int, spans: Sequence[Span]
 ) -> int:
-    """Remove these spans of the version; how many rows were removed."""
+    """Remove these spans of the version; how many rows were removed.
+
+    On a server many go in one statement, as `insert_spans` adds them: psycopg would send
+    a list of parameters as a pipeline of its own, round trips at every key. A file runs
+    the prepared statement once per span, in-process."""
     if conn.dialect.name != "postgresql" or len(spans) == 1:
         rows = [
             {
@@ -352,14 +343,3 @@ def _delete_spans(
         keys.in_([(s.start, s.end, s.label, s.state.value) for s in spans]),
     )
     return int(conn.execute(removed).rowcount)
-
-
-def _insert_spans_at_once(
-    conn: Connection, document_id: int, version_id: int, spans: Sequence[Span]
-) -> None:
-    rows = [
-        dict(zip(SPAN_KEYS, row, strict=True))
-        for row in span_values(document_id, version_id, spans)
-    ]
-    for start in range(0, len(rows), _ROWS_PER_INSERT):
-        conn.execute(insert(SPAN).values(rows[start : start + _ROWS_PER_INSERT]))
