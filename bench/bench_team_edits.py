@@ -21,10 +21,13 @@ call to its COMMIT.
 - baseline: the same mix made by one process on an SQLite store file, in the same run
   (`sqlite_p99_ms`); `one_process_server_ms`: one process alone on the server, which
   tells the server's own cost from the eight processes' contention on this machine, with
-  `statements_per_edit` (what its edits sent, BEGIN, COMMIT and the pool's ping apart),
-  the medians per edit of the time spent waiting for their results and for the COMMIT
-  (`one_process_server_waits_ms`, and `sqlite_waits_ms` for the file), and `roundtrip_ms`
-  (the median `SELECT 1` on the server, back to back, after the runs);
+  the medians per edit of the time spent waiting for the server's answers (statements,
+  BEGIN, the pool's ping) and for the COMMIT (`one_process_server_waits_ms`;
+  `sqlite_waits_ms`: the file's statements and COMMIT), and `roundtrip_ms` (the median
+  `SELECT 1` on the server, back to back, after the runs);
+- `sqlite_eight_ms`, `sqlite_eight_p99_ms`: eight annotators back to back in one SQLite
+  store file, the same contention for the machine's two processors as the eight on the
+  server, which tells what the contention alone costs;
 - at the end, every annotator's version of every article is read from the database and
   compared with what their process last saw: its spans and status equal, and its clock
   (one count per edit written) equal to the edits the store acknowledged: `lost` and
@@ -67,8 +70,11 @@ def run(quick: bool, workdir: Path) -> dict[str, Any]:
     sqlite = workdir / "team_edits.db"
     sqlite.unlink(missing_ok=True)
     _import(str(sqlite), texts)
-    (baseline_run,) = _annotators([str(sqlite)], edits, ["--annotator", "solo"])
+    (baseline_run,) = _annotators([str(sqlite)], edits, names=["solo"])
     baseline = _check(baseline_run, _file_versions(sqlite))
+    names = [f"annotator{number}" for number in range(1, ANNOTATORS + 1)]
+    crowded = _annotators([str(sqlite)] * ANNOTATORS, edits, names=names)
+    crowded_checked = _check_all(crowded, _file_versions(sqlite))
     binaries = server_binaries()
     if binaries is None:
         raise RuntimeError("PostgreSQL's server binaries are missing (apt-get install postgresql)")
@@ -77,7 +83,6 @@ def run(quick: bool, workdir: Path) -> dict[str, Any]:
         server.start()
         server.sql("CREATE DATABASE team")
         lead = server.url("team").replace("postgresql+psycopg://", "postgresql://")
-        names = [f"annotator{number}" for number in range(1, ANNOTATORS + 1)]
         steady = [f"steady{number}" for number in range(1, ANNOTATORS + 1)]
         _set_up_team(lead, ["solo", *names, *steady])
         _import(lead, texts)
@@ -100,6 +105,7 @@ def run(quick: bool, workdir: Path) -> dict[str, Any]:
     base = statistics.median(baseline_run["latencies_ms"])
     ratio = value / base
     intact = checked["lost"] == checked["duplicated"] == baseline["lost"] == 0
+    in_file = [ms for run_ in crowded for ms in run_["latencies_ms"]]
     return result(
         "team_edits",
         value=value,
@@ -114,12 +120,14 @@ def run(quick: bool, workdir: Path) -> dict[str, Any]:
         sqlite_p99_ms=round(_percentile(baseline_run["latencies_ms"], 99), 2),
         one_process_server_ms=round(statistics.median(alone["latencies_ms"]), 2),
         one_process_server_p99_ms=round(_percentile(alone["latencies_ms"], 99), 2),
-        statements_per_edit=round(alone["statements"] / len(alone["latencies_ms"]), 2),
-        # Medians per edit: waiting for the statements' results (BEGIN with the first)
-        # and for the COMMIT, on the server (one process) and in the file.
+        # Medians per edit: waiting for the server's answers and for the COMMIT (one
+        # process); in the file, its statements and its COMMIT.
         one_process_server_waits_ms=_waits(alone),
         sqlite_waits_ms=_waits(baseline_run),
         roundtrip_ms=round(roundtrip, 3),
+        sqlite_eight_ms=round(statistics.median(in_file), 2),
+        sqlite_eight_p99_ms=round(_percentile(in_file, 99), 2),
+        sqlite_eight_lost_or_duplicated=crowded_checked["lost"] + crowded_checked["duplicated"],
         paced_ms=round(statistics.median(at_pace), 2),
         paced_p99_ms=round(_percentile(at_pace, 99), 2),
         paced_pause_ms=PAUSE_MS,
@@ -209,9 +217,13 @@ def _import(location: str, texts: list[str]) -> None:
 
 
 def _annotators(
-    locations: list[str], edits: int, extra: list[str] | None = None
+    locations: list[str],
+    edits: int,
+    extra: list[str] | None = None,
+    names: list[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """One process per location, all started together once every one is ready."""
+    """One process per location (with `names`, each annotator's name in a file), all
+    started together once every one is ready."""
     script = str(BENCH / "team_annotator.py")
     step = ARTICLES // max(1, len(locations))
     children = [
@@ -224,6 +236,7 @@ def _annotators(
                 str(edits),
                 str(number * step),
                 *(extra or []),
+                *(["--annotator", names[number]] if names else []),
             ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,

@@ -112,7 +112,6 @@ def main() -> int:
                 "annotator": store.annotator,
                 "latencies_ms": [round(ms, 3) for ms in latencies],
                 "refusals": refusals,
-                "statements": waits.statements,
                 "statement_ms": [round(ms, 3) for ms in waits.statement_ms],
                 "commit_ms": [round(ms, 3) for ms in waits.commit_ms],
                 "articles": articles,
@@ -123,20 +122,21 @@ def main() -> int:
 
 
 class _Waits:
-    """Per timed edit, the milliseconds spent in the driver's statements (the first one's
-    BEGIN with it) and in its COMMIT; and how many statements all the edits sent."""
+    """Per timed edit, the milliseconds spent waiting for the server's answers (psycopg's
+    waits: its statements, their BEGIN, the pool's ping) and for its COMMIT. On a file
+    there is no server: the SQLite statements' and COMMIT's own time instead. (Round
+    trips are counted by tests/store/test_edit_statements.py, from libpq's trace.)"""
 
     def __init__(self, engine: Any) -> None:
-        from sqlalchemy import event
-
-        self.statements = 0
         self.statement_ms: list[float] = []
         self.commit_ms: list[float] = []
         self._on = False
         self._parts = [0.0, 0.0]
-        self._began = 0.0
-        event.listen(engine, "before_cursor_execute", self._before)
-        event.listen(engine, "after_cursor_execute", self._after)
+        self._server = engine.dialect.name == "postgresql"
+        if self._server:
+            self._time_server_waits()
+        else:
+            self._time_statements(engine)
         commit = engine.dialect.do_commit
 
         def timed_commit(connection: Any) -> None:
@@ -146,6 +146,36 @@ class _Waits:
 
         engine.dialect.do_commit = timed_commit
 
+    def _time_server_waits(self) -> None:
+        import psycopg
+
+        wait = psycopg.Connection.wait
+
+        def timed_wait(connection: Any, *args: Any, **kwargs: Any) -> Any:
+            began = time.perf_counter()
+            try:
+                return wait(connection, *args, **kwargs)
+            finally:
+                if self._on:
+                    self._parts[0] += time.perf_counter() - began
+
+        psycopg.Connection.wait = timed_wait  # type: ignore[method-assign]
+
+    def _time_statements(self, engine: Any) -> None:
+        from sqlalchemy import event
+
+        began = [0.0]
+
+        def before(*_args: object) -> None:
+            began[0] = time.perf_counter()
+
+        def after(*_args: object) -> None:
+            if self._on:
+                self._parts[0] += time.perf_counter() - began[0]
+
+        event.listen(engine, "before_cursor_execute", before)
+        event.listen(engine, "after_cursor_execute", after)
+
     def start(self) -> None:
         self._on, self._parts = True, [0.0, 0.0]
 
@@ -154,16 +184,9 @@ class _Waits:
 
     def keep(self) -> None:
         """The edit just timed counts: keep its waits."""
-        self.statement_ms.append(self._parts[0] * 1000)
+        answers = self._parts[0] - (self._parts[1] if self._server else 0.0)  # COMMIT apart
+        self.statement_ms.append(answers * 1000)
         self.commit_ms.append(self._parts[1] * 1000)
-
-    def _before(self, *_args: object) -> None:
-        if self._on:
-            self.statements += 1
-        self._began = time.perf_counter()
-
-    def _after(self, *_args: object) -> None:
-        self._parts[0] += time.perf_counter() - self._began
 
 
 def _gesture(kind: str, session: Any, editing: Any, labels: list[str]) -> Callable[[], None] | None:

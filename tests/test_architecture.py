@@ -146,7 +146,8 @@ def test_relative_imports_resolve_to_absolute_names() -> None:
 # the file (pragmas, BEGIN IMMEDIATE, WAL, migrations), the online backup, the integrity
 # checks, the salvage of a damaged file, and the few statements run on the cursor for a
 # measured reason (store/fast_path.py). On a server, the database user, the team's roles
-# and policies and the change notices' triggers (DDL with no Core form) are plain SQL too.
+# and policies and the change notices' triggers (DDL with no Core form) are plain SQL too,
+# and so is an edit sent in one round trip through psycopg's pipeline (server_edits.py).
 DRIVER_MODULES = {
     "annotator.store.db",
     "annotator.store.backups",
@@ -156,6 +157,7 @@ DRIVER_MODULES = {
     "annotator.store.server",
     "annotator.store.team_roles",
     "annotator.store.notices",
+    "annotator.store.server_edits",
 }
 # The schema steps (Alembic revisions), as they were written against the driver before.
 MIGRATIONS = "annotator.store.migrations."

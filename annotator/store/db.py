@@ -31,7 +31,7 @@ from annotator.core.errors import StoreError, StoreMovedError
 from annotator.store import integrity, schema
 from annotator.store.server import server_transaction
 
-SCHEMA_VERSION = 9  # the newest revision in migrations/versions (a test checks it)
+SCHEMA_VERSION = 10  # the newest revision in migrations/versions (a test checks it)
 BUSY_TIMEOUT_MS = 5000
 _WRITE = "annotator_write"
 _FILE = "annotator_file"  # (path, (st_dev, st_ino)) of the file the engine opened
@@ -94,16 +94,17 @@ def close_engine(engine: Engine) -> None:
 
 
 @contextlib.contextmanager
-def write_transaction(engine: Engine) -> Iterator[Connection]:
+def write_transaction(engine: Engine, *, edit: bool = False) -> Iterator[Connection]:
     """One short write transaction (BEGIN IMMEDIATE ... COMMIT), rolled back on error.
 
     Refused at once in a store found damaged. Just before COMMIT the path is checked to
     still be the file the store opened (one `stat`): a write into a file that was
-    deleted, moved or replaced is rolled back and never acknowledged.
+    deleted, moved or replaced is rolled back and never acknowledged. An `edit` on a
+    server sends its BEGIN with its statements (`server.server_transaction`).
     """
     options = engine.get_execution_options()
     if _FILE not in options:
-        with server_transaction(engine) as conn:
+        with server_transaction(engine, deferred_begin=edit) as conn:
             yield conn
         return
     path, opened = options[_FILE]

@@ -45,6 +45,7 @@ from annotator.store.rows import (
     status_filter,
     token_columns,
 )
+from annotator.store.server_edits import write_pipelined
 from annotator.store.streams import (
     StoredDocument,
     documents_with_spans,
@@ -56,6 +57,7 @@ from annotator.store.versions import (
     edited_version,
     ensure_version,
     lock_version,
+    owner_of,
     touch,
     version_of,
 )
@@ -257,7 +259,7 @@ class DocumentQueries:
         """
         changed = edit.apply(document)
         try:
-            with write_transaction(self._engine) as conn:
+            with write_transaction(self._engine, edit=True) as conn:
                 write_edit(conn, document, changed, edit, annotator=self.annotator, kind=self._kind)
         except (IntegrityError, StaleDocument):
             raise StoreError(
@@ -306,13 +308,23 @@ def write_edit(
                 "deleted?); the change was not saved"
             )
     else:
+        if conn.dialect.name == "postgresql":  # one round trip: see server_edits.py
+            owner = owner_of(conn, document.id, annotator, kind, changed.status.value, now)
+            deleted = None if owner is None else write_pipelined(conn, owner, changes)
+            if deleted is not None:
+                _check_removed(document, deleted, changes.removed)
+                return
         lock_version(conn, document.id, annotator, kind)  # first: see versions.py
         version_id = edited_version(conn, document.id, annotator, changed.status.value, now, kind)
     if changes.removed:
         deleted = _delete_spans(conn, document.id, version_id, changes.removed)
-        if deleted != len(changes.removed):  # the caller's transaction is rolled back
-            raise StaleDocument(f"document {document.id}: a removed span is not as it was read")
+        _check_removed(document, deleted, changes.removed)
     insert_spans(conn, document.id, version_id, changes.added)
+
+
+def _check_removed(document: Document, deleted: int, removed: Sequence[Span]) -> None:
+    if deleted != len(removed):  # the caller's transaction is rolled back
+        raise StaleDocument(f"document {document.id}: a removed span is not as it was read")
 
 
 def _delete_spans(

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import uuid
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, literal, select, update
 
@@ -38,14 +39,24 @@ def store_id(conn: Connection) -> str:
     made it: a store copied to another person (or machine) must count its own edits apart
     from the original's, or a merge could not tell that both changed a version.
     """
+    known = stored_id(conn)
+    if known is not None:
+        return known
+    made = uuid.uuid4().hex
+    here = _here(conn.engine.get_execution_options())
+    conn.execute(delete(STORE_INFO).where(STORE_INFO.c.key.in_((_STORE_ID, _STORE_FILE))))
+    conn.execute(
+        insert(STORE_INFO), [{"key": _STORE_ID, "value": made}, {"key": _STORE_FILE, "value": here}]
+    )
+    return made
+
+
+def stored_id(conn: Connection) -> str | None:
+    """This store's id as `store_id` gives it, when one is already stored for this file
+    (or server); None when `store_id` would make one."""
     options = conn.engine.get_execution_options()
     if _KNOWN_ID in options:  # read once per opened store: every edit asks (`touch`)
         return str(options[_KNOWN_ID])
-    if FILE_OPTION in options:
-        path, opened = options[FILE_OPTION]
-        here = json.dumps([str(Path(path).resolve()), list(opened or ())])
-    else:  # a server's database is never copied as a file: its id is made once
-        here = json.dumps(["server"])
     rows = dict(
         conn.execute(
             select(STORE_INFO.c.key, STORE_INFO.c.value).where(
@@ -53,16 +64,19 @@ def store_id(conn: Connection) -> str:
             )
         ).all()
     )
-    if rows.get(_STORE_FILE) == here and _STORE_ID in rows:
-        # Only an id read back is kept: one made here is not in the file until COMMIT.
-        conn.engine.update_execution_options(**{_KNOWN_ID: rows[_STORE_ID]})
-        return str(rows[_STORE_ID])
-    made = uuid.uuid4().hex
-    conn.execute(delete(STORE_INFO).where(STORE_INFO.c.key.in_((_STORE_ID, _STORE_FILE))))
-    conn.execute(
-        insert(STORE_INFO), [{"key": _STORE_ID, "value": made}, {"key": _STORE_FILE, "value": here}]
-    )
-    return made
+    if rows.get(_STORE_FILE) != _here(options) or _STORE_ID not in rows:
+        return None
+    # Only an id read back is kept: one made here is not in the file until COMMIT.
+    conn.engine.update_execution_options(**{_KNOWN_ID: rows[_STORE_ID]})
+    return str(rows[_STORE_ID])
+
+
+def _here(options: dict[str, Any]) -> str:
+    """Where this store is, as `store_id` records it beside the id."""
+    if FILE_OPTION in options:
+        path, opened = options[FILE_OPTION]
+        return json.dumps([str(Path(path).resolve()), list(opened or ())])
+    return json.dumps(["server"])  # a server's database is never copied as a file
 
 
 def lock_version(conn: Connection, document_id: int, annotator: str, kind: str) -> None:
@@ -73,8 +87,33 @@ def lock_version(conn: Connection, document_id: int, annotator: str, kind: str) 
     first edit of a version is covered too, and no privilege a team member lacks."""
     if conn.dialect.name != "postgresql":
         return
-    key = func.hashtextextended(f"{document_id}/{kind}/{annotator}", 0)
+    key = func.hashtextextended(_lock_key(document_id, annotator, kind), 0)
     conn.execute(select(func.pg_advisory_xact_lock(key)))
+
+
+def _lock_key(document_id: int, annotator: str, kind: str) -> str:
+    return f"{document_id}/{kind}/{annotator}"
+
+
+def owner_of(
+    conn: Connection, document_id: int, annotator: str, kind: str, status: str, now: float
+) -> dict[str, Any] | None:
+    """What `server_edits.write_pipelined` needs to write an edit to the annotator's
+    version: whose it is, its lock key, the status and time it takes, and this store's
+    id in its clock; None while the store has no id yet (its first edit makes it, after
+    the version's lock)."""
+    here = stored_id(conn)
+    if here is None:
+        return None
+    return {
+        "document": document_id,
+        "annotator": annotator,
+        "kind": kind,
+        "lock": _lock_key(document_id, annotator, kind),
+        "status": status,
+        "now": now,
+        "here": here,
+    }
 
 
 def version_of(

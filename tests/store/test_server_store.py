@@ -268,3 +268,33 @@ def test_db_upgrade_brings_a_schema_7_team_server_to_schema_8(
         )
         == "1"
     )
+
+
+@pytest.mark.parametrize("idle", [True, False])
+def test_a_connection_the_server_dropped_is_replaced_before_use(
+    postgres: PostgresServer, server_url: str, monkeypatch: pytest.MonkeyPatch, idle: bool
+) -> None:
+    """The server ended the store's connection (a restart, an administrator): after the
+    connection sat unused, the next edit pings it, finds it gone and connects anew, and
+    the edit lands. Within `PING_AFTER_IDLE_S` of its last use it is not pinged: an edit
+    then is refused in one line, nothing written, and the next one reconnects."""
+    from annotator.store import server
+
+    with Store.open(server_url, annotator="ada") as store:
+        news = store.create_dataset("news")
+        store.add_documents(news.id, [(_document("Ada met Bob."), None)])
+        (document_id,) = store.document_ids(news.id)
+        document = store.get_document(document_id)
+        database = server_url.split("?")[0].rsplit("/", 1)[1]
+        postgres.sql(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            f" WHERE datname = '{database}' AND pid <> pg_backend_pid()"
+        )
+        monkeypatch.setattr(server, "PING_AFTER_IDLE_S", 0.0 if idle else 3600.0)
+        edit = AddSpan(Span(0, 3, "PERSON"))
+        if not idle:
+            with pytest.raises(StoreError, match=r"the store .*: "):
+                store.apply(document, edit)
+            assert store.get_document(document_id).spans == ()
+        store.apply(document, edit)
+        assert [s.label for s in store.get_document(document_id).spans] == ["PERSON"]

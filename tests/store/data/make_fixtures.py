@@ -7,9 +7,9 @@ saved tokens, and a suggester's mark (`suggested_with`); from schema 4, two anno
 versions of one article; from schema 5, one trained model version with its figures; from
 schema 6, two imported patterns (a phrase with an id, a token pattern); schema 7 adds no
 data (each version names its dataset, and the list's indexes); from schema 8, every
-document assigned to two annotators (`annotator assign`); schema 9 adds no data (the
-label filter's index). Keep the file once released: the upgrade tests open it with every
-later version.
+document assigned to two annotators (`annotator assign`); schemas 9 and 10 add no data
+(the label filter's index; a team server's row rules). Keep the file once released: the
+upgrade tests open it with every later version.
 
 `annotations-v1.db` was written by annotator 0.1.0 and cannot be remade by this script.
 """
