@@ -23,6 +23,7 @@ from sqlalchemy import (
     and_,
     case,
     delete,
+    exists,
     func,
     insert,
     select,
@@ -151,11 +152,15 @@ class AssignmentQueries:
         with read_transaction(self._engine) as conn:
             return int(conn.execute(done).scalar_one()), int(conn.execute(assigned).scalar_one())
 
-    def has_assignments(self, dataset_id: int) -> bool:
-        """Whether anyone has documents assigned in the dataset."""
-        statement = select(ASSIGNMENT.c.id).where(ASSIGNMENT.c.dataset_id == dataset_id).limit(1)
+    def assigned(self, dataset_id: int) -> tuple[bool, bool]:
+        """(whether anyone has documents assigned in the dataset, whether the store's
+        annotator has), in one statement: the document list asks at every refresh."""
+        anyone = select(ASSIGNMENT.c.id).where(ASSIGNMENT.c.dataset_id == dataset_id)
+        mine = select(ASSIGNMENT.c.id).where(*_queue_of(self.annotator, dataset_id))
+        statement = select(exists(anyone), exists(mine))
         with read_transaction(self._engine) as conn:
-            return conn.execute(statement).first() is not None
+            found = conn.execute(statement).one()
+        return bool(found[0]), bool(found[1])
 
     def next_in_queue(self, dataset_id: int, after: int | None) -> int | None:
         """The next new or in-progress document of the store's annotator's queue after

@@ -112,6 +112,10 @@ def test_next_in_queue_follows_the_annotators_queue_skipping_closed_ones(store: 
     assert store.next_in_queue(news, queue[0]) is None
     store.annotator = "eve"
     assert not store.has_queue(news) and store.next_in_queue(news, None) is None
+    assert store.assigned(news) == (True, False)  # others have queues, eve none
+    store.annotator = "ada"
+    assert store.assigned(news) == (True, True)
+    assert store.assigned(_dataset(store, 1, name="unassigned")) == (False, False)
 
 
 SORTS: tuple[SortKey, ...] = ("id", "title", "status", "gold", "updated", "versions")

@@ -160,11 +160,14 @@ class DocumentPanel(QWidget):
         """ "Assigned to me" when the annotator has a queue in the dataset, chosen the first
         time it is offered for that dataset and annotator; the others' progress when
         anyone has one."""
-        has_any = dataset_id is not None and self._store.has_assignments(dataset_id)
-        self.table.setColumnHidden(OTHERS_COLUMN, not has_any)
+        if dataset_id is None:
+            self.table.setColumnHidden(OTHERS_COLUMN, True)
+            self.filters.offer_queue(None, choose=False)
+            return
+        anyone, mine = self._store.assigned(dataset_id)
+        self.table.setColumnHidden(OTHERS_COLUMN, not anyone)
         me = self._store.annotator
-        mine = has_any and dataset_id is not None and self._store.has_queue(dataset_id)
-        owner = (dataset_id, me) if mine and dataset_id is not None else None
+        owner = (dataset_id, me) if mine else None
         self.filters.offer_queue(me if mine else None, choose=owner not in (None, self._queue))
         if owner is not None:
             self._queue = owner
