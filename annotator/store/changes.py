@@ -67,7 +67,11 @@ class ChangeWatch:
                 parameters[key] = str(value)
         conninfo = make_conninfo(dbname=url.database, connect_timeout="5", **parameters)
         connection = psycopg.connect(conninfo, autocommit=True)
-        connection.execute(f"LISTEN {CHANNEL}")
+        try:
+            connection.execute(f"LISTEN {CHANNEL}")
+        except BaseException:
+            connection.close()  # not left for the garbage collector to find
+            raise
         return connection
 
 

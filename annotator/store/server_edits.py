@@ -28,6 +28,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError, StatementError
 
 from annotator.core.edits import Changes
+from annotator.core.errors import StoreError
 from annotator.core.model import Span
 from annotator.store.server import is_idle
 
@@ -47,6 +48,8 @@ _REMOVE = (
     " unnest(%(starts)s::integer[], %(ends)s::integer[], %(labels)s::text[],"
     " %(states)s::text[]))"
 )
+
+_BATCH = "an edit's statements (server_edits.py)"
 
 _ADD = (
     'INSERT INTO span (document_id, version_id, start, "end", label, state, source, score)'
@@ -69,7 +72,6 @@ def write_pipelined(
     removed, added = changes.removed, changes.added
     driver = conn.connection.driver_connection
     assert driver is not None  # a server's connection is a psycopg one
-    statement = _TOUCH
     begin = driver.autocommit and is_idle(driver)  # a deferred BEGIN (server_transaction)
     try:
         with driver.pipeline():
@@ -77,16 +79,21 @@ def write_pipelined(
                 driver.execute("BEGIN")
             driver.execute(_LOCK, owner)
             touched = driver.execute(_TOUCH, owner)
-            statement = _REMOVE
             deleted = driver.execute(_REMOVE, {**owner, **_keys(removed)}) if removed else None
-            statement = _ADD
-            if added:
-                driver.execute(_ADD, {**owner, **_keys(added), **_extras(added)})
-        if touched.fetchone() is None:
-            return None
-        return 0 if deleted is None else deleted.rowcount
+            inserted = (
+                driver.execute(_ADD, {**owner, **_keys(added), **_extras(added)}) if added else None
+            )
     except driver.Error as error:
-        raise _translated(conn, statement, error) from None
+        raise _translated(conn, _BATCH, error) from None
+    rows = sum(cursor.rowcount for cursor in (deleted, inserted) if cursor is not None)
+    if touched.fetchone() is not None:
+        return 0 if deleted is None else deleted.rowcount
+    if rows:  # spans of a version whose row the server did not let this person change
+        raise StoreError(
+            f"the server refused the change: document {owner['document']}'s version of "
+            f"{owner['annotator']} may not be changed by this database user; nothing was saved"
+        )
+    return None
 
 
 def _keys(spans: Sequence[Span]) -> dict[str, list[Any]]:

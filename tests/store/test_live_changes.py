@@ -111,3 +111,27 @@ def test_an_assignment_made_by_the_lead_is_heard(server_url: str) -> None:
             assert "assignment" in _until(watch.changes, "assignment")
         finally:
             watch.close()
+
+
+def test_a_watch_that_cannot_listen_closes_its_connection(
+    server_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server that takes the connection and then refuses to LISTEN on it (it is being
+    stopped, say): one line, and the connection is closed, not left open for the
+    garbage collector to find (which tells of it at some later, unrelated moment)."""
+    import gc
+    import sys
+
+    from annotator.store import changes
+
+    _team(server_url)
+    with Store.open(server_url, annotator="ada") as ada:
+        watch = ada.watch_changes()
+        assert watch is not None
+        monkeypatch.setattr(changes, "CHANNEL", "not a channel")  # LISTEN is refused
+        left_open: list[str] = []
+        monkeypatch.setattr(sys, "unraisablehook", lambda raised: left_open.append(str(raised)))
+        with pytest.raises(StoreError, match="cannot be reached"):
+            watch.changes()
+        gc.collect()
+        assert left_open == []

@@ -18,14 +18,15 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 
 import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
-from annotator.core.edits import Edit, ReplaceSpan, Restate
+from annotator.core.edits import Edit, ReplaceSpan, Restate, SetStatus
 from annotator.core.errors import StoreError
-from annotator.core.model import Label, Span, SpanState
+from annotator.core.model import Label, Span, SpanState, Status
 from annotator.store import Store, documents
 from annotator.store.location import ServerAddress
 from tests.store.test_store import make_document
@@ -205,3 +206,25 @@ def _edits_counted(store: Store, document_id: int) -> int:
             )
         ).scalar_one()
     return sum(json.loads(clock).values())
+
+
+def test_an_edit_made_on_a_stale_copy_of_an_existing_version_changes_nothing(
+    two_windows: tuple[Store, Store, int],
+) -> None:
+    """Both windows have written before (on a server each edit now goes in one batch):
+    the first rejects Bob, the second, on its older copy, relabels him. Nothing of the
+    relabel is kept, neither the span it adds nor a count in the version's clock."""
+    first, second, document_id = two_windows
+    first.apply(first.get_document(document_id), ReplaceSpan.accept(ADA))
+    second.apply(second.get_document(document_id), SetStatus(Status.NEW, Status.IN_PROGRESS))
+    stale = second.get_document(document_id)
+    first.apply(first.get_document(document_id), ReplaceSpan.reject(BOB))
+    relabelled = replace(BOB, label="GPE", state=SpanState.ACCEPTED)
+    with pytest.raises(StoreError, match=STALE):
+        second.apply(stale, ReplaceSpan(BOB, relabelled))
+    assert set(first.get_document(document_id).spans) == {
+        ADA.with_state(SpanState.ACCEPTED),
+        BOB.with_state(SpanState.REJECTED),
+        PARIS,
+    }
+    assert _edits_counted(first, document_id) == 3

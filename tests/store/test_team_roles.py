@@ -232,6 +232,28 @@ def test_db_upgrade_gives_a_schema_9_teams_server_the_rules_by_version_id(cli, t
     assert lead("SELECT count(*) FROM span WHERE version_id <> 0") == [(1,)]
 
 
+def test_an_edit_of_a_version_the_server_lets_one_read_but_not_change_is_refused(
+    team: str,
+) -> None:
+    """A review version in ada's name (the lead made it): she may read it and its spans,
+    but an annotator may not change a review's row. Her edit of it as a reviewer is one
+    line, and nothing of it is kept, spans included."""
+    lead = _sql(team, "lead")
+    lead(
+        "INSERT INTO version (document_id, dataset_id, annotator, kind, status, created_at,"
+        " updated_at, clock) VALUES (1, 1, 'ada', 'review', 'new', 0, 0, '{}')"
+    )
+    with Store.open(_as(team, "ada")) as ada:
+        ada.get_document(1)  # the store's id, read once
+        ada.reviewing = True
+        review = ada.get_document(1)
+        with pytest.raises(StoreError, match="the server refused the change"):
+            ada.apply(review, AddSpan(Span(8, 11, "PERSON")))
+    assert lead(
+        "SELECT count(*) FROM span s JOIN version v ON v.id = s.version_id WHERE v.kind = 'review'"
+    ) == [(0,)]
+
+
 def test_add_user_on_a_store_file_is_refused(cli, db_path: Any) -> None:
     result = cli("server", "add-user", "ada", "--db", db_path)
     assert result.code == 1

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from alembic import op
 
-from annotator.store.team_roles import is_team_store, policy_statements
+from annotator.store.team_roles import is_team_store
 
 revision = "0010"
 down_revision = "0009"
@@ -22,9 +22,21 @@ branch_labels = None
 depends_on = None
 
 
+# The span rules as this step made them (a later step that changes them says so itself).
+_ITS_VERSION = "SELECT 1 FROM version WHERE version.id = span.version_id"
+_MINE = f"version_id = 0 OR EXISTS ({_ITS_VERSION} AND version.annotator = current_user)"
+_RULES = (
+    "DROP POLICY IF EXISTS span_read ON span",
+    f"CREATE POLICY span_read ON span FOR SELECT USING (version_id = 0 OR EXISTS ({_ITS_VERSION}))",
+    "DROP POLICY IF EXISTS span_write ON span",
+    f"CREATE POLICY span_write ON span FOR ALL TO annotators, reviewers USING ({_MINE})"
+    f" WITH CHECK ({_MINE})",
+)
+
+
 def upgrade() -> None:
     conn = op.get_bind()
     if conn.dialect.name != "postgresql" or not is_team_store(conn):
         return
-    for statement in policy_statements():
+    for statement in _RULES:
         conn.exec_driver_sql(statement)
