@@ -10,6 +10,7 @@ import typer
 
 from annotator.cli.common import DEFAULT_DATASET, DatasetOption, DbOption, msg, open_store
 from annotator.cli.evaluate_command import JsonOption
+from annotator.nlp.recorded import confidence_of
 
 
 def models(
@@ -17,8 +18,9 @@ def models(
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """List the dataset's trained model versions with their held-out figures and training
-    time, and say which pipeline suggests for it."""
+    """List the dataset's trained model versions with their held-out figures, training
+    time and the least probability their suggestions need, and say which pipeline
+    suggests for it."""
     with open_store(db, create=False) as store:
         found = store.get_dataset(dataset)
         versions = store.model_versions(found.id)
@@ -38,6 +40,7 @@ def models(
                     "train_documents": v.train_documents,
                     "eval_documents": v.eval_documents,
                     "scores": v.scores.as_json(),
+                    "confidence": confidence_of(Path(v.path)),
                 }
                 for v in versions
             ],
@@ -55,11 +58,21 @@ def models(
                 f"{v.train_documents}/{v.eval_documents}",
                 f"{v.seconds:.1f}",
                 f"{v.scores.micro.f * 100:.1f}",
+                _sure(confidence_of(Path(v.path))),
                 ", ".join(f"{k} {f.f * 100:.1f}" for k, f in sorted(v.scores.per_label.items())),
             ]
             for v in versions
         ]
-        header = ["version", "trained", "base", "train/held out", "seconds", "F1", "per label F1"]
+        header = [
+            "version",
+            "trained",
+            "base",
+            "train/held out",
+            "seconds",
+            "F1",
+            "sure from",
+            "per label F1",
+        ]
         msg.table(rows, header=header)
     if suggesting is not None:
         msg.text(f"* suggests for {dataset!r}: {found.model}")
@@ -67,6 +80,11 @@ def models(
         msg.text(f"{dataset!r} suggests with {found.model}, not a trained version")
     else:
         msg.text(f"{dataset!r} suggests with the default model (no model of its own)")
+
+
+def _sure(least: float | None) -> str:
+    """The least probability a suggestion of the version needs; "-": every one counts."""
+    return "-" if least is None else f"{least:.2f}"
 
 
 def _same(path: str, model: str | None) -> bool:

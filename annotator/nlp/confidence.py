@@ -21,10 +21,10 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from annotator.core.confidence import Found
+from annotator.nlp.recorded import CONFIDENCE_KEY
 
 BEAM_WIDTH = 16
 BEAM_DENSITY = 0.0001  # spaCy's pruning: parses this much less likely than the best go
-CONFIDENCE_KEY = "annotator_confidence"  # in a version's meta.json: its least probability
 
 Scored = tuple[int, int, str, float]  # token start, token end, label, probability
 

@@ -147,6 +147,29 @@ def test_models_lists_the_version_and_says_it_suggests(trained: Trained) -> None
     assert "no trained versions yet" in other.out
 
 
+def test_models_shows_how_sure_a_versions_suggestions_must_be(trained: Trained) -> None:
+    """The least probability a version's suggestions need (recorded in its meta.json
+    after training), in the table and in the JSON; none recorded: every one counts."""
+    data = json.loads(run("models", "-d", "fashion", "--db", trained.db, "--json").out)
+    meta_file = Path(data["versions"][0]["path"]) / "meta.json"
+    original = meta_file.read_text(encoding="utf-8")
+    try:
+        for recorded, shown, given in ((0.7312, "0.73", 0.7312), (None, "-", None)):
+            meta = json.loads(original)
+            meta.pop("annotator_confidence", None)
+            if recorded is not None:
+                meta["annotator_confidence"] = recorded
+            meta_file.write_text(json.dumps(meta), encoding="utf-8")
+            table = run("models", "-d", "fashion", "--db", trained.db)
+            assert "sure from" in table.out
+            (row,) = [line for line in table.out.splitlines() if line.lstrip().startswith("1 *")]
+            assert f" {shown} " in row, row
+            listed = run("models", "-d", "fashion", "--db", trained.db, "--json").out
+            assert json.loads(listed)["versions"][0]["confidence"] == given
+    finally:
+        meta_file.write_text(original, encoding="utf-8")
+
+
 def spacy_evaluate(model: Path | str, data: Path, out: Path) -> dict[str, object]:
     subprocess.run(
         [sys.executable, "-m", "spacy", "evaluate", str(model), str(data), "--output", str(out)],
