@@ -10,7 +10,7 @@ import typer
 
 from annotator.cli.common import DEFAULT_DATASET, DatasetOption, DbOption, msg, open_store
 from annotator.cli.evaluate_command import JsonOption
-from annotator.nlp.recorded import confidence_of
+from annotator.core.confidence import recorded_least
 
 
 def models(
@@ -80,6 +80,16 @@ def models(
         msg.text(f"{dataset!r} suggests with {found.model}, not a trained version")
     else:
         msg.text(f"{dataset!r} suggests with the default model (no model of its own)")
+
+
+def confidence_of(folder: Path) -> float | None:
+    """The least probability the version in `folder` records (`nlp/confidence.py`), read
+    from its `meta.json` without loading spaCy, which would be most of this command's
+    time; None when it records none or the folder cannot be read."""
+    try:
+        return recorded_least(json.loads((folder / "meta.json").read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return None
 
 
 def _sure(least: float | None) -> str:

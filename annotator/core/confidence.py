@@ -15,6 +15,16 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 RIGHT, NEAR, WRONG = 1, 0, -1  # a suggestion's worth, in inputs saved
+CONFIDENCE_KEY = "annotator_confidence"  # in a version's meta.json: its least probability
+
+
+def recorded_least(meta: object) -> float | None:
+    """The least probability a version's `meta.json` (as parsed) says its suggestions
+    need, or None when it records none that is a probability."""
+    value = meta.get(CONFIDENCE_KEY) if isinstance(meta, dict) else None
+    if isinstance(value, int | float) and not isinstance(value, bool) and 0.0 <= value <= 1.0:
+        return float(value)
+    return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,8 +20,7 @@ import srsly
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from annotator.core.confidence import Found
-from annotator.nlp.recorded import CONFIDENCE_KEY
+from annotator.core.confidence import CONFIDENCE_KEY, Found, recorded_least
 
 BEAM_WIDTH = 16
 BEAM_DENSITY = 0.0001  # spaCy's pruning: parses this much less likely than the best go
@@ -31,10 +30,7 @@ Scored = tuple[int, int, str, float]  # token start, token end, label, probabili
 
 def recorded_confidence(nlp: Language) -> float | None:
     """The least probability the pipeline's suggestions need, if it records one."""
-    value = nlp.meta.get(CONFIDENCE_KEY)
-    if isinstance(value, int | float) and 0.0 <= value <= 1.0 and "ner" in nlp.pipe_names:
-        return float(value)
-    return None
+    return recorded_least(nlp.meta) if "ner" in nlp.pipe_names else None
 
 
 def record_confidence(folder: Path, value: float) -> None:
