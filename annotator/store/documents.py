@@ -57,7 +57,6 @@ from annotator.store.versions import (
     edited_version,
     ensure_version,
     lock_version,
-    owner_of,
     touch,
     version_of,
 )
@@ -309,8 +308,8 @@ def write_edit(
             )
     else:
         if conn.dialect.name == "postgresql":  # one round trip: see server_edits.py
-            owner = owner_of(conn, document.id, annotator, kind, changed.status.value, now)
-            deleted = None if owner is None else write_pipelined(conn, owner, changes)
+            status = changed.status.value
+            deleted = write_pipelined(conn, document.id, annotator, kind, status, now, changes)
             if deleted is not None:
                 _check_removed(document, deleted, changes.removed)
                 return

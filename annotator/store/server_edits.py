@@ -31,6 +31,7 @@ from annotator.core.edits import Changes
 from annotator.core.errors import StoreError
 from annotator.core.model import Span
 from annotator.store.server import is_idle
+from annotator.store.versions import lock_key, stored_id
 
 _OWNED = "document_id = %(document)s AND annotator = %(annotator)s AND kind = %(kind)s"
 
@@ -62,13 +63,29 @@ _ADD = (
 
 def write_pipelined(
     conn: Connection,
-    owner: dict[str, Any],
+    document_id: int,
+    annotator: str,
+    kind: str,
+    status: str,
+    now: float,
     changes: Changes,
 ) -> int | None:
-    """Write the edit to the version `owner` names (document, annotator, kind, with the
-    lock key, status, time and this store's clock id), inside the caller's transaction;
-    how many of the removed spans were deleted, or None when the annotator has no version
-    yet (nothing was written)."""
+    """Write the edit to the annotator's version of the document, giving it `status` at
+    `now`, inside the caller's transaction; how many of the removed spans were deleted,
+    or None when nothing was written: the annotator has no version yet, or the store no
+    id for its clock yet (both made by the general path, after the version's lock)."""
+    here = stored_id(conn)
+    if here is None:
+        return None
+    owner = {
+        "document": document_id,
+        "annotator": annotator,
+        "kind": kind,
+        "lock": lock_key(document_id, annotator, kind),
+        "status": status,
+        "now": now,
+        "here": here,
+    }
     removed, added = changes.removed, changes.added
     driver = conn.connection.driver_connection
     assert driver is not None  # a server's connection is a psycopg one
@@ -85,13 +102,13 @@ def write_pipelined(
             )
     except driver.Error as error:
         raise _translated(conn, _BATCH, error) from None
-    rows = sum(cursor.rowcount for cursor in (deleted, inserted) if cursor is not None)
     if touched.fetchone() is not None:
         return 0 if deleted is None else deleted.rowcount
-    if rows:  # spans of a version whose row the server did not let this person change
+    if any(cursor is not None and cursor.rowcount for cursor in (deleted, inserted)):
+        # Spans of a version whose row the server does not let this person change.
         raise StoreError(
-            f"the server refused the change: document {owner['document']}'s version of "
-            f"{owner['annotator']} may not be changed by this database user; nothing was saved"
+            f"the server refused the change: document {document_id}'s version of "
+            f"{annotator} may not be changed by this database user; nothing was saved"
         )
     return None
 
@@ -112,7 +129,9 @@ def _extras(spans: Sequence[Span]) -> dict[str, list[Any]]:
 def _translated(conn: Connection, statement: str, error: Any) -> StatementError:
     """The driver's error as SQLAlchemy raises it for its own statements, so that the
     callers tell a refusal, a conflict and a lost server apart as they always do; a lost
-    connection is dropped from the pool, as SQLAlchemy drops it."""
+    connection is dropped from the pool (SQLAlchemy would drop the others too, through
+    its private `Pool._invalidate`; each of those that was used within the last
+    `server.PING_AFTER_IDLE_S` may fail one edit, and the next one reconnects)."""
     driver = conn.dialect.loaded_dbapi
     gone = conn.dialect.is_disconnect(error, conn.connection.dbapi_connection, None)
     if gone:

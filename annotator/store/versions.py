@@ -87,33 +87,13 @@ def lock_version(conn: Connection, document_id: int, annotator: str, kind: str) 
     first edit of a version is covered too, and no privilege a team member lacks."""
     if conn.dialect.name != "postgresql":
         return
-    key = func.hashtextextended(_lock_key(document_id, annotator, kind), 0)
+    key = func.hashtextextended(lock_key(document_id, annotator, kind), 0)
     conn.execute(select(func.pg_advisory_xact_lock(key)))
 
 
-def _lock_key(document_id: int, annotator: str, kind: str) -> str:
+def lock_key(document_id: int, annotator: str, kind: str) -> str:
+    """What `lock_version` locks, hashed (`server_edits.py` takes the same lock)."""
     return f"{document_id}/{kind}/{annotator}"
-
-
-def owner_of(
-    conn: Connection, document_id: int, annotator: str, kind: str, status: str, now: float
-) -> dict[str, Any] | None:
-    """What `server_edits.write_pipelined` needs to write an edit to the annotator's
-    version: whose it is, its lock key, the status and time it takes, and this store's
-    id in its clock; None while the store has no id yet (its first edit makes it, after
-    the version's lock)."""
-    here = stored_id(conn)
-    if here is None:
-        return None
-    return {
-        "document": document_id,
-        "annotator": annotator,
-        "kind": kind,
-        "lock": _lock_key(document_id, annotator, kind),
-        "status": status,
-        "now": now,
-        "here": here,
-    }
 
 
 def version_of(

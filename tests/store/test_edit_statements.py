@@ -16,6 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import event
 
 from annotator.core.edits import ReplaceSpan, Restate, SetStatus
@@ -78,9 +79,9 @@ def test_an_edit_of_an_existing_version_reads_it_once(store: Store) -> None:
 
 
 def test_an_edit_of_many_spans_on_a_server_is_one_round_trip_too(store: Store) -> None:
-    document = _edited_once(store)
     if not isinstance(store.location, ServerAddress):
-        return  # a file has no round trips
+        pytest.skip("about a server: a file has no round trips")
+    document = _edited_once(store)
     with _round_trips(store) as trips:
         open_ = tuple(s for s in document.spans if s.state is SpanState.SUGGESTED)
         accepted = tuple(s.with_state(SpanState.ACCEPTED) for s in open_)
