@@ -151,3 +151,31 @@ def test_documents_the_lead_assigns_become_the_annotator_s_queue_by_themselves(
         assert panel.progress_label.text() == f"0 of {len(mine)} assigned done"
     finally:
         store.close()
+
+
+def test_closing_the_window_leaves_no_connection_of_it_on_the_server(
+    qtbot: QtBot,
+    open_window: Callable[..., Parts],
+    settings: QSettings,
+    postgres: PostgresServer,
+    server_url: str,
+) -> None:
+    """The window's listening connection ends when the window closes, not whenever the
+    garbage collector finds it: a server counts its connections against a limit."""
+    database = server_url.split("?")[0].rsplit("/", 1)[1]
+    _news(server_url, "Ada met Bob in Paris.")
+    parts, store = _ada_s_window(open_window, settings, server_url)
+
+    def listening() -> int:
+        count = postgres.sql(
+            "SELECT count(*) FROM pg_stat_activity "
+            f"WHERE datname = '{database}' AND query LIKE 'LISTEN %'"
+        )
+        return int(count)
+
+    try:
+        assert listening() == 1
+        parts.window.close()
+        qtbot.waitUntil(lambda: listening() == 0, timeout=5000)
+    finally:
+        store.close()

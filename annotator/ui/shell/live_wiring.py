@@ -35,3 +35,4 @@ def wire_live(live: Live, window: MainWindow, workflow: Workflow) -> None:
     live.lost.connect(window.server_state.lost)
     live.lost.connect(lambda reason: window.show_message(f"{reason}; changes are refused"))
     live.back.connect(back)
+    window.closed.connect(live.stop)

@@ -8,7 +8,7 @@ controllers.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QComboBox,
@@ -47,6 +47,10 @@ NO_DOCUMENT = (
 
 
 class MainWindow(QMainWindow):
+    # The window was closed: what it holds open (a server's listening connection) ends
+    # now, not when the garbage collector finds it.
+    closed = Signal()
+
     def __init__(
         self,
         store: Store,
@@ -214,6 +218,8 @@ class MainWindow(QMainWindow):
         self.settings.setValue(SPLITTER, self.splitter.saveState())
         self.settings.sync()
         super().closeEvent(event)
+        if event.isAccepted():
+            self.closed.emit()
 
 
 def _escape(text: str) -> str:
