@@ -81,20 +81,22 @@ def test_a_server_that_goes_away_refuses_edits_in_one_line_and_is_found_again(
     with Store.open(url, annotator="ada") as ada:
         watch = ada.watch_changes()
         assert watch is not None
-        (document_id,) = ada.document_ids(dataset_id)
-        opened = ada.get_document(document_id)
-        watch.changes()
-        lone_postgres.pause()
-        lost = _lost(watch)
-        assert "cannot be reached" in lost and "\n" not in lost
-        with pytest.raises(StoreError) as refused:
-            ada.apply(opened, AddSpan(Span(0, 3, "PERSON")))
-        assert str(refused.value).startswith(f"the store {url.split('?')[0]}")
-        lone_postgres.resume()
-        assert "version" in watch.changes()  # back: whatever happened meanwhile counts
-        changed = ada.apply(opened, AddSpan(Span(0, 3, "PERSON")))  # nothing was kept
-        assert ada.get_document(document_id).spans == changed.spans == (Span(0, 3, "PERSON"),)
-        watch.close()
+        try:
+            (document_id,) = ada.document_ids(dataset_id)
+            opened = ada.get_document(document_id)
+            watch.changes()
+            lone_postgres.pause()
+            lost = _lost(watch)
+            assert "cannot be reached" in lost and "\n" not in lost
+            with pytest.raises(StoreError) as refused:
+                ada.apply(opened, AddSpan(Span(0, 3, "PERSON")))
+            assert str(refused.value).startswith(f"the store {url.split('?')[0]}")
+            lone_postgres.resume()
+            assert "version" in watch.changes()  # back: whatever happened meanwhile counts
+            changed = ada.apply(opened, AddSpan(Span(0, 3, "PERSON")))  # nothing was kept
+            assert ada.get_document(document_id).spans == changed.spans == (Span(0, 3, "PERSON"),)
+        finally:
+            watch.close()
 
 
 def test_an_assignment_made_by_the_lead_is_heard(server_url: str) -> None:
